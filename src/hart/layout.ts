@@ -1,0 +1,98 @@
+// The memory map of the wasm execution core, shared by the AssemblyScript core (src/hart/core/) and the
+// TypeScript side (src/hart/hart.ts). Plain untyped numeric constants, so both compilers accept this file:
+// AssemblyScript infers i32, TypeScript infers number. All offsets are byte offsets in the wasm linear memory.
+//
+// Architectural state lives in memory (not in wasm globals) wherever the debugger must see it, so that
+// TypeScript reads registers and CSRs through typed-array views without copying, and a snapshot is a copy
+// of the STATE block plus RAM.
+
+/** Start of the architectural state block. Everything up to STATE_END is saved by a snapshot. */
+export const STATE = 0x10000;
+/** x0..x31 as i64; slot 32 is unused. x0 is forced to zero before every instruction. */
+export const XREG = 0x10000;
+/** f0..f31 as raw 64-bit patterns (singles NaN-boxed). */
+export const FREG = 0x10200;
+/** Miscellaneous 64-bit state words (see MISC_* indices, each 8 bytes). */
+export const MISC = 0x10400;
+export const MISC_PC = 0;
+export const MISC_PRIV = 1;          // 0 = U, 1 = S, 3 = M
+export const MISC_INSTRET = 2;       // retired instructions (also drives `cycle`)
+export const MISC_RES_ADDR = 3;      // LR/SC reservation address (physical), -1 when none
+export const MISC_FCSR = 4;          // fflags (bits 0..4) | frm (bits 5..7)
+export const MISC_MTIME = 5;         // the timebase counter (`time` CSR, CLINT mtime) when in virtual time
+export const MISC_MTIMECMP = 6;      // CLINT mtimecmp
+export const MISC_WFI = 7;           // 1 while waiting for an interrupt
+export const MISC_EXIT_CAUSE = 8;    // details of the last exit (see EXIT_*), cause for traps
+export const MISC_EXIT_A = 9;        //   trap: tval; watch: address; htif: tohost value
+export const MISC_EXIT_B = 10;       //   trap: (fromPriv << 8) | toPriv; watch: (size << 8) | kind (1 = read, 2 = write)
+export const MISC_EXIT_C = 11;       //   watch: old value
+export const MISC_EXIT_D = 12;       //   watch: new value; trap/watch/breakpoint: pc of the instruction
+export const MISC_TIME_MODE = 13;    // 0 = virtual (time from instret), 1 = host (time from the host clock)
+export const MISC_TIME_DIV = 14;     // virtual time: one `time` tick per this many instructions
+export const MISC_TIME_BASE = 15;    // virtual time: value of `time` when instret was 0
+export const MISC_STOP_TRAPS = 16;   // bit c: exit after taking exception cause c
+export const MISC_STOP_IRQS = 17;    // bit c: exit after taking interrupt cause c
+export const MISC_FLAGS = 18;        // see FLAG_*
+export const MISC_TOHOST = 19;       // physical address of the HTIF `tohost` word, 0 when none
+export const MISC_LAST_PRIV = 20;    // privilege before the last trap / xret (for privilege-change stops)
+export const MISC_WATCH_COUNT = 21;  // number of entries in WATCH
+/** CSR backing store: 4096 slots of 8 bytes, indexed by CSR number. Aliases (sstatus, sip, sie...) are views. */
+export const CSRS = 0x11000;
+export const STATE_END = 0x19000;
+
+/** Watch ranges: WATCH_MAX entries of { start: u64, end: u64 (exclusive), kind: u64 (1 read, 2 write, 3 both) }. */
+export const WATCH = 0x19000;
+export const WATCH_MAX = 64;
+export const WATCH_ENTRY = 24;
+
+/** Software TLBs (fetch, load, store), TLB_N entries each of { tag: i64 (page VA, -1 invalid), host: i32, pad }. */
+export const TLB_N = 256;
+export const TLB_ENTRY = 16;
+export const ITLB = 0x20000;
+export const RTLB = 0x21000;
+export const WTLB = 0x22000;
+
+/** Scratch area the host uses to pass buffers (decode requests, etc.). */
+export const SCRATCH = 0x24000;
+export const SCRATCH_SIZE = 0xc000;
+
+/** Decode cache: DEC_N direct-mapped entries of DEC_ENTRY bytes, indexed by the host address of the instruction. */
+export const DEC = 0x30000;
+export const DEC_N = 65536;
+export const DEC_ENTRY = 16;
+// entry fields: +0 tag u32 (host address, 0 = empty), +4 imm i32, +8 op u16, +10 rd u8, +11 rs1 u8,
+//               +12 rs2 u8, +13 rs3 u8, +14 rm u8, +15 len u8
+
+/** Per-page flags for RAM pages (one byte per 4 KiB page): bit 0 = watched (accesses take the slow path). */
+export const PAGEFLAGS = 0x130000;
+export const PAGEFLAGS_SIZE = 0x40000;  // 262144 pages = 1 GiB of RAM at most
+export const PF_WATCH = 1;
+export const PF_TOUCHED = 2;            // written at least once (snapshots copy only touched pages)
+
+/** Guest RAM: guest physical RAM_BASE maps to wasm offset RAM_OFF. */
+export const RAM_OFF = 0x200000;
+export const RAM_BASE_HI = 0;           // RAM_BASE = 0x80000000 (as a u64: hi 0, lo 0x80000000)
+export const RAM_BASE = 0x80000000;
+
+/** CLINT (as on QEMU's virt machine and Spike). */
+export const CLINT_BASE = 0x2000000;
+export const CLINT_SIZE = 0x10000;
+/** SiFive test finisher (QEMU virt): write 0x5555 = pass, (code << 16) | 0x3333 = fail. */
+export const FINISHER_BASE = 0x100000;
+
+/** Reasons `run` returns. */
+export const EXIT_BUDGET = 0;        // instruction budget used up
+export const EXIT_BREAKPOINT = 1;    // about to execute a breakpointed instruction (pc in MISC_PC)
+export const EXIT_WATCH = 2;         // an access hit a watch range (instruction completed)
+export const EXIT_TRAP = 3;          // a trap selected by MISC_STOP_TRAPS / MISC_STOP_IRQS was taken
+export const EXIT_HTIF = 4;          // the program wrote `tohost` (bare metal) or the test finisher
+export const EXIT_SBI = 5;           // ecall from S-mode with FLAG_SBI_HOST: the host serves it (a7 = extension id)
+export const EXIT_WFI = 6;           // wfi with no interrupt possible in virtual time, or host time mode
+export const EXIT_PRIV = 7;          // privilege changed with FLAG_STOP_PRIV set
+export const EXIT_HALT = 8;          // the host asked the core to stop (pause)
+export const EXIT_MMIO = 9;          // access to an address with no device (bus error), details in EXIT_A/B
+
+/** MISC_FLAGS bits. */
+export const FLAG_SBI_HOST = 1;      // S-mode ecall exits to the host instead of trapping to M-mode
+export const FLAG_STOP_PRIV = 2;     // exit whenever the privilege mode changes
+export const FLAG_SKIP_BP = 4;       // execute the instruction at pc even if it carries a breakpoint (once)
