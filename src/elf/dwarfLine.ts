@@ -168,7 +168,7 @@ export function readCompileUnits(secs: DwarfSections): CompileUnitInfo[] {
     }
     if (!specs) u.fail(`abbrev code ${code} not found`);
     const env: UnitEnv = { offsetSize, addressSize, version, strs: secs };
-    for (const s of specs) {
+    for (const s of specs ?? []) {
       const v = readForm(u, s.form, env, s.ic);
       if (s.at === DW_AT_name && typeof v === 'string') cu.name = v;
       else if (s.at === DW_AT_comp_dir && typeof v === 'string') cu.compDir = v;
