@@ -1,0 +1,77 @@
+// Shared by softfloat.test.ts and softfloat.oracle.ts: compiles test/hart/softfloat.entry.ts with asc into a
+// temporary directory, instantiates it, and checks reference-vector lines produced by test/fixtures/fp/fpvec.c.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..');
+
+/** Compile an AssemblyScript entry (path relative to the repository root) and return its exports. */
+export async function compileAs(entry: string): Promise<Record<string, any>> {
+  const dir = mkdtempSync(join(tmpdir(), 'asc-'));
+  try {
+    const out = join(dir, 'out.wasm');
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'asc'),
+      [entry, '--outFile', out, '-O3', '--runtime', 'stub', '--noAssert', '--config', 'none.json'],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { instance } = await WebAssembly.instantiate(readFileSync(out), {
+      env: { abort: () => { throw new Error('abort'); } },
+    });
+    return instance.exports as Record<string, any>;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+let cached: Promise<Record<string, any>> | undefined;
+export function softfloat(): Promise<Record<string, any>> {
+  cached ??= compileAs('test/hart/softfloat.entry.ts');
+  return cached;
+}
+
+const RM_INDEPENDENT = /_(min|max|eq|lt|le|classify)$/;
+
+/** Call one operation the way a vector line names it; returns the result as the u64 the hardware register holds. */
+export function callOp(sf: Record<string, any>, name: string, rm: number, args: bigint[]): bigint {
+  const fn = sf[name];
+  if (typeof fn !== 'function') throw new Error(`no export ${name}`);
+  const src = name.slice(0, 3);
+  const nargs = /_(sqrt|classify|to_)/.test(name) || /^[iu](32|64)_to/.test(name) ? 1 : /_fma$/.test(name) ? 3 : 2;
+  const conv = (v: bigint): number | bigint => {
+    if (src === 'f32' || src === 'i32' || src === 'u32') return Number(BigInt.asIntN(32, v));
+    return BigInt.asIntN(64, v);
+  };
+  const a = args.slice(0, nargs).map(conv);
+  const r = RM_INDEPENDENT.test(name) ? fn(...a) : fn(...a, rm);
+  if (typeof r === 'bigint') return BigInt.asUintN(64, r);
+  // i32 results: float32 patterns are zero-extended (the vectors print the 32-bit pattern), integers sign-extended
+  if (/(_to_f32|^f32_(add|sub|mul|div|sqrt|fma|min|max|sgnj\w*))$/.test(name)) return BigInt(r >>> 0);
+  return BigInt.asUintN(64, BigInt(r));
+}
+
+export interface VectorResult { total: number; failures: string[]; perOp: Map<string, [number, number]> }
+
+/** Check vector lines `<op> <rm> <a> <b> <c> <result> <flags>` (hex) against the soft-float exports. */
+export function checkVectors(sf: Record<string, any>, text: string, maxReport = 20): VectorResult {
+  const res: VectorResult = { total: 0, failures: [], perOp: new Map() };
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const [name, rmS, aS, bS, cS, rS, fS] = line.trim().split(/\s+/);
+    const rm = Number(rmS);
+    const args = [aS, bS, cS].map(s => BigInt('0x' + s));
+    const want = BigInt('0x' + rS), wantFlags = parseInt(fS, 16);
+    sf.setFlags(0);
+    const got = callOp(sf, name, rm, args);
+    const gotFlags = sf.getFlags();
+    res.total++;
+    const ok = got === want && gotFlags === wantFlags;
+    const c = res.perOp.get(name) ?? [0, 0];
+    c[0]++; if (ok) c[1]++;
+    res.perOp.set(name, c);
+    if (!ok && res.failures.length < maxReport) {
+      res.failures.push(`${line}  => got ${got.toString(16)} flags ${gotFlags.toString(16)}`);
+    }
+  }
+  return res;
+}
