@@ -79,9 +79,11 @@ export function datapageHeader(): string {
   return L.join('\n') + '\n';
 }
 
-const out = process.argv[2];
-if (!out) {
-  console.error('usage: tsx scripts/gen-datapage-header.ts OUT.h');
-  process.exit(2);
+if (require.main === module) {
+  const out = process.argv[2];
+  if (!out) {
+    console.error('usage: tsx scripts/gen-datapage-header.ts OUT.h');
+    process.exit(2);
+  }
+  writeFileSync(out, datapageHeader());
 }
-writeFileSync(out, datapageHeader());
