@@ -482,7 +482,7 @@ export class LineIndex {
     return this.tables.flatMap((t) => t.rows);
   }
 
-  /** The source line for a runtime address (last row at the greatest address <= pc in its sequence). */
+  /** The source line for a runtime address: the last is_stmt row (else the last row) at the greatest address <= pc. */
   addressToLine(address: bigint): SourceLocation | undefined {
     const a = address - this.bias;
     for (const s of this.seqs) {
@@ -495,7 +495,16 @@ export class LineIndex {
         if (s.rows[mid].address <= a) lo = mid + 1;
         else hi = mid;
       }
-      const r = s.rows[lo - 1];
+      let i = lo - 1;
+      if (i < 0) continue;
+      // Like gdb: among rows at that address prefer the last is_stmt one.
+      for (let j = i; j >= 0 && s.rows[j].address === s.rows[i].address; j--) {
+        if (s.rows[j].isStmt) {
+          i = j;
+          break;
+        }
+      }
+      const r = s.rows[i];
       if (r) return { file: r.file, line: r.line, column: r.column, address: r.address + this.bias };
     }
     return undefined;

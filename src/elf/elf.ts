@@ -1,7 +1,7 @@
 // ELF64 little-endian reader. Every offset, size and count taken from the file is checked
 // against the file size before use; malformed input throws ElfError (see reader.ts).
 
-import { Cursor, ElfError, hex, stringAt } from './reader';
+import { Cursor, ElfError, decodeLatin1OrUtf8, hex, stringAt } from './reader';
 
 export { ElfError } from './reader';
 
@@ -620,7 +620,7 @@ export class ElfFile {
       const nameBytes = c.bytes(namesz, `note name (${namesz} bytes)`);
       let nlen = namesz;
       while (nlen > 0 && nameBytes[nlen - 1] === 0) nlen--;
-      const name = String.fromCharCode(...nameBytes.subarray(0, nlen));
+      const name = decodeLatin1OrUtf8(nameBytes.subarray(0, nlen));
       c.skip(Math.min(pad(12 + namesz) - 12 - namesz, c.remaining), 'note name padding');
       const desc = c.bytes(descsz, `note desc (${descsz} bytes)`);
       c.skip(Math.min(pad(descsz) - descsz, c.remaining), 'note desc padding');
