@@ -26,7 +26,7 @@ export const MISC_EXIT_CAUSE = 8;    // details of the last exit (see EXIT_*), c
 export const MISC_EXIT_A = 9;        //   trap: tval; watch: address; htif: tohost value
 export const MISC_EXIT_B = 10;       //   trap: (fromPriv << 8) | toPriv; watch: (size << 8) | kind (1 = read, 2 = write)
 export const MISC_EXIT_C = 11;       //   watch: old value
-export const MISC_EXIT_D = 12;       //   watch: new value; trap/watch/breakpoint: pc of the instruction
+export const MISC_EXIT_D = 12;       //   trap/watch/breakpoint: pc of the instruction
 export const MISC_TIME_MODE = 13;    // 0 = virtual (time from instret), 1 = host (time from the host clock)
 export const MISC_TIME_DIV = 14;     // virtual time: one `time` tick per this many instructions
 export const MISC_TIME_BASE = 15;    // virtual time: value of `time` when instret was 0
@@ -36,6 +36,7 @@ export const MISC_FLAGS = 18;        // see FLAG_*
 export const MISC_TOHOST = 19;       // physical address of the HTIF `tohost` word, 0 when none
 export const MISC_LAST_PRIV = 20;    // privilege before the last trap / xret (for privilege-change stops)
 export const MISC_WATCH_COUNT = 21;  // number of entries in WATCH
+export const MISC_EXIT_E = 22;       //   watch: new value
 /** CSR backing store: 4096 slots of 8 bytes, indexed by CSR number. Aliases (sstatus, sip, sie...) are views. */
 export const CSRS = 0x11000;
 export const STATE_END = 0x19000;

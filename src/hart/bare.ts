@@ -1,0 +1,93 @@
+// Bare-metal mode: load an image at its physical addresses, start in M-mode at its entry, and run until the
+// program reports through HTIF (`tohost`, the convention of Spike and riscv-tests: exit code = tohost >> 1,
+// console output through device 1 command 1) or the SiFive test finisher, as QEMU's virt machine has.
+//
+// Programs without a `tohost` symbol are treated as Linux user programs of the simplest kind (the benchmark):
+// their ecalls are served by a tiny proxy (write to fd 1/2, exit, exit_group), the way riscv-pk proxies
+// syscalls for Spike. Everything else is the kernel model's job (src/kernel/).
+import { Hart, type Exit } from './hart';
+
+export interface BareSegment { paddr: bigint; data: Uint8Array; memsz: bigint; }
+export interface BareImage { entry: bigint; segments: BareSegment[]; tohost?: bigint; }
+
+export interface BareResult {
+  exitCode: number;
+  instructions: bigint;
+  reason: 'htif' | 'exit' | 'budget' | 'wfi' | 'trap';
+  /** Set when the run ended on something other than a clean report (e.g. an unexpected trap). */
+  message?: string;
+}
+
+export interface BareRunOptions {
+  maxInstructions?: bigint;
+  stdout?: (bytes: Uint8Array) => void;
+  stderr?: (bytes: Uint8Array) => void;
+}
+
+export function loadBare(hart: Hart, image: BareImage): void {
+  for (const s of image.segments) {
+    if (!hart.isRam(s.paddr, Number(s.memsz))) {
+      throw new Error(`segment at physical 0x${s.paddr.toString(16)} (+0x${s.memsz.toString(16)}) is outside RAM`);
+    }
+    hart.writePhys(s.paddr, s.data);
+    if (s.memsz > BigInt(s.data.length)) hart.fillPhys(s.paddr + BigInt(s.data.length), Number(s.memsz) - s.data.length, 0);
+  }
+  hart.pc = image.entry;
+  if (image.tohost !== undefined) hart.setTohost(image.tohost);
+}
+
+const SYS_WRITE = 64n;
+const SYS_EXIT = 93n;
+const SYS_EXIT_GROUP = 94n;
+const ECALL_FROM_M = 11;
+
+export function runBare(hart: Hart, image: BareImage, opts: BareRunOptions = {}): BareResult {
+  loadBare(hart, image);
+  const proxy = image.tohost === undefined;
+  if (proxy) hart.setTrapStops(1n << BigInt(ECALL_FROM_M), 0n);
+  const max = opts.maxInstructions ?? 10_000_000_000n;
+  const stdout = opts.stdout ?? ((b) => process.stdout.write(b));
+  const stderr = opts.stderr ?? ((b) => process.stderr.write(b));
+  const start = hart.instret;
+  for (;;) {
+    const left = max - (hart.instret - start);
+    if (left <= 0n) return { exitCode: 124, instructions: hart.instret - start, reason: 'budget', message: 'instruction limit reached' };
+    const e: Exit = hart.run(Number(left > 100_000_000n ? 100_000_000n : left));
+    const done = (r: Omit<BareResult, 'instructions'>): BareResult => ({ ...r, instructions: hart.instret - start });
+    if (e.kind === 'budget' || e.kind === 'halt') continue;
+    if (e.kind === 'htif') {
+      const v = e.value!;
+      if (v >> 48n === 0x0101n) {
+        // console putchar: print, acknowledge, go on
+        stdout(new Uint8Array([Number(v & 0xffn)]));
+        hart.writePhys64(hart.tohost, 0n);
+        continue;
+      }
+      return done({ exitCode: Number((v >> 1n) & 0xffffn), reason: 'htif' });
+    }
+    if (e.kind === 'trap' && proxy && e.trap?.code === ECALL_FROM_M && !e.trap.interrupt) {
+      // undo the trap: the proxy serves the call and returns to the instruction after the ecall
+      const epc = hart.csr(0x341);
+      const nr = hart.x(17);
+      const a0 = hart.x(10), a1 = hart.x(11), a2 = hart.x(12);
+      if (nr === SYS_EXIT || nr === SYS_EXIT_GROUP) return done({ exitCode: Number(a0 & 0xffn), reason: 'exit' });
+      let ret: bigint;
+      if (nr === SYS_WRITE && (a0 === 1n || a0 === 2n) && hart.isRam(a1, Number(a2))) {
+        (a0 === 1n ? stdout : stderr)(hart.readPhys(a1, Number(a2)));
+        ret = a2;
+      } else {
+        ret = BigInt.asUintN(64, -38n); // -ENOSYS
+      }
+      hart.setX(10, ret);
+      // restore the status stack as mret would, then continue after the ecall
+      const ms = hart.csr(0x300);
+      const mpie = (ms >> 7n) & 1n;
+      hart.setCsr(0x300, (ms & ~(1n << 3n)) | (mpie << 3n) | (1n << 7n));
+      hart.priv = Number((ms >> 11n) & 3n);
+      hart.pc = epc + 4n;
+      continue;
+    }
+    if (e.kind === 'wfi') return done({ exitCode: 125, reason: 'wfi', message: 'wfi with no interrupt that could ever wake the hart' });
+    return done({ exitCode: 126, reason: 'trap', message: `stopped: ${e.kind} at pc 0x${e.pc.toString(16)}` });
+  }
+}

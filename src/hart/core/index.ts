@@ -1,0 +1,514 @@
+// The execution core of the hart: the run loop, instruction semantics, and the exports the TypeScript side
+// (src/hart/hart.ts) drives. AssemblyScript, compiled to build/core/hart.wasm by `npm run build:core`.
+//
+// The loop: translate pc through the fetch TLB, look the instruction's wasm address up in the decode cache
+// (a miss asks the host's table-driven decoder, src/isa/decode.ts, to fill the entry), dispatch on the op
+// number with one switch. Nothing is allocated and no per-instruction check of breakpoints, watchpoints or
+// timers happens: breakpoints are decode-cache entries with op OP_BREAKPOINT, watched pages never enter the
+// data TLBs, and the loop runs until `stopAt`, the earlier of the budget and the next timer deadline.
+import {
+  XREG, DEC, DEC_N, DEC_ENTRY, ITLB, RTLB, WTLB, TLB_N, SCRATCH, STATE, STATE_END, PAGEFLAGS, PAGEFLAGS_SIZE,
+  RAM_OFF, EXIT_BUDGET, EXIT_BREAKPOINT, EXIT_WFI, EXIT_HALT, FLAG_SKIP_BP, MISC_WFI as MW,
+} from '../layout';
+import * as st from './state';
+import {
+  PRV_M, PRV_S, PRV_U, xr, xw, fr, fw, csrGet, misc, setMisc, requestExit, clearExit,
+  MISC_FLAGS, MISC_RES_ADDR, MISC_EXIT_D, MISC_FCSR,
+} from './state';
+import { flushTlb, loadSlow, storeSlow, fetchSlow, amoTranslate, amoHost, amoTouched, dropWtlb, debugTranslate, ACC_FETCH } from './mmu';
+import { raise, takeTrap, doMret, doSret, checkInterrupts, anyPending, CAUSE_ILLEGAL, CAUSE_BREAKPOINT } from './trap';
+import { csrAllowed, csrRead, csrWrite, csrReset, fsDirty } from './csr';
+import { nextTimerDeadline, readTime, writeTime, interruptsChanged } from './timer';
+import { execFp } from './fpu';
+import * as O from './ops.generated';
+
+@external('env', 'decode')
+declare function hostDecode(pc: u64, bits: u32, entry: usize, noBreakpoint: i32): void;
+
+const RAM_BASE: u64 = 0x80000000;
+const FLAG_SKIP: u64 = FLAG_SKIP_BP;
+/** Decode entry used for instructions that are not cached (page-crossing, breakpoint step-over). */
+const SCRATCH_ENTRY: usize = SCRATCH;
+/** Instructions per call of the inner loop. */
+const SLICE: u64 = 1 << 16;
+
+// ---- exports for the host ------------------------------------------------------------------------------
+
+/** Size guest RAM (bytes, multiple of 64 KiB) and reset the machine. Returns false if memory cannot grow. */
+export function init(ramBytes: u32): bool {
+  const needPages = <i32>((RAM_OFF + <usize>ramBytes + 0xffff) >> 16);
+  const have = memory.size();
+  if (needPages > have) {
+    if (memory.grow(needPages - have) < 0) return false;
+  }
+  st.ramSize = <u64>ramBytes;
+  reset();
+  return true;
+}
+
+export function reset(): void {
+  memory.fill(STATE, 0, STATE_END - STATE);
+  memory.fill(PAGEFLAGS, 0, PAGEFLAGS_SIZE);
+  csrReset();
+  setMisc(st.MISC_TIME_DIV, 10);
+  setMisc(st.MISC_RES_ADDR, <u64>-1);
+  setMisc(st.MISC_MTIMECMP, <u64>-1);
+  st.pc = RAM_BASE;
+  st.priv = PRV_M;
+  st.instret = 0;
+  st.saveGlobals();
+  flushTlb();
+  flushDecode();
+}
+
+export function flushDecode(): void {
+  memory.fill(DEC, 0, DEC_N * DEC_ENTRY);
+}
+
+export function flushTlbs(): void { flushTlb(); }
+
+/** Read a CSR as the debugger sees it (no permission checks, no side effects). */
+export function debugCsrRead(a: u32): u64 {
+  st.loadGlobals();
+  return csrRead(a);
+}
+/** Write a CSR with its legal-value rules, as if from M-mode. */
+export function debugCsrWrite(a: u32, v: u64): void {
+  st.loadGlobals();
+  csrWrite(a, v);
+  st.saveGlobals();
+}
+/** Virtual to physical for the debugger (no faults, no A/D updates): -1 when not mapped. */
+export function debugTranslateVa(va: u64, acc: i32): i64 {
+  st.loadGlobals();
+  return debugTranslate(va, acc);
+}
+export function currentTime(): u64 {
+  st.loadGlobals();
+  return readTime();
+}
+export function setTime(v: u64): void {
+  st.loadGlobals();
+  writeTime(v);
+}
+
+/** Ask a running core to stop at the next instruction boundary (called from a host import, e.g. a timer). */
+export function halt(): void { requestExit(EXIT_HALT); }
+
+/**
+ * Run at most `budget` instructions. Returns an EXIT_* reason; details in the MISC_EXIT_* slots.
+ * Globals are loaded from and saved to the MISC block, so the host may edit state between calls.
+ */
+export function run(budget: i32): i32 {
+  st.loadGlobals();
+  clearExit();
+  const end: u64 = st.instret + <u64>budget;
+  while (true) {
+    if (st.exitReason >= 0) break;
+    if (st.instret >= end) { st.exitReason = EXIT_BUDGET; break; }
+    checkInterrupts();
+    if (st.exitReason >= 0) break;
+    if (misc(MW) != 0) {
+      // waiting for an interrupt: skip virtual time ahead to the next timer deadline
+      if (anyPending()) { setMisc(MW, 0); continue; }
+      const dl = nextTimerDeadline();
+      if (dl == <u64>-1 || dl > end) { st.exitReason = EXIT_WFI; break; }
+      st.instret = dl;
+      continue;
+    }
+    let limit = nextTimerDeadline();
+    if (limit > end) limit = end;
+    // V8 tiers a wasm function up only between calls: run the inner loop in slices so it gets optimised
+    if (limit - st.instret > SLICE) limit = st.instret + SLICE;
+    st.stopAt = limit;
+    inner();
+  }
+  st.saveGlobals();
+  return st.exitReason;
+}
+
+// ---- helpers for the loop --------------------------------------------------------------------------------
+
+@inline function sx32(v: u64): u64 { return <u64><i64><i32>v; }
+
+@inline function tlbHost(tlb: usize, va: u64): usize {
+  const e = tlb + ((<usize>(va >> 12) & (TLB_N - 1)) << 4);
+  if (load<u64>(e) == (va & ~<u64>0xfff)) return <usize>load<u32>(e, 8) + (<usize>va & 0xfff);
+  return 0;
+}
+
+@inline function ld64(va: u64): u64 {
+  const h = tlbHost(RTLB, va);
+  if (h != 0 && (<u32>va & 0xfff) <= 0xff8) return load<u64>(h);
+  return loadSlow(va, 8);
+}
+@inline function ld32(va: u64): u64 {
+  const h = tlbHost(RTLB, va);
+  if (h != 0 && (<u32>va & 0xfff) <= 0xffc) return <u64>load<u32>(h);
+  return loadSlow(va, 4);
+}
+@inline function ld16(va: u64): u64 {
+  const h = tlbHost(RTLB, va);
+  if (h != 0 && (<u32>va & 0xfff) <= 0xffe) return <u64>load<u16>(h);
+  return loadSlow(va, 2);
+}
+@inline function ld8(va: u64): u64 {
+  const h = tlbHost(RTLB, va);
+  if (h != 0) return <u64>load<u8>(h);
+  return loadSlow(va, 1);
+}
+@inline function st64(va: u64, v: u64): void {
+  const h = tlbHost(WTLB, va);
+  if (h != 0 && (<u32>va & 0xfff) <= 0xff8) store<u64>(h, v); else storeSlow(va, 8, v);
+}
+@inline function st32(va: u64, v: u64): void {
+  const h = tlbHost(WTLB, va);
+  if (h != 0 && (<u32>va & 0xfff) <= 0xffc) store<u32>(h, <u32>v); else storeSlow(va, 4, v);
+}
+@inline function st16(va: u64, v: u64): void {
+  const h = tlbHost(WTLB, va);
+  if (h != 0 && (<u32>va & 0xfff) <= 0xffe) store<u16>(h, <u16>v); else storeSlow(va, 2, v);
+}
+@inline function st8(va: u64, v: u64): void {
+  const h = tlbHost(WTLB, va);
+  if (h != 0) store<u8>(h, <u8>v); else storeSlow(va, 1, v);
+}
+
+function mulhu(a: u64, b: u64): u64 {
+  const a0 = a & 0xffffffff, a1 = a >> 32, b0 = b & 0xffffffff, b1 = b >> 32;
+  const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  const mid = (p00 >> 32) + (p01 & 0xffffffff) + (p10 & 0xffffffff);
+  return p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+}
+function mulh(a: u64, b: u64): u64 {
+  let r = mulhu(a, b);
+  if (<i64>a < 0) r -= b;
+  if (<i64>b < 0) r -= a;
+  return r;
+}
+function mulhsu(a: u64, b: u64): u64 {
+  let r = mulhu(a, b);
+  if (<i64>a < 0) r -= b;
+  return r;
+}
+
+function illegal(bits: u64): void { raise(CAUSE_ILLEGAL, bits); }
+
+/** Fetch the instruction at pc into a decode entry; returns the entry's address or 0 after a fetch fault. */
+function decodeAt(host: usize, noBp: i32): usize {
+  const pc = st.pc;
+  let bits: u32 = <u32>load<u16>(host);
+  let e: usize;
+  if ((bits & 3) == 3) {
+    if ((host & 0xfff) == 0xffe) {
+      // a 32-bit instruction crossing a page: fetch the second half through its own translation
+      const h2 = fetchSlow(pc + 2);
+      if (h2 == 0) return 0;
+      bits |= <u32>load<u16>(h2) << 16;
+      hostDecode(pc, bits, SCRATCH_ENTRY, noBp);
+      return SCRATCH_ENTRY;
+    }
+    bits = load<u32>(host);
+  }
+  if (noBp) e = SCRATCH_ENTRY;
+  else e = DEC + ((host >> 1) & (DEC_N - 1)) * DEC_ENTRY;
+  hostDecode(pc, bits, e, noBp);
+  if (!noBp) store<u32>(e, <u32>host);
+  return e;
+}
+
+function inner(): void {
+  while (st.instret < st.stopAt) {
+    store<u64>(XREG, 0);
+    const pc = st.pc;
+    st.instret++;
+    let host = tlbHost(ITLB, pc);
+    if (host == 0) {
+      host = fetchSlow(pc);
+      if (host == 0) { st.trapped = false; continue; }
+    }
+    let e = DEC + ((host >> 1) & (DEC_N - 1)) * DEC_ENTRY;
+    if (load<u32>(e) != <u32>host) {
+      e = decodeAt(host, 0);
+      if (e == 0) { st.trapped = false; continue; }
+    }
+    let op = <i32>load<u16>(e, 8);
+    if (op == O.OP_BREAKPOINT) {
+      if ((misc(MISC_FLAGS) & FLAG_SKIP) != 0) {
+        setMisc(MISC_FLAGS, misc(MISC_FLAGS) & ~FLAG_SKIP);
+        e = decodeAt(host, 1);
+        if (e == 0) { st.trapped = false; continue; }
+        op = <i32>load<u16>(e, 8);
+      } else {
+        st.instret--;
+        setMisc(MISC_EXIT_D, pc);
+        requestExit(EXIT_BREAKPOINT);
+        break;
+      }
+    }
+    execute(e, op, pc);
+    st.trapped = false;
+  }
+}
+
+/** Execute one decoded instruction at `pc`. Sets st.pc to the next pc (or the trap vector). */
+@inline function execute(e: usize, op: i32, pc: u64): void {
+  const imm: u64 = <u64><i64>load<i32>(e, 4);
+  const rd: u32 = <u32>load<u8>(e, 10);
+  const rs1: u32 = <u32>load<u8>(e, 11);
+  const rs2: u32 = <u32>load<u8>(e, 12);
+  const len: u64 = <u64>load<u8>(e, 15);
+  let npc: u64 = pc + len;
+  switch (op) {
+    case O.OP_LUI: xw(rd, imm); break;
+    case O.OP_AUIPC: xw(rd, pc + imm); break;
+    case O.OP_JAL: xw(rd, npc); npc = pc + imm; break;
+    case O.OP_JALR: { const t = (xr(rs1) + imm) & ~<u64>1; xw(rd, npc); npc = t; break; }
+    case O.OP_BEQ: if (xr(rs1) == xr(rs2)) npc = pc + imm; break;
+    case O.OP_BNE: if (xr(rs1) != xr(rs2)) npc = pc + imm; break;
+    case O.OP_BLT: if (<i64>xr(rs1) < <i64>xr(rs2)) npc = pc + imm; break;
+    case O.OP_BGE: if (<i64>xr(rs1) >= <i64>xr(rs2)) npc = pc + imm; break;
+    case O.OP_BLTU: if (xr(rs1) < xr(rs2)) npc = pc + imm; break;
+    case O.OP_BGEU: if (xr(rs1) >= xr(rs2)) npc = pc + imm; break;
+    case O.OP_LB: { const v = ld8(xr(rs1) + imm); if (st.trapped) return; xw(rd, <u64><i64><i8>v); break; }
+    case O.OP_LH: { const v = ld16(xr(rs1) + imm); if (st.trapped) return; xw(rd, <u64><i64><i16>v); break; }
+    case O.OP_LW: { const v = ld32(xr(rs1) + imm); if (st.trapped) return; xw(rd, sx32(v)); break; }
+    case O.OP_LD: { const v = ld64(xr(rs1) + imm); if (st.trapped) return; xw(rd, v); break; }
+    case O.OP_LBU: { const v = ld8(xr(rs1) + imm); if (st.trapped) return; xw(rd, v); break; }
+    case O.OP_LHU: { const v = ld16(xr(rs1) + imm); if (st.trapped) return; xw(rd, v); break; }
+    case O.OP_LWU: { const v = ld32(xr(rs1) + imm); if (st.trapped) return; xw(rd, v); break; }
+    case O.OP_SB: st8(xr(rs1) + imm, xr(rs2)); if (st.trapped) return; break;
+    case O.OP_SH: st16(xr(rs1) + imm, xr(rs2)); if (st.trapped) return; break;
+    case O.OP_SW: st32(xr(rs1) + imm, xr(rs2)); if (st.trapped) return; break;
+    case O.OP_SD: st64(xr(rs1) + imm, xr(rs2)); if (st.trapped) return; break;
+    case O.OP_ADDI: xw(rd, xr(rs1) + imm); break;
+    case O.OP_SLTI: xw(rd, <i64>xr(rs1) < <i64>imm ? 1 : 0); break;
+    case O.OP_SLTIU: xw(rd, xr(rs1) < imm ? 1 : 0); break;
+    case O.OP_XORI: xw(rd, xr(rs1) ^ imm); break;
+    case O.OP_ORI: xw(rd, xr(rs1) | imm); break;
+    case O.OP_ANDI: xw(rd, xr(rs1) & imm); break;
+    case O.OP_SLLI: xw(rd, xr(rs1) << (imm & 63)); break;
+    case O.OP_SRLI: xw(rd, xr(rs1) >> (imm & 63)); break;
+    case O.OP_SRAI: xw(rd, <u64>(<i64>xr(rs1) >> <i64>(imm & 63))); break;
+    case O.OP_ADD: xw(rd, xr(rs1) + xr(rs2)); break;
+    case O.OP_SUB: xw(rd, xr(rs1) - xr(rs2)); break;
+    case O.OP_SLL: xw(rd, xr(rs1) << (xr(rs2) & 63)); break;
+    case O.OP_SLT: xw(rd, <i64>xr(rs1) < <i64>xr(rs2) ? 1 : 0); break;
+    case O.OP_SLTU: xw(rd, xr(rs1) < xr(rs2) ? 1 : 0); break;
+    case O.OP_XOR: xw(rd, xr(rs1) ^ xr(rs2)); break;
+    case O.OP_SRL: xw(rd, xr(rs1) >> (xr(rs2) & 63)); break;
+    case O.OP_SRA: xw(rd, <u64>(<i64>xr(rs1) >> <i64>(xr(rs2) & 63))); break;
+    case O.OP_OR: xw(rd, xr(rs1) | xr(rs2)); break;
+    case O.OP_AND: xw(rd, xr(rs1) & xr(rs2)); break;
+    case O.OP_ADDIW: xw(rd, sx32(xr(rs1) + imm)); break;
+    case O.OP_SLLIW: xw(rd, sx32(xr(rs1) << (imm & 31))); break;
+    case O.OP_SRLIW: xw(rd, sx32(<u64>(<u32>xr(rs1) >> <u32>(imm & 31)))); break;
+    case O.OP_SRAIW: xw(rd, <u64><i64>(<i32>xr(rs1) >> <i32>(imm & 31))); break;
+    case O.OP_ADDW: xw(rd, sx32(xr(rs1) + xr(rs2))); break;
+    case O.OP_SUBW: xw(rd, sx32(xr(rs1) - xr(rs2))); break;
+    case O.OP_SLLW: xw(rd, sx32(xr(rs1) << (xr(rs2) & 31))); break;
+    case O.OP_SRLW: xw(rd, sx32(<u64>(<u32>xr(rs1) >> <u32>(xr(rs2) & 31)))); break;
+    case O.OP_SRAW: xw(rd, <u64><i64>(<i32>xr(rs1) >> <i32>(xr(rs2) & 31))); break;
+    case O.OP_FENCE: case O.OP_FENCE_TSO: break;
+    case O.OP_FENCE_I: flushDecode(); break;
+    case O.OP_ECALL: {
+      const p = st.priv;
+      // an ecall the host serves (SBI) leaves pc at the ecall: the host advances it
+      raise(p == PRV_U ? 8 : p == PRV_S ? 9 : 11, 0);
+      return;
+    }
+    case O.OP_EBREAK: raise(CAUSE_BREAKPOINT, pc); return;
+    case O.OP_CSRRW: case O.OP_CSRRS: case O.OP_CSRRC: case O.OP_CSRRWI: case O.OP_CSRRSI: case O.OP_CSRRCI: {
+      const a = <u32>imm & 0xfff;
+      const isImm = op == O.OP_CSRRWI || op == O.OP_CSRRSI || op == O.OP_CSRRCI;
+      const src: u64 = isImm ? <u64>rs1 : xr(rs1);
+      const isW = op == O.OP_CSRRW || op == O.OP_CSRRWI;
+      const writes = isW || rs1 != 0;
+      if (!csrAllowed(a, writes)) { illegal(instrBits(e)); return; }
+      // counters read the count before this instruction retires (the loop already counted it)
+      st.instret--;
+      const old = (isW && rd == 0) ? 0 : csrRead(a);
+      st.instret++;
+      if (writes) {
+        let nv: u64 = src;
+        if (op == O.OP_CSRRS || op == O.OP_CSRRSI) nv = old | src;
+        else if (op == O.OP_CSRRC || op == O.OP_CSRRCI) nv = old & ~src;
+        csrWrite(a, isW ? src : nv);
+      }
+      xw(rd, old);
+      break;
+    }
+    case O.OP_MUL: xw(rd, xr(rs1) * xr(rs2)); break;
+    case O.OP_MULH: xw(rd, mulh(xr(rs1), xr(rs2))); break;
+    case O.OP_MULHSU: xw(rd, mulhsu(xr(rs1), xr(rs2))); break;
+    case O.OP_MULHU: xw(rd, mulhu(xr(rs1), xr(rs2))); break;
+    case O.OP_DIV: {
+      const a = <i64>xr(rs1), b = <i64>xr(rs2);
+      xw(rd, b == 0 ? <u64>-1 : (a == i64.MIN_VALUE && b == -1) ? <u64>a : <u64>(a / b));
+      break;
+    }
+    case O.OP_DIVU: { const a = xr(rs1), b = xr(rs2); xw(rd, b == 0 ? <u64>-1 : a / b); break; }
+    case O.OP_REM: {
+      const a = <i64>xr(rs1), b = <i64>xr(rs2);
+      xw(rd, b == 0 ? <u64>a : (a == i64.MIN_VALUE && b == -1) ? 0 : <u64>(a % b));
+      break;
+    }
+    case O.OP_REMU: { const a = xr(rs1), b = xr(rs2); xw(rd, b == 0 ? a : a % b); break; }
+    case O.OP_MULW: xw(rd, sx32(xr(rs1) * xr(rs2))); break;
+    case O.OP_DIVW: {
+      const a = <i32>xr(rs1), b = <i32>xr(rs2);
+      xw(rd, b == 0 ? <u64>-1 : (a == i32.MIN_VALUE && b == -1) ? <u64><i64>a : <u64><i64>(a / b));
+      break;
+    }
+    case O.OP_DIVUW: {
+      const a = <u32>xr(rs1), b = <u32>xr(rs2);
+      xw(rd, b == 0 ? <u64>-1 : sx32(<u64>(a / b)));
+      break;
+    }
+    case O.OP_REMW: {
+      const a = <i32>xr(rs1), b = <i32>xr(rs2);
+      xw(rd, b == 0 ? <u64><i64>a : (a == i32.MIN_VALUE && b == -1) ? 0 : <u64><i64>(a % b));
+      break;
+    }
+    case O.OP_REMUW: {
+      const a = <u32>xr(rs1), b = <u32>xr(rs2);
+      xw(rd, b == 0 ? sx32(<u64>a) : sx32(<u64>(a % b)));
+      break;
+    }
+    case O.OP_LR_W: case O.OP_LR_D: {
+      const va = xr(rs1);
+      const w = op == O.OP_LR_W;
+      if ((va & (w ? 3 : 7)) != 0) { raise(4, va); return; }
+      const pa = amoTranslate(va, true);
+      if (pa < 0) return;
+      const h = amoHost(<u64>pa);
+      const v: u64 = w ? sx32(<u64>load<u32>(h)) : load<u64>(h);
+      amoTouched(<u64>pa, va, w ? 4 : 8, v, v);
+      setMisc(MISC_RES_ADDR, <u64>pa);
+      dropWtlb(va); // stores to this page go the slow way, which breaks the reservation
+      xw(rd, v);
+      break;
+    }
+    case O.OP_SC_W: case O.OP_SC_D: {
+      const va = xr(rs1);
+      const w = op == O.OP_SC_W;
+      if ((va & (w ? 3 : 7)) != 0) { raise(6, va); return; }
+      const pa = amoTranslate(va, false);
+      if (pa < 0) return;
+      const res = misc(MISC_RES_ADDR);
+      setMisc(MISC_RES_ADDR, <u64>-1);
+      if (res == <u64>pa) {
+        const h = amoHost(<u64>pa);
+        const nv = xr(rs2);
+        if (w) store<u32>(h, <u32>nv); else store<u64>(h, nv);
+        amoTouched(<u64>pa, va, w ? 4 : 8, 0, nv);
+        xw(rd, 0);
+      } else {
+        xw(rd, 1);
+      }
+      break;
+    }
+    case O.OP_AMOSWAP_W: case O.OP_AMOADD_W: case O.OP_AMOXOR_W: case O.OP_AMOAND_W: case O.OP_AMOOR_W:
+    case O.OP_AMOMIN_W: case O.OP_AMOMAX_W: case O.OP_AMOMINU_W: case O.OP_AMOMAXU_W: {
+      const va = xr(rs1);
+      if ((va & 3) != 0) { raise(6, va); return; }
+      const pa = amoTranslate(va, false);
+      if (pa < 0) return;
+      const h = amoHost(<u64>pa);
+      const old = load<u32>(h);
+      const b = <u32>xr(rs2);
+      let nv: u32 = b;
+      if (op == O.OP_AMOADD_W) nv = old + b;
+      else if (op == O.OP_AMOXOR_W) nv = old ^ b;
+      else if (op == O.OP_AMOAND_W) nv = old & b;
+      else if (op == O.OP_AMOOR_W) nv = old | b;
+      else if (op == O.OP_AMOMIN_W) nv = <i32>old < <i32>b ? old : b;
+      else if (op == O.OP_AMOMAX_W) nv = <i32>old > <i32>b ? old : b;
+      else if (op == O.OP_AMOMINU_W) nv = old < b ? old : b;
+      else if (op == O.OP_AMOMAXU_W) nv = old > b ? old : b;
+      store<u32>(h, nv);
+      amoTouched(<u64>pa, va, 4, <u64>old, <u64>nv);
+      xw(rd, sx32(<u64>old));
+      break;
+    }
+    case O.OP_AMOSWAP_D: case O.OP_AMOADD_D: case O.OP_AMOXOR_D: case O.OP_AMOAND_D: case O.OP_AMOOR_D:
+    case O.OP_AMOMIN_D: case O.OP_AMOMAX_D: case O.OP_AMOMINU_D: case O.OP_AMOMAXU_D: {
+      const va = xr(rs1);
+      if ((va & 7) != 0) { raise(6, va); return; }
+      const pa = amoTranslate(va, false);
+      if (pa < 0) return;
+      const h = amoHost(<u64>pa);
+      const old = load<u64>(h);
+      const b = xr(rs2);
+      let nv: u64 = b;
+      if (op == O.OP_AMOADD_D) nv = old + b;
+      else if (op == O.OP_AMOXOR_D) nv = old ^ b;
+      else if (op == O.OP_AMOAND_D) nv = old & b;
+      else if (op == O.OP_AMOOR_D) nv = old | b;
+      else if (op == O.OP_AMOMIN_D) nv = <i64>old < <i64>b ? old : b;
+      else if (op == O.OP_AMOMAX_D) nv = <i64>old > <i64>b ? old : b;
+      else if (op == O.OP_AMOMINU_D) nv = old < b ? old : b;
+      else if (op == O.OP_AMOMAXU_D) nv = old > b ? old : b;
+      store<u64>(h, nv);
+      amoTouched(<u64>pa, va, 8, old, nv);
+      xw(rd, old);
+      break;
+    }
+    case O.OP_FLW: case O.OP_FLD: {
+      if (((csrGet(0x300) >> 13) & 3) == 0) { illegal(instrBits(e)); return; }
+      const va = xr(rs1) + imm;
+      if (op == O.OP_FLW) { const v = ld32(va); if (st.trapped) return; fw(rd, v | 0xffffffff00000000); }
+      else { const v = ld64(va); if (st.trapped) return; fw(rd, v); }
+      fsDirty();
+      break;
+    }
+    case O.OP_FSW: case O.OP_FSD: {
+      if (((csrGet(0x300) >> 13) & 3) == 0) { illegal(instrBits(e)); return; }
+      const va = xr(rs1) + imm;
+      if (op == O.OP_FSW) st32(va, fr(rs2)); else st64(va, fr(rs2));
+      if (st.trapped) return;
+      break;
+    }
+    case O.OP_SRET: {
+      if (st.priv < PRV_S || (st.priv == PRV_S && (csrGet(0x300) & (1 << 22)) != 0)) { illegal(instrBits(e)); return; }
+      doSret();
+      return;
+    }
+    case O.OP_MRET: {
+      if (st.priv != PRV_M) { illegal(instrBits(e)); return; }
+      doMret();
+      return;
+    }
+    case O.OP_WFI: {
+      const tw = (csrGet(0x300) & (1 << 21)) != 0;
+      if (st.priv == PRV_U || (st.priv == PRV_S && tw)) { illegal(instrBits(e)); return; }
+      st.pc = npc;
+      if (!anyPending()) { setMisc(MW, 1); interruptsChanged(); }
+      return;
+    }
+    case O.OP_SFENCE_VMA: {
+      if (st.priv == PRV_U || (st.priv == PRV_S && (csrGet(0x300) & (1 << 20)) != 0)) { illegal(instrBits(e)); return; }
+      flushTlb();
+      break;
+    }
+    case O.OP_ILLEGAL: illegal(instrBits(e)); return;
+    default: {
+      // everything else is F/D arithmetic
+      if (((csrGet(0x300) >> 13) & 3) == 0) { illegal(instrBits(e)); return; }
+      if (!execFp(op, <i32>rd, <i32>rs1, <i32>rs2, <i32>load<u8>(e, 13), <i32>load<u8>(e, 14))) { illegal(instrBits(e)); return; }
+      fsDirty();
+      break;
+    }
+  }
+  st.pc = npc;
+}
+
+/** The raw instruction bits for a decode entry: re-read from memory at pc (only on the illegal-instruction path). */
+function instrBits(e: usize): u64 {
+  const h = tlbHost(ITLB, st.pc);
+  if (h == 0) return 0;
+  const lo = <u32>load<u16>(h);
+  if ((lo & 3) != 3) return <u64>lo;
+  if ((h & 0xfff) == 0xffe) return <u64>lo; // best effort for page-crossing
+  return <u64>load<u32>(h);
+}

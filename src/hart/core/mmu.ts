@@ -1,0 +1,346 @@
+// Address translation (Sv39), the software TLBs, the physical bus (RAM, CLINT, test finisher, HTIF) and the
+// slow paths of loads, stores and fetches. AssemblyScript.
+//
+// Fast path: the run loop looks a virtual page up in a direct-mapped TLB (one per access kind) and gets the
+// wasm address of the page. A TLB entry exists only for RAM pages that are not watched, so anything unusual
+// (MMIO, tohost, watchpoints, page-crossing accesses, faults) lands here.
+import {
+  ITLB, RTLB, WTLB, TLB_N, TLB_ENTRY, RAM_OFF, PAGEFLAGS, PF_WATCH, PF_TOUCHED, CLINT_BASE, CLINT_SIZE,
+  FINISHER_BASE, WATCH, WATCH_ENTRY, MISC_WATCH_COUNT, EXIT_WATCH, EXIT_HTIF,
+} from '../layout';
+import {
+  pc, priv, trapped, ramSize, PRV_M, PRV_U, csrGet, csrSet, misc, setMisc, requestExit,
+  MISC_RES_ADDR, MISC_MTIMECMP, MISC_EXIT_A, MISC_EXIT_B, MISC_EXIT_C, MISC_EXIT_D, MISC_TOHOST,
+} from './state';
+import { MISC_EXIT_E } from '../layout';
+import { raise } from './trap';
+import { readTime, writeTime, interruptsChanged } from './timer';
+
+export const ACC_FETCH: i32 = 0;
+export const ACC_LOAD: i32 = 1;
+export const ACC_STORE: i32 = 2;
+
+const RAM_BASE: u64 = 0x80000000;
+const CAUSE_FETCH_ACCESS: u64 = 1;
+const CAUSE_LOAD_ACCESS: u64 = 5;
+const CAUSE_STORE_ACCESS: u64 = 7;
+const CAUSE_FETCH_PAGE: u64 = 12;
+const CAUSE_LOAD_PAGE: u64 = 13;
+const CAUSE_STORE_PAGE: u64 = 15;
+
+const MSTATUS: u32 = 0x300;
+const SATP: u32 = 0x180;
+const MIP: u32 = 0x344;
+
+// ---- TLB ---------------------------------------------------------------------------------------------
+
+@inline function tlbBase(acc: i32): usize {
+  return acc == ACC_FETCH ? ITLB : acc == ACC_LOAD ? RTLB : WTLB;
+}
+
+export function flushTlb(): void {
+  // tag -1 never equals a page address (whose low 12 bits are zero)
+  memory.fill(ITLB, 0xff, TLB_N * TLB_ENTRY);
+  memory.fill(RTLB, 0xff, TLB_N * TLB_ENTRY);
+  memory.fill(WTLB, 0xff, TLB_N * TLB_ENTRY);
+}
+
+/** Drop the store-TLB entry of one virtual page (used for LR reservations). */
+export function dropWtlb(va: u64): void {
+  const i = WTLB + ((<usize>(va >> 12) & (TLB_N - 1)) << 4);
+  store<i64>(i, -1);
+}
+
+function tlbFill(acc: i32, va: u64, pa: u64): void {
+  if (pa < RAM_BASE || pa - RAM_BASE >= ramSize) return;
+  const page = <usize>((pa - RAM_BASE) >> 12);
+  const flags = load<u8>(PAGEFLAGS + page);
+  if (flags & PF_WATCH) return;
+  if (acc == ACC_STORE) store<u8>(PAGEFLAGS + page, flags | PF_TOUCHED);
+  const e = tlbBase(acc) + ((<usize>(va >> 12) & (TLB_N - 1)) << 4);
+  store<u64>(e, va & ~<u64>0xfff);
+  store<u32>(e, <u32>(RAM_OFF + (page << 12)), 8);
+}
+
+// ---- translation ------------------------------------------------------------------------------------
+
+/** Privilege used for data accesses (MPRV). */
+@inline function dataPriv(): i32 {
+  const ms = csrGet(MSTATUS);
+  if (priv == PRV_M && (ms & (<u64>1 << 17)) != 0) return <i32>((ms >> 11) & 3);
+  return priv;
+}
+
+function pageFault(acc: i32, va: u64): void {
+  raise(acc == ACC_FETCH ? CAUSE_FETCH_PAGE : acc == ACC_LOAD ? CAUSE_LOAD_PAGE : CAUSE_STORE_PAGE, va);
+}
+function accessFault(acc: i32, va: u64): void {
+  raise(acc == ACC_FETCH ? CAUSE_FETCH_ACCESS : acc == ACC_LOAD ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS, va);
+}
+
+@inline function ramHost(pa: u64): usize { return RAM_OFF + <usize>(pa - RAM_BASE); }
+@inline function inRam(pa: u64, size: u64): bool {
+  return pa >= RAM_BASE && pa - RAM_BASE + size <= ramSize;
+}
+
+/**
+ * Sv39 page walk. Returns the physical address, or -1 after raising a page/access fault (when `fault`),
+ * or -1 silently (debugger lookups: `fault` false, no A/D updates).
+ */
+export function walk(va: u64, acc: i32, p: i32, fault: bool): i64 {
+  const satp = csrGet(SATP);
+  // Sv39: bits 63..39 must equal bit 38
+  const top = <i64>va >> 38;
+  if (top != 0 && top != -1) { if (fault) pageFault(acc, va); return -1; }
+  let a: u64 = (satp & 0xfffffffffff) << 12;
+  const ms = csrGet(MSTATUS);
+  for (let level = 2; level >= 0; level--) {
+    const vpn = (va >> (12 + 9 * <u64>level)) & 0x1ff;
+    const pteAddr = a + vpn * 8;
+    if (!inRam(pteAddr, 8)) { if (fault) accessFault(acc, va); return -1; }
+    const pte = load<u64>(ramHost(pteAddr));
+    const v = pte & 1, r = (pte >> 1) & 1, w = (pte >> 2) & 1, x = (pte >> 3) & 1, u = (pte >> 4) & 1;
+    if (v == 0 || (r == 0 && w == 1) || (pte >> 54) != 0) { if (fault) pageFault(acc, va); return -1; }
+    const ppn = (pte >> 10) & 0xfffffffffff;
+    if (r == 0 && x == 0) {
+      if (level == 0) { if (fault) pageFault(acc, va); return -1; }
+      a = ppn << 12;
+      continue;
+    }
+    // leaf: permissions
+    let ok = true;
+    if (acc == ACC_FETCH) ok = x != 0;
+    else if (acc == ACC_LOAD) ok = r != 0 || (x != 0 && (ms & (<u64>1 << 19)) != 0);
+    else ok = w != 0;
+    if (ok) {
+      if (p == PRV_U) ok = u != 0;
+      else if (u != 0) ok = acc != ACC_FETCH && (ms & (<u64>1 << 18)) != 0; // S-mode on a U page needs SUM
+    }
+    // superpage alignment
+    if (ok && level > 0) {
+      const mask: u64 = (<u64>1 << (9 * <u64>level)) - 1;
+      if ((ppn & mask) != 0) ok = false;
+    }
+    if (!ok) { if (fault) pageFault(acc, va); return -1; }
+    if (fault) {
+      // hardware A/D update
+      let npte = pte | 0x40;
+      if (acc == ACC_STORE) npte |= 0x80;
+      if (npte != pte) store<u64>(ramHost(pteAddr), npte);
+    }
+    const off: u64 = level == 0 ? (va & 0xfff) : (va & ((<u64>1 << (12 + 9 * <u64>level)) - 1));
+    const base: u64 = level == 0 ? (ppn << 12) : ((ppn >> (9 * <u64>level)) << (12 + 9 * <u64>level));
+    return <i64>(base | off);
+  }
+  if (fault) pageFault(acc, va);
+  return -1;
+}
+
+/** Translate `va` for an access of kind `acc`; -1 after raising the fault. */
+export function translate(va: u64, acc: i32): i64 {
+  const p = acc == ACC_FETCH ? priv : dataPriv();
+  const satp = csrGet(SATP);
+  if (p == PRV_M || (satp >> 60) != 8) return <i64>va;
+  return walk(va, acc, p, true);
+}
+
+/** Translation for the debugger: no faults, no A/D updates. -1 when unmapped. */
+export function debugTranslate(va: u64, acc: i32): i64 {
+  const p = acc == ACC_FETCH ? priv : dataPriv();
+  const satp = csrGet(SATP);
+  if (p == PRV_M || (satp >> 60) != 8) return <i64>va;
+  return walk(va, acc, p, false);
+}
+
+// ---- physical bus -----------------------------------------------------------------------------------
+
+function mmioLoad(pa: u64, size: i32, va: u64): u64 {
+  if (pa >= <u64>CLINT_BASE && pa < <u64>(CLINT_BASE + CLINT_SIZE)) {
+    const off = <u32>(pa - CLINT_BASE);
+    let v: u64 = 0;
+    let base: u32 = 0;
+    if (off < 0x4000) { base = 0; v = (csrGet(MIP) >> 3) & 1; }
+    else if (off >= 0x4000 && off < 0x4008) { base = 0x4000; v = misc(MISC_MTIMECMP); }
+    else if (off >= 0xbff8) { base = 0xbff8; v = readTime(); }
+    const sh = (off - base) * 8;
+    v = v >> sh;
+    if (size < 8) v &= (<u64>1 << (<u64>size * 8)) - 1;
+    return v;
+  }
+  if (pa >= <u64>FINISHER_BASE && pa < <u64>(FINISHER_BASE + 0x1000)) return 0;
+  accessFault(ACC_LOAD, va);
+  return 0;
+}
+
+function mmioStore(pa: u64, size: i32, v: u64, va: u64): void {
+  if (pa >= <u64>CLINT_BASE && pa < <u64>(CLINT_BASE + CLINT_SIZE)) {
+    const off = <u32>(pa - CLINT_BASE);
+    if (off < 0x4000) {
+      if (off == 0) {
+        const mip = csrGet(MIP);
+        csrSet(MIP, (v & 1) != 0 ? mip | 8 : mip & ~<u64>8);
+        interruptsChanged();
+      }
+      return;
+    }
+    if (off >= 0x4000 && off < 0x4008) {
+      setMisc(MISC_MTIMECMP, mergeBytes(misc(MISC_MTIMECMP), off - 0x4000, size, v));
+      interruptsChanged();
+      return;
+    }
+    if (off >= 0xbff8) {
+      writeTime(mergeBytes(readTime(), off - 0xbff8, size, v));
+      interruptsChanged();
+      return;
+    }
+    return;
+  }
+  if (pa >= <u64>FINISHER_BASE && pa < <u64>(FINISHER_BASE + 0x1000)) {
+    const low = v & 0xffff;
+    if (low == 0x5555) { setMisc(MISC_EXIT_A, 1); requestExit(EXIT_HTIF); }
+    else if (low == 0x3333) { setMisc(MISC_EXIT_A, ((v >> 16) << 1) | 1); requestExit(EXIT_HTIF); }
+    return;
+  }
+  accessFault(ACC_STORE, va);
+}
+
+function mergeBytes(old: u64, byteOff: u32, size: i32, v: u64): u64 {
+  const sh: u64 = <u64>byteOff * 8;
+  const mask: u64 = size >= 8 ? <u64>-1 : ((<u64>1 << (<u64>size * 8)) - 1);
+  return (old & ~(mask << sh)) | ((v & mask) << sh);
+}
+
+// ---- watchpoints ------------------------------------------------------------------------------------
+
+function checkWatch(va: u64, pa: u64, size: i32, kind: u64, oldV: u64, newV: u64): void {
+  const n = <i32>misc(MISC_WATCH_COUNT);
+  for (let i = 0; i < n; i++) {
+    const e = WATCH + <usize>i * WATCH_ENTRY;
+    const s = load<u64>(e), en = load<u64>(e, 8), k = load<u64>(e, 16);
+    if ((k & kind) == 0) continue;
+    if (va < en && va + <u64>size > s) {
+      setMisc(MISC_EXIT_A, va);
+      setMisc(MISC_EXIT_B, (<u64>size << 8) | kind);
+      setMisc(MISC_EXIT_C, oldV);
+      setMisc(MISC_EXIT_D, pc);
+      setMisc(MISC_EXIT_E, newV);
+      requestExit(EXIT_WATCH);
+      return;
+    }
+  }
+}
+
+// ---- slow paths ------------------------------------------------------------------------------------
+
+@inline function pageFlags(pa: u64): u8 {
+  return load<u8>(PAGEFLAGS + <usize>((pa - RAM_BASE) >> 12));
+}
+
+/** Physical load of `size` bytes (1, 2, 4, 8) that does not cross a page. */
+function physLoad(pa: u64, size: i32, va: u64): u64 {
+  if (!inRam(pa, <u64>size)) return mmioLoad(pa, size, va);
+  const h = ramHost(pa);
+  let v: u64;
+  if (size == 1) v = <u64>load<u8>(h);
+  else if (size == 2) v = <u64>load<u16>(h);
+  else if (size == 4) v = <u64>load<u32>(h);
+  else v = load<u64>(h);
+  if (pageFlags(pa) & PF_WATCH) checkWatch(va, pa, size, 1, v, v);
+  return v;
+}
+
+function physStore(pa: u64, size: i32, v: u64, va: u64): void {
+  if (!inRam(pa, <u64>size)) { mmioStore(pa, size, v, va); return; }
+  const h = ramHost(pa);
+  const flags = pageFlags(pa);
+  let old: u64 = 0;
+  if (flags & PF_WATCH) {
+    if (size == 1) old = <u64>load<u8>(h);
+    else if (size == 2) old = <u64>load<u16>(h);
+    else if (size == 4) old = <u64>load<u32>(h);
+    else old = load<u64>(h);
+  }
+  if (size == 1) store<u8>(h, <u8>v);
+  else if (size == 2) store<u16>(h, <u16>v);
+  else if (size == 4) store<u32>(h, <u32>v);
+  else store<u64>(h, v);
+  store<u8>(PAGEFLAGS + <usize>((pa - RAM_BASE) >> 12), flags | PF_TOUCHED);
+  // a store to the reserved granule breaks an LR reservation
+  if (<i64>misc(MISC_RES_ADDR) != -1 && (misc(MISC_RES_ADDR) >> 3) == (pa >> 3)) setMisc(MISC_RES_ADDR, <u64>-1);
+  if (flags & PF_WATCH) {
+    const th = misc(MISC_TOHOST);
+    if (th != 0 && pa == th && v != 0) { setMisc(MISC_EXIT_A, v); requestExit(EXIT_HTIF); }
+    checkWatch(va, pa, size, 2, old, v);
+  }
+}
+
+/** Load that missed the TLB (or crosses a page). Returns the raw zero-extended value; sets `trapped` on a fault. */
+export function loadSlow(va: u64, size: i32): u64 {
+  if (((<u32>va & 0xfff) + <u32>size) > 4096) {
+    // page-crossing misaligned access: byte by byte (all bytes are translated before any is used)
+    let v: u64 = 0;
+    for (let i = 0; i < size; i++) {
+      const a = va + <u64>i;
+      const pa = translate(a, ACC_LOAD);
+      if (pa < 0) return 0;
+      v |= physLoad(<u64>pa, 1, a) << (<u64>i * 8);
+      if (trapped) return 0;
+    }
+    return v;
+  }
+  const pa = translate(va, ACC_LOAD);
+  if (pa < 0) return 0;
+  const v = physLoad(<u64>pa, size, va);
+  if (!trapped) tlbFill(ACC_LOAD, va, <u64>pa);
+  return v;
+}
+
+export function storeSlow(va: u64, size: i32, v: u64): void {
+  if (((<u32>va & 0xfff) + <u32>size) > 4096) {
+    // translate every byte first so a fault leaves memory untouched
+    const pa0 = translate(va, ACC_STORE);
+    if (pa0 < 0) return;
+    const pa1 = translate(va + <u64>size - 1, ACC_STORE);
+    if (pa1 < 0) return;
+    for (let i = 0; i < size; i++) {
+      const a = va + <u64>i;
+      const pa = translate(a, ACC_STORE);
+      physStore(<u64>pa, 1, (v >> (<u64>i * 8)) & 0xff, a);
+      if (trapped) return;
+    }
+    return;
+  }
+  const pa = translate(va, ACC_STORE);
+  if (pa < 0) return;
+  physStore(<u64>pa, size, v, va);
+  if (!trapped) tlbFill(ACC_STORE, va, <u64>pa);
+}
+
+/**
+ * Translate an instruction fetch of the page holding `va` and return the wasm address of `va`, filling the
+ * fetch TLB; 0 after raising a fault (instruction memory must be RAM).
+ */
+export function fetchSlow(va: u64): usize {
+  const pa = translate(va, ACC_FETCH);
+  if (pa < 0) return 0;
+  if (!inRam(<u64>pa, 2)) { accessFault(ACC_FETCH, va); return 0; }
+  // fetch TLB entries ignore watch flags: watchpoints are on data accesses
+  const e = ITLB + ((<usize>(va >> 12) & (TLB_N - 1)) << 4);
+  store<u64>(e, va & ~<u64>0xfff);
+  store<u32>(e, <u32>(RAM_OFF + <usize>((<u64>pa - RAM_BASE) & ~<u64>0xfff)), 8);
+  return ramHost(<u64>pa);
+}
+
+/** Translate for an AMO/LR/SC (store permission, except LR which is a load); physical address or -1. */
+export function amoTranslate(va: u64, isLoad: bool): i64 {
+  const pa = translate(va, isLoad ? ACC_LOAD : ACC_STORE);
+  if (pa < 0) return -1;
+  if (!inRam(<u64>pa, 8)) { accessFault(isLoad ? ACC_LOAD : ACC_STORE, va); return -1; }
+  return pa;
+}
+export function amoHost(pa: u64): usize { return ramHost(pa); }
+export function amoTouched(pa: u64, va: u64, size: i32, old: u64, nv: u64): void {
+  const flags = pageFlags(pa);
+  store<u8>(PAGEFLAGS + <usize>((pa - RAM_BASE) >> 12), flags | PF_TOUCHED);
+  if (flags & PF_WATCH) checkWatch(va, pa, size, 3, old, nv);
+}

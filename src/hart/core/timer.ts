@@ -1,0 +1,68 @@
+// The timebase (`time` CSR, CLINT mtime), the timer comparators (CLINT mtimecmp, Sstc stimecmp) and the
+// computation of pending interrupts. AssemblyScript.
+//
+// Virtual time: time = MISC_TIME_BASE + instret / MISC_TIME_DIV, so a run is reproducible and the instruction
+// at which a comparator fires is known in advance (the run loop stops exactly there; nothing is checked per
+// instruction). Host time: the host supplies the value (e.g. from its monotonic clock), and the run loop
+// re-checks comparators at the end of every slice the host gives it.
+import { instret, stopAt, csrGet, csrSet, misc, setMisc, MISC_TIME_MODE, MISC_TIME_DIV, MISC_TIME_BASE, MISC_MTIMECMP } from './state';
+
+@external('env', 'hostTime')
+declare function hostTime(): f64;
+
+const MIP: u32 = 0x344;
+const MENVCFG: u32 = 0x30a;
+const STIMECMP: u32 = 0x14d;
+const MIP_STIP: u64 = 1 << 5;
+const MIP_MTIP: u64 = 1 << 7;
+
+export function readTime(): u64 {
+  if (misc(MISC_TIME_MODE) != 0) return <u64>hostTime();
+  const div = misc(MISC_TIME_DIV);
+  return misc(MISC_TIME_BASE) + (div > 1 ? instret / div : instret);
+}
+
+/** Set the current `time` value (CLINT mtime write, or the host's clock adjustment). */
+export function writeTime(v: u64): void {
+  if (misc(MISC_TIME_MODE) != 0) return;
+  const div = misc(MISC_TIME_DIV);
+  setMisc(MISC_TIME_BASE, v - (div > 1 ? instret / div : instret));
+}
+
+@inline function sstcEnabled(): bool { return (csrGet(MENVCFG) >> 63) != 0; }
+
+/** Refresh the timer bits of mip from the comparators. */
+export function updateTimerBits(): void {
+  const t = readTime();
+  let mip = csrGet(MIP);
+  if (t >= misc(MISC_MTIMECMP)) mip |= MIP_MTIP; else mip &= ~MIP_MTIP;
+  if (sstcEnabled()) {
+    if (t >= csrGet(STIMECMP)) mip |= MIP_STIP; else mip &= ~MIP_STIP;
+  }
+  csrSet(MIP, mip);
+}
+
+/**
+ * The instret value at which the next comparator fires in virtual time (u64 max when none will), so the
+ * run loop can stop exactly there.
+ */
+export function nextTimerDeadline(): u64 {
+  if (misc(MISC_TIME_MODE) != 0) return <u64>-1;
+  let cmp = misc(MISC_MTIMECMP);
+  if (sstcEnabled()) {
+    const s = csrGet(STIMECMP);
+    if (s < cmp) cmp = s;
+  }
+  const t = readTime();
+  if (cmp <= t) return <u64>-1; // already pending: the level is in mip, nothing new will fire
+  const base = misc(MISC_TIME_BASE);
+  const div = misc(MISC_TIME_DIV) > 1 ? misc(MISC_TIME_DIV) : 1;
+  const delta = cmp - base;
+  if (delta > (<u64>-1) / div) return <u64>-1;
+  return delta * div;
+}
+
+/** Called whenever something that affects pending/enabled interrupts changed: the loop re-checks. */
+export function interruptsChanged(): void {
+  stopAt = 0;
+}

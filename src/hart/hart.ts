@@ -1,0 +1,392 @@
+// The hart as the rest of the project sees it: a TypeScript class over the wasm execution core
+// (src/hart/core/, built to hart.wasm). Registers, CSRs and RAM are read through views of the core's memory,
+// without copies. This file is not on the hot path: BigInt is fine here.
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as L from './layout';
+import { decode } from '../isa/decode';
+
+export const PRV_U = 0;
+export const PRV_S = 1;
+export const PRV_M = 3;
+export const PRIV_NAMES: Record<number, string> = { 0: 'U', 1: 'S', 3: 'M' };
+
+export type ExitKind = 'budget' | 'breakpoint' | 'watch' | 'trap' | 'htif' | 'sbi' | 'wfi' | 'priv' | 'halt';
+const EXIT_KINDS: ExitKind[] = ['budget', 'breakpoint', 'watch', 'trap', 'htif', 'sbi', 'wfi', 'priv', 'halt'];
+
+export interface TrapInfo { cause: bigint; interrupt: boolean; code: number; tval: bigint; fromPriv: number; toPriv: number; }
+export interface WatchHit { pc: bigint; address: bigint; size: number; kind: 'read' | 'write'; oldValue: bigint; newValue: bigint; }
+export interface Exit {
+  kind: ExitKind;
+  /** Instructions retired during the run call. */
+  retired: number;
+  trap?: TrapInfo;
+  watch?: WatchHit;
+  /** htif: the value written to tohost (or the finisher's translation); breakpoint/trap: the pc. */
+  value?: bigint;
+  pc: bigint;
+}
+
+export interface HartOptions {
+  /** Guest RAM in bytes (a multiple of 64 KiB; at most 1 GiB). Host memory follows what the guest touches. */
+  ramBytes?: number;
+  /** 'virtual': time follows retired instructions (reproducible); 'host': time follows the host's clock. */
+  timeMode?: 'virtual' | 'host';
+  /** Virtual time: one `time` tick per this many instructions (default 10: a 100 MIPS hart on a 10 MHz timebase). */
+  instructionsPerTick?: number;
+  /** Timebase frequency in Hz (default 10 MHz, like QEMU's virt machine). */
+  timebaseHz?: number;
+}
+
+interface CoreExports {
+  memory: WebAssembly.Memory;
+  init(ramBytes: number): number;
+  reset(): void;
+  run(budget: number): number;
+  flushDecode(): void;
+  flushTlbs(): void;
+  debugCsrRead(a: number): bigint;
+  debugCsrWrite(a: number, v: bigint): void;
+  debugTranslateVa(va: bigint, acc: number): bigint;
+  currentTime(): bigint;
+  setTime(v: bigint): void;
+}
+
+const MASK64 = (1n << 64n) - 1n;
+const RAM_BASE = 0x80000000n;
+
+let cachedModule: WebAssembly.Module | undefined;
+
+/** Where the built core is: beside the bundle (dist/) or in build/core/ when running from sources. */
+export function coreWasmPath(): string {
+  const candidates = [join(__dirname, 'hart.wasm'), join(__dirname, '..', '..', 'build', 'core', 'hart.wasm'), join(__dirname, '..', 'build', 'core', 'hart.wasm')];
+  for (const c of candidates) if (existsSync(c)) return c;
+  throw new Error(`the execution core hart.wasm was not found (looked in ${candidates.join(', ')}): run npm run build`);
+}
+
+export class Hart {
+  private readonly core: CoreExports;
+  private u8!: Uint8Array;
+  private dv!: DataView;
+  private x64!: BigUint64Array;
+  readonly ramBytes: number;
+  readonly timebaseHz: number;
+  private readonly breakpoints = new Set<bigint>();
+  private watches: { start: bigint; end: bigint; kind: number }[] = [];
+  private hostTimeOrigin = 0;
+  private hostTimeBase = 0n;
+
+  constructor(opts: HartOptions = {}) {
+    this.ramBytes = opts.ramBytes ?? 256 * 1024 * 1024;
+    this.timebaseHz = opts.timebaseHz ?? 10_000_000;
+    if (this.ramBytes % 65536 !== 0 || this.ramBytes <= 0 || this.ramBytes > L.PAGEFLAGS_SIZE * 4096) {
+      throw new Error(`ramBytes must be a positive multiple of 64 KiB up to 1 GiB (got ${this.ramBytes})`);
+    }
+    cachedModule ??= new WebAssembly.Module(readFileSync(coreWasmPath()));
+    const instance = new WebAssembly.Instance(cachedModule, {
+      env: {
+        decode: (pc: bigint, bits: number, entry: number, noBp: number) => this.decodeInto(pc, bits, entry, noBp),
+        hostTime: () => this.hostTime(),
+        abort: (_msg: number, _file: number, line: number, col: number) => {
+          throw new Error(`execution core aborted at ${line}:${col}`);
+        },
+      },
+    });
+    this.core = instance.exports as unknown as CoreExports;
+    if (!this.core.init(this.ramBytes)) throw new Error(`cannot allocate ${this.ramBytes} bytes of guest RAM`);
+    this.refreshViews();
+    this.setTimeMode(opts.timeMode ?? 'virtual', opts.instructionsPerTick ?? 10);
+  }
+
+  private refreshViews(): void {
+    const buf = this.core.memory.buffer;
+    this.u8 = new Uint8Array(buf);
+    this.dv = new DataView(buf);
+    this.x64 = new BigUint64Array(buf, 0, L.STATE_END / 8);
+  }
+
+  /** Fill one decode-cache entry (called by the core on a miss). */
+  private decodeInto(pc: bigint, bits: number, entry: number, noBp: number): void {
+    const dv = this.dv;
+    if (!noBp && this.breakpoints.size > 0 && this.breakpoints.has(BigInt.asUintN(64, pc))) {
+      dv.setUint16(entry + 8, 0xffff, true);
+      dv.setUint8(entry + 15, (bits & 3) === 3 ? 4 : 2);
+      return;
+    }
+    const d = decode(bits >>> 0);
+    dv.setInt32(entry + 4, d.op < 0 ? 0 : d.imm | 0, true);
+    dv.setUint16(entry + 8, d.op + 1, true);
+    dv.setUint8(entry + 10, d.rd);
+    dv.setUint8(entry + 11, d.rs1);
+    dv.setUint8(entry + 12, d.rs2);
+    dv.setUint8(entry + 13, d.rs3);
+    dv.setUint8(entry + 14, d.rm);
+    dv.setUint8(entry + 15, d.op < 0 ? ((bits & 3) === 3 ? 4 : 2) : d.length);
+  }
+
+  private hostTime(): number {
+    const ns = (performance.now() - this.hostTimeOrigin) * 1e6;
+    return Number(this.hostTimeBase) + Math.floor((ns * this.timebaseHz) / 1e9);
+  }
+
+  setTimeMode(mode: 'virtual' | 'host', instructionsPerTick = 10): void {
+    const now = this.core.currentTime();
+    this.setMisc(L.MISC_TIME_DIV, BigInt(Math.max(1, Math.floor(instructionsPerTick))));
+    this.setMisc(L.MISC_TIME_MODE, mode === 'host' ? 1n : 0n);
+    this.hostTimeOrigin = performance.now();
+    this.hostTimeBase = now;
+    this.core.setTime(now);
+  }
+
+  // ---- state ---------------------------------------------------------------------------------------------
+
+  private misc(i: number): bigint { return this.x64[(L.MISC >> 3) + i]; }
+  private setMisc(i: number, v: bigint): void { this.x64[(L.MISC >> 3) + i] = v & MASK64; }
+
+  get pc(): bigint { return this.misc(L.MISC_PC); }
+  set pc(v: bigint) { this.setMisc(L.MISC_PC, v); }
+  get priv(): number { return Number(this.misc(L.MISC_PRIV)); }
+  set priv(v: number) { this.setMisc(L.MISC_PRIV, BigInt(v)); this.core.flushTlbs(); }
+  get instret(): bigint { return this.misc(L.MISC_INSTRET); }
+  get lastPriv(): number { return Number(this.misc(L.MISC_LAST_PRIV)); }
+
+  /** Integer register x0..x31 as an unsigned 64-bit value. */
+  x(i: number): bigint { return i === 0 ? 0n : this.x64[(L.XREG >> 3) + i]; }
+  setX(i: number, v: bigint): void { if (i !== 0) this.x64[(L.XREG >> 3) + i] = v & MASK64; }
+  /** Floating-point register f0..f31 as its raw 64-bit pattern. */
+  f(i: number): bigint { return this.x64[(L.FREG >> 3) + i]; }
+  setF(i: number, v: bigint): void { this.x64[(L.FREG >> 3) + i] = v & MASK64; }
+  /** A CSR as the debugger sees it (no permission check, no side effects). */
+  csr(addr: number): bigint { return BigInt.asUintN(64, this.core.debugCsrRead(addr)); }
+  /** Write a CSR with its legal-value rules. */
+  setCsr(addr: number, v: bigint): void { this.core.debugCsrWrite(addr, BigInt.asIntN(64, v)); }
+  get time(): bigint { return BigInt.asUintN(64, this.core.currentTime()); }
+  set time(v: bigint) { this.core.setTime(BigInt.asIntN(64, v)); }
+
+  reset(): void { this.core.reset(); this.setTimeMode('virtual'); }
+
+  // ---- run control ------------------------------------------------------------------------------------------
+
+  /** Run at most `budget` instructions (up to 2^31 - 1). */
+  run(budget: number): Exit {
+    const before = this.instret;
+    const code = this.core.run(Math.min(Math.max(0, Math.floor(budget)), 0x7fffffff));
+    const kind = EXIT_KINDS[code] ?? 'halt';
+    const exit: Exit = { kind, retired: Number(this.instret - before), pc: this.pc };
+    if (kind === 'trap') {
+      const cause = this.misc(L.MISC_EXIT_CAUSE);
+      const b = Number(this.misc(L.MISC_EXIT_B));
+      exit.trap = {
+        cause, interrupt: (cause >> 63n) === 1n, code: Number(cause & 0xffn), tval: this.misc(L.MISC_EXIT_A),
+        fromPriv: (b >> 8) & 0xff, toPriv: b & 0xff,
+      };
+    } else if (kind === 'watch') {
+      const b = Number(this.misc(L.MISC_EXIT_B));
+      exit.watch = {
+        pc: this.misc(L.MISC_EXIT_D), address: this.misc(L.MISC_EXIT_A), size: b >> 8, kind: (b & 2) ? 'write' : 'read',
+        oldValue: this.misc(L.MISC_EXIT_C), newValue: this.misc(L.MISC_EXIT_E),
+      };
+    } else if (kind === 'htif') {
+      exit.value = this.misc(L.MISC_EXIT_A);
+    } else if (kind === 'breakpoint' || kind === 'sbi') {
+      exit.value = this.misc(L.MISC_EXIT_D);
+    }
+    return exit;
+  }
+
+  /** Execute exactly one instruction (stepping over a breakpoint at pc), or stop at a trap/exit. */
+  step(): Exit {
+    this.setMisc(L.MISC_FLAGS, this.misc(L.MISC_FLAGS) | BigInt(L.FLAG_SKIP_BP));
+    const e = this.run(1);
+    this.setMisc(L.MISC_FLAGS, this.misc(L.MISC_FLAGS) & ~BigInt(L.FLAG_SKIP_BP));
+    return e;
+  }
+
+  /** Resume after a breakpoint stop: the instruction at pc runs once even though it carries a breakpoint. */
+  stepOverBreakpointNext(): void {
+    this.setMisc(L.MISC_FLAGS, this.misc(L.MISC_FLAGS) | BigInt(L.FLAG_SKIP_BP));
+  }
+
+  /** Stop after taking these exception causes / interrupt causes (bit masks by cause number). */
+  setTrapStops(exceptions: bigint, interrupts: bigint): void {
+    this.setMisc(L.MISC_STOP_TRAPS, exceptions);
+    this.setMisc(L.MISC_STOP_IRQS, interrupts);
+  }
+  setFlag(flag: number, on: boolean): void {
+    const f = this.misc(L.MISC_FLAGS);
+    this.setMisc(L.MISC_FLAGS, on ? f | BigInt(flag) : f & ~BigInt(flag));
+  }
+  /** S-mode ecall exits to the host (the host's SBI) instead of trapping to M-mode. */
+  set sbiHost(on: boolean) { this.setFlag(L.FLAG_SBI_HOST, on); }
+  /** Exit whenever the privilege mode changes. */
+  set stopOnPrivilegeChange(on: boolean) { this.setFlag(L.FLAG_STOP_PRIV, on); }
+
+  // ---- breakpoints and watchpoints ---------------------------------------------------------------------------
+
+  /** Breakpoints live in the decode cache: changing them flushes it, and costs nothing per instruction. */
+  addBreakpoint(va: bigint): void {
+    va = BigInt.asUintN(64, va);
+    if (!this.breakpoints.has(va)) { this.breakpoints.add(va); this.core.flushDecode(); }
+  }
+  removeBreakpoint(va: bigint): void {
+    if (this.breakpoints.delete(BigInt.asUintN(64, va))) this.core.flushDecode();
+  }
+  clearBreakpoints(): void { if (this.breakpoints.size) { this.breakpoints.clear(); this.core.flushDecode(); } }
+  hasBreakpoint(va: bigint): boolean { return this.breakpoints.has(BigInt.asUintN(64, va)); }
+
+  /**
+   * Watch [start, end) of virtual memory for reads (1), writes (2) or both (3). The physical pages behind the
+   * range leave the data TLBs so only their accesses take the checking path.
+   */
+  addWatch(start: bigint, end: bigint, kind: 1 | 2 | 3): void {
+    if (this.watches.length >= L.WATCH_MAX) throw new Error(`at most ${L.WATCH_MAX} watch ranges`);
+    this.watches.push({ start, end, kind });
+    this.syncWatches();
+  }
+  removeWatch(start: bigint, end: bigint): void {
+    this.watches = this.watches.filter((w) => !(w.start === start && w.end === end));
+    this.syncWatches();
+  }
+  clearWatches(): void { this.watches = []; this.syncWatches(); }
+
+  /** Re-apply watch page flags (after the page tables change, the pages behind a range may change). */
+  syncWatches(): void {
+    for (let p = 0; p < this.ramBytes / 4096; p++) this.u8[L.PAGEFLAGS + p] &= ~L.PF_WATCH;
+    this.watches.forEach((w, i) => {
+      const e = L.WATCH + i * L.WATCH_ENTRY;
+      this.dv.setBigUint64(e, w.start, true);
+      this.dv.setBigUint64(e + 8, w.end, true);
+      this.dv.setBigUint64(e + 16, BigInt(w.kind), true);
+      for (let va = w.start & ~0xfffn; va < w.end; va += 4096n) {
+        const pa = this.translate(va, 'load');
+        if (pa !== undefined) this.markPage(pa, L.PF_WATCH);
+      }
+    });
+    this.setMisc(L.MISC_WATCH_COUNT, BigInt(this.watches.length));
+    const th = this.misc(L.MISC_TOHOST);
+    if (th !== 0n) this.markPage(th, L.PF_WATCH);
+    this.core.flushTlbs();
+  }
+
+  private markPage(pa: bigint, flag: number): void {
+    if (pa < RAM_BASE || pa >= RAM_BASE + BigInt(this.ramBytes)) return;
+    this.u8[L.PAGEFLAGS + Number((pa - RAM_BASE) >> 12n)] |= flag;
+  }
+
+  /** The physical address of the HTIF `tohost` word (0 for none): stores to it end the run with kind 'htif'. */
+  setTohost(pa: bigint): void {
+    this.setMisc(L.MISC_TOHOST, pa);
+    this.syncWatches();
+  }
+  get tohost(): bigint { return this.misc(L.MISC_TOHOST); }
+
+  // ---- memory -------------------------------------------------------------------------------------------------
+
+  isRam(pa: bigint, len = 1): boolean {
+    return pa >= RAM_BASE && pa + BigInt(len) <= RAM_BASE + BigInt(this.ramBytes);
+  }
+  private hostOffset(pa: bigint, len: number): number {
+    if (!this.isRam(pa, len)) throw new RangeError(`physical range 0x${pa.toString(16)}+${len} is outside RAM`);
+    return L.RAM_OFF + Number(pa - RAM_BASE);
+  }
+  /** A view (not a copy) of physical RAM. */
+  physView(pa: bigint, len: number): Uint8Array {
+    const off = this.hostOffset(pa, len);
+    return this.u8.subarray(off, off + len);
+  }
+  readPhys(pa: bigint, len: number): Uint8Array { return this.physView(pa, len).slice(); }
+  /** Write physical RAM. Code may have changed, so cached decodes of it go (like a fence.i). */
+  writePhys(pa: bigint, data: Uint8Array, isCode = true): void {
+    this.physView(pa, data.length).set(data);
+    const first = Number((pa - RAM_BASE) >> 12n), last = Number((pa + BigInt(data.length) - 1n - RAM_BASE) >> 12n);
+    for (let p = first; p <= last && data.length > 0; p++) this.u8[L.PAGEFLAGS + p] |= L.PF_TOUCHED;
+    if (isCode) this.core.flushDecode();
+  }
+  readPhys64(pa: bigint): bigint { return this.dv.getBigUint64(this.hostOffset(pa, 8), true); }
+  writePhys64(pa: bigint, v: bigint): void { this.dv.setBigUint64(this.hostOffset(pa, 8), v & MASK64, true); }
+  fillPhys(pa: bigint, len: number, value = 0): void { this.physView(pa, len).fill(value); }
+
+  /** Translate a virtual address as the current mode would (no faults, no A/D updates). */
+  translate(va: bigint, access: 'fetch' | 'load' | 'store' = 'load'): bigint | undefined {
+    const r = this.core.debugTranslateVa(BigInt.asIntN(64, va), access === 'fetch' ? 0 : access === 'load' ? 1 : 2);
+    return r < 0n ? undefined : r;
+  }
+  /** Read virtual memory as the current mode sees it; undefined if any byte is unmapped or not RAM. */
+  readVirt(va: bigint, len: number): Uint8Array | undefined {
+    const out = new Uint8Array(len);
+    let done = 0;
+    while (done < len) {
+      const a = BigInt.asUintN(64, va + BigInt(done));
+      const pa = this.translate(a, 'load');
+      const chunk = Math.min(len - done, 4096 - Number(a & 0xfffn));
+      if (pa === undefined || !this.isRam(pa, chunk)) return undefined;
+      out.set(this.physView(pa, chunk), done);
+      done += chunk;
+    }
+    return out;
+  }
+  /** Write virtual memory (debugger writes); false if any byte is unmapped. */
+  writeVirt(va: bigint, data: Uint8Array): boolean {
+    const parts: [bigint, number, number][] = [];
+    let done = 0;
+    while (done < data.length) {
+      const a = BigInt.asUintN(64, va + BigInt(done));
+      const pa = this.translate(a, 'load');
+      const chunk = Math.min(data.length - done, 4096 - Number(a & 0xfffn));
+      if (pa === undefined || !this.isRam(pa, chunk)) return false;
+      parts.push([pa, done, chunk]);
+      done += chunk;
+    }
+    for (const [pa, off, n] of parts) this.writePhys(pa, data.subarray(off, off + n));
+    return true;
+  }
+
+  /** Drop cached decodes (after code in memory changed outside the guest's own fence.i). */
+  invalidateCode(): void { this.core.flushDecode(); }
+  /** Drop cached translations (after the host changed page tables). */
+  flushTlbs(): void { this.core.flushTlbs(); }
+
+  // ---- snapshots ----------------------------------------------------------------------------------------------
+
+  /**
+   * A snapshot of the whole machine: the architectural state block and every RAM page ever written.
+   * Its cost follows the memory the guest has touched, not the RAM size.
+   */
+  snapshot(): Snapshot {
+    const state = this.u8.slice(L.STATE, L.STATE_END);
+    const pages = new Map<number, Uint8Array>();
+    const n = this.ramBytes / 4096;
+    for (let p = 0; p < n; p++) {
+      if (this.u8[L.PAGEFLAGS + p] & L.PF_TOUCHED) {
+        const off = L.RAM_OFF + p * 4096;
+        pages.set(p, this.u8.slice(off, off + 4096));
+      }
+    }
+    return { state, pages, watches: this.watches.map((w) => ({ ...w })), hostTimeBase: this.hostTimeBase, hostTimeOrigin: this.hostTimeOrigin };
+  }
+
+  restore(s: Snapshot): void {
+    this.u8.set(s.state, L.STATE);
+    const n = this.ramBytes / 4096;
+    for (let p = 0; p < n; p++) {
+      const snap = s.pages.get(p);
+      const off = L.RAM_OFF + p * 4096;
+      if (snap) this.u8.set(snap, off);
+      else if (this.u8[L.PAGEFLAGS + p] & L.PF_TOUCHED) this.u8.fill(0, off, off + 4096);
+      this.u8[L.PAGEFLAGS + p] = snap ? L.PF_TOUCHED : 0;
+    }
+    this.watches = s.watches.map((w) => ({ ...w }));
+    this.hostTimeBase = s.hostTimeBase;
+    this.hostTimeOrigin = s.hostTimeOrigin;
+    this.syncWatches();
+    this.core.flushDecode();
+  }
+}
+
+export interface Snapshot {
+  readonly state: Uint8Array;
+  readonly pages: Map<number, Uint8Array>;
+  readonly watches: { start: bigint; end: bigint; kind: number }[];
+  readonly hostTimeBase: bigint;
+  readonly hostTimeOrigin: number;
+}
