@@ -8,12 +8,12 @@ import { join } from 'node:path';
 export const ROOT = join(__dirname, '..', '..');
 
 /** Compile an AssemblyScript entry (path relative to the repository root) and return its exports. */
-export async function compileAs(entry: string): Promise<Record<string, any>> {
+export async function compileAs(entry: string, extraArgs: string[] = []): Promise<Record<string, any>> {
   const dir = mkdtempSync(join(tmpdir(), 'asc-'));
   try {
     const out = join(dir, 'out.wasm');
     execFileSync(join(ROOT, 'node_modules', '.bin', 'asc'),
-      [entry, '--outFile', out, '-O3', '--runtime', 'stub', '--noAssert', '--config', 'none.json'],
+      [entry, '--outFile', out, '-O3', '--runtime', 'stub', '--noAssert', '--config', 'none.json', ...extraArgs],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const { instance } = await WebAssembly.instantiate(readFileSync(out), {
       env: { abort: () => { throw new Error('abort'); } },
