@@ -600,7 +600,7 @@ export function formatCfa(r: CfaRule): string {
   return r.kind === 'reg' ? `${riscvRegName(r.reg)}${signed(r.offset)}` : 'exp';
 }
 
-/** readelf spelling of a register rule ('u', 's', 'c-8', 'v+8', 'a0', 'exp', 'vexp'); undefined rule = 'u'. */
+/** readelf spelling of a register rule ('u', 's', 'c-8', 'v+8', 'r8 (s0)', 'exp', 'vexp'); undefined rule = 'u'. */
 export function formatRule(r: RegRule | undefined): string {
   if (!r) return 'u';
   switch (r.kind) {
@@ -608,7 +608,7 @@ export function formatRule(r: RegRule | undefined): string {
     case 'same': return 's';
     case 'offset': return `c${signed(r.offset)}`;
     case 'val_offset': return `v${signed(r.offset)}`;
-    case 'register': return riscvRegName(r.reg);
+    case 'register': return `r${r.reg} (${riscvRegName(r.reg)})`;
     case 'expression': return 'exp';
     case 'val_expression': return 'vexp';
   }
