@@ -140,7 +140,6 @@ for (const path of [...fixtures, ...libs]) {
         });
       }
     }
-    test.diagnostic?.(`${name}: ${fdeCount} FDEs, ${rowCount} rows`);
     console.log(`# ${name}: CFI ${fdeCount} FDEs, ${rowCount} rows compared`);
   });
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ElfError, ElfFile, PT, SHN, STB, STT, objdumpVersionString } from '../../src/elf/elf';
 import { SymbolIndex } from '../../src/elf/symbols';
 import { LineIndex } from '../../src/elf/dwarfLine';
-import { CfiTable, formatCfa, formatRule } from '../../src/elf/dwarfCfi';
+import { CfiTable, evalDwarfExpr, formatCfa, formatRule, parseFrameSection } from '../../src/elf/dwarfCfi';
 
 const dir = join(__dirname, '..', 'fixtures', 'elf', 'build');
 const load = (n: string) => new Uint8Array(readFileSync(join(dir, n)));
@@ -249,4 +249,59 @@ test('seeded random byte flips give ElfError or a valid result, never another ex
   }
   assert.equal(counts.ok + counts.ElfError, 600);
   assert.ok(counts.ElfError > 0 && counts.ok > 0, JSON.stringify(counts));
+});
+
+test('synthetic .debug_frame: every DW_CFA family, remember/restore, expressions, unwind', () => {
+  const u32 = (v: number) => [v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >>> 24];
+  const u64 = (v: number) => [...u32(v), 0, 0, 0, 0];
+  const cieBody = [...u32(0xffffffff), 3, 0, 1, 0x7c, 1, 0x0c, 0x02, 0x00];
+  const ins = [
+    0x41, 0x0e, 0x20, 0x81, 0x02, 0x0a, // adv 1; def_cfa_offset 32; offset r1 c-8; remember
+    0x42, 0x14, 0x08, 0x04, 0x09, 0x09, 0x0a, 0x07, 0x12, 0x08, 0x13, 0x10, 0x14, 0x02, 0x72, 0x08, 0x2e, 0x10,
+    0x03, 0x10, 0x00, 0x0b, 0xc1, // adv2 16; restore_state; restore r1
+    0x02, 0x05, 0x0f, 0x05, 0x72, 0x10, 0x06, 0x23, 0x08, 0x16, 0x08, 0x02, 0x31, 0x22,
+    0x04, ...u32(4), 0x12, 0x08, 0x7e, 0x11, 0x01, 0x7e, 0x2f, 0x09, 0x02, 0x05, 0x12, 0x03, 0x15, 0x13, 0x7f, 0x0d, 0x02, 0x13, 0x7c, 0x06, 0x12,
+  ];
+  const fdeBody = [...u32(0), ...u64(0x1000), ...u64(0x100), ...ins];
+  const data = new Uint8Array([...u32(cieBody.length), ...cieBody, ...u32(fdeBody.length), ...fdeBody]);
+  const t = new CfiTable([parseFrameSection({ data, isEh: false, address: 0n })]);
+  assert.equal(t.fdes.length, 1);
+  const rows = t.rows(t.fdes[0]).map((r) => `${r.loc.toString(16)} ${formatCfa(r.cfa)} ${[...r.regs].sort((a, b) => a[0] - b[0]).map(([n, x]) => `${n}=${formatRule(x)}`).join(',')} ${r.argsSize}`);
+  assert.deepEqual(rows, [
+    '1000 sp+0  0',
+    '1001 sp+32 1=c-8 0',
+    '1003 sp+32 1=c-8,8=v-16,9=r10 (a0),18=u,19=s,20=exp 16',
+    '1013 sp+32  16',
+    '1018 exp 8=vexp 16',
+    '101c sp+16 1=c+8,8=vexp,9=c+8,19=v+4 16',
+  ]);
+  const mem = new Map<bigint, bigint>([[0x8018n, 0x4444n], [0x8008n, 0x2020n], [0x8010n, 0x9000n]]);
+  const regs: Record<number, bigint> = { 1: 0x1111n, 2: 0x8000n, 10: 0xa0n, 19: 0x19n };
+  const rr = (n: number) => regs[n] ?? 0n;
+  const rm = (a: bigint) => mem.get(a) ?? 0n;
+  const a = t.unwindStep(0x1005n, rr, rm)!;
+  assert.deepEqual([a.cfa, a.pc, a.regs.get(8), a.regs.get(9), a.regs.get(18), a.regs.get(19), a.regs.get(20)], [0x8020n, 0x4444n, 0x8010n, 0xa0n, undefined, 0x19n, 0x2020n]);
+  const b = t.unwindStep(0x1019n, rr, rm)!;
+  assert.deepEqual([b.cfa, b.pc, b.regs.get(8)], [0x9008n, 0x1111n, 0x9009n]);
+  // Truncated instruction streams and bad state stacks are ElfErrors.
+  const bad = new Uint8Array([...u32(cieBody.length), ...cieBody, ...u32(fdeBody.length - ins.length + 1), ...fdeBody.slice(0, fdeBody.length - ins.length), 0x0b]);
+  const tb = new CfiTable([parseFrameSection({ data: bad, isEh: false, address: 0n })]);
+  assert.throws(() => tb.rows(tb.fdes[0]), (e: unknown) => e instanceof ElfError && /restore_state with empty stack/.test((e as Error).message));
+});
+
+test('DWARF expression evaluator: arithmetic, stack ops, branches', () => {
+  const ctx = { readReg: (n: number) => BigInt(n) * 0x100n, readMem64: (a: bigint) => a + 1n };
+  const ev = (b: number[], st: bigint[] = []) => evalDwarfExpr(new Uint8Array(b), ctx, st);
+  assert.equal(ev([0x35, 0x33, 0x1c]), 2n); // lit5 lit3 minus
+  assert.equal(ev([0x11, 0x7f, 0x19]), 1n); // consts -1 abs
+  assert.equal(ev([0x32, 0x33, 0x16, 0x1c]), 1n); // lit2 lit3 swap minus = 3-2
+  assert.equal(ev([0x72, 0x10, 0x06]), 0x211n); // breg2+16, deref (mem = a+1)
+  assert.equal(ev([0x92, 0x05, 0x01]), 0x501n); // bregx r5 +1
+  assert.equal(ev([0x30, 0x28, 0x02, 0x00, 0x3a, 0x2f, 0x01, 0x00, 0x3b]), 10n); // lit0 bra(not taken) lit10 skip+1 (over lit11)
+  assert.equal(ev([0x31, 0x28, 0x01, 0x00, 0x3a, 0x3b]), 11n); // lit1 bra taken over lit10
+  assert.equal(ev([0x38, 0x33, 0x1b]), 2n); // 8/3
+  assert.equal(ev([0x12, 0x22], [7n]), 14n); // dup plus on the initial stack
+  assert.throws(() => ev([0x22]), ElfError);
+  assert.throws(() => ev([0x2f, 0xfd, 0xff]), /did not terminate/); // skip -3: loops forever
+  assert.throws(() => ev([0xe0]), /unsupported DW_OP 0xe0/);
 });
