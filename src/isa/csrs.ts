@@ -1,0 +1,253 @@
+// The CSR table: every CSR the hart implements, with its fields, for the debugger's CSR view and hovers.
+// Facts from the RISC-V privileged specification (Machine/Supervisor levels, Sstc for stimecmp).
+
+export type Privilege = 'U' | 'S' | 'M';
+
+export interface CsrField {
+  readonly name: string;
+  readonly lsb: number;
+  readonly msb: number;
+  readonly summary: string;
+  /** Meaning of particular values of the field. */
+  readonly values?: Readonly<Record<number, string>>;
+}
+
+export interface CsrDef {
+  readonly address: number;
+  readonly name: string;
+  /** Lowest privilege level that may access it (address bits 9:8). */
+  readonly privilege: Privilege;
+  /** Read-only by its number (address bits 11:10 = 11). */
+  readonly readOnly: boolean;
+  readonly summary: string;
+  readonly fields: readonly CsrField[];
+}
+
+/** Exception causes (xcause with Interrupt = 0). */
+export const EXCEPTION_CAUSES: Readonly<Record<number, string>> = {
+  0: 'instruction address misaligned',
+  1: 'instruction access fault',
+  2: 'illegal instruction',
+  3: 'breakpoint',
+  4: 'load address misaligned',
+  5: 'load access fault',
+  6: 'store/AMO address misaligned',
+  7: 'store/AMO access fault',
+  8: 'environment call from U-mode',
+  9: 'environment call from S-mode',
+  11: 'environment call from M-mode',
+  12: 'instruction page fault',
+  13: 'load page fault',
+  15: 'store/AMO page fault',
+};
+
+/** Interrupt causes (xcause with Interrupt = 1). */
+export const INTERRUPT_CAUSES: Readonly<Record<number, string>> = {
+  1: 'supervisor software interrupt',
+  3: 'machine software interrupt',
+  5: 'supervisor timer interrupt',
+  7: 'machine timer interrupt',
+  9: 'supervisor external interrupt',
+  11: 'machine external interrupt',
+  13: 'counter-overflow interrupt',
+};
+
+// ---- field building blocks ------------------------------------------------------------------------------
+const fld = (name: string, lsb: number, msb: number, summary: string, values?: Record<number, string>): CsrField =>
+  values === undefined ? { name, lsb, msb, summary } : { name, lsb, msb, summary, values };
+const bit = (name: string, n: number, summary: string, values?: Record<number, string>) => fld(name, n, n, summary, values);
+const whole = (summary: string): CsrField[] => [fld('value', 0, 63, summary)];
+
+const XL = { 1: '32-bit', 2: '64-bit', 3: '128-bit' };
+const EXT_STATE = { 0: 'Off', 1: 'Initial', 2: 'Clean', 3: 'Dirty' };
+const XS_STATE = { 0: 'All off', 1: 'None dirty or clean, some on', 2: 'None dirty, some clean', 3: 'Some dirty' };
+const ENDIAN = { 0: 'little-endian', 1: 'big-endian' };
+
+const SSTATUS_FIELDS: CsrField[] = [
+  bit('SIE', 1, 'Supervisor interrupt enable'),
+  bit('SPIE', 5, 'SIE before the last trap into S-mode'),
+  bit('UBE', 6, 'U-mode data accesses are big-endian', ENDIAN),
+  bit('SPP', 8, 'Privilege before the last trap into S-mode', { 0: 'U', 1: 'S' }),
+  fld('VS', 9, 10, 'Vector unit state', EXT_STATE),
+  fld('FS', 13, 14, 'Floating-point unit state', EXT_STATE),
+  fld('XS', 15, 16, 'Summary of additional user-mode extension state', XS_STATE),
+  bit('SUM', 18, 'Permit supervisor access to user memory'),
+  bit('MXR', 19, 'Make executable pages readable'),
+  fld('UXL', 32, 33, 'XLEN in U-mode', XL),
+  bit('SD', 63, 'Some of FS/VS/XS is dirty'),
+];
+
+const MSTATUS_FIELDS: CsrField[] = [
+  bit('SIE', 1, 'Supervisor interrupt enable'),
+  bit('MIE', 3, 'Machine interrupt enable'),
+  bit('SPIE', 5, 'SIE before the last trap into S-mode'),
+  bit('UBE', 6, 'U-mode data accesses are big-endian', ENDIAN),
+  bit('MPIE', 7, 'MIE before the last trap into M-mode'),
+  bit('SPP', 8, 'Privilege before the last trap into S-mode', { 0: 'U', 1: 'S' }),
+  fld('VS', 9, 10, 'Vector unit state', EXT_STATE),
+  fld('MPP', 11, 12, 'Privilege before the last trap into M-mode', { 0: 'U', 1: 'S', 3: 'M' }),
+  fld('FS', 13, 14, 'Floating-point unit state', EXT_STATE),
+  fld('XS', 15, 16, 'Summary of additional user-mode extension state', XS_STATE),
+  bit('MPRV', 17, 'Loads and stores use the privilege in MPP'),
+  bit('SUM', 18, 'Permit supervisor access to user memory'),
+  bit('MXR', 19, 'Make executable pages readable'),
+  bit('TVM', 20, 'Trap satp accesses and sfence.vma in S-mode'),
+  bit('TW', 21, 'Trap wfi in modes below M'),
+  bit('TSR', 22, 'Trap sret in S-mode'),
+  fld('UXL', 32, 33, 'XLEN in U-mode', XL),
+  fld('SXL', 34, 35, 'XLEN in S-mode', XL),
+  bit('SBE', 36, 'S-mode data accesses are big-endian', ENDIAN),
+  bit('MBE', 37, 'M-mode data accesses are big-endian', ENDIAN),
+  bit('SD', 63, 'Some of FS/VS/XS is dirty'),
+];
+
+const INT_BITS: [string, number, string][] = [
+  ['SS', 1, 'supervisor software'], ['MS', 3, 'machine software'], ['ST', 5, 'supervisor timer'],
+  ['MT', 7, 'machine timer'], ['SE', 9, 'supervisor external'], ['ME', 11, 'machine external'],
+  ['LCOF', 13, 'counter overflow'],
+];
+const intFields = (suffix: 'IE' | 'IP', sOnly: boolean): CsrField[] =>
+  INT_BITS.filter(([n]) => !sOnly || n.startsWith('S') || n === 'LCOF')
+    .map(([n, b, s]) => bit(n + suffix, b, `${s} interrupt ${suffix === 'IE' ? 'enabled' : 'pending'}`));
+
+const tvec = (mode: string): CsrField[] => [
+  fld('MODE', 0, 1, `${mode} trap vector mode`, { 0: 'Direct', 1: 'Vectored' }),
+  fld('BASE', 2, 63, 'Trap vector base address (in units of 4 bytes)'),
+];
+const cause: CsrField[] = [
+  fld('Code', 0, 62, 'Exception or interrupt code'),
+  bit('Interrupt', 63, 'The trap was an interrupt', { 0: 'exception', 1: 'interrupt' }),
+];
+const counteren = (what: string): CsrField[] => [
+  bit('CY', 0, `cycle is accessible ${what}`), bit('TM', 1, `time is accessible ${what}`),
+  bit('IR', 2, `instret is accessible ${what}`), fld('HPM', 3, 31, `hpmcounter3..31 are accessible ${what}`),
+];
+const FFLAGS: CsrField[] = [
+  bit('NX', 0, 'Inexact'), bit('UF', 1, 'Underflow'), bit('OF', 2, 'Overflow'), bit('DZ', 3, 'Divide by zero'),
+  bit('NV', 4, 'Invalid operation'),
+];
+const RM_VALUES = { 0: 'RNE (to nearest, ties to even)', 1: 'RTZ (towards zero)', 2: 'RDN (down)', 3: 'RUP (up)',
+  4: 'RMM (to nearest, ties to max magnitude)', 5: 'reserved', 6: 'reserved', 7: 'DYN (invalid in frm)' };
+const ENVCFG_S: CsrField[] = [
+  bit('FIOM', 0, 'Fence of I/O implies memory'),
+  fld('CBIE', 4, 5, 'Cache-block invalidate instruction enable', { 0: 'illegal', 1: 'flush', 3: 'invalidate' }),
+  bit('CBCFE', 6, 'Cache-block clean and flush instruction enable'),
+  bit('CBZE', 7, 'Cache-block zero instruction enable'),
+];
+const delegBits = (table: Readonly<Record<number, string>>): CsrField[] =>
+  Object.entries(table).map(([c, n]) => bit(`D${c}`, Number(c), `Delegate ${n} to S-mode`));
+
+const T: CsrDef[] = [];
+function csr(address: number, name: string, summary: string, fields: CsrField[]): void {
+  const p = (address >> 8) & 3;
+  T.push({ address, name, privilege: p === 0 ? 'U' : p === 3 ? 'M' : 'S', readOnly: ((address >> 10) & 3) === 3, summary, fields });
+}
+
+// ---- user ----------------------------------------------------------------------------------------------
+csr(0x001, 'fflags', 'Floating-point accrued exception flags', FFLAGS);
+csr(0x002, 'frm', 'Floating-point dynamic rounding mode', [fld('RM', 0, 2, 'Rounding mode', RM_VALUES)]);
+csr(0x003, 'fcsr', 'Floating-point control and status (frm and fflags)',
+  [...FFLAGS, fld('FRM', 5, 7, 'Rounding mode', RM_VALUES)]);
+csr(0xc00, 'cycle', 'Cycle counter (read-only shadow of mcycle)', whole('Cycles'));
+csr(0xc01, 'time', 'Real-time counter', whole('Timer ticks'));
+csr(0xc02, 'instret', 'Instructions-retired counter (read-only shadow of minstret)', whole('Instructions retired'));
+for (let i = 3; i < 32; i++) csr(0xc00 + i, `hpmcounter${i}`, `Hardware performance counter ${i} (reads as zero)`, whole('Count'));
+// ---- supervisor ----------------------------------------------------------------------------------------
+csr(0x100, 'sstatus', 'Supervisor status (a view of mstatus)', SSTATUS_FIELDS);
+csr(0x104, 'sie', 'Supervisor interrupt enable (a view of mie)', intFields('IE', true));
+csr(0x105, 'stvec', 'Supervisor trap vector', tvec('Supervisor'));
+csr(0x106, 'scounteren', 'Counter access enable for U-mode', counteren('in U-mode'));
+csr(0x10a, 'senvcfg', 'Supervisor environment configuration', ENVCFG_S);
+csr(0x140, 'sscratch', 'Supervisor scratch register', whole('Scratch value'));
+csr(0x141, 'sepc', 'Supervisor exception program counter', whole('pc of the trapping instruction'));
+csr(0x142, 'scause', 'Supervisor trap cause', cause);
+csr(0x143, 'stval', 'Supervisor trap value (faulting address or instruction bits)', whole('Trap value'));
+csr(0x144, 'sip', 'Supervisor interrupt pending (a view of mip)', intFields('IP', true));
+csr(0x14d, 'stimecmp', 'Supervisor timer compare (Sstc): STIP is set while time >= stimecmp', whole('Compare value'));
+csr(0x180, 'satp', 'Supervisor address translation and protection', [
+  fld('PPN', 0, 43, 'Physical page number of the root page table'),
+  fld('ASID', 44, 59, 'Address-space identifier'),
+  fld('MODE', 60, 63, 'Translation mode', { 0: 'Bare', 8: 'Sv39', 9: 'Sv48', 10: 'Sv57' }),
+]);
+// ---- machine -------------------------------------------------------------------------------------------
+csr(0xf11, 'mvendorid', 'Vendor ID (JEDEC)', [fld('Offset', 0, 6, 'JEDEC offset'), fld('Bank', 7, 31, 'JEDEC bank count')]);
+csr(0xf12, 'marchid', 'Architecture ID', whole('Architecture ID'));
+csr(0xf13, 'mimpid', 'Implementation ID', whole('Implementation version'));
+csr(0xf14, 'mhartid', 'Hardware thread ID', whole('Hart ID'));
+csr(0xf15, 'mconfigptr', 'Pointer to the configuration data structure', whole('Address'));
+csr(0x300, 'mstatus', 'Machine status', MSTATUS_FIELDS);
+csr(0x301, 'misa', 'ISA and extensions', [
+  ...([['A', 0, 'Atomic'], ['C', 2, 'Compressed'], ['D', 3, 'Double-precision floating point'],
+    ['F', 5, 'Single-precision floating point'], ['H', 7, 'Hypervisor'], ['I', 8, 'RV64I base ISA'],
+    ['M', 12, 'Integer multiply/divide'], ['S', 18, 'Supervisor mode'], ['U', 20, 'User mode'],
+    ['V', 21, 'Vector']] as const).map(([n, b, s]) => bit(n, b, s)),
+  fld('MXL', 62, 63, 'Machine XLEN', XL),
+]);
+csr(0x302, 'medeleg', 'Machine exception delegation to S-mode', delegBits(EXCEPTION_CAUSES));
+csr(0x303, 'mideleg', 'Machine interrupt delegation to S-mode', delegBits(INTERRUPT_CAUSES));
+csr(0x304, 'mie', 'Machine interrupt enable', intFields('IE', false));
+csr(0x305, 'mtvec', 'Machine trap vector', tvec('Machine'));
+csr(0x306, 'mcounteren', 'Counter access enable for S-mode', counteren('in S-mode'));
+csr(0x30a, 'menvcfg', 'Machine environment configuration', [
+  ...ENVCFG_S,
+  bit('PBMTE', 62, 'Svpbmt page-based memory types enabled'),
+  bit('STCE', 63, 'Sstc (stimecmp) enabled'),
+]);
+csr(0x320, 'mcountinhibit', 'Counter inhibit', [
+  bit('CY', 0, 'mcycle does not count'), bit('IR', 2, 'minstret does not count'),
+  fld('HPM', 3, 31, 'mhpmcounter3..31 do not count'),
+]);
+csr(0x340, 'mscratch', 'Machine scratch register', whole('Scratch value'));
+csr(0x341, 'mepc', 'Machine exception program counter', whole('pc of the trapping instruction'));
+csr(0x342, 'mcause', 'Machine trap cause', cause);
+csr(0x343, 'mtval', 'Machine trap value (faulting address or instruction bits)', whole('Trap value'));
+csr(0x344, 'mip', 'Machine interrupt pending', intFields('IP', false));
+csr(0x3a0, 'pmpcfg0', 'Physical memory protection configuration, entries 0..7',
+  Array.from({ length: 8 }, (_, i) => fld(`pmp${i}cfg`, i * 8, i * 8 + 7, `Entry ${i}: R, W, X, A (bits 4:3), L (bit 7)`)));
+csr(0x3b0, 'pmpaddr0', 'Physical memory protection address 0', [fld('address', 0, 53, 'Address bits 55:2')]);
+csr(0xb00, 'mcycle', 'Machine cycle counter', whole('Cycles'));
+csr(0xb02, 'minstret', 'Machine instructions-retired counter', whole('Instructions retired'));
+
+export const CSRS: readonly CsrDef[] = T;
+export const csrByAddress: ReadonlyMap<number, CsrDef> = new Map(T.map((c) => [c.address, c]));
+export const csrByName: ReadonlyMap<string, CsrDef> = new Map(T.map((c) => [c.name, c]));
+
+export interface DecodedCsrField {
+  readonly name: string;
+  readonly lsb: number;
+  readonly msb: number;
+  readonly summary: string;
+  readonly value: bigint;
+  /** The meaning of the value, when the field has named values (or for a cause code). */
+  readonly meaning?: string;
+}
+
+/**
+ * The fields of a CSR value with their values and meanings, or undefined for a CSR the table lacks.
+ * For mcause/scause the code is named from the exception or interrupt table, as the Interrupt bit says.
+ */
+export function decodeCsrFields(address: number, value: bigint): DecodedCsrField[] | undefined {
+  const def = csrByAddress.get(address);
+  if (def === undefined) return undefined;
+  const v = BigInt.asUintN(64, value);
+  const interrupt = (v >> 63n) === 1n;
+  return def.fields.map((f) => {
+    const width = BigInt(f.msb - f.lsb + 1);
+    const fv = (v >> BigInt(f.lsb)) & ((1n << width) - 1n);
+    let meaning: string | undefined;
+    if (f.values !== undefined && fv <= 0xffffn) meaning = f.values[Number(fv)];
+    if ((def.name === 'mcause' || def.name === 'scause') && f.name === 'Code' && fv <= 0xffffn) {
+      meaning = (interrupt ? INTERRUPT_CAUSES : EXCEPTION_CAUSES)[Number(fv)] ?? 'reserved / custom';
+    }
+    return meaning === undefined
+      ? { name: f.name, lsb: f.lsb, msb: f.msb, summary: f.summary, value: fv }
+      : { name: f.name, lsb: f.lsb, msb: f.msb, summary: f.summary, value: fv, meaning };
+  });
+}
+
+/** The name of a trap cause as found in xcause (interrupt bit in bit 63). */
+export function causeName(xcause: bigint): string {
+  const v = BigInt.asUintN(64, xcause);
+  const code = Number(v & 0xffffn);
+  return (v >> 63n) === 1n ? INTERRUPT_CAUSES[code] ?? `interrupt ${code}` : EXCEPTION_CAUSES[code] ?? `exception ${code}`;
+}
