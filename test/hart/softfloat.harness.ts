@@ -1,21 +1,27 @@
-// Shared by softfloat.test.ts and softfloat.oracle.ts: compiles test/hart/softfloat.entry.ts with asc into a
-// temporary directory, instantiates it, and checks reference-vector lines produced by test/fixtures/fp/fpvec.c.
+// Shared by softfloat.test.ts and softfloat.oracle.ts: compiles small AssemblyScript entries over the soft-float
+// layer and execFp with asc into a temporary directory, instantiates them, and checks reference-vector lines produced by test/fixtures/fp/fpvec.c.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
 
-/** Compile an AssemblyScript entry (path relative to the repository root) and return its exports. */
-export async function compileAs(entry: string, extraArgs: string[] = []): Promise<Record<string, any>> {
+/**
+ * Compile an AssemblyScript entry and return its exports. The entry is generated into a temporary directory
+ * (so that no AssemblyScript file under test/ reaches `tsc`): `source` receives the relative path from there to
+ * the repository root, for its imports.
+ */
+export async function compileAs(source: (root: string) => string, extraArgs: string[] = []): Promise<Record<string, any>> {
   const dir = mkdtempSync(join(tmpdir(), 'asc-'));
   try {
-    const out = join(dir, 'out.wasm');
+    const entry = join(dir, 'entry.ts'), out = join(dir, 'out.wasm');
+    writeFileSync(entry, source(relative(dir, ROOT).split(sep).join('/')));
     execFileSync(join(ROOT, 'node_modules', '.bin', 'asc'),
       [entry, '--outFile', out, '-O3', '--runtime', 'stub', '--noAssert', '--config', 'none.json', ...extraArgs],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const { instance } = await WebAssembly.instantiate(readFileSync(out), {
+    const wasm = (globalThis as any).WebAssembly;
+    const { instance } = await wasm.instantiate(readFileSync(out), {
       env: { abort: () => { throw new Error('abort'); } },
     });
     return instance.exports as Record<string, any>;
@@ -24,9 +30,28 @@ export async function compileAs(entry: string, extraArgs: string[] = []): Promis
   }
 }
 
+/** Entry re-exporting the soft-float layer plus an fflags getter and setter. */
+export const SOFTFLOAT_ENTRY = (root: string) => `
+import * as sf from '${root}/src/hart/core/softfloat';
+export * from '${root}/src/hart/core/softfloat';
+export function getFlags(): i32 { return sf.fflags; }
+export function setFlags(v: i32): void { sf.fflags = v; }
+`;
+
+/** Entry exposing execFp; the wasm memory (exported) holds the register file at the layout.ts offsets. */
+export const FPU_ENTRY = (root: string) => `export { execFp } from '${root}/src/hart/core/fpu';\n`;
+
+/** The op numbers of src/hart/core/ops.generated.ts (an AssemblyScript file), read as text. */
+export function opNumbers(): Record<string, number> {
+  const text = readFileSync(join(ROOT, 'src', 'hart', 'core', 'ops.generated.ts'), 'utf8');
+  const ops: Record<string, number> = {};
+  for (const m of text.matchAll(/export const (OP_\w+): u16 = (\d+);/g)) ops[m[1]] = Number(m[2]);
+  return ops;
+}
+
 let cached: Promise<Record<string, any>> | undefined;
 export function softfloat(): Promise<Record<string, any>> {
-  cached ??= compileAs('test/hart/softfloat.entry.ts');
+  cached ??= compileAs(SOFTFLOAT_ENTRY);
   return cached;
 }
 
