@@ -18,14 +18,21 @@ if ! command -v "$QEMU" >/dev/null 2>&1; then
 fi
 
 if [ "$#" -gt 0 ]; then names=("$@"); else names=(); for f in *.elf; do names+=("${f%.elf}"); done; fi
-passed=0; failed=0
+# Known divergences of QEMU 7.2 from the privileged spec 1.12, as NAME=expected finisher code (the number of
+# the one case that checks the rule; every earlier case of that program passed when the code matches).
+#   mprv=4: xRET to a mode below M must clear mstatus.MPRV (QEMU added this in 8.0)
+declare -A XFAIL=([mprv]=4)
+passed=0; failed=0; xfailed=0
 for name in "${names[@]}"; do
   set +e
   out="$(timeout "$TIMEOUT" "$QEMU" -machine virt -cpu "$CPU" -m 128M -bios none -nographic -monitor none \
          -serial stdio -kernel "$name.elf" 2>&1)"
   rc=$?
   set -e
-  if [ "$rc" -eq 0 ]; then
+  if [ -n "${XFAIL[$name]:-}" ] && [ "$rc" -eq "${XFAIL[$name]}" ]; then
+    echo "XFAIL $name (finisher code $rc: known QEMU 7.2 divergence, see the script and README)"
+    xfailed=$((xfailed + 1))
+  elif [ "$rc" -eq 0 ]; then
     echo "PASS $name"; passed=$((passed + 1))
   elif [ "$rc" -eq 124 ]; then
     echo "FAIL $name (timeout after ${TIMEOUT}s)"; failed=$((failed + 1))
@@ -36,5 +43,5 @@ for name in "${names[@]}"; do
   fi
   if [ -n "$out" ]; then printf '%s\n' "$out" | sed 's/^/    | /'; fi
 done
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $xfailed xfailed"
 [ "$failed" -eq 0 ]
