@@ -26,4 +26,19 @@ for name in "${names[@]}"; do
   "$CC" "${CFLAGS[@]}" -o "build/$name.elf" "$tmp/crt.o" "$tmp/$name.o"
   "$OBJDUMP" -d "build/$name.elf" > "build/$name.dump"
   echo "built build/$name.elf"
+  if [ "$name" = rv64uc ]; then
+    # every RV64C instruction must have been emitted in its 16-bit form (c.nop shows as c.addi zero,0,
+    # c.ebreak lives in trap.S)
+    used="$("$OBJDUMP" -d -M no-aliases "build/$name.elf" | awk '/<test_main>:/,0' | grep -oE '\sc\.[a-z0-9.]+' | tr -d ' \t' | sort -u)"
+    for m in c.addi4spn c.fld c.lw c.ld c.fsd c.sw c.sd c.addi c.addiw c.li c.addi16sp c.lui c.srli c.srai \
+             c.andi c.sub c.xor c.or c.and c.subw c.addw c.j c.beqz c.bnez c.slli c.fldsp c.lwsp c.ldsp \
+             c.jr c.mv c.jalr c.add c.fsdsp c.swsp c.sdsp; do
+      grep -qx "$m" <<<"$used" || { echo "rv64uc: no $m in the compressed output" >&2; exit 1; }
+    done
+    if [ -f build/trap.elf ]; then
+      trapdump="$("$OBJDUMP" -d -M no-aliases build/trap.elf)"
+      grep -q 'c\.ebreak' <<<"$trapdump" || { echo "trap: no c.ebreak" >&2; exit 1; }
+    fi
+    echo "rv64uc: all 35 RV64C forms present (plus c.nop; c.ebreak in trap)"
+  fi
 done
