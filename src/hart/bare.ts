@@ -48,12 +48,12 @@ export function runBare(hart: Hart, image: BareImage, opts: BareRunOptions = {})
   const max = opts.maxInstructions ?? 10_000_000_000n;
   const stdout = opts.stdout ?? ((b) => process.stdout.write(b));
   const stderr = opts.stderr ?? ((b) => process.stderr.write(b));
-  const start = hart.instret;
+  const start = hart.cycles;
   for (;;) {
-    const left = max - (hart.instret - start);
-    if (left <= 0n) return { exitCode: 124, instructions: hart.instret - start, reason: 'budget', message: 'instruction limit reached' };
+    const left = max - (hart.cycles - start);
+    if (left <= 0n) return { exitCode: 124, instructions: hart.cycles - start, reason: 'budget', message: 'instruction limit reached' };
     const e: Exit = hart.run(Number(left > 100_000_000n ? 100_000_000n : left));
-    const done = (r: Omit<BareResult, 'instructions'>): BareResult => ({ ...r, instructions: hart.instret - start });
+    const done = (r: Omit<BareResult, 'instructions'>): BareResult => ({ ...r, instructions: hart.cycles - start });
     if (e.kind === 'budget' || e.kind === 'halt') continue;
     if (e.kind === 'htif') {
       const v = e.value!;

@@ -18,8 +18,8 @@ export interface TrapInfo { cause: bigint; interrupt: boolean; code: number; tva
 export interface WatchHit { pc: bigint; address: bigint; size: number; kind: 'read' | 'write'; oldValue: bigint; newValue: bigint; }
 export interface Exit {
   kind: ExitKind;
-  /** Instructions retired during the run call. */
-  retired: number;
+  /** Instructions started during the run call (retired or trapped). */
+  steps: number;
   trap?: TrapInfo;
   watch?: WatchHit;
   /** htif: the value written to tohost (or the finisher's translation); breakpoint/trap: the pc. */
@@ -147,7 +147,10 @@ export class Hart {
   set pc(v: bigint) { this.setMisc(L.MISC_PC, v); }
   get priv(): number { return Number(this.misc(L.MISC_PRIV)); }
   set priv(v: number) { this.setMisc(L.MISC_PRIV, BigInt(v)); this.core.flushTlbs(); }
-  get instret(): bigint { return this.misc(L.MISC_INSTRET); }
+  /** Instructions started (the hart's clock; budgets and virtual time count these). */
+  get cycles(): bigint { return this.misc(L.MISC_CYCLES); }
+  /** Instructions retired (cycles less those squashed by traps or spent asleep in wfi). */
+  get instret(): bigint { return this.misc(L.MISC_CYCLES) - this.misc(L.MISC_SQUASHED); }
   get lastPriv(): number { return Number(this.misc(L.MISC_LAST_PRIV)); }
 
   /** Integer register x0..x31 as an unsigned 64-bit value. */
@@ -169,10 +172,10 @@ export class Hart {
 
   /** Run at most `budget` instructions (up to 2^31 - 1). */
   run(budget: number): Exit {
-    const before = this.instret;
+    const before = this.cycles;
     const code = this.core.run(Math.min(Math.max(0, Math.floor(budget)), 0x7fffffff));
     const kind = EXIT_KINDS[code] ?? 'halt';
-    const exit: Exit = { kind, retired: Number(this.instret - before), pc: this.pc };
+    const exit: Exit = { kind, steps: Number(this.cycles - before), pc: this.pc };
     if (kind === 'trap') {
       const cause = this.misc(L.MISC_EXIT_CAUSE);
       const b = Number(this.misc(L.MISC_EXIT_B));

@@ -16,7 +16,7 @@ export const FREG = 0x10200;
 export const MISC = 0x10400;
 export const MISC_PC = 0;
 export const MISC_PRIV = 1;          // 0 = U, 1 = S, 3 = M
-export const MISC_INSTRET = 2;       // retired instructions (also drives `cycle`)
+export const MISC_CYCLES = 2;        // instructions started (the hart's clock: `cycle`, virtual time, budgets)
 export const MISC_RES_ADDR = 3;      // LR/SC reservation address (physical), -1 when none
 export const MISC_FCSR = 4;          // fflags (bits 0..4) | frm (bits 5..7)
 export const MISC_MTIME = 5;         // the timebase counter (`time` CSR, CLINT mtime) when in virtual time
@@ -37,6 +37,7 @@ export const MISC_TOHOST = 19;       // physical address of the HTIF `tohost` wo
 export const MISC_LAST_PRIV = 20;    // privilege before the last trap / xret (for privilege-change stops)
 export const MISC_WATCH_COUNT = 21;  // number of entries in WATCH
 export const MISC_EXIT_E = 22;       //   watch: new value
+export const MISC_SQUASHED = 23;     // instructions that trapped instead of retiring (instret = cycles - squashed)
 /** CSR backing store: 4096 slots of 8 bytes, indexed by CSR number. Aliases (sstatus, sip, sie...) are views. */
 export const CSRS = 0x11000;
 export const STATE_END = 0x19000;

@@ -3,7 +3,7 @@
 // plain read/write slot; every CSR lives in the CSRS block of the wasm memory (see ../layout.ts), addressed by
 // its number. AssemblyScript.
 import { MISC_FCSR } from '../layout';
-import { priv, instret, PRV_M, PRV_S, PRV_U, csrGet, csrSet, misc, setMisc } from './state';
+import { priv, cycles, squashed, PRV_M, PRV_S, PRV_U, csrGet, csrSet, misc, setMisc } from './state';
 import { flushTlb } from './mmu';
 import { readTime, interruptsChanged } from './timer';
 
@@ -80,10 +80,10 @@ export function csrRead(a: u32): u64 {
     case 0x001: return misc(MISC_FCSR) & 0x1f;
     case 0x002: return (misc(MISC_FCSR) >> 5) & 7;
     case 0x003: return misc(MISC_FCSR) & 0xff;
-    // cycle and instret count the same thing here; mcycle/minstret writes are kept as offsets so that the
-    // retired-instruction count that drives virtual time never jumps
-    case 0xc00: case 0xb00: return instret + csrGet(0xb00);
-    case 0xc02: case 0xb02: return instret + csrGet(0xb02);
+    // cycle counts started instructions, instret those that retired; mcycle/minstret writes are kept as
+    // offsets so that the count that drives virtual time never jumps
+    case 0xc00: case 0xb00: return cycles + csrGet(0xb00);
+    case 0xc02: case 0xb02: return cycles - squashed + csrGet(0xb02);
     case 0xc01: return readTime();
     case 0x300: return mstatusValue();
     case 0x100: return mstatusValue() & SSTATUS_MASK;
@@ -166,7 +166,8 @@ export function csrWrite(a: u32, v: u64): void {
     case 0x30a: csrSet(a, v & ((<u64>1 << 63) | 1)); interruptsChanged(); return;
     case 0x10a: csrSet(a, v & 1); return;
     case 0x306: case 0x106: csrSet(a, v & 0xffffffff); return;
-    case 0xb00: case 0xb02: csrSet(a, v - instret); return;
+    case 0xb00: csrSet(a, v - cycles); return;
+    case 0xb02: csrSet(a, v - (cycles - squashed)); return;
     case 0x320: return;
     case 0xf11: case 0xf12: case 0xf13: case 0xf14: case 0xf15: return;
   }

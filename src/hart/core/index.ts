@@ -55,7 +55,8 @@ export function reset(): void {
   setMisc(st.MISC_MTIMECMP, <u64>-1);
   st.pc = RAM_BASE;
   st.priv = PRV_M;
-  st.instret = 0;
+  st.cycles = 0;
+  st.squashed = 0;
   st.saveGlobals();
   flushTlb();
   flushDecode();
@@ -102,10 +103,10 @@ export function halt(): void { requestExit(EXIT_HALT); }
 export function run(budget: i32): i32 {
   st.loadGlobals();
   clearExit();
-  const end: u64 = st.instret + <u64>budget;
+  const end: u64 = st.cycles + <u64>budget;
   while (true) {
     if (st.exitReason >= 0) break;
-    if (st.instret >= end) { st.exitReason = EXIT_BUDGET; break; }
+    if (st.cycles >= end) { st.exitReason = EXIT_BUDGET; break; }
     checkInterrupts();
     if (st.exitReason >= 0) break;
     if (misc(MW) != 0) {
@@ -113,13 +114,14 @@ export function run(budget: i32): i32 {
       if (anyPending()) { setMisc(MW, 0); continue; }
       const dl = nextTimerDeadline();
       if (dl == <u64>-1 || dl > end) { st.exitReason = EXIT_WFI; break; }
-      st.instret = dl;
+      st.squashed += dl - st.cycles; // asleep: the clock runs, nothing retires
+      st.cycles = dl;
       continue;
     }
     let limit = nextTimerDeadline();
     if (limit > end) limit = end;
     // V8 tiers a wasm function up only between calls: run the inner loop in slices so it gets optimised
-    if (limit - st.instret > SLICE) limit = st.instret + SLICE;
+    if (limit - st.cycles > SLICE) limit = st.cycles + SLICE;
     st.stopAt = limit;
     inner();
   }
@@ -218,10 +220,10 @@ function decodeAt(host: usize, noBp: i32): usize {
 }
 
 function inner(): void {
-  while (st.instret < st.stopAt) {
+  while (st.cycles < st.stopAt) {
     store<u64>(XREG, 0);
     const pc = st.pc;
-    st.instret++;
+    st.cycles++;
     let host = tlbHost(ITLB, pc);
     if (host == 0) {
       host = fetchSlow(pc);
@@ -240,7 +242,7 @@ function inner(): void {
         if (e == 0) { st.trapped = false; continue; }
         op = <i32>load<u16>(e, 8);
       } else {
-        st.instret--;
+        st.cycles--;
         setMisc(MISC_EXIT_D, pc);
         requestExit(EXIT_BREAKPOINT);
         break;
@@ -326,9 +328,9 @@ function inner(): void {
       const writes = isW || rs1 != 0;
       if (!csrAllowed(a, writes)) { illegal(instrBits(e)); return; }
       // counters read the count before this instruction retires (the loop already counted it)
-      st.instret--;
+      st.cycles--;
       const old = (isW && rd == 0) ? 0 : csrRead(a);
-      st.instret++;
+      st.cycles++;
       if (writes) {
         let nv: u64 = src;
         if (op == O.OP_CSRRS || op == O.OP_CSRRSI) nv = old | src;

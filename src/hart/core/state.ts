@@ -1,10 +1,10 @@
 // Architectural state of the hart that the run loop keeps in wasm globals for speed, plus the
 // accessors for the state kept in memory (see ../layout.ts). AssemblyScript.
 import {
-  XREG, FREG, MISC, CSRS, MISC_PC, MISC_PRIV, MISC_INSTRET, MISC_RES_ADDR, MISC_FLAGS,
+  XREG, FREG, MISC, CSRS, MISC_PC, MISC_PRIV, MISC_CYCLES, MISC_RES_ADDR, MISC_FLAGS,
   MISC_TIME_MODE, MISC_TIME_DIV, MISC_TIME_BASE, MISC_MTIMECMP, MISC_EXIT_CAUSE, MISC_EXIT_A,
   MISC_EXIT_B, MISC_EXIT_C, MISC_EXIT_D, MISC_STOP_TRAPS, MISC_STOP_IRQS, MISC_TOHOST, MISC_LAST_PRIV,
-  MISC_WFI, MISC_FCSR,
+  MISC_WFI, MISC_FCSR, MISC_SQUASHED,
 } from '../layout';
 
 export const PRV_U: i32 = 0;
@@ -15,9 +15,11 @@ export const PRV_M: i32 = 3;
 export let pc: u64 = 0;
 /** Current privilege mode. */
 export let priv: i32 = PRV_M;
-/** Retired instructions. */
-export let instret: u64 = 0;
-/** The run loop leaves its inner loop when instret reaches this value. Setting it to 0 forces a re-check. */
+/** Instructions started (retired + squashed by a trap): the clock of the hart, and what budgets count. */
+export let cycles: u64 = 0;
+/** Instructions that trapped instead of retiring (instret = cycles - squashed). */
+export let squashed: u64 = 0;
+/** The run loop leaves its inner loop when cycles reaches this value. Setting it to 0 forces a re-check. */
 export let stopAt: u64 = 0;
 /** Why the run loop must return, -1 when it must not. */
 export let exitReason: i32 = -1;
@@ -28,7 +30,7 @@ export let ramSize: u64 = 0;
 
 export function setPc(v: u64): void { pc = v; }
 export function setPriv(v: i32): void { priv = v; }
-export function setInstret(v: u64): void { instret = v; }
+export function setInstret(v: u64): void { cycles = v; }
 export function setStopAt(v: u64): void { stopAt = v; }
 export function setTrapped(v: bool): void { trapped = v; }
 export function setRamSize(v: u64): void { ramSize = v; }
@@ -53,14 +55,16 @@ export function clearExit(): void { exitReason = -1; }
 export function saveGlobals(): void {
   setMisc(MISC_PC, pc);
   setMisc(MISC_PRIV, <u64>priv);
-  setMisc(MISC_INSTRET, instret);
+  setMisc(MISC_CYCLES, cycles);
+  setMisc(MISC_SQUASHED, squashed);
   store<u64>(XREG, 0);
 }
 /** Load the loop's globals from the MISC block (the host may have changed them). */
 export function loadGlobals(): void {
   pc = misc(MISC_PC);
   priv = <i32>misc(MISC_PRIV);
-  instret = misc(MISC_INSTRET);
+  cycles = misc(MISC_CYCLES);
+  squashed = misc(MISC_SQUASHED);
 }
 
 // Re-exported indices so other core files import one module.

@@ -1,11 +1,11 @@
 // The timebase (`time` CSR, CLINT mtime), the timer comparators (CLINT mtimecmp, Sstc stimecmp) and the
 // computation of pending interrupts. AssemblyScript.
 //
-// Virtual time: time = MISC_TIME_BASE + instret / MISC_TIME_DIV, so a run is reproducible and the instruction
+// Virtual time: time = MISC_TIME_BASE + cycles / MISC_TIME_DIV, so a run is reproducible and the instruction
 // at which a comparator fires is known in advance (the run loop stops exactly there; nothing is checked per
 // instruction). Host time: the host supplies the value (e.g. from its monotonic clock), and the run loop
 // re-checks comparators at the end of every slice the host gives it.
-import { instret, stopAt, csrGet, csrSet, misc, setMisc, MISC_TIME_MODE, MISC_TIME_DIV, MISC_TIME_BASE, MISC_MTIMECMP } from './state';
+import { cycles, stopAt, csrGet, csrSet, misc, setMisc, MISC_TIME_MODE, MISC_TIME_DIV, MISC_TIME_BASE, MISC_MTIMECMP } from './state';
 
 @external('env', 'hostTime')
 declare function hostTime(): f64;
@@ -19,14 +19,14 @@ const MIP_MTIP: u64 = 1 << 7;
 export function readTime(): u64 {
   if (misc(MISC_TIME_MODE) != 0) return <u64>hostTime();
   const div = misc(MISC_TIME_DIV);
-  return misc(MISC_TIME_BASE) + (div > 1 ? instret / div : instret);
+  return misc(MISC_TIME_BASE) + (div > 1 ? cycles / div : cycles);
 }
 
 /** Set the current `time` value (CLINT mtime write, or the host's clock adjustment). */
 export function writeTime(v: u64): void {
   if (misc(MISC_TIME_MODE) != 0) return;
   const div = misc(MISC_TIME_DIV);
-  setMisc(MISC_TIME_BASE, v - (div > 1 ? instret / div : instret));
+  setMisc(MISC_TIME_BASE, v - (div > 1 ? cycles / div : cycles));
 }
 
 @inline function sstcEnabled(): bool { return (csrGet(MENVCFG) >> 63) != 0; }
@@ -43,7 +43,7 @@ export function updateTimerBits(): void {
 }
 
 /**
- * The instret value at which the next comparator fires in virtual time (u64 max when none will), so the
+ * The cycles value at which the next comparator fires in virtual time (u64 max when none will), so the
  * run loop can stop exactly there.
  */
 export function nextTimerDeadline(): u64 {

@@ -4,7 +4,7 @@ import {
   EXIT_TRAP, EXIT_SBI, EXIT_PRIV, FLAG_SBI_HOST, FLAG_STOP_PRIV,
 } from '../layout';
 import {
-  pc, priv, instret, trapped, PRV_M, PRV_S, PRV_U, csrGet, csrSet, misc, setMisc, requestExit,
+  pc, priv, squashed, trapped, PRV_M, PRV_S, PRV_U, csrGet, csrSet, misc, setMisc, requestExit,
   MISC_FLAGS, MISC_STOP_TRAPS, MISC_STOP_IRQS, MISC_EXIT_CAUSE, MISC_EXIT_A, MISC_EXIT_B, MISC_EXIT_D,
   MISC_LAST_PRIV, MISC_WFI,
 } from './state';
@@ -50,8 +50,8 @@ export function setPrivilege(p: i32): void {
 /** Raise a synchronous exception for the current instruction (at `pc`). */
 export function raise(cause: u64, tval: u64): void {
   trapped = true;
-  // the faulting instruction does not retire (the loop counted it)
-  instret--;
+  // the faulting instruction does not retire (the loop counted it as started)
+  squashed++;
   takeTrap(cause, tval, false);
 }
 

@@ -1,0 +1,60 @@
+// The command line: riscv-vdso <command> ...
+//   run --bare PROGRAM        run a bare-metal ELF (exit status = the program's)
+//   disasm FILE               objdump -d style listing of an ELF's code, with symbols
+import { readFileSync } from 'node:fs';
+import { Hart } from '../hart/hart';
+import { runBare } from '../hart/bare';
+import { bareImageFromElf } from './bareImage';
+
+const USAGE = `usage: riscv-vdso <command> [options]
+
+commands:
+  run --bare PROGRAM [--max-insns N]   run a bare-metal RISC-V ELF on the emulated hart
+  disasm FILE                          disassemble an ELF's code sections (objdump -d style)
+`;
+
+function fail(msg: string, code = 2): never {
+  process.stderr.write(`riscv-vdso: ${msg}\n`);
+  process.exit(code);
+}
+
+function readProgram(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    fail(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '-h' || cmd === '--help') { process.stdout.write(USAGE); return cmd ? 0 : 2; }
+  if (cmd === 'run') {
+    let bare = false, max: bigint | undefined, program: string | undefined;
+    for (let i = 0; i < rest.length; i++) {
+      const a = rest[i];
+      if (a === '--bare') bare = true;
+      else if (a === '--max-insns') max = BigInt(rest[++i] ?? fail('--max-insns needs a number'));
+      else if (a.startsWith('-')) fail(`unknown option ${a}`);
+      else { program = a; break; }
+    }
+    if (!program) fail('run: no program given');
+    if (!bare) fail('run: only --bare is available in this version');
+    const image = bareImageFromElf(readProgram(program));
+    const hart = new Hart();
+    const r = runBare(hart, image, { maxInstructions: max });
+    if (r.message) process.stderr.write(`riscv-vdso: ${r.message}\n`);
+    if (process.env.RISCV_VDSO_STATS) process.stderr.write(`riscv-vdso: ${r.instructions} instructions\n`);
+    return r.exitCode;
+  }
+  if (cmd === 'disasm') {
+    const { disasmCommand } = await import('./disasm');
+    return disasmCommand(rest);
+  }
+  fail(`unknown command '${cmd}'\n${USAGE}`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: Error) => { process.stderr.write(`riscv-vdso: ${e.message}\n`); process.exitCode = 1; },
+);
