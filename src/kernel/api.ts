@@ -1,0 +1,108 @@
+// The contract between the kernel model (src/kernel/) and its users (the CLI, the debug adapter). The kernel
+// model implements `Process`; the debugger only uses what is declared here, so the two can grow separately.
+import type { Hart, Exit } from '../hart/hart';
+import type { ElfFile } from '../elf/elf';
+
+export interface LaunchOptions {
+  /** Host path of the riscv64 ELF program. */
+  program: string;
+  /** argv[1..] (argv[0] is the program path as given). */
+  args?: string[];
+  /** Guest working directory = this host directory (default: the program's directory). */
+  cwd?: string;
+  /** Environment of the guest (default: a small fixed one, not the host's). */
+  env?: Record<string, string>;
+  /** Where PT_INTERP and shared libraries come from (default /usr/riscv64-linux-gnu when it exists). */
+  sysroot?: string;
+  /** Map this vdso.so instead of the project's own (it must use the same [vvar] layout). */
+  vdso?: string;
+  /** Like gdb's disable-randomization: fixed stack, mmap base and vDSO addresses. Default false (ASLR on). */
+  disableRandomization?: boolean;
+  /** 'virtual' (reproducible, from retired instructions) or 'host' (the host's wall clock). Default 'virtual'. */
+  timeMode?: 'host' | 'virtual';
+  /** Timer interrupt rate (default 250). */
+  hz?: number;
+  /** Trace system calls in strace's format to `onStrace`. */
+  strace?: boolean;
+  /** Guest RAM in bytes (default 256 MiB). */
+  ramBytes?: number;
+  /** Extra host directories the guest may read (besides program dir, sysroot and cwd). */
+  allowRead?: string[];
+  /** Whether the guest may write inside cwd (default false: read-only). */
+  allowWrite?: boolean;
+  /** Guest stdin (default: empty). */
+  stdin?: Uint8Array | (() => Uint8Array | null);
+  onStdout?: (data: Uint8Array) => void;
+  onStderr?: (data: Uint8Array) => void;
+  /** One line per traced syscall, without the trailing newline. */
+  onStrace?: (line: string) => void;
+  /** Warnings of the model itself (e.g. an unimplemented syscall), one line each. */
+  onWarning?: (line: string) => void;
+}
+
+/** One line of /proc/self/maps. */
+export interface Mapping {
+  start: bigint;
+  end: bigint;
+  perms: string;      // e.g. 'r-xp'
+  offset: bigint;
+  dev: string;        // e.g. '00:00'
+  inode: number;
+  path: string;       // '' for anonymous, '[heap]', '[stack]', '[vvar]', '[vdso]', or the guest path
+}
+
+/** An ELF object mapped in the process (program, interpreter, libraries, the vDSO). */
+export interface LoadedObject {
+  /** Guest path (or 'linux-vdso.so.1' for the vDSO). */
+  name: string;
+  /** Host path of the file, when there is one. */
+  hostPath?: string;
+  /** Load bias: runtime address = link-time address + bias. */
+  bias: bigint;
+  /** Lowest and highest runtime addresses of its PT_LOAD segments. */
+  start: bigint;
+  end: bigint;
+  elf: ElfFile;
+  /** The file with debug info (vdso.so.dbg for our vDSO), when it is a separate file. */
+  debugElf?: ElfFile;
+  kind: 'program' | 'interpreter' | 'library' | 'vdso';
+}
+
+/** Why `Process.run` returned. */
+export type StopReason =
+  | { kind: 'budget' }                               // the step budget was used up
+  | { kind: 'exited'; code: number }                 // exit/exit_group
+  | { kind: 'killed'; signal: number; name: string } // terminated by a signal (default action)
+  | { kind: 'hart'; exit: Exit }                      // the hart stopped for the debugger: breakpoint, watch, trap stop, priv change, halt
+  | { kind: 'signal'; signal: number; name: string }  // a signal is about to be delivered (when stopOnSignal)
+  | { kind: 'error'; message: string };              // the model cannot go on (e.g. out of guest memory)
+
+export interface Process {
+  readonly hart: Hart;
+  readonly options: LaunchOptions;
+  /**
+   * Run the guest for at most `steps` instructions, serving system calls and interrupts inside. Returns
+   * early when the hart stops for the debugger (breakpoints, watchpoints, trap stops set on the hart) or the
+   * process ends. Calling it again resumes.
+   */
+  run(steps: number): StopReason;
+  /** Stop before delivering signals (the debugger's "signal delivered" filter). */
+  stopOnSignal: boolean;
+  /** Turn strace output on or off while running. */
+  strace: boolean;
+  /** /proc/self/maps as lines, and structured. */
+  mappings(): Mapping[];
+  mapsText(): string;
+  /** The auxiliary vector given to the program, in order (type, value). */
+  auxv(): { type: number; name: string; value: bigint }[];
+  /** Objects mapped so far (grows as ld.so maps libraries). */
+  objects(): LoadedObject[];
+  /** Called whenever an object is mapped (pending breakpoints resolve here). */
+  onObjectMapped?: (o: LoadedObject) => void;
+  /** Runtime address of the vDSO image and of the [vvar] data page. */
+  readonly vdsoBase: bigint;
+  readonly vvarBase: bigint;
+  /** The process has ended (exit code or signal), or undefined while alive. */
+  readonly ended?: StopReason;
+  readonly pid: number;
+}
