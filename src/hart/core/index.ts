@@ -220,27 +220,40 @@ function decodeAt(host: usize, noBp: i32): usize {
 }
 
 function inner(): void {
+  // Nothing below has trapped yet: every trap ends this call (it sets stopAt = 0), so the flag only needs
+  // clearing here.
+  st.trapped = false;
+  // The page the pc is in, kept in locals: a TLB flush also ends this call, so they cannot go stale.
+  let pageVa: u64 = 1; // never a page address
+  let pageHost: usize = 0;
   while (st.cycles < st.stopAt) {
     store<u64>(XREG, 0);
     const pc = st.pc;
     st.cycles++;
-    let host = tlbHost(ITLB, pc);
-    if (host == 0) {
-      host = fetchSlow(pc);
-      if (host == 0) { st.trapped = false; continue; }
+    let host: usize;
+    if ((pc & ~<u64>0xfff) == pageVa) {
+      host = pageHost + (<usize>pc & 0xfff);
+    } else {
+      host = tlbHost(ITLB, pc);
+      if (host == 0) {
+        host = fetchSlow(pc);
+        if (host == 0) continue;
+      }
+      pageVa = pc & ~<u64>0xfff;
+      pageHost = host - (<usize>pc & 0xfff);
     }
     let e = DEC + ((host >> 1) & (DEC_N - 1)) * DEC_ENTRY;
     if (load<u32>(e) != <u32>host) {
       e = decodeAt(host, 0);
-      if (e == 0) { st.trapped = false; continue; }
+      if (e == 0) continue;
     }
-    let op = <i32>load<u16>(e, 8);
-    if (op == O.OP_BREAKPOINT) {
+    let w = load<u64>(e, 8);
+    if ((<u32>w & 0xffff) == O.OP_BREAKPOINT) {
       if ((misc(MISC_FLAGS) & FLAG_SKIP) != 0) {
         setMisc(MISC_FLAGS, misc(MISC_FLAGS) & ~FLAG_SKIP);
         e = decodeAt(host, 1);
-        if (e == 0) { st.trapped = false; continue; }
-        op = <i32>load<u16>(e, 8);
+        if (e == 0) continue;
+        w = load<u64>(e, 8);
       } else {
         st.cycles--;
         setMisc(MISC_EXIT_D, pc);
@@ -248,69 +261,71 @@ function inner(): void {
         break;
       }
     }
-    execute(e, op, pc);
-    st.trapped = false;
+    execute(e, w, pc);
   }
 }
 
 /** Execute one decoded instruction at `pc`. Sets st.pc to the next pc (or the trap vector). */
-@inline function execute(e: usize, op: i32, pc: u64): void {
-  const imm: u64 = <u64><i64>load<i32>(e, 4);
-  const rd: u32 = <u32>load<u8>(e, 10);
-  const rs1: u32 = <u32>load<u8>(e, 11);
-  const rs2: u32 = <u32>load<u8>(e, 12);
-  const len: u64 = <u64>load<u8>(e, 15);
-  let npc: u64 = pc + len;
+@inline function fImm(e: usize): u64 { return <u64><i64>load<i32>(e, 4); }
+@inline function fRd(w: u64): u32 { return (<u32>w >> 16) & 0xff; }
+@inline function fRs1(w: u64): u32 { return <u32>w >> 24; }
+@inline function fRs2(w: u64): u32 { return <u32>(w >> 32) & 0xff; }
+@inline function fLen(w: u64): u64 { return w >> 56; }
+
+@inline function execute(e: usize, w: u64, pc: u64): void {
+  // entry word at +8: op u16 | rd u8 | rs1 u8 | rs2 u8 | rs3 u8 | rm u8 | len u8. Fields are extracted inside
+  // each case (fewer values live across the dispatch means fewer spills in the compiled loop).
+  const op = <i32>(<u32>w & 0xffff);
   switch (op) {
-    case O.OP_LUI: xw(rd, imm); break;
-    case O.OP_AUIPC: xw(rd, pc + imm); break;
-    case O.OP_JAL: xw(rd, npc); npc = pc + imm; break;
-    case O.OP_JALR: { const t = (xr(rs1) + imm) & ~<u64>1; xw(rd, npc); npc = t; break; }
-    case O.OP_BEQ: if (xr(rs1) == xr(rs2)) npc = pc + imm; break;
-    case O.OP_BNE: if (xr(rs1) != xr(rs2)) npc = pc + imm; break;
-    case O.OP_BLT: if (<i64>xr(rs1) < <i64>xr(rs2)) npc = pc + imm; break;
-    case O.OP_BGE: if (<i64>xr(rs1) >= <i64>xr(rs2)) npc = pc + imm; break;
-    case O.OP_BLTU: if (xr(rs1) < xr(rs2)) npc = pc + imm; break;
-    case O.OP_BGEU: if (xr(rs1) >= xr(rs2)) npc = pc + imm; break;
-    case O.OP_LB: { const v = ld8(xr(rs1) + imm); if (st.trapped) return; xw(rd, <u64><i64><i8>v); break; }
-    case O.OP_LH: { const v = ld16(xr(rs1) + imm); if (st.trapped) return; xw(rd, <u64><i64><i16>v); break; }
-    case O.OP_LW: { const v = ld32(xr(rs1) + imm); if (st.trapped) return; xw(rd, sx32(v)); break; }
-    case O.OP_LD: { const v = ld64(xr(rs1) + imm); if (st.trapped) return; xw(rd, v); break; }
-    case O.OP_LBU: { const v = ld8(xr(rs1) + imm); if (st.trapped) return; xw(rd, v); break; }
-    case O.OP_LHU: { const v = ld16(xr(rs1) + imm); if (st.trapped) return; xw(rd, v); break; }
-    case O.OP_LWU: { const v = ld32(xr(rs1) + imm); if (st.trapped) return; xw(rd, v); break; }
-    case O.OP_SB: st8(xr(rs1) + imm, xr(rs2)); if (st.trapped) return; break;
-    case O.OP_SH: st16(xr(rs1) + imm, xr(rs2)); if (st.trapped) return; break;
-    case O.OP_SW: st32(xr(rs1) + imm, xr(rs2)); if (st.trapped) return; break;
-    case O.OP_SD: st64(xr(rs1) + imm, xr(rs2)); if (st.trapped) return; break;
-    case O.OP_ADDI: xw(rd, xr(rs1) + imm); break;
-    case O.OP_SLTI: xw(rd, <i64>xr(rs1) < <i64>imm ? 1 : 0); break;
-    case O.OP_SLTIU: xw(rd, xr(rs1) < imm ? 1 : 0); break;
-    case O.OP_XORI: xw(rd, xr(rs1) ^ imm); break;
-    case O.OP_ORI: xw(rd, xr(rs1) | imm); break;
-    case O.OP_ANDI: xw(rd, xr(rs1) & imm); break;
-    case O.OP_SLLI: xw(rd, xr(rs1) << (imm & 63)); break;
-    case O.OP_SRLI: xw(rd, xr(rs1) >> (imm & 63)); break;
-    case O.OP_SRAI: xw(rd, <u64>(<i64>xr(rs1) >> <i64>(imm & 63))); break;
-    case O.OP_ADD: xw(rd, xr(rs1) + xr(rs2)); break;
-    case O.OP_SUB: xw(rd, xr(rs1) - xr(rs2)); break;
-    case O.OP_SLL: xw(rd, xr(rs1) << (xr(rs2) & 63)); break;
-    case O.OP_SLT: xw(rd, <i64>xr(rs1) < <i64>xr(rs2) ? 1 : 0); break;
-    case O.OP_SLTU: xw(rd, xr(rs1) < xr(rs2) ? 1 : 0); break;
-    case O.OP_XOR: xw(rd, xr(rs1) ^ xr(rs2)); break;
-    case O.OP_SRL: xw(rd, xr(rs1) >> (xr(rs2) & 63)); break;
-    case O.OP_SRA: xw(rd, <u64>(<i64>xr(rs1) >> <i64>(xr(rs2) & 63))); break;
-    case O.OP_OR: xw(rd, xr(rs1) | xr(rs2)); break;
-    case O.OP_AND: xw(rd, xr(rs1) & xr(rs2)); break;
-    case O.OP_ADDIW: xw(rd, sx32(xr(rs1) + imm)); break;
-    case O.OP_SLLIW: xw(rd, sx32(xr(rs1) << (imm & 31))); break;
-    case O.OP_SRLIW: xw(rd, sx32(<u64>(<u32>xr(rs1) >> <u32>(imm & 31)))); break;
-    case O.OP_SRAIW: xw(rd, <u64><i64>(<i32>xr(rs1) >> <i32>(imm & 31))); break;
-    case O.OP_ADDW: xw(rd, sx32(xr(rs1) + xr(rs2))); break;
-    case O.OP_SUBW: xw(rd, sx32(xr(rs1) - xr(rs2))); break;
-    case O.OP_SLLW: xw(rd, sx32(xr(rs1) << (xr(rs2) & 31))); break;
-    case O.OP_SRLW: xw(rd, sx32(<u64>(<u32>xr(rs1) >> <u32>(xr(rs2) & 31)))); break;
-    case O.OP_SRAW: xw(rd, <u64><i64>(<i32>xr(rs1) >> <i32>(xr(rs2) & 31))); break;
+    case O.OP_LUI: xw(fRd(w), fImm(e)); break;
+    case O.OP_AUIPC: xw(fRd(w), pc + fImm(e)); break;
+    case O.OP_JAL: xw(fRd(w), pc + fLen(w)); st.pc = pc + fImm(e); return;
+    case O.OP_JALR: { const t = (xr(fRs1(w)) + fImm(e)) & ~<u64>1; xw(fRd(w), pc + fLen(w)); st.pc = t; return; }
+    case O.OP_BEQ: if (xr(fRs1(w)) == xr(fRs2(w))) { st.pc = pc + fImm(e); return; } break;
+    case O.OP_BNE: if (xr(fRs1(w)) != xr(fRs2(w))) { st.pc = pc + fImm(e); return; } break;
+    case O.OP_BLT: if (<i64>xr(fRs1(w)) < <i64>xr(fRs2(w))) { st.pc = pc + fImm(e); return; } break;
+    case O.OP_BGE: if (<i64>xr(fRs1(w)) >= <i64>xr(fRs2(w))) { st.pc = pc + fImm(e); return; } break;
+    case O.OP_BLTU: if (xr(fRs1(w)) < xr(fRs2(w))) { st.pc = pc + fImm(e); return; } break;
+    case O.OP_BGEU: if (xr(fRs1(w)) >= xr(fRs2(w))) { st.pc = pc + fImm(e); return; } break;
+    case O.OP_LB: { const v = ld8(xr(fRs1(w)) + fImm(e)); if (st.trapped) return; xw(fRd(w), <u64><i64><i8>v); break; }
+    case O.OP_LH: { const v = ld16(xr(fRs1(w)) + fImm(e)); if (st.trapped) return; xw(fRd(w), <u64><i64><i16>v); break; }
+    case O.OP_LW: { const v = ld32(xr(fRs1(w)) + fImm(e)); if (st.trapped) return; xw(fRd(w), sx32(v)); break; }
+    case O.OP_LD: { const v = ld64(xr(fRs1(w)) + fImm(e)); if (st.trapped) return; xw(fRd(w), v); break; }
+    case O.OP_LBU: { const v = ld8(xr(fRs1(w)) + fImm(e)); if (st.trapped) return; xw(fRd(w), v); break; }
+    case O.OP_LHU: { const v = ld16(xr(fRs1(w)) + fImm(e)); if (st.trapped) return; xw(fRd(w), v); break; }
+    case O.OP_LWU: { const v = ld32(xr(fRs1(w)) + fImm(e)); if (st.trapped) return; xw(fRd(w), v); break; }
+    case O.OP_SB: st8(xr(fRs1(w)) + fImm(e), xr(fRs2(w))); if (st.trapped) return; break;
+    case O.OP_SH: st16(xr(fRs1(w)) + fImm(e), xr(fRs2(w))); if (st.trapped) return; break;
+    case O.OP_SW: st32(xr(fRs1(w)) + fImm(e), xr(fRs2(w))); if (st.trapped) return; break;
+    case O.OP_SD: st64(xr(fRs1(w)) + fImm(e), xr(fRs2(w))); if (st.trapped) return; break;
+    case O.OP_ADDI: xw(fRd(w), xr(fRs1(w)) + fImm(e)); break;
+    case O.OP_SLTI: xw(fRd(w), <i64>xr(fRs1(w)) < <i64>fImm(e) ? 1 : 0); break;
+    case O.OP_SLTIU: xw(fRd(w), xr(fRs1(w)) < fImm(e) ? 1 : 0); break;
+    case O.OP_XORI: xw(fRd(w), xr(fRs1(w)) ^ fImm(e)); break;
+    case O.OP_ORI: xw(fRd(w), xr(fRs1(w)) | fImm(e)); break;
+    case O.OP_ANDI: xw(fRd(w), xr(fRs1(w)) & fImm(e)); break;
+    case O.OP_SLLI: xw(fRd(w), xr(fRs1(w)) << (fImm(e) & 63)); break;
+    case O.OP_SRLI: xw(fRd(w), xr(fRs1(w)) >> (fImm(e) & 63)); break;
+    case O.OP_SRAI: xw(fRd(w), <u64>(<i64>xr(fRs1(w)) >> <i64>(fImm(e) & 63))); break;
+    case O.OP_ADD: xw(fRd(w), xr(fRs1(w)) + xr(fRs2(w))); break;
+    case O.OP_SUB: xw(fRd(w), xr(fRs1(w)) - xr(fRs2(w))); break;
+    case O.OP_SLL: xw(fRd(w), xr(fRs1(w)) << (xr(fRs2(w)) & 63)); break;
+    case O.OP_SLT: xw(fRd(w), <i64>xr(fRs1(w)) < <i64>xr(fRs2(w)) ? 1 : 0); break;
+    case O.OP_SLTU: xw(fRd(w), xr(fRs1(w)) < xr(fRs2(w)) ? 1 : 0); break;
+    case O.OP_XOR: xw(fRd(w), xr(fRs1(w)) ^ xr(fRs2(w))); break;
+    case O.OP_SRL: xw(fRd(w), xr(fRs1(w)) >> (xr(fRs2(w)) & 63)); break;
+    case O.OP_SRA: xw(fRd(w), <u64>(<i64>xr(fRs1(w)) >> <i64>(xr(fRs2(w)) & 63))); break;
+    case O.OP_OR: xw(fRd(w), xr(fRs1(w)) | xr(fRs2(w))); break;
+    case O.OP_AND: xw(fRd(w), xr(fRs1(w)) & xr(fRs2(w))); break;
+    case O.OP_ADDIW: xw(fRd(w), sx32(xr(fRs1(w)) + fImm(e))); break;
+    case O.OP_SLLIW: xw(fRd(w), sx32(xr(fRs1(w)) << (fImm(e) & 31))); break;
+    case O.OP_SRLIW: xw(fRd(w), sx32(<u64>(<u32>xr(fRs1(w)) >> <u32>(fImm(e) & 31)))); break;
+    case O.OP_SRAIW: xw(fRd(w), <u64><i64>(<i32>xr(fRs1(w)) >> <i32>(fImm(e) & 31))); break;
+    case O.OP_ADDW: xw(fRd(w), sx32(xr(fRs1(w)) + xr(fRs2(w)))); break;
+    case O.OP_SUBW: xw(fRd(w), sx32(xr(fRs1(w)) - xr(fRs2(w)))); break;
+    case O.OP_SLLW: xw(fRd(w), sx32(xr(fRs1(w)) << (xr(fRs2(w)) & 31))); break;
+    case O.OP_SRLW: xw(fRd(w), sx32(<u64>(<u32>xr(fRs1(w)) >> <u32>(xr(fRs2(w)) & 31)))); break;
+    case O.OP_SRAW: xw(fRd(w), <u64><i64>(<i32>xr(fRs1(w)) >> <i32>(xr(fRs2(w)) & 31))); break;
     case O.OP_FENCE: case O.OP_FENCE_TSO: break;
     case O.OP_FENCE_I: flushDecode(); break;
     case O.OP_ECALL: {
@@ -321,15 +336,15 @@ function inner(): void {
     }
     case O.OP_EBREAK: raise(CAUSE_BREAKPOINT, pc); return;
     case O.OP_CSRRW: case O.OP_CSRRS: case O.OP_CSRRC: case O.OP_CSRRWI: case O.OP_CSRRSI: case O.OP_CSRRCI: {
-      const a = <u32>imm & 0xfff;
+      const a = <u32>fImm(e) & 0xfff;
       const isImm = op == O.OP_CSRRWI || op == O.OP_CSRRSI || op == O.OP_CSRRCI;
-      const src: u64 = isImm ? <u64>rs1 : xr(rs1);
+      const src: u64 = isImm ? <u64>fRs1(w) : xr(fRs1(w));
       const isW = op == O.OP_CSRRW || op == O.OP_CSRRWI;
-      const writes = isW || rs1 != 0;
+      const writes = isW || fRs1(w) != 0;
       if (!csrAllowed(a, writes)) { illegal(instrBits(e)); return; }
       // counters read the count before this instruction retires (the loop already counted it)
       st.cycles--;
-      const old = (isW && rd == 0) ? 0 : csrRead(a);
+      const old = (isW && fRd(w) == 0) ? 0 : csrRead(a);
       st.cycles++;
       if (writes) {
         let nv: u64 = src;
@@ -337,88 +352,88 @@ function inner(): void {
         else if (op == O.OP_CSRRC || op == O.OP_CSRRCI) nv = old & ~src;
         csrWrite(a, isW ? src : nv);
       }
-      xw(rd, old);
+      xw(fRd(w), old);
       break;
     }
-    case O.OP_MUL: xw(rd, xr(rs1) * xr(rs2)); break;
-    case O.OP_MULH: xw(rd, mulh(xr(rs1), xr(rs2))); break;
-    case O.OP_MULHSU: xw(rd, mulhsu(xr(rs1), xr(rs2))); break;
-    case O.OP_MULHU: xw(rd, mulhu(xr(rs1), xr(rs2))); break;
+    case O.OP_MUL: xw(fRd(w), xr(fRs1(w)) * xr(fRs2(w))); break;
+    case O.OP_MULH: xw(fRd(w), mulh(xr(fRs1(w)), xr(fRs2(w)))); break;
+    case O.OP_MULHSU: xw(fRd(w), mulhsu(xr(fRs1(w)), xr(fRs2(w)))); break;
+    case O.OP_MULHU: xw(fRd(w), mulhu(xr(fRs1(w)), xr(fRs2(w)))); break;
     case O.OP_DIV: {
-      const a = <i64>xr(rs1), b = <i64>xr(rs2);
-      xw(rd, b == 0 ? <u64>-1 : (a == i64.MIN_VALUE && b == -1) ? <u64>a : <u64>(a / b));
+      const a = <i64>xr(fRs1(w)), b = <i64>xr(fRs2(w));
+      xw(fRd(w), b == 0 ? <u64>-1 : (a == i64.MIN_VALUE && b == -1) ? <u64>a : <u64>(a / b));
       break;
     }
-    case O.OP_DIVU: { const a = xr(rs1), b = xr(rs2); xw(rd, b == 0 ? <u64>-1 : a / b); break; }
+    case O.OP_DIVU: { const a = xr(fRs1(w)), b = xr(fRs2(w)); xw(fRd(w), b == 0 ? <u64>-1 : a / b); break; }
     case O.OP_REM: {
-      const a = <i64>xr(rs1), b = <i64>xr(rs2);
-      xw(rd, b == 0 ? <u64>a : (a == i64.MIN_VALUE && b == -1) ? 0 : <u64>(a % b));
+      const a = <i64>xr(fRs1(w)), b = <i64>xr(fRs2(w));
+      xw(fRd(w), b == 0 ? <u64>a : (a == i64.MIN_VALUE && b == -1) ? 0 : <u64>(a % b));
       break;
     }
-    case O.OP_REMU: { const a = xr(rs1), b = xr(rs2); xw(rd, b == 0 ? a : a % b); break; }
-    case O.OP_MULW: xw(rd, sx32(xr(rs1) * xr(rs2))); break;
+    case O.OP_REMU: { const a = xr(fRs1(w)), b = xr(fRs2(w)); xw(fRd(w), b == 0 ? a : a % b); break; }
+    case O.OP_MULW: xw(fRd(w), sx32(xr(fRs1(w)) * xr(fRs2(w)))); break;
     case O.OP_DIVW: {
-      const a = <i32>xr(rs1), b = <i32>xr(rs2);
-      xw(rd, b == 0 ? <u64>-1 : (a == i32.MIN_VALUE && b == -1) ? <u64><i64>a : <u64><i64>(a / b));
+      const a = <i32>xr(fRs1(w)), b = <i32>xr(fRs2(w));
+      xw(fRd(w), b == 0 ? <u64>-1 : (a == i32.MIN_VALUE && b == -1) ? <u64><i64>a : <u64><i64>(a / b));
       break;
     }
     case O.OP_DIVUW: {
-      const a = <u32>xr(rs1), b = <u32>xr(rs2);
-      xw(rd, b == 0 ? <u64>-1 : sx32(<u64>(a / b)));
+      const a = <u32>xr(fRs1(w)), b = <u32>xr(fRs2(w));
+      xw(fRd(w), b == 0 ? <u64>-1 : sx32(<u64>(a / b)));
       break;
     }
     case O.OP_REMW: {
-      const a = <i32>xr(rs1), b = <i32>xr(rs2);
-      xw(rd, b == 0 ? <u64><i64>a : (a == i32.MIN_VALUE && b == -1) ? 0 : <u64><i64>(a % b));
+      const a = <i32>xr(fRs1(w)), b = <i32>xr(fRs2(w));
+      xw(fRd(w), b == 0 ? <u64><i64>a : (a == i32.MIN_VALUE && b == -1) ? 0 : <u64><i64>(a % b));
       break;
     }
     case O.OP_REMUW: {
-      const a = <u32>xr(rs1), b = <u32>xr(rs2);
-      xw(rd, b == 0 ? sx32(<u64>a) : sx32(<u64>(a % b)));
+      const a = <u32>xr(fRs1(w)), b = <u32>xr(fRs2(w));
+      xw(fRd(w), b == 0 ? sx32(<u64>a) : sx32(<u64>(a % b)));
       break;
     }
     case O.OP_LR_W: case O.OP_LR_D: {
-      const va = xr(rs1);
-      const w = op == O.OP_LR_W;
-      if ((va & (w ? 3 : 7)) != 0) { raise(4, va); return; }
+      const va = xr(fRs1(w));
+      const isW = op == O.OP_LR_W;
+      if ((va & (isW ? 3 : 7)) != 0) { raise(4, va); return; }
       const pa = amoTranslate(va, true);
       if (pa < 0) return;
       const h = amoHost(<u64>pa);
-      const v: u64 = w ? sx32(<u64>load<u32>(h)) : load<u64>(h);
-      amoTouched(<u64>pa, va, w ? 4 : 8, v, v);
+      const v: u64 = isW ? sx32(<u64>load<u32>(h)) : load<u64>(h);
+      amoTouched(<u64>pa, va, isW ? 4 : 8, v, v);
       setMisc(MISC_RES_ADDR, <u64>pa);
       dropWtlb(va); // stores to this page go the slow way, which breaks the reservation
-      xw(rd, v);
+      xw(fRd(w), v);
       break;
     }
     case O.OP_SC_W: case O.OP_SC_D: {
-      const va = xr(rs1);
-      const w = op == O.OP_SC_W;
-      if ((va & (w ? 3 : 7)) != 0) { raise(6, va); return; }
+      const va = xr(fRs1(w));
+      const isW = op == O.OP_SC_W;
+      if ((va & (isW ? 3 : 7)) != 0) { raise(6, va); return; }
       const pa = amoTranslate(va, false);
       if (pa < 0) return;
       const res = misc(MISC_RES_ADDR);
       setMisc(MISC_RES_ADDR, <u64>-1);
       if (res == <u64>pa) {
         const h = amoHost(<u64>pa);
-        const nv = xr(rs2);
-        if (w) store<u32>(h, <u32>nv); else store<u64>(h, nv);
-        amoTouched(<u64>pa, va, w ? 4 : 8, 0, nv);
-        xw(rd, 0);
+        const nv = xr(fRs2(w));
+        if (isW) store<u32>(h, <u32>nv); else store<u64>(h, nv);
+        amoTouched(<u64>pa, va, isW ? 4 : 8, 0, nv);
+        xw(fRd(w), 0);
       } else {
-        xw(rd, 1);
+        xw(fRd(w), 1);
       }
       break;
     }
     case O.OP_AMOSWAP_W: case O.OP_AMOADD_W: case O.OP_AMOXOR_W: case O.OP_AMOAND_W: case O.OP_AMOOR_W:
     case O.OP_AMOMIN_W: case O.OP_AMOMAX_W: case O.OP_AMOMINU_W: case O.OP_AMOMAXU_W: {
-      const va = xr(rs1);
+      const va = xr(fRs1(w));
       if ((va & 3) != 0) { raise(6, va); return; }
       const pa = amoTranslate(va, false);
       if (pa < 0) return;
       const h = amoHost(<u64>pa);
       const old = load<u32>(h);
-      const b = <u32>xr(rs2);
+      const b = <u32>xr(fRs2(w));
       let nv: u32 = b;
       if (op == O.OP_AMOADD_W) nv = old + b;
       else if (op == O.OP_AMOXOR_W) nv = old ^ b;
@@ -430,18 +445,18 @@ function inner(): void {
       else if (op == O.OP_AMOMAXU_W) nv = old > b ? old : b;
       store<u32>(h, nv);
       amoTouched(<u64>pa, va, 4, <u64>old, <u64>nv);
-      xw(rd, sx32(<u64>old));
+      xw(fRd(w), sx32(<u64>old));
       break;
     }
     case O.OP_AMOSWAP_D: case O.OP_AMOADD_D: case O.OP_AMOXOR_D: case O.OP_AMOAND_D: case O.OP_AMOOR_D:
     case O.OP_AMOMIN_D: case O.OP_AMOMAX_D: case O.OP_AMOMINU_D: case O.OP_AMOMAXU_D: {
-      const va = xr(rs1);
+      const va = xr(fRs1(w));
       if ((va & 7) != 0) { raise(6, va); return; }
       const pa = amoTranslate(va, false);
       if (pa < 0) return;
       const h = amoHost(<u64>pa);
       const old = load<u64>(h);
-      const b = xr(rs2);
+      const b = xr(fRs2(w));
       let nv: u64 = b;
       if (op == O.OP_AMOADD_D) nv = old + b;
       else if (op == O.OP_AMOXOR_D) nv = old ^ b;
@@ -453,21 +468,21 @@ function inner(): void {
       else if (op == O.OP_AMOMAXU_D) nv = old > b ? old : b;
       store<u64>(h, nv);
       amoTouched(<u64>pa, va, 8, old, nv);
-      xw(rd, old);
+      xw(fRd(w), old);
       break;
     }
     case O.OP_FLW: case O.OP_FLD: {
       if (((csrGet(0x300) >> 13) & 3) == 0) { illegal(instrBits(e)); return; }
-      const va = xr(rs1) + imm;
-      if (op == O.OP_FLW) { const v = ld32(va); if (st.trapped) return; fw(rd, v | 0xffffffff00000000); }
-      else { const v = ld64(va); if (st.trapped) return; fw(rd, v); }
+      const va = xr(fRs1(w)) + fImm(e);
+      if (op == O.OP_FLW) { const v = ld32(va); if (st.trapped) return; fw(fRd(w), v | 0xffffffff00000000); }
+      else { const v = ld64(va); if (st.trapped) return; fw(fRd(w), v); }
       fsDirty();
       break;
     }
     case O.OP_FSW: case O.OP_FSD: {
       if (((csrGet(0x300) >> 13) & 3) == 0) { illegal(instrBits(e)); return; }
-      const va = xr(rs1) + imm;
-      if (op == O.OP_FSW) st32(va, fr(rs2)); else st64(va, fr(rs2));
+      const va = xr(fRs1(w)) + fImm(e);
+      if (op == O.OP_FSW) st32(va, fr(fRs2(w))); else st64(va, fr(fRs2(w)));
       if (st.trapped) return;
       break;
     }
@@ -484,7 +499,7 @@ function inner(): void {
     case O.OP_WFI: {
       const tw = (csrGet(0x300) & (1 << 21)) != 0;
       if (st.priv == PRV_U || (st.priv == PRV_S && tw)) { illegal(instrBits(e)); return; }
-      st.pc = npc;
+      st.pc = pc + fLen(w);
       if (!anyPending()) { setMisc(MW, 1); interruptsChanged(); }
       return;
     }
@@ -497,12 +512,12 @@ function inner(): void {
     default: {
       // everything else is F/D arithmetic
       if (((csrGet(0x300) >> 13) & 3) == 0) { illegal(instrBits(e)); return; }
-      if (!execFp(op, <i32>rd, <i32>rs1, <i32>rs2, <i32>load<u8>(e, 13), <i32>load<u8>(e, 14))) { illegal(instrBits(e)); return; }
+      if (!execFp(op, <i32>fRd(w), <i32>fRs1(w), <i32>fRs2(w), <i32>((w >> 40) & 0xff), <i32>((w >> 48) & 0xff))) { illegal(instrBits(e)); return; }
       fsDirty();
       break;
     }
   }
-  st.pc = npc;
+  st.pc = pc + fLen(w);
 }
 
 /** The raw instruction bits for a decode entry: re-read from memory at pc (only on the illegal-instruction path). */

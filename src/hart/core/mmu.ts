@@ -9,7 +9,7 @@ import {
   FINISHER_BASE, WATCH, WATCH_ENTRY, MISC_WATCH_COUNT, EXIT_WATCH, EXIT_HTIF,
 } from '../layout';
 import {
-  pc, priv, trapped, ramSize, PRV_M, PRV_U, csrGet, csrSet, misc, setMisc, requestExit,
+  pc, priv, trapped, ramSize, stopAt, PRV_M, PRV_U, csrGet, csrSet, misc, setMisc, requestExit,
   MISC_RES_ADDR, MISC_MTIMECMP, MISC_EXIT_A, MISC_EXIT_B, MISC_EXIT_C, MISC_EXIT_D, MISC_TOHOST,
 } from './state';
 import { MISC_EXIT_E } from '../layout';
@@ -39,6 +39,8 @@ const MIP: u32 = 0x344;
 }
 
 export function flushTlb(): void {
+  // the run loop keeps the current fetch page in locals: make it leave and start over
+  stopAt = 0;
   // tag -1 never equals a page address (whose low 12 bits are zero)
   memory.fill(ITLB, 0xff, TLB_N * TLB_ENTRY);
   memory.fill(RTLB, 0xff, TLB_N * TLB_ENTRY);
