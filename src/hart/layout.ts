@@ -48,11 +48,11 @@ export const WATCH_MAX = 64;
 export const WATCH_ENTRY = 24;
 
 /** Software TLBs (fetch, load, store), TLB_N entries each of { tag: i64 (page VA, -1 invalid), host: i32, pad }. */
-export const TLB_N = 256;
+export const TLB_N = 2048;
 export const TLB_ENTRY = 16;
-export const ITLB = 0x20000;
-export const RTLB = 0x21000;
-export const WTLB = 0x22000;
+export const ITLB = 0x170000;
+export const RTLB = 0x178000;
+export const WTLB = 0x180000;
 
 /** Scratch area the host uses to pass buffers (decode requests, etc.). */
 export const SCRATCH = 0x24000;

@@ -176,19 +176,19 @@ export function run(budget: i32): i32 {
   if (h != 0) store<u8>(h, <u8>v); else storeSlow(va, 1, v);
 }
 
-function mulhu(a: u64, b: u64): u64 {
+@inline function mulhu(a: u64, b: u64): u64 {
   const a0 = a & 0xffffffff, a1 = a >> 32, b0 = b & 0xffffffff, b1 = b >> 32;
   const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
   const mid = (p00 >> 32) + (p01 & 0xffffffff) + (p10 & 0xffffffff);
   return p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
 }
-function mulh(a: u64, b: u64): u64 {
+@inline function mulh(a: u64, b: u64): u64 {
   let r = mulhu(a, b);
   if (<i64>a < 0) r -= b;
   if (<i64>b < 0) r -= a;
   return r;
 }
-function mulhsu(a: u64, b: u64): u64 {
+@inline function mulhsu(a: u64, b: u64): u64 {
   let r = mulhu(a, b);
   if (<i64>a < 0) r -= b;
   return r;
@@ -227,6 +227,9 @@ function inner(): void {
   let pageVa: u64 = 1; // never a page address
   let pageHost: usize = 0;
   while (st.cycles < st.stopAt) {
+    fastLoop();
+    if (st.cycles >= st.stopAt) break;
+    // one instruction through the full path
     store<u64>(XREG, 0);
     const pc = st.pc;
     st.cycles++;
@@ -262,6 +265,7 @@ function inner(): void {
       }
     }
     execute(e, w, pc);
+    if (st.exitReason >= 0) break;
   }
 }
 
@@ -272,21 +276,149 @@ function inner(): void {
 @inline function fRs2(w: u64): u32 { return <u32>(w >> 32) & 0xff; }
 @inline function fLen(w: u64): u64 { return w >> 56; }
 
+/** Next pc meaning "not handled by the fast path" (instruction addresses are even). */
+const SLOW: u64 = 1;
+
+/**
+ * The instructions that need no call out of the loop: integer ALU, M, branches and jumps, and loads/stores
+ * whose data TLB hits. Returns the next pc, or SLOW to have the full path (execute) do the instruction.
+ */
+@inline function execSimple(e: usize, w: u64, pc: u64): u64 {
+  const op = <i32>(<u32>w & 0xffff);
+  switch (op) {
+    case O.OP_LUI: xw(fRd(w), fImm(e)); return pc + fLen(w);
+    case O.OP_AUIPC: xw(fRd(w), pc + fImm(e)); return pc + fLen(w);
+    case O.OP_JAL: xw(fRd(w), pc + fLen(w)); return pc + fImm(e);
+    case O.OP_JALR: { const t = (xr(fRs1(w)) + fImm(e)) & ~<u64>1; xw(fRd(w), pc + fLen(w)); return t; }
+    case O.OP_BEQ: if (xr(fRs1(w)) == xr(fRs2(w))) { return pc + fImm(e); } return pc + fLen(w);
+    case O.OP_BNE: if (xr(fRs1(w)) != xr(fRs2(w))) { return pc + fImm(e); } return pc + fLen(w);
+    case O.OP_BLT: if (<i64>xr(fRs1(w)) < <i64>xr(fRs2(w))) { return pc + fImm(e); } return pc + fLen(w);
+    case O.OP_BGE: if (<i64>xr(fRs1(w)) >= <i64>xr(fRs2(w))) { return pc + fImm(e); } return pc + fLen(w);
+    case O.OP_BLTU: if (xr(fRs1(w)) < xr(fRs2(w))) { return pc + fImm(e); } return pc + fLen(w);
+    case O.OP_BGEU: if (xr(fRs1(w)) >= xr(fRs2(w))) { return pc + fImm(e); } return pc + fLen(w);
+    case O.OP_ADDI: xw(fRd(w), xr(fRs1(w)) + fImm(e)); return pc + fLen(w);
+    case O.OP_SLTI: xw(fRd(w), <i64>xr(fRs1(w)) < <i64>fImm(e) ? 1 : 0); return pc + fLen(w);
+    case O.OP_SLTIU: xw(fRd(w), xr(fRs1(w)) < fImm(e) ? 1 : 0); return pc + fLen(w);
+    case O.OP_XORI: xw(fRd(w), xr(fRs1(w)) ^ fImm(e)); return pc + fLen(w);
+    case O.OP_ORI: xw(fRd(w), xr(fRs1(w)) | fImm(e)); return pc + fLen(w);
+    case O.OP_ANDI: xw(fRd(w), xr(fRs1(w)) & fImm(e)); return pc + fLen(w);
+    case O.OP_SLLI: xw(fRd(w), xr(fRs1(w)) << (fImm(e) & 63)); return pc + fLen(w);
+    case O.OP_SRLI: xw(fRd(w), xr(fRs1(w)) >> (fImm(e) & 63)); return pc + fLen(w);
+    case O.OP_SRAI: xw(fRd(w), <u64>(<i64>xr(fRs1(w)) >> <i64>(fImm(e) & 63))); return pc + fLen(w);
+    case O.OP_ADD: xw(fRd(w), xr(fRs1(w)) + xr(fRs2(w))); return pc + fLen(w);
+    case O.OP_SUB: xw(fRd(w), xr(fRs1(w)) - xr(fRs2(w))); return pc + fLen(w);
+    case O.OP_SLL: xw(fRd(w), xr(fRs1(w)) << (xr(fRs2(w)) & 63)); return pc + fLen(w);
+    case O.OP_SLT: xw(fRd(w), <i64>xr(fRs1(w)) < <i64>xr(fRs2(w)) ? 1 : 0); return pc + fLen(w);
+    case O.OP_SLTU: xw(fRd(w), xr(fRs1(w)) < xr(fRs2(w)) ? 1 : 0); return pc + fLen(w);
+    case O.OP_XOR: xw(fRd(w), xr(fRs1(w)) ^ xr(fRs2(w))); return pc + fLen(w);
+    case O.OP_SRL: xw(fRd(w), xr(fRs1(w)) >> (xr(fRs2(w)) & 63)); return pc + fLen(w);
+    case O.OP_SRA: xw(fRd(w), <u64>(<i64>xr(fRs1(w)) >> <i64>(xr(fRs2(w)) & 63))); return pc + fLen(w);
+    case O.OP_OR: xw(fRd(w), xr(fRs1(w)) | xr(fRs2(w))); return pc + fLen(w);
+    case O.OP_AND: xw(fRd(w), xr(fRs1(w)) & xr(fRs2(w))); return pc + fLen(w);
+    case O.OP_ADDIW: xw(fRd(w), sx32(xr(fRs1(w)) + fImm(e))); return pc + fLen(w);
+    case O.OP_SLLIW: xw(fRd(w), sx32(xr(fRs1(w)) << (fImm(e) & 31))); return pc + fLen(w);
+    case O.OP_SRLIW: xw(fRd(w), sx32(<u64>(<u32>xr(fRs1(w)) >> <u32>(fImm(e) & 31)))); return pc + fLen(w);
+    case O.OP_SRAIW: xw(fRd(w), <u64><i64>(<i32>xr(fRs1(w)) >> <i32>(fImm(e) & 31))); return pc + fLen(w);
+    case O.OP_ADDW: xw(fRd(w), sx32(xr(fRs1(w)) + xr(fRs2(w)))); return pc + fLen(w);
+    case O.OP_SUBW: xw(fRd(w), sx32(xr(fRs1(w)) - xr(fRs2(w)))); return pc + fLen(w);
+    case O.OP_SLLW: xw(fRd(w), sx32(xr(fRs1(w)) << (xr(fRs2(w)) & 31))); return pc + fLen(w);
+    case O.OP_SRLW: xw(fRd(w), sx32(<u64>(<u32>xr(fRs1(w)) >> <u32>(xr(fRs2(w)) & 31)))); return pc + fLen(w);
+    case O.OP_SRAW: xw(fRd(w), <u64><i64>(<i32>xr(fRs1(w)) >> <i32>(xr(fRs2(w)) & 31))); return pc + fLen(w);
+    // loads and stores: only when the data TLB hits and the access stays in its page
+    case O.OP_LB: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0) return SLOW; xw(fRd(w), <u64><i64>load<i8>(h)); return pc + fLen(w); }
+    case O.OP_LBU: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0) return SLOW; xw(fRd(w), <u64>load<u8>(h)); return pc + fLen(w); }
+    case O.OP_LH: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & 0xfff) > 0xffe) return SLOW; xw(fRd(w), <u64><i64>load<i16>(h)); return pc + fLen(w); }
+    case O.OP_LHU: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & 0xfff) > 0xffe) return SLOW; xw(fRd(w), <u64>load<u16>(h)); return pc + fLen(w); }
+    case O.OP_LW: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & 0xfff) > 0xffc) return SLOW; xw(fRd(w), <u64><i64>load<i32>(h)); return pc + fLen(w); }
+    case O.OP_LWU: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & 0xfff) > 0xffc) return SLOW; xw(fRd(w), <u64>load<u32>(h)); return pc + fLen(w); }
+    case O.OP_LD: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & 0xfff) > 0xff8) return SLOW; xw(fRd(w), load<u64>(h)); return pc + fLen(w); }
+    case O.OP_SB: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(WTLB, a); if (h == 0) return SLOW; store<u8>(h, <u8>xr(fRs2(w))); return pc + fLen(w); }
+    case O.OP_SH: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(WTLB, a); if (h == 0 || (<u32>a & 0xfff) > 0xffe) return SLOW; store<u16>(h, <u16>xr(fRs2(w))); return pc + fLen(w); }
+    case O.OP_SW: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(WTLB, a); if (h == 0 || (<u32>a & 0xfff) > 0xffc) return SLOW; store<u32>(h, <u32>xr(fRs2(w))); return pc + fLen(w); }
+    case O.OP_SD: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(WTLB, a); if (h == 0 || (<u32>a & 0xfff) > 0xff8) return SLOW; store<u64>(h, xr(fRs2(w))); return pc + fLen(w); }
+    case O.OP_FENCE: case O.OP_FENCE_TSO: return pc + fLen(w);
+    case O.OP_MUL: xw(fRd(w), xr(fRs1(w)) * xr(fRs2(w))); return pc + fLen(w);
+    case O.OP_MULH: xw(fRd(w), mulh(xr(fRs1(w)), xr(fRs2(w)))); return pc + fLen(w);
+    case O.OP_MULHSU: xw(fRd(w), mulhsu(xr(fRs1(w)), xr(fRs2(w)))); return pc + fLen(w);
+    case O.OP_MULHU: xw(fRd(w), mulhu(xr(fRs1(w)), xr(fRs2(w)))); return pc + fLen(w);
+    case O.OP_DIV: {
+      const a = <i64>xr(fRs1(w)), b = <i64>xr(fRs2(w));
+      xw(fRd(w), b == 0 ? <u64>-1 : (a == i64.MIN_VALUE && b == -1) ? <u64>a : <u64>(a / b));
+      return pc + fLen(w);
+    }
+    case O.OP_DIVU: { const a = xr(fRs1(w)), b = xr(fRs2(w)); xw(fRd(w), b == 0 ? <u64>-1 : a / b); return pc + fLen(w); }
+    case O.OP_REM: {
+      const a = <i64>xr(fRs1(w)), b = <i64>xr(fRs2(w));
+      xw(fRd(w), b == 0 ? <u64>a : (a == i64.MIN_VALUE && b == -1) ? 0 : <u64>(a % b));
+      return pc + fLen(w);
+    }
+    case O.OP_REMU: { const a = xr(fRs1(w)), b = xr(fRs2(w)); xw(fRd(w), b == 0 ? a : a % b); return pc + fLen(w); }
+    case O.OP_MULW: xw(fRd(w), sx32(xr(fRs1(w)) * xr(fRs2(w)))); return pc + fLen(w);
+    case O.OP_DIVW: {
+      const a = <i32>xr(fRs1(w)), b = <i32>xr(fRs2(w));
+      xw(fRd(w), b == 0 ? <u64>-1 : (a == i32.MIN_VALUE && b == -1) ? <u64><i64>a : <u64><i64>(a / b));
+      return pc + fLen(w);
+    }
+    case O.OP_DIVUW: {
+      const a = <u32>xr(fRs1(w)), b = <u32>xr(fRs2(w));
+      xw(fRd(w), b == 0 ? <u64>-1 : sx32(<u64>(a / b)));
+      return pc + fLen(w);
+    }
+    case O.OP_REMW: {
+      const a = <i32>xr(fRs1(w)), b = <i32>xr(fRs2(w));
+      xw(fRd(w), b == 0 ? <u64><i64>a : (a == i32.MIN_VALUE && b == -1) ? 0 : <u64><i64>(a % b));
+      return pc + fLen(w);
+    }
+    case O.OP_REMUW: {
+      const a = <u32>xr(fRs1(w)), b = <u32>xr(fRs2(w));
+      xw(fRd(w), b == 0 ? sx32(<u64>a) : sx32(<u64>(a % b)));
+      return pc + fLen(w);
+    }
+  }
+  return SLOW;
+}
+
+/**
+ * The hot loop: runs simple instructions until one needs the full path, a TLB or decode-cache miss, or the
+ * slice ends. It calls nothing, so V8 keeps pc and the cycle count in registers.
+ */
+function fastLoop(): void {
+  let pc = st.pc;
+  let c = st.cycles;
+  const stop = st.stopAt;
+  // the page the pc is in: one compare instead of a TLB load per instruction (shortens the dependent-load
+  // chain that bounds an interpreter's speed); valid for the whole call since nothing here changes the TLB
+  let pageVa: u64 = 1;
+  let pageHost: usize = 0;
+  while (c < stop) {
+    store<u64>(XREG, 0);
+    let host: usize;
+    if ((pc & ~<u64>0xfff) == pageVa) {
+      host = pageHost + (<usize>pc & 0xfff);
+    } else {
+      host = tlbHost(ITLB, pc);
+      if (host == 0) break;
+      pageVa = pc & ~<u64>0xfff;
+      pageHost = host - (<usize>pc & 0xfff);
+    }
+    const e = DEC + ((host >> 1) & (DEC_N - 1)) * DEC_ENTRY;
+    if (load<u32>(e) != <u32>host) break;
+    const n = execSimple(e, load<u64>(e, 8), pc);
+    if (n == SLOW) break;
+    pc = n;
+    c++;
+  }
+  st.pc = pc;
+  st.cycles = c;
+}
+
 @inline function execute(e: usize, w: u64, pc: u64): void {
   // entry word at +8: op u16 | rd u8 | rs1 u8 | rs2 u8 | rs3 u8 | rm u8 | len u8. Fields are extracted inside
   // each case (fewer values live across the dispatch means fewer spills in the compiled loop).
   const op = <i32>(<u32>w & 0xffff);
+  const simple = execSimple(e, w, pc);
+  if (simple != SLOW) { st.pc = simple; return; }
   switch (op) {
-    case O.OP_LUI: xw(fRd(w), fImm(e)); break;
-    case O.OP_AUIPC: xw(fRd(w), pc + fImm(e)); break;
-    case O.OP_JAL: xw(fRd(w), pc + fLen(w)); st.pc = pc + fImm(e); return;
-    case O.OP_JALR: { const t = (xr(fRs1(w)) + fImm(e)) & ~<u64>1; xw(fRd(w), pc + fLen(w)); st.pc = t; return; }
-    case O.OP_BEQ: if (xr(fRs1(w)) == xr(fRs2(w))) { st.pc = pc + fImm(e); return; } break;
-    case O.OP_BNE: if (xr(fRs1(w)) != xr(fRs2(w))) { st.pc = pc + fImm(e); return; } break;
-    case O.OP_BLT: if (<i64>xr(fRs1(w)) < <i64>xr(fRs2(w))) { st.pc = pc + fImm(e); return; } break;
-    case O.OP_BGE: if (<i64>xr(fRs1(w)) >= <i64>xr(fRs2(w))) { st.pc = pc + fImm(e); return; } break;
-    case O.OP_BLTU: if (xr(fRs1(w)) < xr(fRs2(w))) { st.pc = pc + fImm(e); return; } break;
-    case O.OP_BGEU: if (xr(fRs1(w)) >= xr(fRs2(w))) { st.pc = pc + fImm(e); return; } break;
     case O.OP_LB: { const v = ld8(xr(fRs1(w)) + fImm(e)); if (st.trapped) return; xw(fRd(w), <u64><i64><i8>v); break; }
     case O.OP_LH: { const v = ld16(xr(fRs1(w)) + fImm(e)); if (st.trapped) return; xw(fRd(w), <u64><i64><i16>v); break; }
     case O.OP_LW: { const v = ld32(xr(fRs1(w)) + fImm(e)); if (st.trapped) return; xw(fRd(w), sx32(v)); break; }
@@ -298,34 +430,6 @@ function inner(): void {
     case O.OP_SH: st16(xr(fRs1(w)) + fImm(e), xr(fRs2(w))); if (st.trapped) return; break;
     case O.OP_SW: st32(xr(fRs1(w)) + fImm(e), xr(fRs2(w))); if (st.trapped) return; break;
     case O.OP_SD: st64(xr(fRs1(w)) + fImm(e), xr(fRs2(w))); if (st.trapped) return; break;
-    case O.OP_ADDI: xw(fRd(w), xr(fRs1(w)) + fImm(e)); break;
-    case O.OP_SLTI: xw(fRd(w), <i64>xr(fRs1(w)) < <i64>fImm(e) ? 1 : 0); break;
-    case O.OP_SLTIU: xw(fRd(w), xr(fRs1(w)) < fImm(e) ? 1 : 0); break;
-    case O.OP_XORI: xw(fRd(w), xr(fRs1(w)) ^ fImm(e)); break;
-    case O.OP_ORI: xw(fRd(w), xr(fRs1(w)) | fImm(e)); break;
-    case O.OP_ANDI: xw(fRd(w), xr(fRs1(w)) & fImm(e)); break;
-    case O.OP_SLLI: xw(fRd(w), xr(fRs1(w)) << (fImm(e) & 63)); break;
-    case O.OP_SRLI: xw(fRd(w), xr(fRs1(w)) >> (fImm(e) & 63)); break;
-    case O.OP_SRAI: xw(fRd(w), <u64>(<i64>xr(fRs1(w)) >> <i64>(fImm(e) & 63))); break;
-    case O.OP_ADD: xw(fRd(w), xr(fRs1(w)) + xr(fRs2(w))); break;
-    case O.OP_SUB: xw(fRd(w), xr(fRs1(w)) - xr(fRs2(w))); break;
-    case O.OP_SLL: xw(fRd(w), xr(fRs1(w)) << (xr(fRs2(w)) & 63)); break;
-    case O.OP_SLT: xw(fRd(w), <i64>xr(fRs1(w)) < <i64>xr(fRs2(w)) ? 1 : 0); break;
-    case O.OP_SLTU: xw(fRd(w), xr(fRs1(w)) < xr(fRs2(w)) ? 1 : 0); break;
-    case O.OP_XOR: xw(fRd(w), xr(fRs1(w)) ^ xr(fRs2(w))); break;
-    case O.OP_SRL: xw(fRd(w), xr(fRs1(w)) >> (xr(fRs2(w)) & 63)); break;
-    case O.OP_SRA: xw(fRd(w), <u64>(<i64>xr(fRs1(w)) >> <i64>(xr(fRs2(w)) & 63))); break;
-    case O.OP_OR: xw(fRd(w), xr(fRs1(w)) | xr(fRs2(w))); break;
-    case O.OP_AND: xw(fRd(w), xr(fRs1(w)) & xr(fRs2(w))); break;
-    case O.OP_ADDIW: xw(fRd(w), sx32(xr(fRs1(w)) + fImm(e))); break;
-    case O.OP_SLLIW: xw(fRd(w), sx32(xr(fRs1(w)) << (fImm(e) & 31))); break;
-    case O.OP_SRLIW: xw(fRd(w), sx32(<u64>(<u32>xr(fRs1(w)) >> <u32>(fImm(e) & 31)))); break;
-    case O.OP_SRAIW: xw(fRd(w), <u64><i64>(<i32>xr(fRs1(w)) >> <i32>(fImm(e) & 31))); break;
-    case O.OP_ADDW: xw(fRd(w), sx32(xr(fRs1(w)) + xr(fRs2(w)))); break;
-    case O.OP_SUBW: xw(fRd(w), sx32(xr(fRs1(w)) - xr(fRs2(w)))); break;
-    case O.OP_SLLW: xw(fRd(w), sx32(xr(fRs1(w)) << (xr(fRs2(w)) & 31))); break;
-    case O.OP_SRLW: xw(fRd(w), sx32(<u64>(<u32>xr(fRs1(w)) >> <u32>(xr(fRs2(w)) & 31)))); break;
-    case O.OP_SRAW: xw(fRd(w), <u64><i64>(<i32>xr(fRs1(w)) >> <i32>(xr(fRs2(w)) & 31))); break;
     case O.OP_FENCE: case O.OP_FENCE_TSO: break;
     case O.OP_FENCE_I: flushDecode(); break;
     case O.OP_ECALL: {
@@ -353,43 +457,6 @@ function inner(): void {
         csrWrite(a, isW ? src : nv);
       }
       xw(fRd(w), old);
-      break;
-    }
-    case O.OP_MUL: xw(fRd(w), xr(fRs1(w)) * xr(fRs2(w))); break;
-    case O.OP_MULH: xw(fRd(w), mulh(xr(fRs1(w)), xr(fRs2(w)))); break;
-    case O.OP_MULHSU: xw(fRd(w), mulhsu(xr(fRs1(w)), xr(fRs2(w)))); break;
-    case O.OP_MULHU: xw(fRd(w), mulhu(xr(fRs1(w)), xr(fRs2(w)))); break;
-    case O.OP_DIV: {
-      const a = <i64>xr(fRs1(w)), b = <i64>xr(fRs2(w));
-      xw(fRd(w), b == 0 ? <u64>-1 : (a == i64.MIN_VALUE && b == -1) ? <u64>a : <u64>(a / b));
-      break;
-    }
-    case O.OP_DIVU: { const a = xr(fRs1(w)), b = xr(fRs2(w)); xw(fRd(w), b == 0 ? <u64>-1 : a / b); break; }
-    case O.OP_REM: {
-      const a = <i64>xr(fRs1(w)), b = <i64>xr(fRs2(w));
-      xw(fRd(w), b == 0 ? <u64>a : (a == i64.MIN_VALUE && b == -1) ? 0 : <u64>(a % b));
-      break;
-    }
-    case O.OP_REMU: { const a = xr(fRs1(w)), b = xr(fRs2(w)); xw(fRd(w), b == 0 ? a : a % b); break; }
-    case O.OP_MULW: xw(fRd(w), sx32(xr(fRs1(w)) * xr(fRs2(w)))); break;
-    case O.OP_DIVW: {
-      const a = <i32>xr(fRs1(w)), b = <i32>xr(fRs2(w));
-      xw(fRd(w), b == 0 ? <u64>-1 : (a == i32.MIN_VALUE && b == -1) ? <u64><i64>a : <u64><i64>(a / b));
-      break;
-    }
-    case O.OP_DIVUW: {
-      const a = <u32>xr(fRs1(w)), b = <u32>xr(fRs2(w));
-      xw(fRd(w), b == 0 ? <u64>-1 : sx32(<u64>(a / b)));
-      break;
-    }
-    case O.OP_REMW: {
-      const a = <i32>xr(fRs1(w)), b = <i32>xr(fRs2(w));
-      xw(fRd(w), b == 0 ? <u64><i64>a : (a == i32.MIN_VALUE && b == -1) ? 0 : <u64><i64>(a % b));
-      break;
-    }
-    case O.OP_REMUW: {
-      const a = <u32>xr(fRs1(w)), b = <u32>xr(fRs2(w));
-      xw(fRd(w), b == 0 ? sx32(<u64>a) : sx32(<u64>(a % b)));
       break;
     }
     case O.OP_LR_W: case O.OP_LR_D: {
