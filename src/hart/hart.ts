@@ -5,6 +5,10 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as L from './layout';
 import { decode } from '../isa/decode';
+import { INSNS } from '../isa/instructions';
+
+/** Ops whose integer rd is written: a write to x0 is sent to the unused slot 32 instead (see decodeInto). */
+const WRITES_X = INSNS.map((d) => d.operands.includes('rd'));
 
 export const PRV_U = 0;
 export const PRV_S = 1;
@@ -116,7 +120,8 @@ export class Hart {
     const d = decode(bits >>> 0);
     dv.setInt32(entry + 4, d.op < 0 ? 0 : d.imm | 0, true);
     dv.setUint16(entry + 8, d.op + 1, true);
-    dv.setUint8(entry + 10, d.rd);
+    // x0 stays zero without a per-instruction check: writes to it go to the scratch slot x32
+    dv.setUint8(entry + 10, d.rd === 0 && d.op >= 0 && WRITES_X[d.op] ? 32 : d.rd);
     dv.setUint8(entry + 11, d.rs1);
     dv.setUint8(entry + 12, d.rs2);
     dv.setUint8(entry + 13, d.rs3);

@@ -8,7 +8,7 @@
 
 /** Start of the architectural state block. Everything up to STATE_END is saved by a snapshot. */
 export const STATE = 0x10000;
-/** x0..x31 as i64; slot 32 is unused. x0 is forced to zero before every instruction. */
+/** x0..x31 as i64; slot 32 receives the writes to x0 (the decoder redirects them), so x0 stays zero. */
 export const XREG = 0x10000;
 /** f0..f31 as raw 64-bit patterns (singles NaN-boxed). */
 export const FREG = 0x10200;

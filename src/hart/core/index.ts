@@ -391,7 +391,7 @@ function fastLoop(): void {
   let pageVa: u64 = 1;
   let pageHost: usize = 0;
   while (c < stop) {
-    store<u64>(XREG, 0);
+    // (x0 needs no reset here: the decoder sends writes to x0 to the scratch slot x32)
     let host: usize;
     if ((pc & ~<u64>0xfff) == pageVa) {
       host = pageHost + (<usize>pc & 0xfff);
