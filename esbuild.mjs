@@ -2,6 +2,7 @@
 // Entries that do not exist yet are skipped, so the script works as the project grows.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
+import { basename } from 'node:path';
 
 const entries = [
   { in: 'src/extension/extension.ts', out: 'extension', external: ['vscode'] },
@@ -26,5 +27,9 @@ for (const e of entries) {
     logLevel: 'warning',
   });
 }
-// The wasm core is loaded at run time from beside the bundles.
+// The wasm core and the guest images are loaded at run time from beside the bundles.
 if (existsSync('build/core/hart.wasm')) copyFileSync('build/core/hart.wasm', 'dist/hart.wasm');
+mkdirSync('dist/guest', { recursive: true });
+for (const f of ['src/guest/vdso/build/vdso.so', 'src/guest/vdso/build/vdso.so.dbg', 'src/guest/kernel/build/entry.elf']) {
+  if (existsSync(f)) copyFileSync(f, `dist/guest/${basename(f)}`);
+}
