@@ -1,0 +1,179 @@
+// Breakpoints as the runtime keeps them: source lines, function names and instruction addresses resolve to
+// addresses in the loaded modules (pending until an object defining them is mapped), data breakpoints are
+// watch ranges. Conditions, hit counts and log messages are checked here when the hart stops at an address.
+import { normalize } from 'node:path';
+import type { DebugModule } from './modules';
+import { parseNumber } from './expr';
+
+export type BreakpointKind = 'source' | 'function' | 'instruction';
+
+export interface UserBreakpoint {
+  id: number;
+  kind: BreakpointKind;
+  /** source: host path and requested line; function: name; instruction: reference + offset. */
+  path?: string;
+  requestedLine?: number;
+  name?: string;
+  reference?: string;
+  offset?: number;
+  condition?: string;
+  hitCondition?: string;
+  logMessage?: string;
+  // resolution
+  addresses: bigint[];
+  line?: number;
+  verified: boolean;
+  message?: string;
+  hits: number;
+}
+
+export interface DataWatch {
+  id: number;
+  dataId: string;
+  start: bigint;
+  end: bigint;
+  access: 'read' | 'write' | 'readWrite';
+  condition?: string;
+  hitCondition?: string;
+  hits: number;
+  /** Human name (the [vvar] field or the range). */
+  label: string;
+}
+
+let nextId = 1;
+
+const hex = (v: bigint) => '0x' + v.toString(16);
+
+export class BreakpointTable {
+  private source = new Map<string, UserBreakpoint[]>();
+  private functions: UserBreakpoint[] = [];
+  private instructions: UserBreakpoint[] = [];
+  data: DataWatch[] = [];
+
+  all(): UserBreakpoint[] {
+    return [...[...this.source.values()].flat(), ...this.functions, ...this.instructions];
+  }
+
+  setSource(path: string, specs: { line: number; condition?: string; hitCondition?: string; logMessage?: string }[], modules: DebugModule[] | undefined): UserBreakpoint[] {
+    const key = normalize(path);
+    const list = specs.map((s) => this.make({ kind: 'source', path: key, requestedLine: s.line, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage }));
+    this.source.set(key, list);
+    if (modules) for (const b of list) this.resolve(b, modules);
+    return list;
+  }
+
+  setFunctions(specs: { name: string; condition?: string; hitCondition?: string }[], modules: DebugModule[] | undefined): UserBreakpoint[] {
+    this.functions = specs.map((s) => this.make({ kind: 'function', name: s.name.trim(), condition: s.condition, hitCondition: s.hitCondition }));
+    if (modules) for (const b of this.functions) this.resolve(b, modules);
+    return this.functions;
+  }
+
+  setInstructions(specs: { instructionReference: string; offset?: number; condition?: string; hitCondition?: string }[], modules: DebugModule[] | undefined): UserBreakpoint[] {
+    this.instructions = specs.map((s) => this.make({ kind: 'instruction', reference: s.instructionReference, offset: s.offset ?? 0, condition: s.condition, hitCondition: s.hitCondition }));
+    if (modules) for (const b of this.instructions) this.resolve(b, modules);
+    return this.instructions;
+  }
+
+  private make(p: Partial<UserBreakpoint> & { kind: BreakpointKind }): UserBreakpoint {
+    const pending = p.kind === 'instruction' ? 'not yet resolved' : 'pending: waiting for the program and its libraries to be loaded';
+    return { id: nextId++, addresses: [], verified: false, hits: 0, message: pending, ...p };
+  }
+
+  /** Try to resolve one breakpoint against the modules; returns true when its resolution changed. */
+  resolve(b: UserBreakpoint, modules: DebugModule[]): boolean {
+    const before = b.addresses.join(',') + b.verified;
+    if (b.kind === 'instruction') {
+      const base = parseNumber(b.reference ?? '');
+      if (base === undefined) {
+        b.verified = false;
+        b.message = `'${b.reference}' is not an address`;
+      } else {
+        b.addresses = [BigInt.asUintN(64, base + BigInt(b.offset ?? 0))];
+        b.verified = true;
+        b.message = undefined;
+      }
+    } else if (b.kind === 'function') {
+      const name = b.name ?? '';
+      const addrs: bigint[] = [];
+      const direct = name.startsWith('*') ? parseNumber(name.slice(1)) : undefined;
+      if (direct !== undefined) addrs.push(direct);
+      else {
+        // 'module!name' restricts to one object.
+        const bang = name.indexOf('!');
+        const modName = bang > 0 ? name.slice(0, bang) : undefined;
+        const sym = bang > 0 ? name.slice(bang + 1) : name;
+        for (const m of modules) {
+          if (modName && m.name !== modName && !m.name.endsWith('/' + modName)) continue;
+          const a = m.lookup(sym);
+          if (a !== undefined && m.contains(a)) addrs.push(a);
+        }
+      }
+      b.addresses = [...new Set(addrs)];
+      b.verified = b.addresses.length > 0;
+      b.message = b.verified ? undefined : `pending: no loaded object defines '${name}' yet`;
+    } else {
+      let best: { line: number; addresses: bigint[] } | undefined;
+      for (const m of modules) {
+        const r = m.lineToAddresses(b.path!, b.requestedLine!);
+        if (!r) continue;
+        if (!best || r.line < best.line) best = { line: r.line, addresses: [...r.addresses] };
+        else if (r.line === best.line) best.addresses.push(...r.addresses);
+      }
+      if (best) {
+        b.addresses = best.addresses;
+        b.line = best.line;
+        b.verified = true;
+        b.message = undefined;
+      } else {
+        b.verified = false;
+        b.message = `pending: no line-table entry for this file at or after line ${b.requestedLine} in the loaded objects`;
+      }
+    }
+    return before !== b.addresses.join(',') + b.verified;
+  }
+
+  /** Resolve every breakpoint again (new modules mapped); returns those that changed. */
+  resolveAll(modules: DebugModule[]): UserBreakpoint[] {
+    return this.all().filter((b) => this.resolve(b, modules));
+  }
+
+  /** Every address that must carry a hart breakpoint. */
+  addresses(): Set<bigint> {
+    const s = new Set<bigint>();
+    for (const b of this.all()) if (b.verified) for (const a of b.addresses) s.add(a);
+    return s;
+  }
+
+  at(pc: bigint): UserBreakpoint[] {
+    return this.all().filter((b) => b.verified && b.addresses.includes(pc));
+  }
+
+  describe(b: UserBreakpoint, modules: DebugModule[]): string {
+    return b.addresses.map((a) => {
+      const m = modules.find((x) => x.contains(a));
+      return m ? `${hex(a)} (${m.name} + ${hex(a - m.start)})` : hex(a);
+    }).join(', ');
+  }
+
+  setData(specs: Omit<DataWatch, 'id' | 'hits'>[]): DataWatch[] {
+    this.data = specs.map((s) => ({ ...s, id: nextId++, hits: 0 }));
+    return this.data;
+  }
+}
+
+/** Does a hit count condition ('3', '>= 3', '% 2', '== 5') allow a stop at hit number `hits`? */
+export function hitConditionMet(cond: string | undefined, hits: number): boolean {
+  if (!cond || !cond.trim()) return true;
+  const m = /^\s*(>=|<=|==|>|<|%)?\s*(\d+)\s*$/.exec(cond);
+  if (!m) throw new Error(`malformed hit count '${cond}' (use N, >= N, > N, == N, % N)`);
+  const n = Number(m[2]);
+  switch (m[1]) {
+    case '>': return hits > n;
+    case '<': return hits < n;
+    case '<=': return hits <= n;
+    case '==': return hits === n;
+    case '%': return n > 0 && hits % n === 0;
+    case '>=': case undefined: return hits >= n;
+  }
+  return true;
+}

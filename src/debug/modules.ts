@@ -1,0 +1,176 @@
+// What the debugger knows about one mapped ELF object: symbols, the DWARF line table and CFI, all at the
+// object's runtime addresses (link address + bias). Built lazily: a library nobody stops in costs nothing.
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
+import { ElfFile } from '../elf/elf';
+import { SymbolIndex } from '../elf/symbols';
+import { LineIndex, type SourceLocation } from '../elf/dwarfLine';
+import { CfiTable } from '../elf/dwarfCfi';
+import { VDSO_OFFSETS } from '../guest/vdso/vdsoSymbols.generated';
+
+export type ModuleKind = 'program' | 'interpreter' | 'library' | 'vdso' | 'kernel';
+
+let nextModuleId = 1;
+
+/** The project root (where src/guest lives): DWARF paths of our vDSO and kernel entry are relative to it. */
+let repoRootCache: string | null | undefined;
+export function repoRoot(): string | undefined {
+  if (repoRootCache !== undefined) return repoRootCache ?? undefined;
+  let d = __dirname;
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(d, 'src', 'guest', 'vdso', 'vgettimeofday.c'))) return (repoRootCache = d);
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  repoRootCache = null;
+  return undefined;
+}
+
+export interface ResolvedLocation extends SourceLocation {
+  /** Host path of the source file (when it could be found) or the DWARF path. */
+  hostPath: string;
+}
+
+export class DebugModule {
+  readonly id = nextModuleId++;
+  private symbolCache?: SymbolIndex;
+  private lineCache?: LineIndex | null;
+  private cfiCache?: CfiTable | null;
+  private hostPathCache = new Map<string, string>();
+
+  constructor(
+    readonly name: string,
+    readonly kind: ModuleKind,
+    readonly elf: ElfFile,
+    readonly bias: bigint,
+    readonly start: bigint,
+    readonly end: bigint,
+    readonly hostPath?: string,
+    readonly debugElf?: ElfFile,
+    /** Extra directories where relative DWARF paths may resolve. */
+    readonly searchDirs: string[] = [],
+  ) {}
+
+  contains(addr: bigint): boolean { return addr >= this.start && addr < this.end; }
+
+  get symbols(): SymbolIndex {
+    if (!this.symbolCache) {
+      const full = this.debugElf ?? this.elf;
+      let symtab = [] as ReturnType<ElfFile['symbols']>;
+      let dynsym = [] as ReturnType<ElfFile['dynamicSymbols']>;
+      try { symtab = full.symbols(); } catch { /* no .symtab */ }
+      try { dynsym = this.elf.dynamicSymbols(); } catch { /* no .dynsym */ }
+      this.symbolCache = new SymbolIndex({ symtab, dynsym }, this.bias);
+    }
+    return this.symbolCache;
+  }
+
+  get lines(): LineIndex | undefined {
+    if (this.lineCache === undefined) {
+      this.lineCache = null;
+      for (const e of [this.debugElf, this.elf]) {
+        if (!e || !e.section('.debug_line')) continue;
+        try { this.lineCache = LineIndex.fromElf(e, this.bias); break; } catch { /* unreadable DWARF: no lines */ }
+      }
+    }
+    return this.lineCache ?? undefined;
+  }
+
+  get cfi(): CfiTable | undefined {
+    if (this.cfiCache === undefined) {
+      const parts: { cies: CfiTable['cies']; fdes: CfiTable['fdes'] }[] = [];
+      try { const t = CfiTable.fromElf(this.elf, 0n); parts.push({ cies: t.cies, fdes: t.fdes }); } catch { /* none */ }
+      if (this.debugElf) {
+        try { const t = CfiTable.fromElf(this.debugElf, 0n, 'debug'); parts.push({ cies: t.cies, fdes: t.fdes }); } catch { /* none */ }
+      }
+      this.cfiCache = parts.some((p) => p.fdes.length) ? new CfiTable(parts, this.bias) : null;
+    }
+    return this.cfiCache ?? undefined;
+  }
+
+  /** Runtime address of a symbol (vDSO names through the generated offset table first). */
+  lookup(name: string): bigint | undefined {
+    if (this.kind === 'vdso' && Object.prototype.hasOwnProperty.call(VDSO_OFFSETS, name)) return this.start + BigInt(VDSO_OFFSETS[name]);
+    const s = this.symbols.lookup(name);
+    if (!s || s.shndx === 0) return undefined;
+    return s.address;
+  }
+
+  private labelCache?: { address: bigint; name: string }[];
+
+  /** Labels (assembly code has NOTYPE symbols only): the nearest defined symbol at or before addr. */
+  private nearestLabel(addr: bigint): { address: bigint; name: string } | undefined {
+    if (!this.labelCache) {
+      this.labelCache = [...this.symbols]
+        .filter((s) => s.shndx !== 0 && s.shndx < 0xff00 && (s.type === 0 || s.type === 2) && !s.name.startsWith('$') && !s.name.startsWith('.L'))
+        .map((s) => ({ address: s.address, name: s.name }))
+        .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+    }
+    const a = this.labelCache;
+    let lo = 0, hi = a.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (a[mid].address <= addr) lo = mid + 1; else hi = mid; }
+    return lo > 0 ? a[lo - 1] : undefined;
+  }
+
+  /** 'name+0x10' for an address inside this module. */
+  describe(addr: bigint): string | undefined {
+    const d = this.symbols.describe(addr)?.text;
+    if (d !== undefined || !this.contains(addr)) return d;
+    const l = this.nearestLabel(addr);
+    return l ? (l.address === addr ? l.name : `${l.name}+0x${(addr - l.address).toString(16)}`) : undefined;
+  }
+
+  functionName(addr: bigint): string | undefined {
+    return this.symbols.functionAt(addr)?.name ?? (this.contains(addr) ? this.nearestLabel(addr)?.name : undefined);
+  }
+
+  /** Host path of a DWARF file name (relative names are tried against the object's directory and the project). */
+  sourceHostPath(file: string): string {
+    let p = this.hostPathCache.get(file);
+    if (p !== undefined) return p;
+    p = file;
+    if (isAbsolute(file)) {
+      p = normalize(file);
+    } else {
+      const dirs = [...(this.hostPath ? [dirname(this.hostPath)] : []), ...this.searchDirs, repoRoot(), process.cwd()].filter((d): d is string => !!d);
+      for (const d of dirs) {
+        const c = resolve(d, file);
+        if (existsSync(c)) { p = c; break; }
+      }
+    }
+    this.hostPathCache.set(file, p);
+    return p;
+  }
+
+  addressToLine(addr: bigint): ResolvedLocation | undefined {
+    const l = this.lines?.addressToLine(addr);
+    if (!l) return undefined;
+    return { ...l, hostPath: this.sourceHostPath(l.file) };
+  }
+
+  /** DWARF file names of this module that are the given host file. */
+  dwarfNamesFor(hostFile: string): string[] {
+    const li = this.lines;
+    if (!li) return [];
+    const want = normalize(hostFile);
+    return li.files().filter((f) => this.sourceHostPath(f) === want || normalize(f) === want);
+  }
+
+  /** Breakpoint addresses for a host file and line (the first line at or after `line` with code). */
+  lineToAddresses(hostFile: string, line: number): { line: number; addresses: bigint[] } | undefined {
+    const li = this.lines;
+    if (!li) return undefined;
+    let best: { line: number; addresses: bigint[] } | undefined;
+    for (const f of this.dwarfNamesFor(hostFile)) {
+      const r = li.lineToAddresses(f, line);
+      if (r && (!best || r.line < best.line)) best = r;
+    }
+    return best;
+  }
+
+  /** Host paths of every source file this module's line table names. */
+  sourceFiles(): string[] {
+    return [...new Set((this.lines?.files() ?? []).map((f) => this.sourceHostPath(f)))];
+  }
+}

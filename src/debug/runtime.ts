@@ -1,0 +1,725 @@
+// The debug runtime: an EventEmitter over the hart and a target (a Linux process of the kernel model, or a
+// bare-metal image). It knows nothing of the Debug Adapter Protocol: the session calls its methods and turns
+// its events into DAP events. Events (vscode-mock-debug's family):
+//   stopOnEntry | stopOnStep | stopOnPause | stopOnBreakpoint(ids, kind) | stopOnInstructionBreakpoint(ids) |
+//   stopOnDataBreakpoint(ids, text) | stopOnException(text, details) | breakpointValidated(bp) |
+//   moduleLoaded(module) | output(category, text) | end(exitCode, message?)
+// The guest runs in slices on setImmediate, so a pause request is seen within one slice (~10 ms).
+import { EventEmitter } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import { Hart, PRV_U, PRV_S, type Exit } from '../hart/hart';
+import { FLAG_SKIP_BP } from '../hart/layout';
+import { decode, opIndex } from '../isa/decode';
+import { csrByName, causeName, decodeCsrFields } from '../isa/csrs';
+import { XNAMES, FNAMES } from '../isa/disasm';
+import { ElfFile, ET } from '../elf/elf';
+import { BareTarget, LinuxTarget, type Target, type TargetStop } from './target';
+import { DebugModule, type ResolvedLocation } from './modules';
+import { BreakpointTable, hitConditionMet, type UserBreakpoint, type DataWatch } from './breakpoints';
+import { evaluateExpr, type ExprEnv } from './expr';
+import type { LaunchOptions, Process } from '../kernel/api';
+
+export interface LaunchConfig {
+  program: string;
+  args?: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  sysroot?: string;
+  stopOnEntry?: boolean;
+  vdso?: string;
+  disableRandomization?: boolean;
+  strace?: boolean;
+  timeMode?: 'host' | 'virtual';
+  /** Debug a bare-metal ELF (M-mode, HTIF console) instead of a Linux program. */
+  bare?: boolean;
+}
+
+/** A function that creates a kernel-model process (src/kernel provides it). */
+export type ProcessFactory = (options: LaunchOptions) => Process;
+
+export interface Frame {
+  index: number;
+  pc: bigint;
+  /** x0..x31 as known in this frame (undefined = not recovered). */
+  regs: (bigint | undefined)[];
+  priv: number;
+  module?: DebugModule;
+  name: string;
+  location?: ResolvedLocation;
+}
+
+export type ExceptionFilter = 'syscall' | 'interrupt' | 'pagefault' | 'illegal' | 'signal';
+export const EXCEPTION_FILTERS: { filter: ExceptionFilter; label: string; description: string }[] = [
+  { filter: 'syscall', label: 'System call (ecall from U-mode)', description: 'Stop on the first instruction of the trap handler after an ecall from U-mode' },
+  { filter: 'interrupt', label: 'Interrupt', description: 'Stop when the hart takes any interrupt (timer, software, external)' },
+  { filter: 'pagefault', label: 'Page fault', description: 'Stop after an instruction, load or store page fault' },
+  { filter: 'illegal', label: 'Illegal instruction', description: 'Stop after an illegal-instruction exception' },
+  { filter: 'signal', label: 'Signal delivered', description: 'Stop before the kernel delivers a signal to the program' },
+];
+
+const OP_JAL = opIndex('jal');
+const OP_JALR = opIndex('jalr');
+const OP_ECALL = opIndex('ecall');
+const hex = (v: bigint) => '0x' + v.toString(16);
+
+type RunReq =
+  | { run: 'one' }
+  | { run: 'until'; addrs?: bigint[]; spAtLeast?: bigint; priv?: number; privChangeTo?: number };
+
+type StopEvent = { event: string; args: unknown[] };
+type Job = Generator<RunReq, StopEvent | undefined, boolean>;
+
+export class DebugRuntime extends EventEmitter {
+  target?: Target;
+  readonly breakpoints = new BreakpointTable();
+  private config?: LaunchConfig;
+  private job?: Job;
+  private jobReq?: RunReq;
+  private pauseRequested = false;
+  private running = false;
+  private ended = false;
+  private tempBps = new Set<bigint>();
+  private installed = new Set<bigint>();
+  private watchCopies = new Map<number, Uint8Array>();
+  private filters = new Set<ExceptionFilter>();
+  private sliceSize = 20_000;
+  private knownModules = new Set<DebugModule>();
+  private processFactory?: ProcessFactory;
+
+  constructor(processFactory?: ProcessFactory) {
+    super();
+    this.processFactory = processFactory;
+  }
+
+  get hart(): Hart {
+    if (!this.target) throw new Error('no program is running');
+    return this.target.hart;
+  }
+  get isRunning(): boolean { return this.running; }
+  get hasEnded(): boolean { return this.ended; }
+  get launchConfig(): LaunchConfig | undefined { return this.config; }
+
+  // ---- launch -----------------------------------------------------------------------------------------------
+
+  /** Create the target; stops on entry (stopOnEntry) or runs. */
+  start(config: LaunchConfig): void {
+    this.config = config;
+    this.createTarget(config);
+    this.afterLaunch();
+  }
+
+  private createTarget(config: LaunchConfig): void {
+    if (!config.program) throw new Error('launch: "program" is required');
+    if (!existsSync(config.program)) throw new Error(`launch: program ${config.program} does not exist`);
+    const io = {
+      stdout: (b: Uint8Array) => this.emit('output', 'stdout', Buffer.from(b).toString('utf8')),
+      stderr: (b: Uint8Array) => this.emit('output', 'stderr', Buffer.from(b).toString('utf8')),
+    };
+    let bare = config.bare;
+    if (bare === undefined) {
+      const elf = ElfFile.parse(new Uint8Array(readFileSync(config.program)));
+      bare = elf.header.type === ET.EXEC && !elf.interp && elf.symbols().some((s) => s.name === 'tohost');
+    }
+    this.ended = false;
+    this.knownModules.clear();
+    if (bare) {
+      this.target = new BareTarget(config.program, io, { timeMode: config.timeMode });
+    } else {
+      if (!this.processFactory) throw new Error('launch: the Linux kernel model is not available in this build (use "bare": true for bare-metal ELFs)');
+      const proc = this.processFactory({
+        program: config.program, args: config.args, cwd: config.cwd, env: config.env, sysroot: config.sysroot,
+        vdso: config.vdso, disableRandomization: config.disableRandomization, timeMode: config.timeMode, strace: config.strace,
+        onStdout: io.stdout, onStderr: io.stderr,
+        onStrace: (line) => this.emit('output', 'strace', line + '\n'),
+        onWarning: (line) => this.emit('output', 'console', `warning: ${line}\n`),
+      });
+      this.target = new LinuxTarget(proc, config.program);
+    }
+    this.target.onModulesChanged = () => this.modulesChanged();
+    this.applyFilters();
+    this.installed.clear();
+    this.tempBps.clear();
+    this.modulesChanged();
+    this.syncWatches();
+  }
+
+  private afterLaunch(): void {
+    if (this.config?.stopOnEntry) this.emit('stopOnEntry');
+    else this.continue();
+  }
+
+  restart(): void {
+    if (!this.config) throw new Error('restart: nothing was launched');
+    this.job = undefined;
+    this.running = false;
+    this.createTarget(this.config);
+    this.afterLaunch();
+  }
+
+  terminate(): void {
+    this.job = undefined;
+    this.running = false;
+    if (!this.ended) { this.ended = true; }
+  }
+
+  // ---- modules and breakpoints ------------------------------------------------------------------------------
+
+  modules(): DebugModule[] { return this.target?.modules() ?? []; }
+
+  moduleAt(addr: bigint): DebugModule | undefined {
+    return this.modules().find((m) => m.contains(addr));
+  }
+
+  private modulesChanged(): void {
+    const mods = this.modules();
+    for (const m of mods) {
+      if (!this.knownModules.has(m)) { this.knownModules.add(m); this.emit('moduleLoaded', m); }
+    }
+    for (const b of this.breakpoints.resolveAll(mods)) this.emit('breakpointValidated', b);
+    this.syncBreakpoints();
+  }
+
+  setSourceBreakpoints(path: string, specs: { line: number; condition?: string; hitCondition?: string; logMessage?: string }[]): UserBreakpoint[] {
+    const r = this.breakpoints.setSource(path, specs, this.target ? this.modules() : undefined);
+    this.syncBreakpoints();
+    return r;
+  }
+  setFunctionBreakpoints(specs: { name: string; condition?: string; hitCondition?: string }[]): UserBreakpoint[] {
+    const r = this.breakpoints.setFunctions(specs, this.target ? this.modules() : undefined);
+    this.syncBreakpoints();
+    return r;
+  }
+  setInstructionBreakpoints(specs: { instructionReference: string; offset?: number; condition?: string; hitCondition?: string }[]): UserBreakpoint[] {
+    const r = this.breakpoints.setInstructions(specs, this.target ? this.modules() : undefined);
+    this.syncBreakpoints();
+    return r;
+  }
+  setDataBreakpoints(specs: Omit<DataWatch, 'id' | 'hits'>[]): DataWatch[] {
+    const r = this.breakpoints.setData(specs);
+    this.syncWatches();
+    return r;
+  }
+
+  describeBreakpoint(b: UserBreakpoint): string { return this.breakpoints.describe(b, this.modules()); }
+
+  private syncBreakpoints(): void {
+    if (!this.target) return;
+    const want = this.breakpoints.addresses();
+    for (const a of this.tempBps) want.add(a);
+    const hart = this.target.hart;
+    for (const a of this.installed) if (!want.has(a)) hart.removeBreakpoint(a);
+    for (const a of want) if (!this.installed.has(a)) hart.addBreakpoint(a);
+    this.installed = want;
+  }
+
+  private syncWatches(): void {
+    if (!this.target) return;
+    const hart = this.target.hart;
+    hart.clearWatches();
+    this.watchCopies.clear();
+    for (const w of this.breakpoints.data) {
+      hart.addWatch(w.start, w.end, w.access === 'read' ? 1 : w.access === 'write' ? 2 : 3);
+      const bytes = hart.readVirt(w.start, Number(w.end - w.start));
+      if (bytes) this.watchCopies.set(w.id, bytes);
+    }
+  }
+
+  setExceptionFilters(filters: string[]): void {
+    const known = new Set(EXCEPTION_FILTERS.map((f) => f.filter as string));
+    for (const f of filters) if (!known.has(f)) throw new Error(`unknown exception filter '${f}' (known: ${[...known].join(', ')})`);
+    this.filters = new Set(filters as ExceptionFilter[]);
+    this.applyFilters();
+  }
+
+  private applyFilters(): void {
+    if (!this.target) return;
+    let exc = 0n, irq = 0n;
+    if (this.filters.has('syscall')) exc |= 1n << 8n;
+    if (this.filters.has('pagefault')) exc |= (1n << 12n) | (1n << 13n) | (1n << 15n);
+    if (this.filters.has('illegal')) exc |= 1n << 2n;
+    if (this.filters.has('interrupt')) irq |= 0xffffn;
+    this.target.setTrapStops(exc, irq);
+    this.target.stopOnSignal = this.filters.has('signal');
+  }
+
+  // ---- execution control --------------------------------------------------------------------------------------
+
+  continue(): void {
+    this.startJob(this.continueJob());
+  }
+
+  step(kind: 'stepIn' | 'next' | 'stepOut', granularity: 'instruction' | 'line' = 'line'): void {
+    if (kind === 'stepOut') this.startJob(this.stepOutJob());
+    else if (granularity === 'instruction') this.startJob(this.instructionStepJob(kind === 'next'));
+    else this.startJob(this.lineStepJob(kind === 'next'));
+  }
+
+  pause(): void {
+    if (this.running) this.pauseRequested = true;
+  }
+
+  private startJob(job: Job): void {
+    if (!this.target) throw new Error('no program is running');
+    if (this.ended) throw new Error('the program has ended');
+    if (this.running) throw new Error('the program is already running');
+    this.job = job;
+    this.pauseRequested = false;
+    this.running = true;
+    this.advanceJob(true);
+  }
+
+  /** Feed the job the result of its last request and take its next one. */
+  private advanceJob(ok: boolean, first = false): void {
+    const job = this.job!;
+    let r: IteratorResult<RunReq, StopEvent | undefined>;
+    try {
+      r = first ? job.next(true) : job.next(ok);
+    } catch (e) {
+      this.finishJob({ event: 'stopOnException', args: [`debugger error: ${(e as Error).message}`, (e as Error).stack ?? ''] });
+      return;
+    }
+    if (r.done) {
+      this.finishJob(r.value ?? { event: 'stopOnStep', args: [] });
+      return;
+    }
+    this.jobReq = r.value;
+    this.prepareRequest(r.value);
+    setImmediate(() => this.tick());
+  }
+
+  private prepareRequest(req: RunReq): void {
+    this.tempBps.clear();
+    if (req.run === 'until' && req.addrs) for (const a of req.addrs) this.tempBps.add(a);
+    this.syncBreakpoints();
+    if (req.run === 'until' && req.privChangeTo !== undefined) this.target!.hart.stopOnPrivilegeChange = true;
+  }
+
+  private finishJob(stop: StopEvent): void {
+    this.job = undefined;
+    this.jobReq = undefined;
+    this.running = false;
+    this.pauseRequested = false;
+    if (this.target) {
+      this.target.hart.stopOnPrivilegeChange = false;
+      if (this.tempBps.size) { this.tempBps.clear(); this.syncBreakpoints(); }
+    }
+    this.emit(stop.event, ...stop.args);
+  }
+
+  private tick(): void {
+    if (!this.job || !this.target) return;
+    const req = this.jobReq!;
+    const hart = this.target.hart;
+    const t0 = performance.now();
+    try {
+      if (req.run === 'one') {
+        this.skipBreakpointHere();
+        const before = hart.cycles;
+        const s = this.target.run(1);
+        hart.setFlag(FLAG_SKIP_BP, false);
+        const stop = this.checkStop(s, true);
+        if (stop) return this.finishJob(stop);
+        if (s.kind === 'budget' && hart.cycles === before) {
+          // nothing executed (e.g. a wfi): treat as done
+        }
+        return this.advanceJob(true);
+      }
+      // 'until': run slices until a temp breakpoint / privilege change, a real stop, or a pause
+      let first = true;
+      for (;;) {
+        if (first) { this.skipBreakpointHere(); first = false; }
+        const s = this.target.run(this.sliceSize);
+        if (s.kind === 'hart' && s.exit.kind === 'breakpoint') {
+          const pc = hart.pc;
+          if (this.tempBps.has(pc) && (req.priv === undefined || hart.priv === req.priv) &&
+              (req.spAtLeast === undefined || hart.x(2) >= req.spAtLeast)) {
+            return this.advanceJob(true);
+          }
+          const user = this.userBreakpointStop(pc);
+          if (user) return this.finishJob(user);
+          this.skipBreakpointHere();
+          continue;
+        }
+        if (s.kind === 'hart' && s.exit.kind === 'priv' && req.privChangeTo !== undefined) {
+          if (hart.priv === req.privChangeTo) { hart.stopOnPrivilegeChange = false; return this.advanceJob(true); }
+          continue;
+        }
+        const stop = this.checkStop(s, false);
+        if (stop) return this.finishJob(stop);
+        if (this.pauseRequested) return this.finishJob({ event: 'stopOnPause', args: [] });
+        const dt = performance.now() - t0;
+        if (dt > 12) break;
+      }
+      // adapt the slice so one tick stays around 10 ms
+      const dt = performance.now() - t0;
+      if (dt < 5 && this.sliceSize < 5_000_000) this.sliceSize *= 2;
+      else if (dt > 25 && this.sliceSize > 1000) this.sliceSize = Math.floor(this.sliceSize / 2);
+      setImmediate(() => this.tick());
+    } catch (e) {
+      this.finishJob({ event: 'stopOnException', args: [`debugger error: ${(e as Error).message}`, (e as Error).stack ?? ''] });
+    }
+  }
+
+  /** Resume over a breakpoint at pc (the core's skip flag stays armed until it meets one: arm it only then). */
+  private skipBreakpointHere(): void {
+    const hart = this.hart;
+    if (hart.hasBreakpoint(hart.pc)) hart.stepOverBreakpointNext();
+  }
+
+  /** Turn a target stop into a debugger stop (undefined: keep going). `single`: this was a one-instruction step. */
+  private checkStop(s: TargetStop, single: boolean): StopEvent | undefined {
+    const hostWrite = this.hostWrittenWatch();
+    switch (s.kind) {
+      case 'budget':
+        return hostWrite;
+      case 'exited':
+        this.ended = true;
+        this.job = undefined;
+        return { event: 'end', args: [s.code, s.message] };
+      case 'error':
+        this.ended = true;
+        return { event: 'end', args: [-1, s.message] };
+      case 'signal':
+        return { event: 'stopOnException', args: [`signal ${s.name} (${s.signal}) is about to be delivered`, `The kernel is delivering ${s.name} to the program.`] };
+      case 'hart': {
+        const e = s.exit;
+        if (e.kind === 'breakpoint') return single ? undefined : this.userBreakpointStop(this.hart.pc);
+        if (e.kind === 'watch') return this.watchStop(e);
+        if (e.kind === 'trap') {
+          if (single) return undefined; // a step that entered a trap handler is a step
+          return this.trapStop(e);
+        }
+        if (e.kind === 'priv') return undefined;
+        if (e.kind === 'halt') return { event: 'stopOnPause', args: [] };
+        if (e.kind === 'budget') return hostWrite;
+        return { event: 'stopOnException', args: [`the hart stopped: ${e.kind} at ${hex(e.pc)}`, ''] };
+      }
+    }
+  }
+
+  private trapStop(e: Exit): StopEvent {
+    const t = e.trap!;
+    const cause = t.interrupt ? (1n << 63n) | BigInt(t.code) : BigInt(t.code);
+    const mode = ['U', 'S', '?', 'M'];
+    const text = `${causeName(cause)} (${t.interrupt ? 'interrupt' : 'exception'} ${t.code}) from ${mode[t.fromPriv]}-mode to ${mode[t.toPriv]}-mode`;
+    return { event: 'stopOnException', args: [text, `${mode[t.toPriv].toLowerCase()}cause = ${hex(cause)}, ${mode[t.toPriv].toLowerCase()}tval = ${hex(t.tval)}; now at ${hex(e.pc)}`] };
+  }
+
+  private watchStop(e: Exit): StopEvent | undefined {
+    const w = e.watch!;
+    const hits = this.breakpoints.data.filter((d) => w.address < d.end && w.address + BigInt(w.size) > d.start);
+    const stopping: DataWatch[] = [];
+    for (const d of hits) {
+      d.hits++;
+      if (this.conditionHolds(d.condition) && this.safeHit(d.hitCondition, d.hits)) stopping.push(d);
+    }
+    this.refreshWatchCopies();
+    if (!stopping.length) return undefined;
+    const text = `${w.kind} of ${w.size} bytes at ${hex(w.address)} (${stopping.map((d) => d.label).join(', ')}) by the instruction at ${hex(w.pc)}: ${hex(w.oldValue)} -> ${hex(w.newValue)}`;
+    return { event: 'stopOnDataBreakpoint', args: [stopping.map((d) => d.id), text] };
+  }
+
+  /** Writes the kernel model makes from the host (update_vsyscall) do not pass through the hart: compare. */
+  private hostWrittenWatch(): StopEvent | undefined {
+    if (!this.watchCopies.size || !this.target) return undefined;
+    for (const w of this.breakpoints.data) {
+      if (w.access === 'read') continue;
+      const old = this.watchCopies.get(w.id);
+      if (!old) continue;
+      const now = this.target.hart.readVirt(w.start, old.length);
+      if (!now || Buffer.compare(Buffer.from(now), Buffer.from(old)) === 0) continue;
+      this.watchCopies.set(w.id, now);
+      w.hits++;
+      if (!this.conditionHolds(w.condition) || !this.safeHit(w.hitCondition, w.hits)) continue;
+      const v = (b: Uint8Array) => hex(b.length >= 8 ? Buffer.from(b).readBigUInt64LE(0) : BigInt(Buffer.from(b).readUIntLE(0, Math.min(6, b.length))));
+      return { event: 'stopOnDataBreakpoint', args: [[w.id], `${w.label} written by the kernel (update_vsyscall, host side): ${v(old)} -> ${v(now)}`] };
+    }
+    return undefined;
+  }
+
+  private refreshWatchCopies(): void {
+    for (const w of this.breakpoints.data) {
+      const b = this.target?.hart.readVirt(w.start, Number(w.end - w.start));
+      if (b) this.watchCopies.set(w.id, b);
+    }
+  }
+
+  private safeHit(cond: string | undefined, hits: number): boolean {
+    try { return hitConditionMet(cond, hits); } catch (e) { this.emit('output', 'console', `${(e as Error).message}\n`); return true; }
+  }
+
+  private conditionHolds(cond: string | undefined): boolean {
+    if (!cond || !cond.trim()) return true;
+    try {
+      return this.evaluate(cond) !== 0n;
+    } catch (e) {
+      this.emit('output', 'console', `breakpoint condition '${cond}': ${(e as Error).message} (stopping)\n`);
+      return true;
+    }
+  }
+
+  /** The hart reached a user breakpoint address: conditions, hit counts, logpoints. */
+  private userBreakpointStop(pc: bigint): StopEvent | undefined {
+    const bps = this.breakpoints.at(pc);
+    const stopping: UserBreakpoint[] = [];
+    for (const b of bps) {
+      if (!this.conditionHolds(b.condition)) continue;
+      b.hits++;
+      if (!this.safeHit(b.hitCondition, b.hits)) continue;
+      if (b.logMessage !== undefined) {
+        this.emit('output', 'console', this.interpolate(b.logMessage) + '\n');
+        continue;
+      }
+      stopping.push(b);
+    }
+    if (!stopping.length) return undefined;
+    const kind = stopping[0].kind;
+    if (kind === 'instruction') return { event: 'stopOnInstructionBreakpoint', args: [stopping.map((b) => b.id)] };
+    return { event: 'stopOnBreakpoint', args: [stopping.map((b) => b.id), kind] };
+  }
+
+  interpolate(msg: string): string {
+    return msg.replace(/\{([^}]+)\}/g, (_, e: string) => {
+      try { return hex(this.evaluate(e)); } catch (err) { return `<${(err as Error).message}>`; }
+    });
+  }
+
+  // ---- jobs ---------------------------------------------------------------------------------------------------
+
+  private *continueJob(): Job {
+    yield { run: 'until' };
+    return undefined;
+  }
+
+  private instructionAt(pc: bigint): ReturnType<typeof decode> | undefined {
+    const lo = this.hart.readVirt(pc, 2);
+    if (!lo) return undefined;
+    let bits = lo[0] | (lo[1] << 8);
+    if ((bits & 3) === 3) {
+      const hi = this.hart.readVirt(pc + 2n, 2);
+      if (!hi) return undefined;
+      bits |= (hi[0] << 16) | (hi[1] << 24);
+    }
+    return decode(bits >>> 0);
+  }
+
+  private isCall(d: ReturnType<typeof decode> | undefined): boolean {
+    return !!d && (d.op === OP_JAL || d.op === OP_JALR) && (d.rd === 1 || d.rd === 5);
+  }
+
+  /** One instruction, or over a call / a system call for `next`. */
+  private *oneInstruction(over: boolean): Generator<RunReq, void, boolean> {
+    const hart = this.hart;
+    const pc = hart.pc;
+    const d = this.instructionAt(pc);
+    if (over && d && this.isCall(d)) {
+      yield { run: 'until', addrs: [pc + BigInt(d.length)], spAtLeast: hart.x(2), priv: hart.priv };
+      return;
+    }
+    if (over && d && d.op === OP_ECALL && hart.priv === PRV_U && this.target?.kind === 'linux') {
+      yield { run: 'until', addrs: [pc + 4n], priv: PRV_U };
+      return;
+    }
+    yield { run: 'one' };
+  }
+
+  private *instructionStepJob(over: boolean): Job {
+    yield* this.oneInstruction(over);
+    return undefined;
+  }
+
+  private *lineStepJob(over: boolean): Job {
+    const hart = this.hart;
+    const startLoc = this.locationAt(hart.pc);
+    if (!startLoc) {
+      yield* this.oneInstruction(over);
+      return undefined;
+    }
+    const startPriv = hart.priv;
+    for (let n = 0; ; n++) {
+      const pc = hart.pc;
+      const d = this.instructionAt(pc);
+      const wasCall = this.isCall(d);
+      const spBefore = hart.x(2);
+      yield* this.oneInstruction(over);
+      const now = hart.pc;
+      if (hart.priv !== startPriv) {
+        // entered or left the kernel: stop if there is source here (the trap entry has its line table)
+        if (this.locationAt(now)) return undefined;
+        continue;
+      }
+      const loc = this.locationAt(now);
+      if (!loc) {
+        if (!over && wasCall) {
+          // a function without line info: run until it returns
+          yield { run: 'until', addrs: [pc + BigInt(d!.length)], spAtLeast: spBefore, priv: hart.priv };
+        }
+        continue;
+      }
+      if (loc.address !== now) continue; // mid-line (e.g. back from a call): go on to a line start
+      if (loc.line !== startLoc.line || loc.file !== startLoc.file) return undefined;
+    }
+  }
+
+  private *stepOutJob(): Job {
+    const hart = this.hart;
+    const m = this.moduleAt(hart.pc);
+    if (hart.priv !== PRV_U && this.target?.kind === 'linux' && (m?.kind === 'kernel' || !m)) {
+      // out of the kernel: until the sret back to user mode
+      yield { run: 'until', privChangeTo: PRV_U };
+      return undefined;
+    }
+    const frames = this.stack(2);
+    const caller = frames[1];
+    if (!caller) {
+      yield { run: 'until', addrs: [hart.x(1)], priv: hart.priv };
+      return undefined;
+    }
+    yield { run: 'until', addrs: [caller.pc], spAtLeast: caller.regs[2], priv: caller.priv };
+    return undefined;
+  }
+
+  // ---- state: locations, frames, expressions -----------------------------------------------------------------
+
+  locationAt(pc: bigint): ResolvedLocation | undefined {
+    return this.moduleAt(pc)?.addressToLine(pc);
+  }
+
+  symbolize(addr: bigint): string | undefined {
+    return this.moduleAt(addr)?.describe(addr);
+  }
+
+  readU64(addr: bigint): bigint | undefined {
+    const b = this.hart.readVirt(addr, 8);
+    return b ? Buffer.from(b).readBigUInt64LE(0) : undefined;
+  }
+
+  /** Call stack, innermost first: CFI unwinding per module, and the trap entry's pt_regs back to user mode. */
+  stack(max = 64): Frame[] {
+    const hart = this.hart;
+    const frames: Frame[] = [];
+    let regs: (bigint | undefined)[] = Array.from({ length: 32 }, (_, i) => hart.x(i));
+    let pc = hart.pc;
+    let priv = hart.priv;
+    let returnAddress = false;
+    for (let i = 0; i < max; i++) {
+      const m = this.moduleAt(pc);
+      const lookup = returnAddress ? pc - 1n : pc;
+      const loc = m?.addressToLine(lookup);
+      frames.push({ index: i, pc, regs, priv, module: m, name: m?.functionName(lookup) ?? hex(pc), location: loc && returnAddress ? { ...loc } : loc });
+      if (m?.kind === 'kernel' && this.target?.kind === 'linux') {
+        const user = this.userContextFromKernel(pc, m);
+        if (!user) break;
+        regs = user.regs;
+        pc = user.pc;
+        priv = PRV_U;
+        returnAddress = false;
+        continue;
+      }
+      const cfi = m?.cfi;
+      if (!cfi) break;
+      const cur = regs;
+      let r;
+      try {
+        r = cfi.unwindStep(pc, (n) => (n < 32 ? cur[n] ?? 0n : 0n), (a) => {
+          const v = this.readU64(a);
+          if (v === undefined) throw new Error(`unreadable ${hex(a)}`);
+          return v;
+        }, lookup);
+      } catch { break; }
+      if (!r || r.pc === undefined || r.pc === 0n || (r.pc === pc && r.cfa === cur[2])) break;
+      const next = [...cur];
+      for (const [n, v] of r.regs) if (n < 32) next[n] = v;
+      next[2] = r.cfa;
+      regs = next;
+      pc = r.pc;
+      returnAddress = true;
+    }
+    return frames;
+  }
+
+  /** The interrupted user context while the hart is in the trap entry (see docs/kernel-entry.md). */
+  private userContextFromKernel(pc: bigint, k: DebugModule): { pc: bigint; regs: (bigint | undefined)[] } | undefined {
+    const hart = this.hart;
+    const live = Array.from({ length: 32 }, (_, i) => hart.x(i));
+    const sym = (n: string) => k.lookup(n);
+    const he = sym('handle_exception'), save = sym('_save_context'), hyper = sym('handle_trap_hypercall');
+    const d = this.instructionAt(pc);
+    if (pc === he || (d && d.op === opIndex('sret'))) return { pc: hart.csr(0x141), regs: live };
+    const frameAt = (base: bigint) => {
+      const regs: (bigint | undefined)[] = [0n];
+      for (let i = 1; i < 32; i++) regs.push(this.readU64(base + BigInt(i * 8)));
+      return regs;
+    };
+    if (save !== undefined && hyper !== undefined && pc >= save && pc < hyper) {
+      // building the frame: registers are live (sp saved in the task block), the early ones already stored
+      const regs: (bigint | undefined)[] = [...live];
+      const tp = live[4]!;
+      regs[2] = this.readU64(tp + 8n);
+      regs[4] = hart.csr(0x140);
+      if (pc > save + 8n) { const f = frameAt(live[2]!); for (const i of [8, 9, 18, 19, 20, 21]) regs[i] = f[i]; }
+      return { pc: hart.csr(0x141), regs };
+    }
+    const sp = live[2]!;
+    const epc = this.readU64(sp);
+    if (epc === undefined) return undefined;
+    return { pc: epc, regs: frameAt(sp) };
+  }
+
+  /** Register/CSR values by name for expressions: x5, t0, $pc, sstatus, sstatus.SPP, f1 (raw bits). */
+  register(name: string, frame?: Frame): bigint | undefined {
+    const hart = this.hart;
+    if (name === 'pc') return frame ? frame.pc : hart.pc;
+    if (name === 'priv') return BigInt(hart.priv);
+    let i = XNAMES.indexOf(name);
+    if (i < 0 && /^x([0-9]|[12][0-9]|3[01])$/.test(name)) i = Number(name.slice(1));
+    if (name === 'fp') i = 8;
+    if (i >= 0) return frame ? frame.regs[i] : hart.x(i);
+    let f = FNAMES.indexOf(name);
+    if (f < 0 && /^f([0-9]|[12][0-9]|3[01])$/.test(name)) f = Number(name.slice(1));
+    if (f >= 0) return hart.f(f);
+    const dot = name.indexOf('.');
+    const csrName = dot > 0 ? name.slice(0, dot) : name;
+    const def = csrByName.get(csrName);
+    if (!def) return undefined;
+    const v = hart.csr(def.address);
+    if (dot < 0) return v;
+    const field = name.slice(dot + 1);
+    const fd = decodeCsrFields(def.address, v)?.find((x) => x.name.toLowerCase() === field.toLowerCase());
+    return fd?.value;
+  }
+
+  symbol(name: string): bigint | undefined {
+    for (const m of this.modules()) {
+      const a = m.lookup(name);
+      if (a !== undefined) return a;
+    }
+    return undefined;
+  }
+
+  exprEnv(frame?: Frame): ExprEnv {
+    return {
+      register: (n) => this.register(n, frame),
+      symbol: (n) => this.symbol(n),
+      read: (addr, size) => {
+        const b = this.hart.readVirt(addr, size);
+        if (!b) throw new Error(`cannot read ${size} bytes at ${hex(addr)}: not mapped`);
+        let v = 0n;
+        for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+        return v;
+      },
+    };
+  }
+
+  evaluate(expr: string, frame?: Frame): bigint {
+    return evaluateExpr(expr, this.exprEnv(frame));
+  }
+
+  /** Which mapping (path) holds an address. */
+  mappingAt(addr: bigint): { start: bigint; end: bigint; path: string; perms: string } | undefined {
+    return this.target?.mappings().find((m) => addr >= m.start && addr < m.end);
+  }
+
+  get privName(): string { return ({ 0: 'U', 1: 'S', 3: 'M' } as Record<number, string>)[this.hart.priv] ?? '?'; }
+  isKernelMode(): boolean { return this.hart.priv === PRV_S; }
+}

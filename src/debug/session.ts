@@ -1,0 +1,550 @@
+// The DAP session: translates requests into runtime calls and runtime events into DAP events (the split of
+// vscode-mock-debug's mockDebug.ts / mockRuntime.ts). Every request that fails answers with an error response
+// naming what is wrong; the session lives on.
+import {
+  LoggingDebugSession, InitializedEvent, StoppedEvent, OutputEvent, TerminatedEvent, ExitedEvent, BreakpointEvent,
+  ModuleEvent, Thread, StackFrame, Source, Scope, Handles, Module, ContinuedEvent,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { basename } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { DebugRuntime, EXCEPTION_FILTERS, type Frame, type LaunchConfig, type ProcessFactory } from './runtime';
+import type { UserBreakpoint } from './breakpoints';
+import type { DebugModule } from './modules';
+import { scopesFor, type VarNode } from './variables';
+import { readMemory, writeMemory } from './memory';
+import { disassembleAround } from './disassemble';
+import { runConsole, formatValue } from './console';
+import { DATAPAGE_FIELDS } from '../kernel/vdso/datapage';
+
+export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments, LaunchConfig {
+  /** Log the DAP traffic to the console. */
+  trace?: boolean;
+}
+
+const hex = (v: bigint) => '0x' + v.toString(16);
+
+type Container = () => VarNode[];
+
+export class VdsoDebugSession extends LoggingDebugSession {
+  private readonly runtime: DebugRuntime;
+  private configDone!: Promise<void>;
+  private resolveConfigDone!: () => void;
+  private vars = new Handles<Container>();
+  private varNodes = new Map<number, Map<string, VarNode>>();
+  private frames = new Map<number, Frame>();
+  private framesCache?: Frame[];
+  private exceptionText?: { text: string; details: string };
+  private sourceRefs = new Handles<string>();
+
+  constructor(processFactory?: ProcessFactory) {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+    this.configDone = new Promise((r) => (this.resolveConfigDone = r));
+    const rt = (this.runtime = new DebugRuntime(processFactory));
+    const stopped = (reason: string, extra: Partial<DebugProtocol.StoppedEvent['body']> = {}) => {
+      this.invalidate();
+      const e = new StoppedEvent(reason, this.threadId()) as DebugProtocol.StoppedEvent;
+      Object.assign(e.body, extra);
+      this.sendEvent(e);
+    };
+    rt.on('stopOnEntry', () => stopped('entry'));
+    rt.on('stopOnStep', () => stopped('step'));
+    rt.on('stopOnPause', () => stopped('pause'));
+    rt.on('stopOnBreakpoint', (ids: number[], kind: string) => stopped(kind === 'function' ? 'function breakpoint' : 'breakpoint', { hitBreakpointIds: ids }));
+    rt.on('stopOnInstructionBreakpoint', (ids: number[]) => stopped('instruction breakpoint', { hitBreakpointIds: ids }));
+    rt.on('stopOnDataBreakpoint', (ids: number[], text: string) => stopped('data breakpoint', { hitBreakpointIds: ids, description: text, text }));
+    rt.on('stopOnException', (text: string, details: string) => {
+      this.exceptionText = { text, details };
+      stopped('exception', { description: text, text });
+    });
+    rt.on('breakpointValidated', (b: UserBreakpoint) => this.sendEvent(new BreakpointEvent('changed', this.toDapBreakpoint(b))));
+    rt.on('moduleLoaded', (m: DebugModule) => this.sendEvent(new ModuleEvent('new', this.toDapModule(m))));
+    rt.on('output', (category: string, text: string) => {
+      const cat = category === 'strace' ? 'console' : category;
+      const e = new OutputEvent(category === 'strace' ? `[strace] ${text}` : text, cat) as DebugProtocol.OutputEvent;
+      this.sendEvent(e);
+    });
+    rt.on('end', (code: number, message?: string) => {
+      if (message) this.sendEvent(new OutputEvent(`${message}\n`, 'console'));
+      this.sendEvent(new ExitedEvent(code));
+      this.sendEvent(new TerminatedEvent());
+    });
+  }
+
+  private threadId(): number { return this.runtime.target?.pid ?? 1; }
+
+  private invalidate(): void {
+    this.vars.reset();
+    this.varNodes.clear();
+    this.frames.clear();
+    this.framesCache = undefined;
+  }
+
+  /** Run a handler; any exception becomes an error response saying what is wrong. */
+  private guard<R extends DebugProtocol.Response>(response: R, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.fail(response, (e as Error).message);
+    }
+  }
+
+  private fail(response: DebugProtocol.Response, message: string): void {
+    this.sendErrorResponse(response, { id: 1001, format: message.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser: true });
+  }
+
+  private needStopped(): void {
+    if (!this.runtime.target) throw new Error('no program is running');
+    if (this.runtime.hasEnded) throw new Error('the program has ended');
+    if (this.runtime.isRunning) throw new Error('the program is running: pause it first');
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------------------------
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, _args: DebugProtocol.InitializeRequestArguments): void {
+    response.body = {
+      ...response.body,
+      supportsConfigurationDoneRequest: true,
+      supportsFunctionBreakpoints: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsInstructionBreakpoints: true,
+      supportsDataBreakpoints: true,
+      supportsEvaluateForHovers: true,
+      supportsSetVariable: true,
+      supportsReadMemoryRequest: true,
+      supportsWriteMemoryRequest: true,
+      supportsDisassembleRequest: true,
+      supportsSteppingGranularity: true,
+      supportsModulesRequest: true,
+      supportsLoadedSourcesRequest: true,
+      supportsRestartRequest: true,
+      supportsTerminateRequest: true,
+      supportsExceptionInfoRequest: true,
+      supportsValueFormattingOptions: false,
+      exceptionBreakpointFilters: EXCEPTION_FILTERS.map((f) => ({ filter: f.filter, label: f.label, description: f.description, default: false })),
+    };
+    this.sendResponse(response);
+    this.sendEvent(new InitializedEvent());
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse, args: DebugProtocol.ConfigurationDoneArguments): void {
+    super.configurationDoneRequest(response, args);
+    this.resolveConfigDone();
+  }
+
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
+    await Promise.race([this.configDone, new Promise((r) => setTimeout(r, 2000))]);
+    try {
+      if (!args || typeof args.program !== 'string' || !args.program) throw new Error('launch: "program" (a path to an ELF file) is required');
+      if (args.args !== undefined && (!Array.isArray(args.args) || args.args.some((a) => typeof a !== 'string'))) throw new Error('launch: "args" must be an array of strings');
+      if (args.timeMode !== undefined && args.timeMode !== 'host' && args.timeMode !== 'virtual') throw new Error(`launch: "timeMode" must be "host" or "virtual" (got ${JSON.stringify(args.timeMode)})`);
+      this.runtime.start(args);
+      this.sendResponse(response);
+    } catch (e) {
+      this.fail(response, (e as Error).message);
+    }
+  }
+
+  protected override restartRequest(response: DebugProtocol.RestartResponse, _args: DebugProtocol.RestartArguments): void {
+    this.guard(response, () => {
+      this.invalidate();
+      this.runtime.restart();
+      this.sendResponse(response);
+    });
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.runtime.terminate();
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    this.runtime.terminate();
+    this.sendResponse(response);
+  }
+
+  // ---- breakpoints -------------------------------------------------------------------------------------------
+
+  private toDapBreakpoint(b: UserBreakpoint): DebugProtocol.Breakpoint {
+    const bp: DebugProtocol.Breakpoint = { id: b.id, verified: b.verified };
+    if (b.message) bp.message = b.message;
+    else if (b.verified) bp.message = `at ${this.runtime.describeBreakpoint(b)}`;
+    if (b.addresses.length) bp.instructionReference = hex(b.addresses[0]);
+    if (b.kind === 'source') {
+      bp.source = new Source(basename(b.path!), b.path!);
+      bp.line = b.line ?? b.requestedLine;
+    } else if (b.verified && this.runtime.target) {
+      const loc = this.runtime.locationAt(b.addresses[0]);
+      if (loc) { bp.source = new Source(basename(loc.hostPath), loc.hostPath); bp.line = loc.line; }
+    }
+    return bp;
+  }
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    this.guard(response, () => {
+      const path = args.source?.path;
+      if (!path) throw new Error('setBreakpoints: source.path is required');
+      const specs = (args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }))).map((b) => {
+        if (!Number.isInteger(b.line) || b.line < 1) throw new Error(`setBreakpoints: line ${b.line} is not a line number`);
+        return b;
+      });
+      const bps = this.runtime.setSourceBreakpoints(path, specs);
+      response.body = { breakpoints: bps.map((b) => this.toDapBreakpoint(b)) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    this.guard(response, () => {
+      for (const b of args.breakpoints ?? []) if (typeof b.name !== 'string' || !b.name.trim()) throw new Error('setFunctionBreakpoints: every breakpoint needs a name');
+      const bps = this.runtime.setFunctionBreakpoints(args.breakpoints ?? []);
+      response.body = { breakpoints: bps.map((b) => this.toDapBreakpoint(b)) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
+    this.guard(response, () => {
+      const bps = this.runtime.setInstructionBreakpoints(args.breakpoints ?? []);
+      response.body = { breakpoints: bps.map((b) => this.toDapBreakpoint(b)) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    this.guard(response, () => {
+      const filters = [...(args.filters ?? []), ...(args.filterOptions ?? []).map((f) => f.filterId)];
+      this.runtime.setExceptionFilters(filters);
+      response.body = { breakpoints: filters.map(() => ({ verified: true })) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    const e = this.exceptionText ?? { text: 'no exception', details: '' };
+    response.body = { exceptionId: e.text.split(' (')[0], description: e.text, breakMode: 'always', details: { message: e.details } };
+    this.sendResponse(response);
+  }
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    this.guard(response, () => {
+      const name = args.name;
+      const rt = this.runtime;
+      // a [vvar] field by name ('seq', 'vd[0].seq', 'vd[1].mult'), a variable of ours with a memory reference, or an address expression
+      let start: bigint | undefined, size = 8, label = name;
+      const field = DATAPAGE_FIELDS.find((f) => f.name === name || f.name === `vd[0].${name}`);
+      if (field && rt.target?.vvarBase) {
+        start = rt.target.vvarBase + BigInt(field.offset); size = field.size; label = `[vvar] ${field.name}`;
+      } else if (args.variablesReference) {
+        const node = this.varNodes.get(args.variablesReference)?.get(name);
+        if (node?.memoryReference) {
+          start = BigInt(node.memoryReference);
+          size = node.type === 'u32' || node.type === 's32' ? 4 : 8;
+          label = name;
+        }
+      }
+      if (start === undefined) {
+        const m = /^(.*?)(?:,\s*(\d+))?$/.exec(name)!;
+        try {
+          start = rt.target ? rt.evaluate(m[1]) : undefined;
+        } catch (e) {
+          response.body = { dataId: null, description: `cannot watch '${name}': ${(e as Error).message}` };
+          this.sendResponse(response);
+          return;
+        }
+        if (m[2]) size = Number(m[2]);
+        label = `${hex(start ?? 0n)}+${size}`;
+      }
+      if (start === undefined) {
+        response.body = { dataId: null, description: 'no program is running' };
+      } else {
+        response.body = { dataId: `${hex(start)}:${size}:${label}`, description: `${label} (${size} bytes at ${hex(start)})`, accessTypes: ['read', 'write', 'readWrite'], canPersist: false };
+      }
+      this.sendResponse(response);
+    });
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    this.guard(response, () => {
+      const specs = (args.breakpoints ?? []).map((b) => {
+        const m = /^(0x[0-9a-f]+):(\d+):(.*)$/i.exec(b.dataId);
+        if (!m) throw new Error(`setDataBreakpoints: '${b.dataId}' is not a dataId from dataBreakpointInfo`);
+        const start = BigInt(m[1]);
+        return { dataId: b.dataId, start, end: start + BigInt(m[2]), access: b.accessType ?? 'write', condition: b.condition, hitCondition: b.hitCondition, label: m[3] };
+      });
+      const ws = this.runtime.setDataBreakpoints(specs);
+      response.body = { breakpoints: ws.map((w) => ({ id: w.id, verified: true, message: `${w.access} watch on ${w.label}` })) };
+      this.sendResponse(response);
+    });
+  }
+
+  // ---- execution -----------------------------------------------------------------------------------------------
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    const t = this.runtime.target;
+    response.body = { threads: t ? [new Thread(t.pid, t.kind === 'bare' ? 'hart 0' : `${basename(t.programPath)} (pid ${t.pid})`)] : [] };
+    this.sendResponse(response);
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    this.guard(response, () => {
+      this.needStopped();
+      this.invalidate();
+      response.body = { allThreadsContinued: true };
+      this.sendResponse(response);
+      this.runtime.continue();
+    });
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    this.step(response, 'next', args.granularity);
+  }
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.step(response, 'stepIn', args.granularity);
+  }
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
+    this.step(response, 'stepOut', args.granularity);
+  }
+  private step(response: DebugProtocol.Response, kind: 'next' | 'stepIn' | 'stepOut', g?: DebugProtocol.SteppingGranularity): void {
+    this.guard(response, () => {
+      this.needStopped();
+      this.invalidate();
+      this.sendResponse(response);
+      this.runtime.step(kind, g === 'instruction' ? 'instruction' : 'line');
+    });
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.guard(response, () => {
+      if (!this.runtime.target) throw new Error('no program is running');
+      this.runtime.pause();
+      this.sendResponse(response);
+    });
+  }
+
+  // ---- state -------------------------------------------------------------------------------------------------------
+
+  private stack(): Frame[] {
+    if (!this.framesCache) this.framesCache = this.runtime.stack();
+    return this.framesCache;
+  }
+
+  private frameOf(frameId: number | undefined): Frame | undefined {
+    if (frameId === undefined) return undefined;
+    const f = this.frames.get(frameId);
+    if (!f) throw new Error(`frame ${frameId} is not a frame of the current stop`);
+    return f;
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    this.guard(response, () => {
+      this.needStopped();
+      const all = this.stack();
+      const start = args.startFrame ?? 0;
+      const levels = args.levels || all.length;
+      const frames = all.slice(start, start + levels).map((f) => {
+        const id = f.index + 1;
+        this.frames.set(id, f);
+        const mod = f.module ? ` (${f.module.name})` : '';
+        const sf = new StackFrame(id, `${f.name}${mod}`) as DebugProtocol.StackFrame;
+        if (f.location) {
+          sf.source = this.sourceFor(f.location.hostPath);
+          sf.line = f.location.line;
+          sf.column = Math.max(1, f.location.column);
+        } else {
+          sf.line = 0;
+          sf.column = 0;
+          sf.presentationHint = 'subtle';
+        }
+        sf.instructionPointerReference = hex(f.pc);
+        if (f.module) sf.moduleId = f.module.id;
+        return sf;
+      });
+      response.body = { stackFrames: frames, totalFrames: all.length };
+      this.sendResponse(response);
+    });
+  }
+
+  private sourceFor(path: string): Source {
+    if (existsSync(path)) return new Source(basename(path), path);
+    return new Source(basename(path), path, this.sourceRefs.create(path), 'deemphasize');
+  }
+
+  protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
+    this.guard(response, () => {
+      const p = args.sourceReference ? this.sourceRefs.get(args.sourceReference) : args.source?.path;
+      if (!p) throw new Error('source: unknown source reference');
+      if (!existsSync(p)) throw new Error(`source ${p} is not available on this machine`);
+      response.body = { content: readFileSync(p, 'utf8') };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    this.guard(response, () => {
+      this.needStopped();
+      if (!this.frames.size) for (const f of this.stack()) this.frames.set(f.index + 1, f);
+      const frame = this.frameOf(args.frameId)!;
+      response.body = {
+        scopes: scopesFor(this.runtime, frame).map((s) => {
+          const sc = new Scope(s.name, this.vars.create(s.children), s.expensive) as DebugProtocol.Scope & { memoryReference?: string };
+          if (s.presentationHint) sc.presentationHint = s.presentationHint;
+          if (s.memoryReference) sc.memoryReference = s.memoryReference;
+          return sc;
+        }),
+      };
+      this.sendResponse(response);
+    });
+  }
+
+  private toDapVariable(ref: number, n: VarNode): DebugProtocol.Variable {
+    let map = this.varNodes.get(ref);
+    if (!map) this.varNodes.set(ref, (map = new Map()));
+    map.set(n.name, n);
+    const v: DebugProtocol.Variable = { name: n.name, value: n.value, variablesReference: n.children ? this.vars.create(n.children) : 0 };
+    if (n.type) v.type = n.type;
+    if (n.memoryReference) v.memoryReference = n.memoryReference;
+    if (n.evaluateName) v.evaluateName = n.evaluateName;
+    const attrs = [...(n.presentationHint?.attributes ?? [])];
+    if (!n.set && !attrs.includes('readOnly') && !n.children) attrs.push('readOnly');
+    if (attrs.length || n.presentationHint?.kind) v.presentationHint = { kind: n.presentationHint?.kind, attributes: attrs };
+    return v;
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    this.guard(response, () => {
+      this.needStopped();
+      const c = this.vars.get(args.variablesReference);
+      if (!c) throw new Error(`variablesReference ${args.variablesReference} is not valid at this stop`);
+      let nodes = c();
+      if (args.start !== undefined || args.count) nodes = nodes.slice(args.start ?? 0, args.count ? (args.start ?? 0) + args.count : undefined);
+      response.body = { variables: nodes.map((n) => this.toDapVariable(args.variablesReference, n)) };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    this.guard(response, () => {
+      this.needStopped();
+      let node = this.varNodes.get(args.variablesReference)?.get(args.name);
+      if (!node) {
+        const c = this.vars.get(args.variablesReference);
+        node = c?.().find((n) => n.name === args.name);
+      }
+      if (!node) throw new Error(`no variable '${args.name}' in this scope`);
+      if (!node.set) throw new Error(`${args.name} is read-only`);
+      const after = node.set(args.value);
+      this.framesCache = undefined;
+      response.body = { value: after.value, type: after.type, variablesReference: 0 };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    this.guard(response, () => {
+      const expr = (args.expression ?? '').trim();
+      if (!expr) throw new Error('evaluate: empty expression');
+      if (!this.runtime.target) throw new Error('no program is running');
+      if (this.runtime.isRunning && !/^strace\b/.test(expr)) throw new Error('the program is running: pause it first');
+      const frame = this.frameOf(args.frameId);
+      if (args.context === 'repl' || args.context === undefined) {
+        const r = runConsole(this.runtime, expr, frame);
+        response.body = { result: r.text, variablesReference: 0 };
+        if (r.value !== undefined && this.runtime.mappingAt(r.value)) response.body.memoryReference = hex(r.value);
+      } else {
+        const v = this.runtime.evaluate(expr, frame);
+        response.body = { result: formatValue(expr, v).split('\n')[0], variablesReference: 0 };
+        if (this.runtime.mappingAt(v)) response.body.memoryReference = hex(v);
+      }
+      this.sendResponse(response);
+    });
+  }
+
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    this.guard(response, () => {
+      this.needStopped();
+      const r = readMemory(this.runtime, args.memoryReference, args.offset ?? 0, args.count);
+      response.body = { address: hex(r.address), data: Buffer.from(r.data).toString('base64'), unreadableBytes: r.unreadable || undefined };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+    this.guard(response, () => {
+      this.needStopped();
+      if (typeof args.data !== 'string') throw new Error('writeMemory: data (base64) is required');
+      const data = new Uint8Array(Buffer.from(args.data, 'base64'));
+      const r = writeMemory(this.runtime, args.memoryReference, args.offset ?? 0, data);
+      this.invalidate();
+      response.body = { offset: args.offset ?? 0, bytesWritten: r.written };
+      this.sendResponse(response);
+    });
+  }
+
+  protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
+    this.guard(response, () => {
+      this.needStopped();
+      const base = BigInt.asUintN(64, this.runtime.evaluate(args.memoryReference) + BigInt(args.offset ?? 0));
+      const lines = disassembleAround(this.runtime, base, args.instructionOffset ?? 0, args.instructionCount);
+      let lastPath: string | undefined;
+      response.body = {
+        instructions: lines.map((l) => {
+          const ins: DebugProtocol.DisassembledInstruction = { address: hex(l.address), instruction: l.text, instructionBytes: l.bytes };
+          if (l.symbol && args.resolveSymbols !== false) ins.symbol = l.symbol;
+          if (l.invalid) ins.presentationHint = 'invalid';
+          if (l.location) {
+            if (l.location.hostPath !== lastPath) ins.location = this.sourceFor(l.location.hostPath);
+            lastPath = l.location.hostPath;
+            ins.line = l.location.line;
+          }
+          return ins;
+        }),
+      };
+      this.sendResponse(response);
+    });
+  }
+
+  private toDapModule(m: DebugModule): DebugProtocol.Module {
+    const mod = new Module(m.id, m.name) as DebugProtocol.Module;
+    if (m.hostPath) mod.path = m.hostPath;
+    mod.addressRange = `${hex(m.start)}-${hex(m.end)}`;
+    mod.symbolStatus = m.lines ? (m.debugElf ? 'symbols loaded (separate debug file)' : 'symbols loaded') : 'no line table';
+    if (m.debugElf) mod.symbolFilePath = m.kind === 'vdso' ? 'vdso.so.dbg' : undefined;
+    mod.isOptimized = m.kind === 'vdso';
+    return mod;
+  }
+
+  private modulesRequest(response: DebugProtocol.ModulesResponse, args: DebugProtocol.ModulesArguments): void {
+    const mods = this.runtime.modules();
+    const start = args.startModule ?? 0;
+    const slice = mods.slice(start, args.moduleCount ? start + args.moduleCount : undefined);
+    response.body = { modules: slice.map((m) => this.toDapModule(m)), totalModules: mods.length };
+    this.sendResponse(response);
+  }
+
+  protected override loadedSourcesRequest(response: DebugProtocol.LoadedSourcesResponse): void {
+    const seen = new Set<string>();
+    const sources: DebugProtocol.Source[] = [];
+    for (const m of this.runtime.modules()) {
+      for (const p of m.sourceFiles()) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        sources.push(this.sourceFor(p));
+      }
+    }
+    response.body = { sources };
+    this.sendResponse(response);
+  }
+
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    if (command === 'modules') return this.modulesRequest(response as DebugProtocol.ModulesResponse, (args ?? {}) as DebugProtocol.ModulesArguments);
+    this.fail(response, `unknown request '${command}'`);
+  }
+}
+
+export { ContinuedEvent };

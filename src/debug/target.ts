@@ -1,0 +1,220 @@
+// What the debug runtime drives: a bare-metal image on a hart, or a Linux process of the kernel model.
+// Both present the same face (run a budget, say why it stopped, list modules and mappings), so the runtime
+// does not care which one it has.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { Hart, type Exit } from '../hart/hart';
+import { loadBare, type BareImage } from '../hart/bare';
+import { ElfFile, PT } from '../elf/elf';
+import type { Mapping, Process, LoadedObject } from '../kernel/api';
+import { DebugModule } from './modules';
+import { guestImagePath } from '../guest/images';
+
+export type TargetStop =
+  | { kind: 'budget' }
+  | { kind: 'hart'; exit: Exit }
+  | { kind: 'exited'; code: number; message?: string }
+  | { kind: 'signal'; signal: number; name: string }
+  | { kind: 'error'; message: string };
+
+export interface AuxEntry { type: number; name: string; value: bigint }
+
+export interface Target {
+  readonly kind: 'bare' | 'linux';
+  readonly hart: Hart;
+  readonly pid: number;
+  readonly programPath: string;
+  run(steps: number): TargetStop;
+  modules(): DebugModule[];
+  mappings(): Mapping[];
+  auxv(): AuxEntry[];
+  readonly vdsoBase?: bigint;
+  readonly vvarBase?: bigint;
+  strace: boolean;
+  stopOnSignal: boolean;
+  /** Exceptions / interrupts (bit masks by cause) the debugger wants to stop after. */
+  setTrapStops(exceptions: bigint, interrupts: bigint): void;
+  /** Called when new objects have been mapped. */
+  onModulesChanged?: () => void;
+}
+
+export interface TargetIo {
+  stdout(b: Uint8Array): void;
+  stderr(b: Uint8Array): void;
+  strace?(line: string): void;
+  warning?(line: string): void;
+}
+
+// ---- bare metal -----------------------------------------------------------------------------------------
+
+const SYS_WRITE = 64n, SYS_EXIT = 93n, SYS_EXIT_GROUP = 94n;
+const ECALL_FROM_M = 11;
+
+export class BareTarget implements Target {
+  readonly kind = 'bare' as const;
+  readonly hart: Hart;
+  readonly pid = 1;
+  strace = false;
+  stopOnSignal = false;
+  private readonly image: BareImage;
+  private readonly module: DebugModule;
+  private readonly proxy: boolean;
+  private userExc = 0n;
+  private userIrq = 0n;
+
+  constructor(readonly programPath: string, private readonly io: TargetIo, opts: { timeMode?: 'host' | 'virtual' } = {}) {
+    const bytes = new Uint8Array(readFileSync(programPath));
+    const elf = ElfFile.parse(bytes);
+    if (elf.header.machine !== 243) throw new Error(`${programPath} is not a RISC-V ELF (e_machine ${elf.header.machine})`);
+    const loads = elf.programHeaders.filter((p) => p.type === PT.LOAD && p.memsz > 0n);
+    const tohost = elf.symbols().find((s) => s.name === 'tohost' && s.shndx !== 0)?.value;
+    this.image = { entry: elf.header.entry, segments: loads.map((p) => ({ paddr: p.paddr, data: elf.segmentData(p), memsz: p.memsz })), tohost };
+    this.proxy = tohost === undefined;
+    const start = loads.reduce((m, p) => (p.vaddr < m ? p.vaddr : m), loads[0]?.vaddr ?? 0n);
+    const end = loads.reduce((m, p) => (p.vaddr + p.memsz > m ? p.vaddr + p.memsz : m), 0n);
+    this.module = new DebugModule(basename(programPath), 'program', elf, 0n, start, end, programPath);
+    this.hart = new Hart({ ramBytes: 64 * 1024 * 1024, timeMode: opts.timeMode });
+    loadBare(this.hart, this.image);
+    this.applyTrapStops();
+  }
+
+  modules(): DebugModule[] { return [this.module]; }
+
+  mappings(): Mapping[] {
+    return this.module.elf.programHeaders.filter((p) => p.type === PT.LOAD && p.memsz > 0n).map((p) => ({
+      start: p.vaddr & ~0xfffn, end: (p.vaddr + p.memsz + 0xfffn) & ~0xfffn,
+      perms: `${p.flags & 4 ? 'r' : '-'}${p.flags & 2 ? 'w' : '-'}${p.flags & 1 ? 'x' : '-'}p`,
+      offset: p.offset & ~0xfffn, dev: '00:00', inode: 0, path: this.programPath,
+    }));
+  }
+
+  auxv(): AuxEntry[] { return []; }
+
+  setTrapStops(exceptions: bigint, interrupts: bigint): void {
+    this.userExc = exceptions;
+    this.userIrq = interrupts;
+    this.applyTrapStops();
+  }
+  private applyTrapStops(): void {
+    this.hart.setTrapStops(this.userExc | (this.proxy ? 1n << BigInt(ECALL_FROM_M) : 0n), this.userIrq);
+  }
+
+  private pending: number[] = [];
+
+  run(steps: number): TargetStop {
+    try {
+      return this.runInner(steps);
+    } finally {
+      if (this.pending.length) { this.io.stdout(new Uint8Array(this.pending)); this.pending = []; }
+    }
+  }
+
+  private runInner(steps: number): TargetStop {
+    const hart = this.hart;
+    let left = steps;
+    for (;;) {
+      const e = hart.run(left);
+      left -= e.steps;
+      if (e.kind === 'htif') {
+        const v = e.value!;
+        if (v >> 48n === 0x0101n) {
+          this.pending.push(Number(v & 0xffn));
+          hart.writePhys64(hart.tohost, 0n);
+          if (left > 0) continue;
+          return { kind: 'budget' };
+        }
+        const code = Number((v >> 1n) & 0xffffn);
+        return { kind: 'exited', code, message: code === 0 ? undefined : `the program reported failure ${code} through tohost` };
+      }
+      if (e.kind === 'trap' && this.proxy && !e.trap!.interrupt && e.trap!.code === ECALL_FROM_M && !(this.userExc & (1n << 11n))) {
+        const epc = hart.csr(0x341);
+        const nr = hart.x(17), a0 = hart.x(10), a1 = hart.x(11), a2 = hart.x(12);
+        if (nr === SYS_EXIT || nr === SYS_EXIT_GROUP) return { kind: 'exited', code: Number(a0 & 0xffn) };
+        let ret = BigInt.asUintN(64, -38n);
+        if (nr === SYS_WRITE && (a0 === 1n || a0 === 2n) && hart.isRam(a1, Number(a2))) {
+          (a0 === 1n ? this.io.stdout : this.io.stderr)(hart.readPhys(a1, Number(a2)));
+          ret = a2;
+        }
+        hart.setX(10, ret);
+        const ms = hart.csr(0x300);
+        hart.setCsr(0x300, (ms & ~(1n << 3n)) | (((ms >> 7n) & 1n) << 3n) | (1n << 7n));
+        hart.priv = Number((ms >> 11n) & 3n);
+        hart.pc = epc + 4n;
+        if (left > 0) continue;
+        return { kind: 'budget' };
+      }
+      if (e.kind === 'budget') return { kind: 'budget' };
+      if (e.kind === 'wfi') return { kind: 'exited', code: 125, message: 'wfi with no interrupt that could ever wake the hart' };
+      return { kind: 'hart', exit: e };
+    }
+  }
+}
+
+// ---- Linux process --------------------------------------------------------------------------------------
+
+const KERNEL_NAME = '[kernel] entry.elf';
+
+export class LinuxTarget implements Target {
+  readonly kind = 'linux' as const;
+  private readonly cache = new Map<LoadedObject, DebugModule>();
+  private kernel?: DebugModule;
+  private known = 0;
+  onModulesChanged?: () => void;
+
+  constructor(readonly process: Process, readonly programPath: string) {
+    process.onObjectMapped = () => this.onModulesChanged?.();
+  }
+
+  get hart(): Hart { return this.process.hart; }
+  get pid(): number { return this.process.pid; }
+  get vdsoBase(): bigint { return this.process.vdsoBase; }
+  get vvarBase(): bigint { return this.process.vvarBase; }
+  get strace(): boolean { return this.process.strace; }
+  set strace(v: boolean) { this.process.strace = v; }
+  get stopOnSignal(): boolean { return this.process.stopOnSignal; }
+  set stopOnSignal(v: boolean) { this.process.stopOnSignal = v; }
+
+  setTrapStops(exceptions: bigint, interrupts: bigint): void { this.hart.setTrapStops(exceptions, interrupts); }
+
+  run(steps: number): TargetStop {
+    const r = this.process.run(steps);
+    const n = this.process.objects().length;
+    if (n !== this.known) { this.known = n; this.onModulesChanged?.(); }
+    switch (r.kind) {
+      case 'budget': return r;
+      case 'exited': return { kind: 'exited', code: r.code };
+      case 'killed': return { kind: 'exited', code: 128 + r.signal, message: `killed by ${r.name}` };
+      case 'hart': return r;
+      case 'signal': return r;
+      case 'error': return r;
+    }
+  }
+
+  modules(): DebugModule[] {
+    const out: DebugModule[] = [];
+    for (const o of this.process.objects()) {
+      let m = this.cache.get(o);
+      if (!m) {
+        const name = o.kind === 'vdso' ? 'linux-vdso.so.1' : o.name;
+        m = new DebugModule(name, o.kind, o.elf, o.bias, o.start, o.end, o.hostPath, o.debugElf);
+        this.cache.set(o, m);
+      }
+      out.push(m);
+    }
+    if (!this.kernel) {
+      try {
+        const p = guestImagePath('entry.elf');
+        const elf = ElfFile.parse(new Uint8Array(readFileSync(p)));
+        const loads = elf.programHeaders.filter((h) => h.type === PT.LOAD && h.memsz > 0n);
+        const start = loads.reduce((m, h) => (h.vaddr < m ? h.vaddr : m), loads[0].vaddr);
+        const end = loads.reduce((m, h) => (h.vaddr + h.memsz > m ? h.vaddr + h.memsz : m), 0n);
+        this.kernel = new DebugModule(KERNEL_NAME, 'kernel', elf, 0n, start, end, p);
+      } catch { /* no kernel image: no kernel frames */ }
+    }
+    if (this.kernel) out.push(this.kernel);
+    return out;
+  }
+
+  mappings(): Mapping[] { return this.process.mappings(); }
+  auxv(): AuxEntry[] { return this.process.auxv(); }
+}
