@@ -244,7 +244,7 @@ export function parse(text: string, preprocessed: boolean): ParsedDoc {
       }
       if (dir === '.popsection' || dir === '.previous') continue;
       if (dir.startsWith('.') && /^\.(ascii|asciz|string|file|ident|section|cfi_\w+|loc|option|attribute|align|balign|p2align|size)$/.test(dir)) {
-        if (dir === '.size' && operands[0]) collectRefs(doc, operands[0], order);
+        if (dir === '.size') for (const o of operands) collectRefs(doc, o, order);
         continue;
       }
       for (const o of operands) collectRefs(doc, o, order);

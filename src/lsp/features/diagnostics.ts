@@ -117,6 +117,7 @@ function checkOperand(doc: ParsedDoc, t: Tok, s: Spec, mn: string): Problem | un
     }
     case 'target': return undefined;
     case 'symbol': {
+      if (splitMem(t)) return problem(t, `expected a symbol for '${mn}', got '${t.text}'`);
       const v = evalExpr(t.text, doc.env);
       return v.t === 'const' ? problem(t, `expected offset(register) or a symbol for '${mn}', got '${t.text}'`) : undefined;
     }
@@ -221,5 +222,5 @@ export function computeDiagnostics(doc: ParsedDoc): Diagnostic[] {
       });
     }
   }
-  return out;
+  return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
