@@ -48,7 +48,7 @@ export const WATCH_MAX = 64;
 export const WATCH_ENTRY = 24;
 
 /** Software TLBs (fetch, load, store), TLB_N entries each of { tag: i64 (page VA, -1 invalid), host: i32, pad }. */
-export const TLB_N = 2048;
+export const TLB_N = 256;
 export const TLB_ENTRY = 16;
 export const ITLB = 0x170000;
 export const RTLB = 0x178000;
