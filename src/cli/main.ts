@@ -1,5 +1,7 @@
 // The command line: riscv-vdso <command> ...
 //   run --bare PROGRAM        run a bare-metal ELF (exit status = the program's)
+//   run [options] PROGRAM     run a riscv64 Linux program with the kernel model (src/cli/linux.ts)
+//   vdso [FILE]               objdump -T of our vdso.so
 //   disasm FILE               objdump -d style listing of an ELF's code, with symbols
 import { readFileSync } from 'node:fs';
 import { Hart } from '../hart/hart';
@@ -10,6 +12,9 @@ const USAGE = `usage: riscv-vdso <command> [options]
 
 commands:
   run --bare PROGRAM [--max-insns N]   run a bare-metal RISC-V ELF on the emulated hart
+  run [-L SYSROOT] [-E VAR=val] [--strace] [--vdso FILE] [--no-aslr] [--time host|virtual] PROGRAM [ARGS]
+                                       run a riscv64 Linux program (static or dynamic glibc) on the kernel model
+  vdso [FILE]                          print our vdso.so's dynamic symbol table (objdump -T form)
   disasm FILE                          disassemble an ELF's code sections (objdump -d style)
 `;
 
@@ -29,6 +34,14 @@ function readProgram(path: string): Uint8Array {
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '-h' || cmd === '--help') { process.stdout.write(USAGE); return cmd ? 0 : 2; }
+  if (cmd === 'run' && !rest.includes('--bare')) {
+    const { runLinuxCommand } = await import('./linux');
+    return runLinuxCommand(rest);
+  }
+  if (cmd === 'vdso') {
+    const { vdsoCommand } = await import('./linux');
+    return vdsoCommand(rest);
+  }
   if (cmd === 'run') {
     let bare = false, max: bigint | undefined, program: string | undefined;
     for (let i = 0; i < rest.length; i++) {

@@ -38,6 +38,12 @@ export interface LaunchOptions {
   onStrace?: (line: string) => void;
   /** Warnings of the model itself (e.g. an unimplemented syscall), one line each. */
   onWarning?: (line: string) => void;
+  /** Seed for every random choice (ASLR offsets, AT_RANDOM, getrandom): the same seed gives the same run. */
+  seed?: number;
+  /** Treat the guest's stdin/stdout/stderr as a terminal (TCGETS succeeds, so stdio line-buffers). Default false. */
+  tty?: boolean;
+  /** Let settimeofday change the model's CLOCK_REALTIME (default false: EPERM, as for an unprivileged user). */
+  allowSetTime?: boolean;
 }
 
 /** One line of /proc/self/maps. */

@@ -1,0 +1,86 @@
+// models arch/riscv/kernel/entry.S's C side and arch/riscv/kernel/traps.c: the host end of the "handle trap"
+// hypercall (docs/kernel-entry.md). The guest's trap entry saved struct pt_regs and did an S-mode ecall,
+// which the hart returns to us as an Exit of kind 'sbi'. We read scause from the frame and dispatch:
+// a system call (do_trap_ecall_u), a timer interrupt (the tick), a page fault (do_page_fault) or another
+// exception (do_trap_*: a signal). Then pending signals are delivered (do_notify_resume), and the
+// hypercall returns a0 = 0, a1 = 0 with pc past the ecall, so ret_from_exception restores the frame.
+import type { Hart } from '../hart/hart';
+import { PT_REGS, ENTRY_LINK_BASE, VLAB_SBI_EXT, VLAB_FN_HANDLE_TRAP } from '../guest/kernel/entrySymbols.generated';
+
+/** Where entry.elf's first byte lives in guest physical memory: the start of RAM. */
+export const ENTRY_PHYS_BASE = 0x80000000n;
+
+export const CAUSE_MISALIGNED_FETCH = 0, CAUSE_FETCH_ACCESS = 1, CAUSE_ILLEGAL = 2, CAUSE_BREAKPOINT = 3,
+  CAUSE_MISALIGNED_LOAD = 4, CAUSE_LOAD_ACCESS = 5, CAUSE_MISALIGNED_STORE = 6, CAUSE_STORE_ACCESS = 7,
+  CAUSE_USER_ECALL = 8, CAUSE_FETCH_PAGE = 12, CAUSE_LOAD_PAGE = 13, CAUSE_STORE_PAGE = 15;
+export const IRQ_S_SOFT = 1, IRQ_S_TIMER = 5, IRQ_S_EXT = 9;
+export const SR_SPP = 1n << 8n, SR_SPIE = 1n << 5n, SR_FS_INITIAL = 1n << 13n, SR_FS_DIRTY = 3n << 13n;
+
+/** A view of the struct pt_regs frame the trap entry built (read and written in guest physical memory). */
+export class PtRegs {
+  constructor(private readonly hart: Hart, readonly pa: bigint) {}
+  private get(off: number): bigint { return this.hart.readPhys64(this.pa + BigInt(off)); }
+  private set(off: number, v: bigint): void { this.hart.writePhys64(this.pa + BigInt(off), v); }
+  /** x1..x31 as saved (slot i of pt_regs is x_i; slot 0 is epc). */
+  x(i: number): bigint { return i === 0 ? 0n : this.get(i * 8); }
+  setX(i: number, v: bigint): void { if (i !== 0) this.set(i * 8, v); }
+  get epc(): bigint { return this.get(PT_REGS.PT_EPC); }
+  set epc(v: bigint) { this.set(PT_REGS.PT_EPC, v); }
+  get status(): bigint { return this.get(PT_REGS.PT_STATUS); }
+  set status(v: bigint) { this.set(PT_REGS.PT_STATUS, v); }
+  get badaddr(): bigint { return this.get(PT_REGS.PT_BADADDR); }
+  get cause(): bigint { return this.get(PT_REGS.PT_CAUSE); }
+  get origA0(): bigint { return this.get(PT_REGS.PT_ORIG_A0); }
+  /** The frame as an array: [epc, x1..x31] (user_regs_struct order). */
+  all(): bigint[] { return Array.from({ length: 32 }, (_, i) => this.get(i * 8)); }
+}
+
+/** Kernel virtual address of the frame (a0 of the hypercall) to its physical address. */
+export function framePhys(va: bigint): bigint { return va - ENTRY_LINK_BASE + ENTRY_PHYS_BASE; }
+
+export interface TrapHandler {
+  syscall(regs: PtRegs): 'done' | 'noreturn' | 'restored';
+  tick(regs: PtRegs): void;
+  pageFault(regs: PtRegs, code: number): void;
+  exception(regs: PtRegs, code: number): void;
+  /** Deliver pending signals before returning to user mode; 'stop' = report to the debugger first. */
+  deliverSignals(regs: PtRegs): 'ok' | 'stop';
+  hasEnded(): boolean;
+}
+
+export type HypercallResult = 'resume' | 'ended' | 'stop-signal' | { error: string };
+
+/** Serve one "handle trap" hypercall. The hart is stopped at the S-mode ecall in handle_trap_hypercall. */
+export function handleHypercall(hart: Hart, k: TrapHandler): HypercallResult {
+  if (hart.x(17) !== BigInt(VLAB_SBI_EXT) || hart.x(16) !== BigInt(VLAB_FN_HANDLE_TRAP)) {
+    return { error: `unknown SBI call a7=0x${hart.x(17).toString(16)} a6=${hart.x(16)} at pc 0x${hart.pc.toString(16)}` };
+  }
+  const regs = new PtRegs(hart, framePhys(hart.x(10)));
+  const cause = regs.cause;
+  const interrupt = (cause >> 63n) === 1n;
+  const code = Number(cause & 0xffn);
+  if (regs.status & SR_SPP) {
+    return { error: `trap from S-mode (scause 0x${cause.toString(16)}, sepc 0x${regs.epc.toString(16)}, stval 0x${regs.badaddr.toString(16)})` };
+  }
+  if (interrupt) {
+    if (code === IRQ_S_TIMER) k.tick(regs);
+  } else if (code === CAUSE_USER_ECALL) {
+    const r = k.syscall(regs);
+    if (r === 'noreturn' || k.hasEnded()) return 'ended';
+  } else if (code === CAUSE_FETCH_PAGE || code === CAUSE_LOAD_PAGE || code === CAUSE_STORE_PAGE) {
+    k.pageFault(regs, code);
+  } else {
+    k.exception(regs, code);
+  }
+  if (k.hasEnded()) return 'ended';
+  if (k.deliverSignals(regs) === 'stop') return 'stop-signal';
+  if (k.hasEnded()) return 'ended';
+  return 'resume';
+}
+
+/** Return from the hypercall: SBI success, resume this frame, continue after the ecall. */
+export function finishHypercall(hart: Hart): void {
+  hart.setX(10, 0n);
+  hart.setX(11, 0n);
+  hart.pc = hart.pc + 4n;
+}

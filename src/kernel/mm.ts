@@ -1,0 +1,398 @@
+// models mm/mmap.c, mm/mprotect.c, mm/mremap.c, mm/memory.c (handle_mm_fault) and mm/util.c: the process
+// address space as a sorted list of VMAs, lazily backed by physical pages from PageAllocator and mapped in
+// real Sv39 page tables (pagetable.ts). Special mappings ([vvar], [vdso]) have pages shared with the kernel.
+// Also copy_from_user/copy_to_user for the system calls.
+import type { Hart } from '../hart/hart';
+import { PageAllocator, PageTable, PTE_R, PTE_W, PTE_X, PTE_U, pageDown, pageUp } from './pagetable';
+import { EINVAL, ENOMEM, EFAULT, EEXIST, KernelError } from './errno';
+
+export const PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
+export const MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20, MAP_GROWSDOWN = 0x100,
+  MAP_DENYWRITE = 0x800, MAP_NORESERVE = 0x4000, MAP_POPULATE = 0x8000, MAP_STACK = 0x20000,
+  MAP_FIXED_NOREPLACE = 0x100000;
+export const MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
+
+/** Sv39 user address space: TASK_SIZE of riscv64 with 3-level tables (arch/riscv/include/asm/pgtable.h). */
+export const TASK_SIZE = 0x4000000000n;
+/** Lowest address mmap hands out (mmap_min_addr). */
+export const MMAP_MIN_ADDR = 0x10000n;
+/** RLIMIT_STACK default: how far [stack] may grow. */
+export const STACK_RLIMIT = 8n * 1024n * 1024n;
+
+export interface FileBacking {
+  data: Uint8Array;
+  /** Guest path shown in /proc/self/maps. */
+  path: string;
+  dev: string;
+  inode: number;
+}
+
+export interface Vma {
+  start: bigint;
+  end: bigint;
+  prot: number;
+  shared: boolean;
+  file?: FileBacking;
+  /** File offset of `start` (bytes). */
+  pgoff: bigint;
+  /** Bytes at or above this address read as zero even inside the file (an ELF segment's bss tail). */
+  fileLimit?: bigint;
+  /** '' (anonymous), '[heap]', '[stack]', '[vvar]', '[vdso]'; file mappings show file.path. */
+  name: string;
+  special?: 'vvar' | 'vdso';
+  growsDown?: boolean;
+}
+
+export type FaultResult = 'ok' | 'maperr' | 'accerr' | 'oom';
+export type Access = 'fetch' | 'load' | 'store';
+
+export function protString(v: Vma): string {
+  return (v.prot & PROT_READ ? 'r' : '-') + (v.prot & PROT_WRITE ? 'w' : '-') + (v.prot & PROT_EXEC ? 'x' : '-') +
+    (v.shared ? 's' : 'p');
+}
+
+function pteFlags(prot: number): bigint {
+  let f = PTE_U;
+  if (prot & (PROT_READ | PROT_WRITE)) f |= PTE_R;
+  if (prot & PROT_WRITE) f |= PTE_W;
+  if (prot & PROT_EXEC) f |= PTE_X;
+  return f;
+}
+
+export class MM {
+  vmas: Vma[] = [];
+  /** vpn -> physical page of every present user page. */
+  private readonly pages = new Map<number, bigint>();
+  /** vpns whose physical page belongs to someone else (special mappings): never freed here. */
+  private readonly foreign = new Set<number>();
+  startBrk = 0n;
+  brk = 0n;
+  mmapBase = TASK_SIZE;
+  stackTop = TASK_SIZE;
+  /** Pages ever populated (for the RSS figure). */
+  populated = 0;
+
+  constructor(readonly hart: Hart, readonly alloc: PageAllocator, readonly pt: PageTable) {}
+
+  find(addr: bigint): Vma | undefined {
+    for (const v of this.vmas) if (addr >= v.start && addr < v.end) return v;
+    return undefined;
+  }
+
+  private overlaps(start: bigint, end: bigint): boolean {
+    return this.vmas.some((v) => v.start < end && start < v.end);
+  }
+
+  /** Top-down search below mmapBase (arch_get_unmapped_area_topdown), honouring a free hint. */
+  getUnmappedArea(len: bigint, hint = 0n): bigint | undefined {
+    len = pageUp(len);
+    if (len === 0n || len > TASK_SIZE) return undefined;
+    if (hint) {
+      hint = pageUp(hint);
+      if (hint >= MMAP_MIN_ADDR && hint + len <= TASK_SIZE && !this.overlaps(hint, hint + len)) return hint;
+    }
+    let top = this.mmapBase;
+    const sorted = [...this.vmas].sort((a, b) => (a.start > b.start ? -1 : 1));
+    for (const v of sorted) {
+      if (v.start >= top) continue;
+      if (v.end <= top && top - v.end >= len) return top - len;
+      top = v.start;
+    }
+    return top - len >= MMAP_MIN_ADDR ? top - len : undefined;
+  }
+
+  private sortVmas(): void { this.vmas.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0)); }
+
+  private mergeable(a: Vma, b: Vma): boolean {
+    if (a.end !== b.start || a.prot !== b.prot || a.shared !== b.shared || a.special || b.special) return false;
+    if (a.name !== b.name || !!a.growsDown !== !!b.growsDown || a.fileLimit !== undefined || b.fileLimit !== undefined) return false;
+    if (a.file || b.file) return a.file === b.file && a.pgoff + (a.end - a.start) === b.pgoff;
+    return true;
+  }
+
+  private mergeAround(): void {
+    this.sortVmas();
+    const out: Vma[] = [];
+    for (const v of this.vmas) {
+      const last = out[out.length - 1];
+      if (last && this.mergeable(last, v)) last.end = v.end;
+      else out.push(v);
+    }
+    this.vmas = out;
+  }
+
+  /** Insert a mapping at [start, start+len), replacing whatever was there (MAP_FIXED semantics). */
+  mapFixed(vma: Vma): void {
+    this.unmapRange(vma.start, vma.end);
+    this.vmas.push(vma);
+    this.mergeAround();
+    this.hart.flushTlbs();
+  }
+
+  /** mmap(2) without the fd lookup: returns the address or throws KernelError. */
+  mmap(addr: bigint, len: bigint, prot: number, flags: number, file?: FileBacking, offset = 0n, name = ''): bigint {
+    if (len === 0n || (offset & 0xfffn) !== 0n) throw new KernelError(EINVAL);
+    const size = pageUp(len);
+    if (size > TASK_SIZE) throw new KernelError(ENOMEM);
+    if (!(flags & (MAP_SHARED | MAP_PRIVATE))) throw new KernelError(EINVAL);
+    if (Number(size / 4096n) > this.alloc.freePages && !(flags & MAP_NORESERVE)) throw new KernelError(ENOMEM);
+    let start: bigint;
+    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+      if (addr & 0xfffn) throw new KernelError(EINVAL);
+      if (addr < MMAP_MIN_ADDR || addr + size > TASK_SIZE) throw new KernelError(ENOMEM);
+      if (flags & MAP_FIXED_NOREPLACE && this.overlaps(addr, addr + size)) throw new KernelError(EEXIST);
+      start = addr;
+    } else {
+      const a = this.getUnmappedArea(size, addr);
+      if (a === undefined) throw new KernelError(ENOMEM);
+      start = a;
+    }
+    this.mapFixed({
+      start, end: start + size, prot, shared: !!(flags & MAP_SHARED) && !!file, file, pgoff: offset,
+      name: file ? file.path : name, growsDown: !!(flags & MAP_GROWSDOWN),
+    });
+    if (flags & MAP_POPULATE) for (let a = start; a < start + size; a += 4096n) this.populate(a);
+    return start;
+  }
+
+  /** Remove [start, end) from every VMA, splitting them, and free the pages. */
+  unmapRange(start: bigint, end: bigint): void {
+    const out: Vma[] = [];
+    let changed = false;
+    for (const v of this.vmas) {
+      if (v.end <= start || v.start >= end) { out.push(v); continue; }
+      changed = true;
+      if (v.start < start) out.push({ ...v, end: start });
+      if (v.end > end) out.push({ ...v, start: end, pgoff: v.pgoff + (end - v.start) });
+      const from = v.start > start ? v.start : start, to = v.end < end ? v.end : end;
+      for (let a = from; a < to; a += 4096n) this.dropPage(a, (v.prot & PROT_EXEC) !== 0);
+    }
+    if (changed) {
+      this.vmas = out;
+      this.sortVmas();
+      this.hart.flushTlbs();
+    }
+  }
+
+  private dropPage(va: bigint, wasCode: boolean): void {
+    const vpn = Number(va >> 12n);
+    const pa = this.pages.get(vpn);
+    if (pa === undefined) return;
+    this.pages.delete(vpn);
+    this.pt.unmap(va);
+    if (this.foreign.delete(vpn)) return;
+    this.alloc.free(pa, wasCode);
+  }
+
+  munmap(addr: bigint, len: bigint): void {
+    if ((addr & 0xfffn) || len === 0n || addr + pageUp(len) > TASK_SIZE) throw new KernelError(EINVAL);
+    this.unmapRange(addr, addr + pageUp(len));
+  }
+
+  mprotect(addr: bigint, len: bigint, prot: number): void {
+    if (addr & 0xfffn) throw new KernelError(EINVAL);
+    const end = addr + pageUp(len);
+    // every page must be mapped
+    for (let a = addr; a < end;) {
+      const v = this.find(a);
+      if (!v) throw new KernelError(ENOMEM);
+      a = v.end;
+    }
+    const out: Vma[] = [];
+    for (const v of this.vmas) {
+      if (v.end <= addr || v.start >= end) { out.push(v); continue; }
+      if (v.start < addr) out.push({ ...v, end: addr });
+      const from = v.start > addr ? v.start : addr, to = v.end < end ? v.end : end;
+      out.push({ ...v, start: from, end: to, pgoff: v.pgoff + (from - v.start), prot });
+      if (v.end > end) out.push({ ...v, start: end, pgoff: v.pgoff + (end - v.start) });
+      for (let a = from; a < to; a += 4096n) {
+        if (!this.pages.has(Number(a >> 12n))) continue;
+        if (prot === PROT_NONE) this.dropPage(a, (v.prot & PROT_EXEC) !== 0);
+        else this.pt.protect(a, pteFlags(prot));
+      }
+    }
+    this.vmas = out;
+    this.mergeAround();
+    this.hart.flushTlbs();
+  }
+
+  mremap(old: bigint, oldLen: bigint, newLen: bigint, flags: number, newAddr: bigint): bigint {
+    if ((old & 0xfffn) || newLen === 0n) throw new KernelError(EINVAL);
+    oldLen = pageUp(oldLen); newLen = pageUp(newLen);
+    const v = this.find(old);
+    if (!v || old + oldLen > v.end) throw new KernelError(EFAULT);
+    if (flags & MREMAP_FIXED) throw new KernelError(EINVAL);
+    if (newLen <= oldLen) { if (newLen < oldLen) this.unmapRange(old + newLen, old + oldLen); return old; }
+    // grow in place when the space after is free
+    if (old + oldLen === v.end && !this.overlaps(v.end, old + newLen) && old + newLen <= TASK_SIZE) {
+      v.end = old + newLen;
+      this.mergeAround();
+      return old;
+    }
+    if (!(flags & MREMAP_MAYMOVE)) throw new KernelError(ENOMEM);
+    const dest = this.getUnmappedArea(newLen);
+    if (dest === undefined) throw new KernelError(ENOMEM);
+    const moved: Vma = { ...v, start: dest, end: dest + newLen, pgoff: v.pgoff + (old - v.start) };
+    this.vmas.push(moved);
+    for (let off = 0n; off < oldLen; off += 4096n) {
+      const vpn = Number((old + off) >> 12n), pa = this.pages.get(vpn);
+      if (pa === undefined) continue;
+      this.pages.delete(vpn);
+      this.pt.unmap(old + off);
+      const nvpn = Number((dest + off) >> 12n);
+      this.pages.set(nvpn, pa);
+      if (this.foreign.delete(vpn)) this.foreign.add(nvpn);
+      this.pt.map(dest + off, pa, pteFlags(v.prot));
+    }
+    this.unmapRange(old, old + oldLen);
+    this.mergeAround();
+    return dest;
+  }
+
+  /** brk(2): returns the new (or unchanged) break, as Linux does. */
+  setBrk(want: bigint): bigint {
+    if (want < this.startBrk) return this.brk;
+    const oldEnd = pageUp(this.brk), newEnd = pageUp(want);
+    if (newEnd > oldEnd) {
+      if (this.overlaps(oldEnd, newEnd)) return this.brk;
+      if (Number((newEnd - oldEnd) / 4096n) > this.alloc.freePages) return this.brk;
+      const heap = this.vmas.find((v) => v.name === '[heap]');
+      if (heap) { heap.end = newEnd; }
+      else this.vmas.push({ start: pageUp(this.startBrk), end: newEnd, prot: PROT_READ | PROT_WRITE, shared: false, pgoff: 0n, name: '[heap]' });
+      this.sortVmas();
+    } else if (newEnd < oldEnd) {
+      this.unmapRange(newEnd, oldEnd);
+    }
+    this.brk = want;
+    return this.brk;
+  }
+
+  /** Map a physical page that belongs to the kernel (special mappings) at `va`. */
+  installForeignPage(va: bigint, pa: bigint, prot: number): void {
+    const vpn = Number(va >> 12n);
+    this.pages.set(vpn, pa);
+    this.foreign.add(vpn);
+    this.pt.map(va, pa, pteFlags(prot));
+  }
+
+  /** Back one page of a VMA (do_anonymous_page / do_read_fault). */
+  private populate(va: bigint): FaultResult {
+    va = pageDown(va);
+    const vpn = Number(va >> 12n);
+    if (this.pages.has(vpn)) return 'ok';
+    const v = this.find(va);
+    if (!v) return 'maperr';
+    const pa = this.alloc.alloc();
+    if (pa === undefined) return 'oom';
+    if (v.file) {
+      const fileOff = v.pgoff + (va - v.start);
+      let n = 4096;
+      if (v.fileLimit !== undefined) n = Math.max(0, Math.min(n, Number(v.fileLimit - va)));
+      const avail = Number(BigInt(v.file.data.length) - fileOff);
+      n = Math.max(0, Math.min(n, avail));
+      if (n > 0) this.hart.writePhys(pa, v.file.data.subarray(Number(fileOff), Number(fileOff) + n), false);
+    }
+    if (!this.pt.map(va, pa, pteFlags(v.prot))) { this.alloc.free(pa); return 'oom'; }
+    this.pages.set(vpn, pa);
+    this.populated++;
+    return 'ok';
+  }
+
+  private allowed(v: Vma, access: Access): boolean {
+    if (access === 'fetch') return (v.prot & PROT_EXEC) !== 0;
+    if (access === 'store') return (v.prot & PROT_WRITE) !== 0;
+    return (v.prot & (PROT_READ | PROT_WRITE)) !== 0;
+  }
+
+  /** A page fault from the guest (or from a kernel access to user memory). */
+  fault(va: bigint, access: Access): FaultResult {
+    let v = this.find(va);
+    if (!v) {
+      // expand_stack: below a grows-down VMA, within RLIMIT_STACK
+      const stack = this.vmas.find((x) => x.growsDown && x.start > va);
+      if (!stack || this.stackTop - pageDown(va) > STACK_RLIMIT || va >= TASK_SIZE) return 'maperr';
+      const below = this.vmas.filter((x) => x.end <= stack.start).pop();
+      if (below && below.end > pageDown(va)) return 'maperr';
+      stack.start = pageDown(va);
+      v = stack;
+    }
+    if (!this.allowed(v, access)) return 'accerr';
+    if (this.pages.has(Number(va >> 12n))) return 'accerr'; // present yet faulted: the PTE forbids it
+    return this.populate(va);
+  }
+
+  /** Physical address of a user byte for a kernel access, faulting the page in; undefined = EFAULT. */
+  private userPa(va: bigint, access: Access): bigint | undefined {
+    if (va < 0n || va >= TASK_SIZE) return undefined;
+    const v = this.find(va);
+    const vpn = Number(va >> 12n);
+    if (v && !this.allowed(v, access)) return undefined;
+    if (!this.pages.has(vpn)) { if (this.fault(va, access) !== 'ok') return undefined; }
+    return this.pages.get(vpn)! + (va & 0xfffn);
+  }
+
+  /** copy_from_user: undefined when any byte is not readable. */
+  read(va: bigint, len: number): Uint8Array | undefined {
+    const out = new Uint8Array(len);
+    let done = 0;
+    while (done < len) {
+      const a = va + BigInt(done);
+      const pa = this.userPa(a, 'load');
+      if (pa === undefined) return undefined;
+      const n = Math.min(len - done, 4096 - Number(a & 0xfffn));
+      out.set(this.hart.physView(pa, n), done);
+      done += n;
+    }
+    return out;
+  }
+
+  /** copy_to_user: false when any byte is not writable. */
+  write(va: bigint, data: Uint8Array): boolean {
+    let done = 0;
+    const parts: [bigint, number, number][] = [];
+    while (done < data.length) {
+      const a = va + BigInt(done);
+      const pa = this.userPa(a, 'store');
+      if (pa === undefined) return false;
+      const n = Math.min(data.length - done, 4096 - Number(a & 0xfffn));
+      parts.push([pa, done, n]);
+      done += n;
+    }
+    for (const [pa, off, n] of parts) this.hart.writePhys(pa, data.subarray(off, off + n), false);
+    return true;
+  }
+
+  /** strncpy_from_user: the string without its NUL, undefined on a fault or when longer than max. */
+  readString(va: bigint, max = 4096): string | undefined {
+    const bytes: number[] = [];
+    while (bytes.length < max) {
+      const a = va + BigInt(bytes.length);
+      const pa = this.userPa(a, 'load');
+      if (pa === undefined) return undefined;
+      const n = 4096 - Number(a & 0xfffn);
+      const view = this.hart.physView(pa, n);
+      for (let i = 0; i < n; i++) {
+        if (view[i] === 0) return Buffer.from(bytes).toString('utf8');
+        bytes.push(view[i]);
+        if (bytes.length >= max) break;
+      }
+    }
+    return undefined;
+  }
+
+  read64(va: bigint): bigint | undefined {
+    const b = this.read(va, 8);
+    return b ? Buffer.from(b.buffer, b.byteOffset, 8).readBigUInt64LE(0) : undefined;
+  }
+  write64(va: bigint, v: bigint): boolean {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt.asUintN(64, v));
+    return this.write(va, b);
+  }
+
+  /** Resident pages (user pages present now). */
+  get residentPages(): number { return this.pages.size; }
+
+  /** Is there anything mapped in [start, end)? */
+  isFree(start: bigint, end: bigint): boolean { return !this.overlaps(start, end); }
+}

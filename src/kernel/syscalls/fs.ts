@@ -1,0 +1,483 @@
+// models fs/read_write.c, fs/open.c, fs/stat.c, fs/fcntl.c, fs/ioctl.c, fs/pipe.c, fs/readdir.c, fs/d_path.c
+// (getcwd) and fs/namei.c (readlinkat, faccessat, unlinkat, mkdirat) over the guest view of vfs.ts.
+import type { LinuxProcess } from '../process';
+import type { Node, TmpFile } from '../vfs';
+import {
+  KernelError, EBADF, EFAULT, EINVAL, ENOENT, EISDIR, ENOTDIR, ESPIPE, ENOTTY, EMFILE, EROFS, EACCES, ERANGE, EAGAIN, EEXIST, EPIPE,
+} from '../errno';
+import { auxvBytes, cpuinfo, mapsText, statusText, meminfoText } from '../procfs';
+
+export const AT_FDCWD = -100;
+export const AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200;
+export const O_ACCMODE = 3, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0o100, O_EXCL = 0o200, O_TRUNC = 0o1000,
+  O_APPEND = 0o2000, O_NONBLOCK = 0o4000, O_DIRECTORY = 0o200000, O_NOFOLLOW = 0o400000, O_CLOEXEC = 0o2000000;
+const S_IFREG = 0o100000, S_IFDIR = 0o040000, S_IFCHR = 0o020000, S_IFLNK = 0o120000, S_IFIFO = 0o010000;
+
+export class Pipe { buf: number[] = []; readers = 1; writers = 1; }
+
+export interface OpenFile {
+  kind: 'console' | 'file' | 'tmp' | 'dir' | 'dev' | 'pipe' | 'proc';
+  node?: Node;
+  path: string;
+  flags: number;
+  pos: number;
+  /** Contents of a read-only host or proc file. */
+  data?: Uint8Array;
+  tmp?: TmpFile;
+  pipe?: Pipe;
+  pipeEnd?: 'r' | 'w';
+  /** Console: 0, 1 or 2. */
+  console?: number;
+  dirEntries?: { name: string; kind: string; ino: number }[];
+  refs: number;
+}
+
+const i32 = (v: bigint): number => Number(BigInt.asIntN(32, v));
+
+export function getFile(p: LinuxProcess, fd: bigint): OpenFile {
+  const n = i32(fd);
+  const f = n >= 0 ? p.fds[n] : undefined;
+  if (!f) throw new KernelError(EBADF);
+  return f;
+}
+
+function installFd(p: LinuxProcess, f: OpenFile, cloexec: boolean, min = 0): number {
+  for (let i = min; i < 1024; i++) {
+    if (!p.fds[i]) { p.fds[i] = f; p.cloexec[i] = cloexec; return i; }
+  }
+  throw new KernelError(EMFILE);
+}
+
+function userPath(p: LinuxProcess, va: bigint): string {
+  const s = p.mm.readString(va, 4096);
+  if (s === undefined) throw new KernelError(EFAULT);
+  return s;
+}
+
+/** The guest directory relative paths of *at() calls start from. */
+function dirOf(p: LinuxProcess, dirfd: bigint, path: string): string {
+  if (path.startsWith('/') || i32(dirfd) === AT_FDCWD) return p.vfs.cwd;
+  const f = getFile(p, dirfd);
+  if (f.kind !== 'dir') throw new KernelError(ENOTDIR);
+  return f.path;
+}
+
+function procContent(p: LinuxProcess, name: string): Uint8Array {
+  switch (name) {
+    case '/proc/self/maps': return Buffer.from(mapsText(p.mappings()));
+    case '/proc/self/auxv': return auxvBytes(p.auxv());
+    case '/proc/cpuinfo': return Buffer.from(cpuinfo());
+    case '/proc/self/cmdline': return Buffer.from(p.argv.map((a) => a + '\0').join(''));
+    case '/proc/self/status': return Buffer.from(statusText(p.comm, p.pid, p.ppid, p.mm.residentPages * 4));
+    case '/proc/self/stat': return Buffer.from(`${p.pid} (${p.comm}) R ${p.ppid} ${p.pid} ${p.pid} 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 0 0 0\n`);
+    case '/proc/meminfo': return Buffer.from(meminfoText(p.alloc.totalPages * 4, p.alloc.freePages * 4));
+  }
+  throw new KernelError(ENOENT);
+}
+
+export function openNode(p: LinuxProcess, n: Node, flags: number): OpenFile {
+  const acc = flags & O_ACCMODE;
+  const wants = acc === O_WRONLY || acc === O_RDWR || (flags & O_TRUNC) !== 0;
+  if ((flags & O_DIRECTORY) && n.kind !== 'dir') throw new KernelError(ENOTDIR);
+  if (n.kind === 'dir') {
+    if (wants) throw new KernelError(EISDIR);
+    return { kind: 'dir', node: n, path: n.guestPath, flags, pos: 0, refs: 1 };
+  }
+  switch (n.type) {
+    case 'host':
+      if (wants && !n.writable) throw new KernelError(EROFS);
+      if (wants) throw new KernelError(EACCES);
+      return { kind: 'file', node: n, path: n.guestPath, flags, pos: 0, data: p.vfs.readHostFile(n), refs: 1 };
+    case 'tmpfile':
+      if (flags & O_TRUNC) { n.file.size = 0; }
+      return { kind: 'tmp', node: n, path: n.guestPath, flags, pos: 0, tmp: n.file, refs: 1 };
+    case 'proc':
+      if (wants) throw new KernelError(EACCES);
+      return { kind: 'proc', node: n, path: n.guestPath, flags, pos: 0, data: procContent(p, n.name), refs: 1 };
+    case 'dev':
+      return { kind: 'dev', node: n, path: n.guestPath, flags, pos: 0, refs: 1 };
+  }
+  throw new KernelError(ENOENT);
+}
+
+export function sysOpenat(p: LinuxProcess, a: bigint[]): bigint {
+  const path = userPath(p, a[1]);
+  const flags = Number(a[2]);
+  const dir = dirOf(p, a[0], path);
+  let node: Node;
+  try {
+    node = p.vfs.lookup(path, !(flags & O_NOFOLLOW), dir);
+    if ((flags & O_CREAT) && (flags & O_EXCL)) throw new KernelError(EEXIST);
+  } catch (e) {
+    if (!(e instanceof KernelError) || e.errno !== ENOENT || !(flags & O_CREAT)) throw e;
+    node = p.vfs.create(path, Number(a[3]), dir);
+  }
+  if (node.type === 'proc' && node.kind === 'symlink') throw new KernelError(ENOENT);
+  const f = openNode(p, node, flags);
+  return BigInt(installFd(p, f, (flags & O_CLOEXEC) !== 0));
+}
+
+export function sysClose(p: LinuxProcess, a: bigint[]): bigint {
+  const f = getFile(p, a[0]);
+  p.fds[i32(a[0])] = undefined;
+  releaseFile(f);
+  return 0n;
+}
+
+export function releaseFile(f: OpenFile): void {
+  if (--f.refs > 0) return;
+  if (f.pipe) { if (f.pipeEnd === 'r') f.pipe.readers--; else f.pipe.writers--; }
+}
+
+function readFrom(p: LinuxProcess, f: OpenFile, len: number, pos?: number): Uint8Array {
+  const at = pos ?? f.pos;
+  let out: Uint8Array;
+  switch (f.kind) {
+    case 'console': {
+      if (f.console !== 0) throw new KernelError(EBADF);
+      out = p.readStdin(len);
+      return out;
+    }
+    case 'file': case 'proc': out = f.data!.subarray(Math.min(at, f.data!.length), Math.min(at + len, f.data!.length)); break;
+    case 'tmp': out = f.tmp!.data.subarray(Math.min(at, f.tmp!.size), Math.min(at + len, f.tmp!.size)); break;
+    case 'dir': throw new KernelError(EISDIR);
+    case 'dev': {
+      const name = f.node && f.node.type === 'dev' ? f.node.name : 'null';
+      if (name === 'null') return new Uint8Array(0);
+      if (name === 'zero') return new Uint8Array(len);
+      return p.randomBytes(len);
+    }
+    case 'pipe': {
+      if (f.pipeEnd !== 'r') throw new KernelError(EBADF);
+      if (f.pipe!.buf.length === 0) {
+        if (f.pipe!.writers > 0) throw new KernelError(EAGAIN); // one thread: nobody else could write
+        return new Uint8Array(0);
+      }
+      return Uint8Array.from(f.pipe!.buf.splice(0, len));
+    }
+  }
+  if (pos === undefined) f.pos += out.length;
+  return out;
+}
+
+function writeTo(p: LinuxProcess, f: OpenFile, data: Uint8Array, pos?: number): number {
+  switch (f.kind) {
+    case 'console':
+      if (f.console === 0) throw new KernelError(EBADF);
+      p.writeConsole(f.console!, data);
+      return data.length;
+    case 'tmp': {
+      if ((f.flags & O_ACCMODE) === 0) throw new KernelError(EBADF);
+      const t = f.tmp!;
+      let at = pos ?? f.pos;
+      if (f.flags & O_APPEND) at = t.size;
+      const end = at + data.length;
+      if (end > t.data.length) { const nb = Buffer.alloc(Math.max(end, t.data.length * 2)); t.data.copy(nb, 0, 0, t.size); t.data = nb; }
+      if (at > t.size) t.data.fill(0, t.size, at);
+      t.data.set(data, at);
+      t.size = Math.max(t.size, end);
+      if (pos === undefined) f.pos = end;
+      return data.length;
+    }
+    case 'dev': return data.length;
+    case 'pipe':
+      if (f.pipeEnd !== 'w') throw new KernelError(EBADF);
+      if (f.pipe!.readers === 0) { p.sendSignal({ signo: 13, code: 0 }); throw new KernelError(EPIPE); }
+      for (const b of data) f.pipe!.buf.push(b);
+      return data.length;
+    default: throw new KernelError(EBADF);
+  }
+}
+
+export function sysRead(p: LinuxProcess, a: bigint[]): bigint {
+  const f = getFile(p, a[0]);
+  const len = Number(a[2] > 0x7ffff000n ? 0x7ffff000n : a[2]);
+  const data = readFrom(p, f, len);
+  if (!p.mm.write(a[1], data)) throw new KernelError(EFAULT);
+  return BigInt(data.length);
+}
+export function sysPread64(p: LinuxProcess, a: bigint[]): bigint {
+  const f = getFile(p, a[0]);
+  if (f.kind === 'pipe' || f.kind === 'console') throw new KernelError(ESPIPE);
+  const off = BigInt.asIntN(64, a[3]);
+  if (off < 0n) throw new KernelError(EINVAL);
+  const data = readFrom(p, f, Number(a[2]), Number(off));
+  if (!p.mm.write(a[1], data)) throw new KernelError(EFAULT);
+  return BigInt(data.length);
+}
+export function sysWrite(p: LinuxProcess, a: bigint[]): bigint {
+  const f = getFile(p, a[0]);
+  const data = p.mm.read(a[1], Number(a[2] > 0x7ffff000n ? 0x7ffff000n : a[2]));
+  if (!data) throw new KernelError(EFAULT);
+  return BigInt(writeTo(p, f, data));
+}
+export function sysPwrite64(p: LinuxProcess, a: bigint[]): bigint {
+  const f = getFile(p, a[0]);
+  const data = p.mm.read(a[1], Number(a[2]));
+  if (!data) throw new KernelError(EFAULT);
+  return BigInt(writeTo(p, f, data, Number(a[3])));
+}
+function iovecs(p: LinuxProcess, va: bigint, cnt: bigint): [bigint, bigint][] {
+  const n = Number(cnt);
+  if (n < 0 || n > 1024) throw new KernelError(EINVAL);
+  const b = p.mm.read(va, n * 16);
+  if (!b) throw new KernelError(EFAULT);
+  const dv = new DataView(b.buffer);
+  return Array.from({ length: n }, (_, i) => [dv.getBigUint64(i * 16, true), dv.getBigUint64(i * 16 + 8, true)] as [bigint, bigint]);
+}
+export function sysWritev(p: LinuxProcess, a: bigint[]): bigint {
+  const f = getFile(p, a[0]);
+  const parts: Uint8Array[] = [];
+  for (const [base, len] of iovecs(p, a[1], a[2])) {
+    const d = p.mm.read(base, Number(len));
+    if (!d) throw new KernelError(EFAULT);
+    parts.push(d);
+  }
+  return BigInt(writeTo(p, f, Buffer.concat(parts)));
+}
+export function sysReadv(p: LinuxProcess, a: bigint[]): bigint {
+  const f = getFile(p, a[0]);
+  let total = 0;
+  for (const [base, len] of iovecs(p, a[1], a[2])) {
+    const d = readFrom(p, f, Number(len));
+    if (!p.mm.write(base, d)) throw new KernelError(EFAULT);
+    total += d.length;
+    if (d.length < Number(len)) break;
+  }
+  return BigInt(total);
+}
+
+export function sysLseek(p: LinuxProcess, a: bigint[]): bigint {
+  const f = getFile(p, a[0]);
+  if (f.kind === 'pipe' || f.kind === 'console') throw new KernelError(ESPIPE);
+  const size = f.kind === 'tmp' ? f.tmp!.size : f.data ? f.data.length : 0;
+  const off = Number(BigInt.asIntN(64, a[1]));
+  const whence = Number(a[2]);
+  const np = whence === 0 ? off : whence === 1 ? f.pos + off : whence === 2 ? size + off : NaN;
+  if (!Number.isFinite(np) || np < 0) throw new KernelError(EINVAL);
+  f.pos = np;
+  return BigInt(np);
+}
+
+// ---- stat ----
+
+function nodeStat(p: LinuxProcess, n: Node | undefined, f?: OpenFile): { mode: number; size: number; ino: number; nlink: number; uid: number; gid: number; rdev: number; mtimeNs: bigint; blksize: number; dev: number } {
+  const base = { nlink: 1, uid: 0, gid: 0, rdev: 0, blksize: 4096, dev: 0x1a, mtimeNs: 1700000000n * 1_000_000_000n };
+  if (f?.kind === 'console') return { ...base, mode: S_IFCHR | 0o620, size: 0, ino: 3 + (f.console ?? 0), uid: 1000, gid: 5, rdev: 0x8800 + (f.console ?? 0), dev: 0x17 };
+  if (f?.kind === 'pipe') return { ...base, mode: S_IFIFO | 0o600, size: 0, ino: 9000, uid: 1000, gid: 1000, dev: 0xd };
+  if (!n) throw new KernelError(EBADF);
+  switch (n.type) {
+    case 'host': {
+      const s = n.stats;
+      const mode = n.kind === 'dir' ? S_IFDIR | 0o755 : n.kind === 'symlink' ? S_IFLNK | 0o777 : S_IFREG | (s.mode & 0o777);
+      return { ...base, mode, size: n.kind === 'symlink' ? 0 : Number(s.size), ino: Number(s.ino & 0xffffffff), nlink: n.kind === 'dir' ? 2 : 1, mtimeNs: BigInt(Math.floor(s.mtimeMs)) * 1_000_000n, dev: 0xfe01 };
+    }
+    case 'tmpfile': return { ...base, mode: n.file.mode, size: n.file.size, ino: n.file.ino, uid: 1000, gid: 1000, dev: 0x2d };
+    case 'tmpdir': return { ...base, mode: S_IFDIR | 0o1777, size: 40, ino: n.ino, nlink: 2, dev: 0x2d };
+    case 'proc': return { ...base, mode: n.kind === 'dir' ? S_IFDIR | 0o555 : n.kind === 'symlink' ? S_IFLNK | 0o777 : S_IFREG | 0o444, size: 0, ino: 4026531840, uid: 1000, gid: 1000, dev: 0x16 };
+    case 'dev': return { ...base, mode: S_IFCHR | 0o666, size: 0, ino: 5, rdev: n.name === 'null' ? 0x103 : n.name === 'zero' ? 0x105 : n.name === 'random' ? 0x108 : 0x109, dev: 0x5 };
+    case 'root': return { ...base, mode: S_IFDIR | 0o755, size: 4096, ino: 2, nlink: 2 };
+  }
+}
+
+function encodeStat(s: ReturnType<typeof nodeStat>): Uint8Array {
+  const b = Buffer.alloc(128);
+  b.writeBigUInt64LE(BigInt(s.dev), 0);
+  b.writeBigUInt64LE(BigInt(s.ino), 8);
+  b.writeUInt32LE(s.mode, 16);
+  b.writeUInt32LE(s.nlink, 20);
+  b.writeUInt32LE(s.uid, 24);
+  b.writeUInt32LE(s.gid, 28);
+  b.writeBigUInt64LE(BigInt(s.rdev), 32);
+  b.writeBigInt64LE(BigInt(s.size), 48);
+  b.writeInt32LE(s.blksize, 56);
+  b.writeBigInt64LE(BigInt(Math.ceil(s.size / 512)), 64);
+  for (const off of [72, 88, 104]) { b.writeBigInt64LE(s.mtimeNs / 1_000_000_000n, off); b.writeBigInt64LE(s.mtimeNs % 1_000_000_000n, off + 8); }
+  return b;
+}
+
+function statTarget(p: LinuxProcess, dirfd: bigint, pathVa: bigint, flags: number): ReturnType<typeof nodeStat> {
+  const path = pathVa === 0n ? '' : userPath(p, pathVa);
+  if (path === '' && (flags & AT_EMPTY_PATH)) {
+    if (i32(dirfd) === AT_FDCWD) return nodeStat(p, p.vfs.lookup(p.vfs.cwd));
+    const f = getFile(p, dirfd);
+    return nodeStat(p, f.node, f);
+  }
+  const n = p.vfs.lookup(path, !(flags & AT_SYMLINK_NOFOLLOW), dirOf(p, dirfd, path));
+  return nodeStat(p, n);
+}
+
+export function sysFstat(p: LinuxProcess, a: bigint[]): bigint {
+  const f = getFile(p, a[0]);
+  if (!p.mm.write(a[1], encodeStat(nodeStat(p, f.node, f)))) throw new KernelError(EFAULT);
+  return 0n;
+}
+export function sysNewfstatat(p: LinuxProcess, a: bigint[]): bigint {
+  const s = statTarget(p, a[0], a[1], Number(a[3]));
+  if (!p.mm.write(a[2], encodeStat(s))) throw new KernelError(EFAULT);
+  return 0n;
+}
+export function sysStatx(p: LinuxProcess, a: bigint[]): bigint {
+  const s = statTarget(p, a[0], a[1], Number(a[2]));
+  const b = Buffer.alloc(256);
+  b.writeUInt32LE(0x7ff, 0); // STATX_BASIC_STATS
+  b.writeUInt32LE(s.blksize, 4);
+  b.writeUInt32LE(s.nlink, 16);
+  b.writeUInt32LE(s.uid, 20);
+  b.writeUInt32LE(s.gid, 24);
+  b.writeUInt16LE(s.mode, 28);
+  b.writeBigUInt64LE(BigInt(s.ino), 32);
+  b.writeBigUInt64LE(BigInt(s.size), 40);
+  b.writeBigUInt64LE(BigInt(Math.ceil(s.size / 512)), 48);
+  for (const off of [64, 96, 112]) { b.writeBigInt64LE(s.mtimeNs / 1_000_000_000n, off); b.writeUInt32LE(Number(s.mtimeNs % 1_000_000_000n), off + 8); }
+  b.writeUInt32LE(s.rdev >> 8, 128); b.writeUInt32LE(s.rdev & 0xff, 132);
+  b.writeUInt32LE(s.dev >> 8, 136); b.writeUInt32LE(s.dev & 0xff, 140);
+  if (!p.mm.write(a[4], b)) throw new KernelError(EFAULT);
+  return 0n;
+}
+
+export function sysReadlinkat(p: LinuxProcess, a: bigint[]): bigint {
+  const path = userPath(p, a[1]);
+  const full = p.vfs.absolute(path, dirOf(p, a[0], path));
+  let target: string;
+  if (full === '/proc/self/exe') target = p.exePath;
+  else {
+    const n = p.vfs.lookup(path, false, dirOf(p, a[0], path));
+    if (n.kind !== 'symlink' || n.type !== 'host') throw new KernelError(EINVAL);
+    target = require('node:fs').readlinkSync(n.hostPath) as string;
+  }
+  const bytes = Buffer.from(target).subarray(0, Number(a[3]));
+  if (!p.mm.write(a[2], bytes)) throw new KernelError(EFAULT);
+  return BigInt(bytes.length);
+}
+
+export function sysFaccessat(p: LinuxProcess, a: bigint[]): bigint {
+  const path = userPath(p, a[1]);
+  const n = p.vfs.lookup(path, true, dirOf(p, a[0], path));
+  const mode = Number(a[2]);
+  if (mode & 2) {
+    const writable = n.type === 'tmpfile' || n.type === 'tmpdir' || n.type === 'dev' || (n.type === 'host' && n.writable);
+    if (!writable) throw new KernelError(EROFS);
+  }
+  if (mode & 1 && n.type === 'host' && n.kind === 'file' && !(n.stats.mode & 0o111)) throw new KernelError(EACCES);
+  return 0n;
+}
+
+export function sysGetcwd(p: LinuxProcess, a: bigint[]): bigint {
+  const b = Buffer.from(p.vfs.cwd + '\0');
+  if (BigInt(b.length) > a[1]) throw new KernelError(ERANGE);
+  if (!p.mm.write(a[0], b)) throw new KernelError(EFAULT);
+  return BigInt(b.length);
+}
+
+export function sysChdir(p: LinuxProcess, a: bigint[]): bigint {
+  const path = userPath(p, a[0]);
+  const n = p.vfs.lookup(path);
+  if (n.kind !== 'dir') throw new KernelError(ENOTDIR);
+  p.vfs.cwd = n.guestPath;
+  return 0n;
+}
+
+export const TCGETS = 0x5401, TIOCGWINSZ = 0x5413, TIOCGPGRP = 0x540f, FIONBIO = 0x5421;
+export function sysIoctl(p: LinuxProcess, a: bigint[]): bigint {
+  const f = getFile(p, a[0]);
+  const req = Number(a[1] & 0xffffffffn);
+  const tty = f.kind === 'console' && p.isTty(f.console!);
+  if (req === TCGETS || req === TIOCGWINSZ || req === TIOCGPGRP) {
+    if (!tty) throw new KernelError(ENOTTY);
+    if (req === TIOCGWINSZ) { const w = Buffer.alloc(8); w.writeUInt16LE(24, 0); w.writeUInt16LE(80, 2); if (!p.mm.write(a[2], w)) throw new KernelError(EFAULT); }
+    else if (req === TCGETS) { const t = Buffer.alloc(60); t.writeUInt32LE(0x500, 0); t.writeUInt32LE(0x5, 4); t.writeUInt32LE(0xbf, 8); t.writeUInt32LE(0x8a3b, 12); if (!p.mm.write(a[2], t)) throw new KernelError(EFAULT); }
+    else if (!p.mm.write(a[2], Buffer.from([p.pid & 0xff, p.pid >> 8, 0, 0]))) throw new KernelError(EFAULT);
+    return 0n;
+  }
+  if (req === FIONBIO) return 0n;
+  throw new KernelError(ENOTTY);
+}
+
+export const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030;
+export function sysFcntl(p: LinuxProcess, a: bigint[]): bigint {
+  const f = getFile(p, a[0]);
+  const fd = i32(a[0]);
+  switch (Number(a[1])) {
+    case F_DUPFD: case F_DUPFD_CLOEXEC: f.refs++; return BigInt(installFd(p, f, Number(a[1]) === F_DUPFD_CLOEXEC, Number(a[2])));
+    case F_GETFD: return p.cloexec[fd] ? 1n : 0n;
+    case F_SETFD: p.cloexec[fd] = (Number(a[2]) & 1) !== 0; return 0n;
+    case F_GETFL: return BigInt(f.flags | (f.kind === 'console' && f.console ? O_WRONLY : 0));
+    case F_SETFL: f.flags = (f.flags & ~(O_APPEND | O_NONBLOCK)) | (Number(a[2]) & (O_APPEND | O_NONBLOCK)); return 0n;
+  }
+  throw new KernelError(EINVAL);
+}
+
+export function sysDup(p: LinuxProcess, a: bigint[]): bigint {
+  const f = getFile(p, a[0]);
+  f.refs++;
+  return BigInt(installFd(p, f, false));
+}
+export function sysDup3(p: LinuxProcess, a: bigint[]): bigint {
+  const f = getFile(p, a[0]);
+  const to = i32(a[1]);
+  if (to === i32(a[0]) || to < 0 || to >= 1024) throw new KernelError(EINVAL);
+  const old = p.fds[to];
+  if (old) releaseFile(old);
+  f.refs++;
+  p.fds[to] = f;
+  p.cloexec[to] = (Number(a[2]) & O_CLOEXEC) !== 0;
+  return BigInt(to);
+}
+
+export function sysPipe2(p: LinuxProcess, a: bigint[]): bigint {
+  const pipe = new Pipe();
+  const flags = Number(a[1]);
+  const r = installFd(p, { kind: 'pipe', path: 'pipe:[9000]', flags: 0, pos: 0, pipe, pipeEnd: 'r', refs: 1 }, (flags & O_CLOEXEC) !== 0);
+  const w = installFd(p, { kind: 'pipe', path: 'pipe:[9000]', flags: O_WRONLY, pos: 0, pipe, pipeEnd: 'w', refs: 1 }, (flags & O_CLOEXEC) !== 0);
+  const b = Buffer.alloc(8);
+  b.writeInt32LE(r, 0); b.writeInt32LE(w, 4);
+  if (!p.mm.write(a[0], b)) { p.fds[r] = p.fds[w] = undefined; throw new KernelError(EFAULT); }
+  return 0n;
+}
+
+export function sysGetdents64(p: LinuxProcess, a: bigint[]): bigint {
+  const f = getFile(p, a[0]);
+  if (f.kind !== 'dir') throw new KernelError(ENOTDIR);
+  f.dirEntries ??= [{ name: '.', kind: 'dir', ino: 1 }, { name: '..', kind: 'dir', ino: 1 }, ...p.vfs.list(f.node!)];
+  const out: Buffer[] = [];
+  let used = 0;
+  const cap = Number(a[2]);
+  while (f.pos < f.dirEntries.length) {
+    const e = f.dirEntries[f.pos];
+    const name = Buffer.from(e.name + '\0');
+    const reclen = (19 + name.length + 7) & ~7;
+    if (used + reclen > cap) { if (used === 0) throw new KernelError(EINVAL); break; }
+    const r = Buffer.alloc(reclen);
+    r.writeBigUInt64LE(BigInt(e.ino || 100 + f.pos), 0);
+    r.writeBigInt64LE(BigInt(f.pos + 1), 8);
+    r.writeUInt16LE(reclen, 16);
+    r.writeUInt8(e.kind === 'dir' ? 4 : e.kind === 'symlink' ? 10 : e.kind === 'chr' ? 2 : 8, 18);
+    name.copy(r, 19);
+    out.push(r);
+    used += reclen;
+    f.pos++;
+  }
+  if (!p.mm.write(a[1], Buffer.concat(out))) throw new KernelError(EFAULT);
+  return BigInt(used);
+}
+
+export function sysUnlinkat(p: LinuxProcess, a: bigint[]): bigint {
+  const path = userPath(p, a[1]);
+  p.vfs.unlink(p.vfs.absolute(path, dirOf(p, a[0], path)));
+  return 0n;
+}
+export function sysMkdirat(p: LinuxProcess, a: bigint[]): bigint {
+  const path = userPath(p, a[1]);
+  p.vfs.mkdirTmp(p.vfs.absolute(path, dirOf(p, a[0], path)));
+  return 0n;
+}
+export function sysFtruncate(p: LinuxProcess, a: bigint[]): bigint {
+  const f = getFile(p, a[0]);
+  if (f.kind !== 'tmp') throw new KernelError(EINVAL);
+  const n = Number(a[1]);
+  if (n > f.tmp!.data.length) { const nb = Buffer.alloc(n); f.tmp!.data.copy(nb, 0, 0, f.tmp!.size); f.tmp!.data = nb; }
+  if (n > f.tmp!.size) f.tmp!.data.fill(0, f.tmp!.size, n);
+  f.tmp!.size = n;
+  return 0n;
+}

@@ -1,0 +1,56 @@
+// models drivers/char/random.c (getrandom), kernel/sched/core.c (sched_getaffinity, sched_yield),
+// kernel/sys.c (getcpu), arch/riscv/kernel/sys_riscv.c (riscv_flush_icache) and the riscv_hwprobe call
+// (arch/riscv/kernel/sys_hwprobe.c in later kernels: keys 0..5, IMA_EXT_0 with FD and C).
+import type { LinuxProcess } from '../process';
+import { KernelError, EFAULT, EINVAL } from '../errno';
+
+export function sysGetrandom(p: LinuxProcess, a: bigint[]): bigint {
+  const n = Number(a[1] > 33554431n ? 33554431n : a[1]);
+  if (Number(a[2]) & ~7) throw new KernelError(EINVAL);
+  if (!p.mm.write(a[0], p.randomBytes(n))) throw new KernelError(EFAULT);
+  return BigInt(n);
+}
+
+export function sysSchedGetaffinity(p: LinuxProcess, a: bigint[]): bigint {
+  const len = Number(a[1]);
+  if (len < 8 || len & 7) throw new KernelError(EINVAL);
+  const b = Buffer.alloc(8);
+  b[0] = 1;
+  if (!p.mm.write(a[2], b)) throw new KernelError(EFAULT);
+  return 8n;
+}
+export function sysSchedYield(): bigint { return 0n; }
+
+export function sysGetcpu(p: LinuxProcess, a: bigint[]): bigint {
+  const z = Buffer.alloc(4);
+  if (a[0] !== 0n && !p.mm.write(a[0], z)) throw new KernelError(EFAULT);
+  if (a[1] !== 0n && !p.mm.write(a[1], z)) throw new KernelError(EFAULT);
+  return 0n;
+}
+
+export function sysRiscvFlushIcache(p: LinuxProcess, a: bigint[]): bigint {
+  if (Number(a[2]) & ~1) throw new KernelError(EINVAL);
+  p.hart.invalidateCode();
+  return 0n;
+}
+
+const RISCV_HWPROBE_KEY_MVENDORID = 0, KEY_MARCHID = 1, KEY_MIMPID = 2, KEY_BASE_BEHAVIOR = 3, KEY_IMA_EXT_0 = 4, KEY_CPUPERF_0 = 5;
+export function sysRiscvHwprobe(p: LinuxProcess, a: bigint[]): bigint {
+  const n = Number(a[1]);
+  if (Number(a[4]) !== 0) throw new KernelError(EINVAL);
+  for (let i = 0; i < n; i++) {
+    const va = a[0] + BigInt(i * 16);
+    const key = p.mm.read64(va);
+    if (key === undefined) throw new KernelError(EFAULT);
+    let v = 0n;
+    switch (Number(BigInt.asIntN(64, key))) {
+      case RISCV_HWPROBE_KEY_MVENDORID: case KEY_MARCHID: case KEY_MIMPID: v = 0n; break;
+      case KEY_BASE_BEHAVIOR: v = 1n; break; // RISCV_HWPROBE_BASE_BEHAVIOR_IMA
+      case KEY_IMA_EXT_0: v = 1n | 2n; break; // IMA_FD | IMA_C
+      case KEY_CPUPERF_0: v = 0n; break;
+      default: if (!p.mm.write64(va, (1n << 64n) - 1n)) throw new KernelError(EFAULT); continue;
+    }
+    if (!p.mm.write64(va + 8n, v)) throw new KernelError(EFAULT);
+  }
+  return 0n;
+}

@@ -1,0 +1,101 @@
+// models kernel/exit.c (exit, exit_group), kernel/sys.c (getpid & co, uname, prlimit64, umask, prctl,
+// getrusage, sysinfo), kernel/fork.c (set_tid_address) and kernel/futex/ (one thread: no real waiting).
+import type { LinuxProcess } from '../process';
+import { KernelError, EFAULT, EINVAL, EAGAIN, ENOSYS, ETIMEDOUT, EPERM } from '../errno';
+
+export const UID = 1000n, GID = 1000n;
+
+export function sysExitGroup(p: LinuxProcess, a: bigint[]): bigint { p.exit(Number(a[0] & 0xffn)); return 0n; }
+export function sysGetpid(p: LinuxProcess): bigint { return BigInt(p.pid); }
+export function sysGetppid(p: LinuxProcess): bigint { return BigInt(p.ppid); }
+export function sysGetuid(): bigint { return UID; }
+export function sysGetgid(): bigint { return GID; }
+export function sysSetTidAddress(p: LinuxProcess, a: bigint[]): bigint { p.clearChildTid = a[0]; return BigInt(p.pid); }
+export function sysSetRobustList(p: LinuxProcess, a: bigint[]): bigint {
+  if (a[1] !== 24n) throw new KernelError(EINVAL);
+  p.robustList = a[0];
+  return 0n;
+}
+
+function utsField(s: string): Buffer { const b = Buffer.alloc(65); b.write(s); return b; }
+export function sysUname(p: LinuxProcess, a: bigint[]): bigint {
+  const b = Buffer.concat(['Linux', 'riscv-vdso-lab', '6.1.0', '#1 SMP PREEMPT riscv-vdso-lab', 'riscv64', '(none)'].map(utsField));
+  if (!p.mm.write(a[0], b)) throw new KernelError(EFAULT);
+  return 0n;
+}
+
+const RLIM_INFINITY = (1n << 64n) - 1n;
+const RLIMITS: Record<number, [bigint, bigint]> = {
+  3: [8n * 1024n * 1024n, RLIM_INFINITY], // RLIMIT_STACK
+  7: [1024n, 1048576n], // RLIMIT_NOFILE
+  4: [0n, RLIM_INFINITY], // RLIMIT_CORE
+};
+export function sysPrlimit64(p: LinuxProcess, a: bigint[]): bigint {
+  const pid = Number(a[0]);
+  if (pid !== 0 && pid !== p.pid) throw new KernelError(3);
+  const res = Number(a[1]);
+  if (res < 0 || res > 15) throw new KernelError(EINVAL);
+  const cur = p.rlimits.get(res) ?? RLIMITS[res] ?? [RLIM_INFINITY, RLIM_INFINITY];
+  if (a[3] !== 0n) {
+    const b = Buffer.alloc(16);
+    b.writeBigUInt64LE(cur[0], 0); b.writeBigUInt64LE(cur[1], 8);
+    if (!p.mm.write(a[3], b)) throw new KernelError(EFAULT);
+  }
+  if (a[2] !== 0n) {
+    const b = p.mm.read(a[2], 16);
+    if (!b) throw new KernelError(EFAULT);
+    const dv = new DataView(b.buffer);
+    const soft = dv.getBigUint64(0, true), hard = dv.getBigUint64(8, true);
+    if (soft > hard) throw new KernelError(EINVAL);
+    if (hard > cur[1]) throw new KernelError(EPERM);
+    p.rlimits.set(res, [soft, hard]);
+  }
+  return 0n;
+}
+export function sysGetrlimit(p: LinuxProcess, a: bigint[]): bigint { return sysPrlimit64(p, [0n, a[0], 0n, a[1]]); }
+
+export function sysUmask(p: LinuxProcess, a: bigint[]): bigint { const old = p.umask; p.umask = Number(a[0]) & 0o777; return BigInt(old); }
+
+export function sysGetrusage(p: LinuxProcess, a: bigint[]): bigint {
+  const b = Buffer.alloc(144);
+  const us = p.hart.instret / 100n; // 10 ns per instruction
+  b.writeBigInt64LE(us / 1_000_000n, 0); b.writeBigInt64LE(us % 1_000_000n, 8);
+  b.writeBigInt64LE(BigInt(p.mm.populated * 4), 32); // ru_maxrss (KiB)
+  if (!p.mm.write(a[1], b)) throw new KernelError(EFAULT);
+  return 0n;
+}
+
+export function sysSysinfo(p: LinuxProcess, a: bigint[]): bigint {
+  const b = Buffer.alloc(112);
+  const up = p.tk.read(1, p.hart.time)!;
+  b.writeBigInt64LE(up.sec, 0);
+  b.writeBigUInt64LE(BigInt(p.alloc.totalPages) * 4096n, 32);
+  b.writeBigUInt64LE(BigInt(p.alloc.freePages) * 4096n, 40);
+  b.writeUInt16LE(1, 80);
+  b.writeUInt32LE(1, 104);
+  if (!p.mm.write(a[0], b)) throw new KernelError(EFAULT);
+  return 0n;
+}
+
+export function sysPrctl(p: LinuxProcess, a: bigint[]): bigint {
+  const PR_SET_NAME = 15, PR_GET_NAME = 16;
+  if (Number(a[0]) === PR_SET_NAME) { p.comm = (p.mm.readString(a[1], 16) ?? p.comm).slice(0, 15); return 0n; }
+  if (Number(a[0]) === PR_GET_NAME) { const b = Buffer.alloc(16); b.write(p.comm.slice(0, 15)); if (!p.mm.write(a[1], b)) throw new KernelError(EFAULT); return 0n; }
+  throw new KernelError(EINVAL);
+}
+
+export const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10, FUTEX_CMD_MASK = 0x7f & ~0x80;
+export function sysFutex(p: LinuxProcess, a: bigint[]): bigint {
+  const op = Number(a[1]) & 0x7f;
+  if (op === FUTEX_WAIT || op === FUTEX_WAIT_BITSET) {
+    const b = p.mm.read(a[0], 4);
+    if (!b) throw new KernelError(EFAULT);
+    const cur = new DataView(b.buffer).getUint32(0, true);
+    if (cur !== Number(a[2] & 0xffffffffn)) throw new KernelError(EAGAIN);
+    // one thread: nobody can wake us; a timeout expires at once, no timeout would hang forever
+    if (a[3] !== 0n) throw new KernelError(ETIMEDOUT);
+    throw new KernelError(EINVAL, 'FUTEX_WAIT with no other thread to wake it');
+  }
+  if (op === FUTEX_WAKE || op === FUTEX_WAKE_BITSET) return 0n;
+  throw new KernelError(ENOSYS);
+}

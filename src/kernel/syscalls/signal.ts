@@ -1,0 +1,88 @@
+// models kernel/signal.c's system calls: rt_sigaction, rt_sigprocmask, sigaltstack, kill, tkill, tgkill,
+// and arch/riscv/kernel/signal.c's rt_sigreturn (the frame work is in ../signal.ts).
+import type { LinuxProcess } from '../process';
+import { KernelError, EINVAL, EFAULT, ESRCH, ENOMEM } from '../errno';
+import { SIGKILL, SIGSTOP, SI_USER, SI_TKILL, SS_DISABLE, SS_ONSTACK, NSIG } from '../signal';
+
+export function sysRtSigaction(p: LinuxProcess, a: bigint[]): bigint {
+  const sig = Number(a[0]);
+  if (sig < 1 || sig > NSIG || a[3] !== 8n) throw new KernelError(EINVAL);
+  const old = p.signals.actions[sig];
+  if (a[1] !== 0n) {
+    if (sig === SIGKILL || sig === SIGSTOP) throw new KernelError(EINVAL);
+    const b = p.mm.read(a[1], 24);
+    if (!b) throw new KernelError(EFAULT);
+    const dv = new DataView(b.buffer);
+    p.signals.actions[sig] = { handler: dv.getBigUint64(0, true), flags: dv.getBigUint64(8, true), mask: dv.getBigUint64(16, true) };
+  }
+  if (a[2] !== 0n) {
+    const b = Buffer.alloc(24);
+    b.writeBigUInt64LE(old.handler, 0); b.writeBigUInt64LE(old.flags, 8); b.writeBigUInt64LE(old.mask, 16);
+    if (!p.mm.write(a[2], b)) throw new KernelError(EFAULT);
+  }
+  return 0n;
+}
+
+export function sysRtSigprocmask(p: LinuxProcess, a: bigint[]): bigint {
+  if (a[3] !== 8n) throw new KernelError(EINVAL);
+  const old = p.signals.blocked;
+  if (a[1] !== 0n) {
+    const set = p.mm.read64(a[1]);
+    if (set === undefined) throw new KernelError(EFAULT);
+    switch (Number(a[0])) {
+      case 0: p.signals.setBlocked(old | set); break;
+      case 1: p.signals.setBlocked(old & ~set); break;
+      case 2: p.signals.setBlocked(set); break;
+      default: throw new KernelError(EINVAL);
+    }
+  }
+  if (a[2] !== 0n && !p.mm.write64(a[2], old)) throw new KernelError(EFAULT);
+  return 0n;
+}
+
+export function sysSigaltstack(p: LinuxProcess, a: bigint[]): bigint {
+  const st = p.signals.altStack;
+  const onStack = p.signals.onAltStack(p.currentSp());
+  if (a[1] !== 0n) {
+    const b = Buffer.alloc(24);
+    b.writeBigUInt64LE(st.sp, 0); b.writeInt32LE(st.flags === SS_DISABLE ? SS_DISABLE : onStack ? SS_ONSTACK : 0, 8); b.writeBigUInt64LE(st.size, 16);
+    if (!p.mm.write(a[1], b)) throw new KernelError(EFAULT);
+  }
+  if (a[0] !== 0n) {
+    const b = p.mm.read(a[0], 24);
+    if (!b) throw new KernelError(EFAULT);
+    const dv = new DataView(b.buffer);
+    const flags = dv.getInt32(8, true);
+    if (onStack) throw new KernelError(1);
+    if (flags & ~(SS_DISABLE | (1 << 31))) throw new KernelError(EINVAL);
+    if (flags & SS_DISABLE) p.signals.altStack = { sp: 0n, size: 0n, flags: SS_DISABLE };
+    else {
+      const size = dv.getBigUint64(16, true);
+      if (size < 2048n) throw new KernelError(ENOMEM);
+      p.signals.altStack = { sp: dv.getBigUint64(0, true), size, flags: 0 };
+    }
+  }
+  return 0n;
+}
+
+function checkSig(sig: number): void { if (sig < 0 || sig > NSIG) throw new KernelError(EINVAL); }
+
+export function sysKill(p: LinuxProcess, a: bigint[]): bigint {
+  const pid = Number(BigInt.asIntN(32, a[0])), sig = Number(a[1]);
+  checkSig(sig);
+  if (pid !== p.pid && pid !== 0 && pid !== -1 && pid !== -p.pid) throw new KernelError(ESRCH);
+  if (sig) p.sendSignal({ signo: sig, code: SI_USER, pid: p.pid, uid: 1000 });
+  return 0n;
+}
+export function sysTkill(p: LinuxProcess, a: bigint[]): bigint {
+  const tid = Number(BigInt.asIntN(32, a[0])), sig = Number(a[1]);
+  checkSig(sig);
+  if (tid !== p.pid) throw new KernelError(ESRCH);
+  if (sig) p.sendSignal({ signo: sig, code: SI_TKILL, pid: p.pid, uid: 1000 });
+  return 0n;
+}
+export function sysTgkill(p: LinuxProcess, a: bigint[]): bigint {
+  const tgid = Number(BigInt.asIntN(32, a[0]));
+  if (tgid !== p.pid) throw new KernelError(ESRCH);
+  return sysTkill(p, [a[1], a[2]]);
+}
