@@ -301,7 +301,15 @@ export class LinuxProcess implements Process, TrapHandler {
 
   // ---- helpers for the system calls ---------------------------------------------------------------------------
 
-  fileBacking(path: string, data: Uint8Array, inode: number): FileBacking {
+  /** A stable inode number for a guest path (host inode numbers would make runs differ between checkouts). */
+  static inodeOf(path: string): number {
+    let h = 2166136261;
+    for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 16777619) >>> 0;
+    return 100000 + (h % 900000);
+  }
+
+  fileBacking(path: string, data: Uint8Array, _hostInode: number): FileBacking {
+    const inode = LinuxProcess.inodeOf(path);
     const key = `${path}\0${data.length}`;
     let b = this.backings.get(key);
     if (!b || b.data !== data) { b = { data, path, dev: path.startsWith('/tmp/') ? '00:2d' : 'fe:01', inode }; this.backings.set(key, b); }
