@@ -6,6 +6,7 @@
 // their ecalls are served by a tiny proxy (write to fd 1/2, exit, exit_group), the way riscv-pk proxies
 // syscalls for Spike. Everything else is the kernel model's job (src/kernel/).
 import { Hart, type Exit } from './hart';
+import { causeName } from '../isa/csrs';
 
 export interface BareSegment { paddr: bigint; data: Uint8Array; memsz: bigint; }
 export interface BareImage { entry: bigint; segments: BareSegment[]; tohost?: bigint; }
@@ -44,7 +45,9 @@ const ECALL_FROM_M = 11;
 export function runBare(hart: Hart, image: BareImage, opts: BareRunOptions = {}): BareResult {
   loadBare(hart, image);
   const proxy = image.tohost === undefined;
-  if (proxy) hart.setTrapStops(1n << BigInt(ECALL_FROM_M), 0n);
+  // Stop on every exception: a trap whose handler is not in RAM (mtvec unset) would loop forever on fetch
+  // faults, so it ends the run with a report instead; other traps just continue.
+  hart.setTrapStops((1n << 16n) - 1n, 0n);
   const max = opts.maxInstructions ?? 10_000_000_000n;
   const stdout = opts.stdout ?? ((b) => process.stdout.write(b));
   const stderr = opts.stderr ?? ((b) => process.stderr.write(b));
@@ -86,6 +89,15 @@ export function runBare(hart: Hart, image: BareImage, opts: BareRunOptions = {})
       hart.priv = Number((ms >> 11n) & 3n);
       hart.pc = epc + 4n;
       continue;
+    }
+    if (e.kind === 'trap' && e.trap && !e.trap.interrupt) {
+      const vector = hart.csr(e.trap.toPriv === 3 ? 0x305 : 0x105) & ~3n;
+      if (hart.isRam(vector, 4)) continue;
+      const epc = hart.csr(e.trap.toPriv === 3 ? 0x341 : 0x141);
+      return done({
+        exitCode: 127, reason: 'trap',
+        message: `unhandled trap: ${causeName(e.trap.cause)} (cause ${e.trap.code}) at pc 0x${epc.toString(16)}, tval 0x${e.trap.tval.toString(16)}; no trap handler (${e.trap.toPriv === 3 ? 'mtvec' : 'stvec'} = 0x${vector.toString(16)})`,
+      });
     }
     if (e.kind === 'wfi') return done({ exitCode: 125, reason: 'wfi', message: 'wfi with no interrupt that could ever wake the hart' });
     return done({ exitCode: 126, reason: 'trap', message: `stopped: ${e.kind} at pc 0x${e.pc.toString(16)}` });

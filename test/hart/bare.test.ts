@@ -27,3 +27,14 @@ for (const p of programs) {
     if (p === 'hello.elf') assert.equal(Buffer.from(out).toString(), 'Hello from RV64GC bare metal!\n');
   });
 }
+
+test('a trap with no handler ends the run with a report instead of looping on fetch faults', () => {
+  const RAM = 0x80000000n;
+  const r = runBare(new Hart({ ramBytes: 1024 * 1024 }), {
+    entry: RAM, tohost: RAM + 0x1000n,
+    segments: [{ paddr: RAM, data: new Uint8Array([0xff, 0xff, 0xff, 0xff]), memsz: 4n }],
+  });
+  assert.equal(r.reason, 'trap');
+  assert.equal(r.exitCode, 127);
+  assert.match(r.message ?? '', /illegal instruction \(cause 2\) at pc 0x80000000, tval 0xffffffff; no trap handler \(mtvec = 0x0\)/);
+});
