@@ -60,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
     if (process.env.RISCV_VDSO_STATS) process.stderr.write(`riscv-vdso: ${r.instructions} instructions\n`);
     return r.exitCode;
   }
+  if (cmd === 'debug') return (await import('./debug')).debugCommand(rest); // DAP walk-through (src/cli/debug.ts)
   if (cmd === 'disasm') {
     const { disasmCommand } = await import('./disasm');
     return disasmCommand(rest);

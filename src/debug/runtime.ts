@@ -60,6 +60,8 @@ export const EXCEPTION_FILTERS: { filter: ExceptionFilter; label: string; descri
 const OP_JAL = opIndex('jal');
 const OP_JALR = opIndex('jalr');
 const OP_ECALL = opIndex('ecall');
+const OP_ADDI = opIndex('addi');
+const OP_SD = opIndex('sd');
 const hex = (v: bigint) => '0x' + v.toString(16);
 
 type RunReq =
@@ -616,26 +618,63 @@ export class DebugRuntime extends EventEmitter {
         returnAddress = false;
         continue;
       }
-      const cfi = m?.cfi;
-      if (!cfi) break;
+      if (!m) break;
       const cur = regs;
       let r;
       try {
-        r = cfi.unwindStep(pc, (n) => (n < 32 ? cur[n] ?? 0n : 0n), (a) => {
+        r = m.cfi?.unwindStep(pc, (n) => (n < 32 ? cur[n] ?? 0n : 0n), (a) => {
           const v = this.readU64(a);
           if (v === undefined) throw new Error(`unreadable ${hex(a)}`);
           return v;
         }, lookup);
-      } catch { break; }
-      if (!r || r.pc === undefined || r.pc === 0n || (r.pc === pc && r.cfa === cur[2])) break;
-      const next = [...cur];
-      for (const [n, v] of r.regs) if (n < 32) next[n] = v;
-      next[2] = r.cfa;
+      } catch { r = undefined; }
+      let next: (bigint | undefined)[];
+      let callerPc: bigint | undefined;
+      if (r) {
+        next = [...cur];
+        for (const [n, v] of r.regs) if (n < 32) next[n] = v;
+        next[2] = r.cfa;
+        callerPc = r.pc;
+      } else {
+        // no CFI here (much of static glibc has none): read the prologue, as gdb's riscv_scan_prologue does
+        const p = this.prologueUnwind(m, pc, lookup, cur, !returnAddress);
+        if (!p) break;
+        next = p.regs;
+        callerPc = p.pc;
+      }
+      if (callerPc === undefined || callerPc === 0n || (callerPc === pc && next[2] === cur[2])) break;
       regs = next;
-      pc = r.pc;
+      pc = callerPc;
       returnAddress = true;
     }
     return frames;
+  }
+
+  /**
+   * Unwind one frame without CFI: scan the function's prologue up to pc for `addi sp,sp,-N` and the saves
+   * of ra and s0 (`sd ra,off(sp)`). Without a save of ra the function is a leaf: ra is still live (frame 0 only).
+   */
+  private prologueUnwind(m: DebugModule, pc: bigint, lookup: bigint, regs: (bigint | undefined)[], innermost: boolean): { pc: bigint | undefined; regs: (bigint | undefined)[] } | undefined {
+    const fn = m.symbols.functionAt(lookup);
+    const sp = regs[2];
+    if (!fn || sp === undefined) return undefined;
+    let frame = 0n;
+    let raOff: bigint | undefined, s0Off: bigint | undefined;
+    for (let a = fn.address, n = 0; a < pc && n < 64; n++) {
+      const d = this.instructionAt(a);
+      if (!d) break;
+      if (d.op === OP_ADDI && d.rd === 2 && d.rs1 === 2 && d.imm < 0) frame += BigInt(-d.imm);
+      else if (d.op === OP_SD && d.rs1 === 2 && d.rs2 === 1 && raOff === undefined) raOff = BigInt(d.imm) - frame;
+      else if (d.op === OP_SD && d.rs1 === 2 && d.rs2 === 8 && s0Off === undefined) s0Off = BigInt(d.imm) - frame;
+      a += BigInt(d.length);
+    }
+    const cfa = sp + frame;
+    const next = [...regs];
+    next[2] = cfa;
+    if (raOff !== undefined) next[1] = this.readU64(cfa + raOff);
+    else if (!innermost) return undefined;
+    if (s0Off !== undefined) next[8] = this.readU64(cfa + s0Off);
+    return { pc: next[1], regs: next };
   }
 
   /** The interrupted user context while the hart is in the trap entry (see docs/kernel-entry.md). */
