@@ -92,6 +92,8 @@ export function result(ret: bigint, hex = false): string {
   return hex ? '0x' + ret.toString(16) : s.toString();
 }
 
+const failed = (r: bigint): boolean => BigInt.asIntN(64, r) < 0n;
+
 export type ArgFormatter = (mm: MM, a: bigint[], ret: bigint) => string;
 
 const sig = (v: bigint): string => signalName(Number(v));
@@ -117,9 +119,9 @@ export const FORMATS: Record<string, ArgFormatter> = {
   fstat: (_m, a) => `${fd(a[0])}, ${ptr(a[1])}`,
   readlinkat: (m, a, r) => `${fd(a[0])}, ${str(m, a[1], 4096)}, ${BigInt.asIntN(64, r) >= 0n ? buf(m, a[2], r) : ptr(a[2])}, ${a[3]}`,
   faccessat: (m, a) => `${fd(a[0])}, ${str(m, a[1], 4096)}, ${flags(Number(a[2]), [[4, 'R_OK'], [2, 'W_OK'], [1, 'X_OK']], 'F_OK')}`,
-  clock_gettime: (m, a) => `${clockName(a[0])}, ${timespec(m, a[1])}`,
-  clock_getres: (m, a) => `${clockName(a[0])}, ${timespec(m, a[1])}`,
-  gettimeofday: (m, a) => `${timeval(m, a[0])}, ${timezone(m, a[1])}`,
+  clock_gettime: (m, a, r) => `${clockName(a[0])}, ${failed(r) ? ptr(a[1]) : timespec(m, a[1])}`,
+  clock_getres: (m, a, r) => `${clockName(a[0])}, ${failed(r) ? ptr(a[1]) : timespec(m, a[1])}`,
+  gettimeofday: (m, a, r) => failed(r) ? `${ptr(a[0])}, ${ptr(a[1])}` : `${timeval(m, a[0])}, ${timezone(m, a[1])}`,
   settimeofday: (m, a) => `${timeval(m, a[0])}, ${timezone(m, a[1])}`,
   nanosleep: (m, a) => `${timespec(m, a[0])}, ${ptr(a[1])}`,
   clock_nanosleep: (m, a) => `${clockName(a[0])}, ${Number(a[1]) & 1 ? 'TIMER_ABSTIME' : '0'}, ${timespec(m, a[2])}, ${ptr(a[3])}`,

@@ -263,6 +263,7 @@ export function sysLseek(p: LinuxProcess, a: bigint[]): bigint {
 
 function nodeStat(p: LinuxProcess, n: Node | undefined, f?: OpenFile): { mode: number; size: number; ino: number; nlink: number; uid: number; gid: number; rdev: number; mtimeNs: bigint; blksize: number; dev: number } {
   const base = { nlink: 1, uid: 0, gid: 0, rdev: 0, blksize: 4096, dev: 0x1a, mtimeNs: 1700000000n * 1_000_000_000n };
+  if (f?.kind === 'console' && !p.isTty(f.console ?? 0)) return { ...base, mode: S_IFIFO | 0o600, size: 0, ino: 8000 + (f.console ?? 0), uid: 1000, gid: 1000, dev: 0xd };
   if (f?.kind === 'console') return { ...base, mode: S_IFCHR | 0o620, size: 0, ino: 3 + (f.console ?? 0), uid: 1000, gid: 5, rdev: 0x8800 + (f.console ?? 0), dev: 0x17 };
   if (f?.kind === 'pipe') return { ...base, mode: S_IFIFO | 0o600, size: 0, ino: 9000, uid: 1000, gid: 1000, dev: 0xd };
   if (!n) throw new KernelError(EBADF);
