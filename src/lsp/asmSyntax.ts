@@ -120,7 +120,7 @@ function formsOfInsn(d: InsnDef): Form[] {
   if (d.operands.includes('rm') && !EXACT_CONVERSIONS.has(d.name)) forms.push({ specs: [...base, { k: 'rm', name: 'rm' }] });
   if (d.format === 'FENCE' && d.operands.length > 0) forms.push({ specs: [] });
   if (d.name === 'sfence.vma') forms.push({ specs: [] }, { specs: [X('rs1')] });
-  if (d.name === 'jal') forms.push({ specs: [TARGET] });
+  if (d.name === 'jal') forms.push({ specs: [TARGET] }, { specs: [] });
   if (d.name === 'jalr') {
     forms.push({ specs: [X('rs1')] }, { specs: [X('rs1'), IMM12] }, { specs: [X('rd'), X('rs1')] },
       { specs: [X('rd'), X('rs1'), IMM12] }, { specs: [MEM12] });

@@ -4,7 +4,6 @@ export const DIRECTIVES: Readonly<Record<string, string>> = {
   '.text': 'Switch to the .text (code) section',
   '.data': 'Switch to the .data section',
   '.bss': 'Switch to the .bss section',
-  '.rodata': 'Switch to the .rodata section',
   '.section': '.section name, "flags", @type: switch to (or create) a section',
   '.pushsection': 'Push the current section and switch to another',
   '.popsection': 'Return to the section saved by .pushsection',
@@ -84,3 +83,15 @@ export const DIRECTIVES: Readonly<Record<string, string>> = {
   '.warning': 'Emit a warning',
   '.print': 'Print a message while assembling',
 };
+
+/** Every other directive GNU as 2.40 (RISC-V) knows, so that only unknown pseudo-ops are reported. */
+const OTHER = ('abort altmacro noaltmacro balignw balignl bundle_align_mode def desc dim eject endef endfunc eqv err exitm extern ' +
+  'fail func gnu_attribute hword ifb ifnb ifc ifnc ifeq ifeqs ifne ifnes ifge ifgt ifle iflt ifnotdef int internal lflags line ' +
+  'linkonce list ln loc_mark_labels mri nolist nop nops octa offset p2alignw p2alignl psize purgem reloc sbttl scl single stabd ' +
+  'stabn stabs string8 string16 string32 string64 struct subsection symver tag title tls_common val version vtable_entry ' +
+  'vtable_inherit weakref dtprelword dtpreldword float16 bfloat16 variant_cc elf_attribute').split(' ');
+
+export function isKnownDirective(name: string): boolean {
+  const n = name.toLowerCase();
+  return DIRECTIVES[n] !== undefined || OTHER.includes(n.slice(1)) || n.startsWith('.cfi_');
+}

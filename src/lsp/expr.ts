@@ -7,7 +7,9 @@ export type ExprValue =
   | { readonly t: 'const'; readonly v: bigint; readonly big?: boolean }
   | { readonly t: 'reloc'; readonly op: string }
   | { readonly t: 'sym'; readonly ids: readonly string[] }
-  | { readonly t: 'unknown' };
+  | { readonly t: 'unknown' }
+  /** Not an expression: a memory operand `off(reg)` or trailing text the assembler rejects. */
+  | { readonly t: 'bad' };
 
 export interface ExprEnv {
   /** Value of an .equ/.set symbol (or a #define of a plain number), if known to be constant. */
@@ -140,7 +142,10 @@ export function evalExpr(src: string, env: ExprEnv): ExprValue {
   };
   try {
     const v = binary(0);
-    if (p !== toks.length) return { t: 'unknown' };
+    if (p !== toks.length) {
+      const rest = toks[p];
+      return rest.k === 'op' && rest.s === '(' ? { t: 'bad' } : { t: 'unknown' };
+    }
     if (reloc !== undefined) return { t: 'reloc', op: reloc };
     if (symbolic || v === undefined) return { t: 'sym', ids };
     return big ? { t: 'const', v, big } : { t: 'const', v };

@@ -13,7 +13,7 @@ export interface PseudoDef {
 }
 
 const CSR: Spec = { k: 'csr', name: 'csr' };
-const SYM: Spec = { k: 'target', name: 'symbol' };
+const SYM: Spec = { k: 'address', name: 'symbol' };
 
 const P: PseudoDef[] = [];
 const def = (name: string, forms: Spec[][], expansion: string, summary: string) => P.push({ name, forms, expansion, summary });
@@ -25,8 +25,8 @@ def('la', [[X('rd'), SYM]], 'auipc rd, %pcrel_hi(sym); addi rd, rd, %pcrel_lo(1b
 def('lla', [[X('rd'), SYM]], 'auipc rd, %pcrel_hi(sym); addi rd, rd, %pcrel_lo(1b)', 'Load local address (pc-relative, never through the GOT)');
 def('la.tls.ie', [[X('rd'), SYM]], 'auipc rd, %tls_ie_pcrel_hi(sym); ld rd, %pcrel_lo(1b)(rd)', 'Load the TP offset of a TLS symbol (initial-exec)');
 def('la.tls.gd', [[X('rd'), SYM]], 'auipc rd, %tls_gd_pcrel_hi(sym); addi rd, rd, %pcrel_lo(1b)', 'Load the GOT address of a TLS symbol (global-dynamic)');
-def('call', [[SYM], [X('rd'), SYM]], 'auipc ra, %pcrel_hi(sym); jalr ra, %pcrel_lo(1b)(ra)', 'Call a far-away function');
-def('tail', [[SYM]], 'auipc t1, %pcrel_hi(sym); jalr x0, %pcrel_lo(1b)(t1)', 'Tail-call a far-away function');
+def('call', [[], [SYM], [X('rd'), SYM]], 'auipc ra, %pcrel_hi(sym); jalr ra, %pcrel_lo(1b)(ra)', 'Call a far-away function');
+def('tail', [[], [SYM]], 'auipc t1, %pcrel_hi(sym); jalr x0, %pcrel_lo(1b)(t1)', 'Tail-call a far-away function');
 def('jump', [[SYM, X('rt')]], 'auipc rt, %pcrel_hi(sym); jalr x0, %pcrel_lo(1b)(rt)', 'Jump to a far-away label using a temporary');
 def('mv', [[X('rd'), X('rs')]], 'addi rd, rs, 0', 'Copy register');
 def('not', [[X('rd'), X('rs')]], 'xori rd, rs, -1', "One's complement");
@@ -58,7 +58,7 @@ for (const [n, op, cond] of [['bgt', 'blt rt, rs', '>'], ['ble', 'bge rt, rs', '
   ['bleu', 'bgeu rt, rs', '<= (unsigned)']] as const) {
   def(n, [[X('rs'), X('rt'), TARGET]], `${op}, offset`, `Branch if rs ${cond} rt`);
 }
-def('j', [[TARGET]], 'jal x0, offset', 'Jump');
+def('j', [[], [TARGET]], 'jal x0, offset', 'Jump');
 def('jr', [[X('rs')], [X('rs'), IMM12], [MEM12]], 'jalr x0, 0(rs)', 'Jump register');
 def('ret', [[]], 'jalr x0, 0(ra)', 'Return from subroutine');
 def('csrr', [[X('rd'), CSR]], 'csrrs rd, csr, x0', 'Read CSR');

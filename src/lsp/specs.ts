@@ -12,7 +12,8 @@ export type Spec =
   | { k: 'imm'; name: string; ranges: readonly (readonly [bigint, bigint])[]; align?: number; relocs: readonly string[] }
   | { k: 'mem'; name: string; min: bigint; max: bigint; align?: number; base: RegSet; zeroOnly?: boolean }
   | { k: 'csr'; name: string }
-  | { k: 'target'; name: string }                 // branch/jump target or symbol: any expression
+  | { k: 'target'; name: string }                 // branch/jump target: any expression, may be empty
+  | { k: 'address'; name: string }                // la/lla/call symbol: a symbol (+ constant)
   | { k: 'symbol'; name: string }                 // a symbol that must not be a plain number (lw rd, sym)
   | { k: 'li'; name: string }                     // a 64-bit constant
   | { k: 'rm'; name: string }

@@ -5,6 +5,7 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { evalExpr } from '../expr';
 import { CSR_NAMES, FREGS, REGISTER_LIKE, ROUNDING_MODES, XREGS, lookupMnemonic, formSyntax, type Mnemonic } from '../asmSyntax';
+import { isKnownDirective } from '../directives';
 import { LO_RELOCS, type Form, type RegSet, type Spec } from '../specs';
 import { resolveNumeric, type ParsedDoc, type Statement, type Tok } from '../parser';
 
@@ -61,6 +62,7 @@ function checkImm(doc: ParsedDoc, t: Tok, ranges: readonly (readonly [bigint, bi
   const v = evalExpr(t.text, doc.env);
   switch (v.t) {
     case 'unknown': return undefined;
+    case 'bad': return problem(t, `expected an immediate for '${mn}', got '${t.text}'`);
     case 'reloc':
       if (relocs.includes(v.op)) return undefined;
       return problem(t, relocs.length === 0
@@ -94,7 +96,7 @@ export function splitMem(t: Tok): { off: Tok; reg: Tok } | undefined {
 }
 
 function checkOperand(doc: ParsedDoc, t: Tok, s: Spec, mn: string): Problem | undefined {
-  if (t.text === '') return problem(t, `missing operand (${s.name}) for '${mn}'`);
+  if (t.text === '') return s.k === 'target' ? undefined : problem(t, `missing operand (${s.name}) for '${mn}'`);
   switch (s.k) {
     case 'x': return checkXReg(doc, t, s.set, s.name);
     case 'f': return checkFReg(doc, t, s.set, s.name);
@@ -113,9 +115,21 @@ function checkOperand(doc: ParsedDoc, t: Tok, s: Spec, mn: string): Problem | un
       const v = evalExpr(t.text, doc.env);
       if (v.t === 'unknown') return undefined;
       if (v.t === 'const') return v.v >= 0n && v.v <= 0xfffn ? undefined : problem(t, `CSR address ${v.v} out of range (0..4095)`);
+      if (v.t === 'bad') return problem(t, `expected a CSR for '${mn}', got '${t.text}'`);
       return problem(t, `unknown CSR '${t.text}'`);
     }
-    case 'target': return undefined;
+    case 'target': {
+      if (splitMem(t) && evalExpr(t.text, doc.env).t === 'bad') return problem(t, `expected a label for '${mn}', got '${t.text}'`);
+      const v = evalExpr(t.text, doc.env);
+      return v.t === 'reloc' ? problem(t, `relocation %${v.op} not allowed in the target of '${mn}'`) : undefined;
+    }
+    case 'address': {
+      const v = evalExpr(t.text, doc.env);
+      if (v.t === 'bad') return problem(t, `expected a symbol for '${mn}', got '${t.text}'`);
+      if (v.t === 'reloc') return problem(t, `relocation %${v.op} not allowed in the symbol of '${mn}'`);
+      if (v.t === 'sym' && new Set(v.ids).size >= 2 && !t.text.includes('-')) return problem(t, `'${t.text}' adds two symbols: not an address`);
+      return undefined;
+    }
     case 'symbol': {
       if (splitMem(t)) return problem(t, `expected a symbol for '${mn}', got '${t.text}'`);
       const v = evalExpr(t.text, doc.env);
@@ -125,7 +139,8 @@ function checkOperand(doc: ParsedDoc, t: Tok, s: Spec, mn: string): Problem | un
       const v = evalExpr(t.text, doc.env);
       if (v.t === 'const' && v.big) return problem(t, `constant ${t.text} does not fit in 64 bits`);
       if (v.t === 'sym') return problem(t, `'li' needs a constant, '${t.text}' is not (use la for addresses)`);
-      if (v.t === 'reloc') return problem(t, `'li' needs a constant, not a relocation`);
+      if (v.t === 'reloc' && !LO_RELOCS.includes(v.op)) return problem(t, `'li' needs a constant, not %${v.op}`);
+      if (v.t === 'bad') return problem(t, `'li' needs a constant, got '${t.text}'`);
       return undefined;
     }
     case 'rm':
@@ -199,7 +214,16 @@ export function computeDiagnostics(doc: ParsedDoc): Diagnostic[] {
   }
   for (const st of doc.statements) {
     const op = st.op;
-    if (!op || op.text.startsWith('.') || op.text === '=') continue;
+    if (!op || op.text === '=') continue;
+    if (op.text.startsWith('.')) {
+      if (!st.inMacro && !isKnownDirective(op.text) && !doc.macros.has(op.text)) {
+        out.push({
+          range: { start: { line: op.line, character: op.start }, end: { line: op.line, character: op.end } },
+          severity: DiagnosticSeverity.Error, source: SOURCE, message: `unknown directive '${op.text}'`,
+        });
+      }
+      continue;
+    }
     if (op.text.includes('\\')) continue;
     if (st.inMacro && st.operands.some((o) => o.text.includes('\\'))) continue;
     const m = lookupMnemonic(op.text);
