@@ -87,7 +87,7 @@ test('references of a label and of a numeric local label', async () => {
   assert.deepEqual(refs, [[6, 0], [4, 8], [5, 7], [16, 7], [16, 18], [19, 6], [20, 6], [23, 14]]);
   const q = pos(text, '1:', 2);
   const local = (await c.references(uri, q.line, q.character)).map((l) => [l.range.start.line, l.range.start.character]);
-  assert.deepEqual(local, [[13, 0], [10, 13], [14, 4]]);
+  assert.deepEqual(local, [[13, 0], [10, 10], [14, 5]]);
   const noDecl = await c.references(uri, q.line, q.character, false);
   assert.equal(noDecl.length, 2);
 });
