@@ -138,7 +138,7 @@ test('io.c: stdin, /tmp files, writev/pread/lseek, pipes, dup, errors', () => {
   assert.equal(r.stdout, [
     'line one', 'line two', 'stdin: 18 bytes', 'writev: 11', 'size: 11 regular: 1', 'lseek: 0', 'read back 11: hello file',
     "pread: 4 'file'", "pipe: 14 'through a pipe'", "dup'd stdout: fd 3", 'open missing: -1 No such file or directory',
-    'create outside /tmp: -1 No such file or directory', 'stat /: 0', '',
+    'create in a missing directory: -1 No such file or directory', 'stat /: 0', '',
   ].join('\n'));
 });
 
