@@ -52,7 +52,8 @@ function tokenize(src: string): Tok[] | undefined {
   return out;
 }
 
-class Unknown extends Error {}
+/** Thrown (not an Error: no stack to capture) when the value cannot be known. */
+const UNKNOWN = { unknown: true } as const;
 
 /** Evaluates an operand expression. */
 export function evalExpr(src: string, env: ExprEnv): ExprValue {
@@ -68,7 +69,7 @@ export function evalExpr(src: string, env: ExprEnv): ExprValue {
   // Returns undefined for a symbolic value.
   const primary = (): bigint | undefined => {
     const t = toks[p++];
-    if (!t) throw new Unknown();
+    if (!t) throw UNKNOWN;
     if (t.k === 'num') return t.v;
     if (t.k === 'rel') {
       // %op(expr): the argument is a symbol expression; its value does not matter here.
@@ -79,21 +80,21 @@ export function evalExpr(src: string, env: ExprEnv): ExprValue {
         else if (u.k === 'rel') depth++;
         else if (u.k === 'op' && u.s === ')') depth--;
       }
-      if (depth !== 0) throw new Unknown();
+      if (depth !== 0) throw UNKNOWN;
       reloc = reloc === undefined ? t.s : reloc;
       return undefined;
     }
     if (t.k === 'id') {
       const c = env.constant(t.s);
       if (c !== undefined) return c;
-      if (env.mayBeMacro(t.s)) throw new Unknown();
+      if (env.mayBeMacro(t.s)) throw UNKNOWN;
       ids.push(t.s);
       symbolic = true;
       return undefined;
     }
     if (t.s === '(') {
       const v = binary(0);
-      if (!isOp(')')) throw new Unknown();
+      if (!isOp(')')) throw UNKNOWN;
       p++;
       return v;
     }
@@ -102,7 +103,7 @@ export function evalExpr(src: string, env: ExprEnv): ExprValue {
       if (v === undefined) return undefined;
       return t.s === '-' ? wrap(-v) : t.s === '~' ? wrap(~v) : t.s === '!' ? (v === 0n ? 1n : 0n) : v;
     }
-    throw new Unknown();
+    throw UNKNOWN;
   };
   const PREC: Record<string, number> = {
     '||': 1, '&&': 2, '==': 3, '!=': 3, '<>': 3, '<': 3, '>': 3, '<=': 3, '>=': 3,
@@ -120,8 +121,8 @@ export function evalExpr(src: string, env: ExprEnv): ExprValue {
         case '+': l = wrap(l + r); break;
         case '-': l = wrap(l - r); break;
         case '*': l = wrap(l * r); break;
-        case '/': if (r === 0n) throw new Unknown(); l = wrap(l / r); break;
-        case '%': if (r === 0n) throw new Unknown(); l = wrap(l % r); break;
+        case '/': if (r === 0n) throw UNKNOWN; l = wrap(l / r); break;
+        case '%': if (r === 0n) throw UNKNOWN; l = wrap(l % r); break;
         case '<<': l = r >= 64n || r < 0n ? 0n : wrap(l << r); break;
         case '>>': l = r >= 64n || r < 0n ? 0n : wrap(l >> r); break;
         case '&': l = wrap(l & r); break;
@@ -150,7 +151,7 @@ export function evalExpr(src: string, env: ExprEnv): ExprValue {
     if (symbolic || v === undefined) return { t: 'sym', ids };
     return big ? { t: 'const', v, big } : { t: 'const', v };
   } catch (e) {
-    if (e instanceof Unknown) return { t: 'unknown' };
+    if (e === UNKNOWN) return { t: 'unknown' };
     throw e;
   }
 }

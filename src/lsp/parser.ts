@@ -76,27 +76,38 @@ function stripComments(lines: readonly string[], preprocessed: boolean): { code:
   let inBlock = false;
   let ppContinues = false;
   for (const raw of lines) {
-    let out = '';
-    let inStr = false;
     const isPP: boolean = preprocessed && (ppContinues || (!inBlock && PP_DIRECTIVE.test(raw)));
-    for (let i = 0; i < raw.length; i++) {
+    if (!inBlock && !/[#"/]/.test(raw)) {
+      // fast path: nothing to blank out
+      pp.push(isPP);
+      ppContinues = isPP && /\\\s*$/.test(raw);
+      code.push(raw);
+      continue;
+    }
+    const parts: string[] = [];
+    let from = 0;                       // start of the current kept run
+    let inStr = false;
+    const blank = (a: number, b: number) => { parts.push(raw.slice(from, a), ' '.repeat(b - a)); from = b; };
+    let i = 0;
+    for (; i < raw.length; i++) {
       const c = raw[i];
       if (inBlock) {
-        if (c === '*' && raw[i + 1] === '/') { inBlock = false; out += '  '; i++; } else out += ' ';
+        const end = raw.indexOf('*/', i);
+        if (end < 0) { blank(i, raw.length); i = raw.length; break; }
+        blank(i, end + 2); i = end + 1; inBlock = false;
         continue;
       }
       if (inStr) {
-        out += c;
-        if (c === '\\' && i + 1 < raw.length) { out += raw[++i]; continue; }
-        if (c === '"') inStr = false;
+        if (c === '\\') i++;
+        else if (c === '"') inStr = false;
         continue;
       }
-      if (c === '"') { inStr = true; out += c; continue; }
-      if (c === '/' && raw[i + 1] === '*') { inBlock = true; out += '  '; i++; continue; }
-      if (preprocessed && c === '/' && raw[i + 1] === '/') { out += ' '.repeat(raw.length - i); break; }
-      if (c === '#' && !isPP) { out += ' '.repeat(raw.length - i); break; }
-      out += c;
+      if (c === '"') { inStr = true; continue; }
+      if (c === '/' && raw[i + 1] === '*') { inBlock = true; blank(i, i + 2); i++; continue; }
+      if ((preprocessed && c === '/' && raw[i + 1] === '/') || (c === '#' && !isPP)) { blank(i, raw.length); i = raw.length; break; }
     }
+    parts.push(raw.slice(from));
+    const out = parts.join('');
     pp.push(isPP);
     ppContinues = isPP && /\\\s*$/.test(raw);
     code.push(out);
@@ -270,12 +281,14 @@ export function resolveNumeric(doc: ParsedDoc, ref: string, order: number): Labe
   const m = ref.match(/^(\d+)([bf])$/);
   if (!m) return undefined;
   const defs = doc.numeric.get(m[1]) ?? [];
-  if (m[2] === 'b') {
-    let best: LabelDef | undefined;
-    for (const d of defs) if (d.order <= order) best = d;
-    return best;
+  // defs are in statement order: binary search for the first definition after `order`
+  let lo = 0;
+  let hi = defs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (defs[mid].order <= order) lo = mid + 1; else hi = mid;
   }
-  return defs.find((d) => d.order > order);
+  return m[2] === 'b' ? defs[lo - 1] : defs[lo];
 }
 
 /** The statement index containing a position, or -1. */
