@@ -107,13 +107,13 @@ export function vdsoCommand(argv: string[]): number {
   for (const s of elf.dynamicSymbols()) {
     if (s.index === 0) continue;
     const bind = s.bind === 0 ? 'l' : s.bind === 2 ? 'w' : s.bind === 1 ? 'g' : ' ';
-    const type = s.type === 2 ? 'F' : s.type === 1 ? 'O' : s.type === 3 ? 'd' : ' ';
-    const dyn = 'D';
+    const type = s.type === 2 ? 'F' : s.type === 1 ? 'O' : ' ';
+    const dyn = s.type === 3 ? 'd' : 'D'; // objdump: d = a section symbol, D = dynamic
     const sec = s.shndx === SHN.ABS ? '*ABS*' : s.shndx === SHN.UNDEF ? '*UND*' : elf.sections[s.shndx]?.name ?? '?';
     const ver = objdumpVersionString(s);
     const name = s.type === 3 ? sec : s.name;
-    lines.push(`${hex(s.value)} ${bind}    ${dyn}${type} ${sec}\t${hex(s.size)} ${ver.padEnd(ver ? 11 : 0)} ${name}`.replace(/ +$/, ''));
+    lines.push(`${hex(s.value)} ${bind}    ${dyn}${type} ${sec}\t${hex(s.size)}  ${ver.padEnd(12)}${name}`);
   }
-  process.stdout.write(lines.join('\n') + '\n\n');
+  process.stdout.write(lines.join('\n') + '\n\n\n');
   return 0;
 }

@@ -172,3 +172,15 @@ test('out of guest RAM: mmap gives -ENOMEM instead of crashing', () => {
   assert.deepEqual(r.stop, { kind: 'exited', code: 0 });
   assert.equal(r.stdout, 'hello, riscv64 linux (argc=1)\n');
 });
+
+test('riscv-vdso vdso prints the dynamic symbol table like objdump -T', () => {
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'src', 'cli', 'main.ts'), 'vdso', 'src/guest/vdso/build/vdso.so'],
+    { encoding: 'utf8', cwd: join(__dirname, '..', '..') });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  assert.equal(lines[1], 'src/guest/vdso/build/vdso.so:     file format elf64-littleriscv');
+  assert.ok(lines.includes('0000000000000000 g    DO *ABS*\t0000000000000000  LINUX_4.15  LINUX_4.15'));
+  assert.ok(lines.includes('000000000000096a g    DF .text\t000000000000005c  LINUX_4.15  __vdso_clock_gettime'));
+  assert.ok(lines.includes('0000000000000388 l    d  .note\t0000000000000000              .note'));
+});
