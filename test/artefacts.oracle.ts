@@ -3,7 +3,7 @@
 // byte for byte. (The guest images have their own check in test/guest/build.oracle.ts.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -16,6 +16,7 @@ const SETS: ArtefactSet[] = [
   { name: 'bare-metal test programs', dirs: ['scripts', 'test/fixtures/bare'], script: 'scripts/build-fixtures.sh', outputs: 'test/fixtures/bare/build' },
   { name: 'ELF/DWARF fixtures', dirs: ['test/fixtures/elf'], script: 'test/fixtures/elf/build.sh', outputs: 'test/fixtures/elf/build' },
   { name: 'CPU benchmark', dirs: ['bench/cpu'], script: 'bench/cpu/build.sh', outputs: 'bench/cpu/build' },
+  { name: 'Linux test programs', dirs: ['test/fixtures/linux'], script: 'test/fixtures/linux/build.sh', outputs: 'test/fixtures/linux/build' },
 ];
 
 for (const set of SETS) {
@@ -29,8 +30,9 @@ for (const set of SETS) {
       rmSync(join(tmp, set.outputs), { recursive: true, force: true });
       const r = spawnSync('bash', [join(tmp, set.script)], { cwd: tmp, encoding: 'utf8' });
       assert.equal(r.status, 0, `${set.script} failed:\n${r.stdout}\n${r.stderr}`);
-      const committed = readdirSync(join(root, set.outputs)).filter((f) => !f.startsWith('.')).sort();
-      const rebuilt = readdirSync(join(tmp, set.outputs)).filter((f) => !f.startsWith('.')).sort();
+      const files = (dir: string) => readdirSync(dir).filter((f) => !f.startsWith('.') && statSync(join(dir, f)).isFile()).sort();
+      const committed = files(join(root, set.outputs));
+      const rebuilt = files(join(tmp, set.outputs));
       assert.deepEqual(rebuilt, committed, `${set.outputs}: the build makes a different set of files`);
       for (const f of committed) {
         const same = Buffer.compare(readFileSync(join(root, set.outputs, f)), readFileSync(join(tmp, set.outputs, f))) === 0;
