@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { Hart } from '../src/hart/hart';
 import { runBare } from '../src/hart/bare';
 import { bareImageFromElf } from '../src/cli/bareImage';
+import { launch } from '../src/kernel/process';
 
 const root = join(__dirname, '..');
 const program = join(root, 'bench', 'cpu', 'build', 'cpu.elf');
@@ -34,6 +35,25 @@ function benchHart(): { ms: number[]; insns: bigint; output: string } {
   return { ms, insns, output };
 }
 
+/** The same binary as a Linux user program on the kernel model: U-mode with Sv39 translation on. */
+function benchLinux(): { ms: number[]; insns: bigint; output: string } {
+  const ms: number[] = [];
+  let insns = 0n;
+  let output = '';
+  for (let i = 0; i < reps; i++) {
+    let out = '';
+    const t0 = performance.now();
+    const p = launch({ program, disableRandomization: true, onStdout: (b) => { out += Buffer.from(b).toString(); } });
+    let stop = p.run(1e9);
+    while (stop.kind === 'budget') stop = p.run(1e9);
+    ms.push(performance.now() - t0);
+    if (stop.kind !== 'exited' || stop.code !== 0) throw new Error(`benchmark program failed under the kernel model: ${JSON.stringify(stop)}`);
+    insns = p.hart.instret;
+    output = out.trim();
+  }
+  return { ms, insns, output };
+}
+
 function benchQemu(): { ms: number[]; output: string } | undefined {
   const probe = spawnSync('qemu-riscv64', ['--version']);
   if (probe.error || probe.status !== 0) return undefined;
@@ -55,10 +75,13 @@ console.log(`output:         ${h.output}`);
 console.log(`instructions:   ${h.insns} retired`);
 console.log(`hart wall time: median ${median(h.ms).toFixed(0)} ms, best ${Math.min(...h.ms).toFixed(0)} ms over ${reps} runs (each includes start-up)`);
 console.log(`hart speed:     median ${mips(median(h.ms)).toFixed(0)} MIPS, best ${mips(Math.min(...h.ms)).toFixed(0)} MIPS`);
+const lx = benchLinux();
+const lmips = (ms: number) => Number(lx.insns) / ms / 1000;
+console.log(`Linux mode:     median ${median(lx.ms).toFixed(0)} ms, ${lmips(median(lx.ms)).toFixed(0)} MIPS (${lx.insns} instructions incl. the trap entry, Sv39 on, launch included)${lx.output === h.output ? '' : `, OUTPUT DIFFERS: ${lx.output}`}`);
 const q = benchQemu();
 if (q) {
   console.log(`qemu-riscv64:   median ${median(q.ms).toFixed(0)} ms, best ${Math.min(...q.ms).toFixed(0)} ms (process start included)${q.output === h.output ? ', same output' : `, OUTPUT DIFFERS: ${q.output}`}`);
-  console.log(`ratio:          hart/qemu wall time = ${(median(h.ms) / median(q.ms)).toFixed(2)}x (median), ${(Math.min(...h.ms) / Math.min(...q.ms)).toFixed(2)}x (best)`);
+  console.log(`ratio:          hart/qemu wall time = ${(median(h.ms) / median(q.ms)).toFixed(2)}x (median), ${(Math.min(...h.ms) / Math.min(...q.ms)).toFixed(2)}x (best); Linux mode/qemu = ${(median(lx.ms) / median(q.ms)).toFixed(2)}x`);
 } else {
   console.log('qemu-riscv64:   not installed (apt-get install qemu-user for the comparison)');
 }
