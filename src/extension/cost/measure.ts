@@ -1,0 +1,83 @@
+// "Show vDSO vs syscall cost": run the clockloop program (test/fixtures/linux/src/clockloop.c) in the emulator
+// and measure each of its two loops: clock_gettime(CLOCK_MONOTONIC) through glibc (-> __vdso_clock_gettime,
+// no system call) and through syscall(SYS_clock_gettime) (-> ecall, the kernel model, sret).
+//
+// The program brackets the loops with getppid() system calls. Two passes, both in virtual time so they are
+// the same instruction stream:
+//  1. with strace on: note the hart's instruction counters at each getppid (exact instruction counts);
+//  2. with strace off: run to the same counter values and time each loop on the host (no strace formatting
+//     inside the timed part). If the second pass cannot land exactly on the markers, the times of pass 1 are
+//     used and `note` says so.
+// This module loads the emulator: the extension reaches it only through a lazy require (see activate.ts).
+import type { ProcessFactory } from '../../debug/runtime';
+
+export interface LoopCost {
+  /** Instructions retired in the loop (including one getppid marker). */
+  instructions: number;
+  /** Host nanoseconds for the loop. */
+  hostNs: number;
+}
+
+export interface CostResult {
+  program: string;
+  calls: number;
+  timeMode: 'virtual';
+  vdso: LoopCost;
+  syscall: LoopCost;
+  note?: string;
+}
+
+interface Mark { cycles: bigint; instret: bigint; t: bigint }
+
+export function measureCost(factory: ProcessFactory, program: string, calls: number, onProgress?: (text: string) => void): CostResult {
+  const base = { program, args: [String(calls)], timeMode: 'virtual' as const, disableRandomization: true };
+  const marks: Mark[] = [];
+  onProgress?.('pass 1: counting instructions...');
+  const p1 = factory({
+    ...base, strace: true,
+    onStrace: (line) => {
+      if (line.startsWith('getppid(')) marks.push({ cycles: p1.hart.cycles, instret: p1.hart.instret, t: process.hrtime.bigint() });
+    },
+  });
+  runToEnd(p1);
+  if (marks.length !== 3) throw new Error(`${program} made ${marks.length} getppid() markers, expected 3: is it clockloop?`);
+  const insns = (a: number) => Number(marks[a + 1].instret - marks[a].instret);
+  const result: CostResult = {
+    program: program.split(/[\\/]/).pop()!, calls, timeMode: 'virtual',
+    vdso: { instructions: insns(0), hostNs: Number(marks[1].t - marks[0].t) },
+    syscall: { instructions: insns(1), hostNs: Number(marks[2].t - marks[1].t) },
+  };
+
+  onProgress?.('pass 2: timing the loops...');
+  const p2 = factory({ ...base, strace: false });
+  const times: bigint[] = [];
+  let exact = true;
+  for (const m of marks) {
+    while (exact && p2.hart.cycles < m.cycles) {
+      const r = p2.run(Number(m.cycles - p2.hart.cycles));
+      if (r.kind !== 'budget') exact = false;
+    }
+    if (p2.hart.cycles !== m.cycles) exact = false;
+    times.push(process.hrtime.bigint());
+  }
+  if (exact) {
+    result.vdso.hostNs = Number(times[1] - times[0]);
+    result.syscall.hostNs = Number(times[2] - times[1]);
+  } else {
+    result.note = 'host times are from the counting pass (they include strace formatting in the syscall loop)';
+  }
+  return result;
+}
+
+function runToEnd(p: ReturnType<ProcessFactory>): void {
+  for (let guard = 0; guard < 1_000_000; guard++) {
+    const r = p.run(5_000_000);
+    if (r.kind === 'budget') continue;
+    if (r.kind === 'exited') return;
+    if (r.kind === 'error') throw new Error(r.message);
+    if (r.kind === 'killed') throw new Error(`killed by ${r.name}`);
+    if (r.kind === 'hart') continue;
+    if (r.kind === 'signal') continue;
+  }
+  throw new Error('the program did not end');
+}
