@@ -63,14 +63,17 @@ export function evalExpr(src: string, env: ExprEnv): ExprValue {
   let reloc: string | undefined;
   const ids: string[] = [];
   let symbolic = false;
-  const big = toks.some((t) => t.k === 'num' && t.v > MASK64);
+  // a literal wider than 64 bits is an error only on its own (inside an expression gas truncates it)
+  const lit = toks.filter((t) => !(t.k === 'op' && (t.s === '-' || t.s === '+' || t.s === '(' || t.s === ')')));
+  const big = lit.length === 1 && lit[0].k === 'num' && lit[0].v > MASK64;
+  if (toks.some((t) => t.k === 'rel') && !relocPlacementOk(toks)) return { t: 'bad' };
   const peek = () => toks[p];
   const isOp = (s: string) => { const t = toks[p]; return t !== undefined && t.k === 'op' && t.s === s; };
   // Returns undefined for a symbolic value.
   const primary = (): bigint | undefined => {
     const t = toks[p++];
     if (!t) throw UNKNOWN;
-    if (t.k === 'num') return t.v;
+    if (t.k === 'num') return wrap(t.v);
     if (t.k === 'rel') {
       // %op(expr): the argument is a symbol expression; its value does not matter here.
       let depth = 1;
@@ -154,6 +157,27 @@ export function evalExpr(src: string, env: ExprEnv): ExprValue {
     if (e === UNKNOWN) return { t: 'unknown' };
     throw e;
   }
+}
+
+/**
+ * gas accepts a relocation operator only at the start of an expression (optionally parenthesised), followed by
+ * nothing or by `+`/`-` and a constant: `%lo(x)+4` and `(%lo(x))` but not `4+%lo(x)`, `-%lo(x)`, `%lo(x)<<3`.
+ */
+function relocPlacementOk(toks: Tok[]): boolean {
+  let k = 0;
+  while (toks[k]?.k === 'op' && (toks[k] as { s: string }).s === '(') k++;
+  if (toks[k]?.k !== 'rel') return false;
+  let depth = 1;
+  let i = k + 1;
+  for (; i < toks.length && depth > 0; i++) {
+    const t = toks[i];
+    if (t.k === 'rel' || (t.k === 'op' && t.s === '(')) depth++;
+    else if (t.k === 'op' && t.s === ')') depth--;
+  }
+  for (let c = 0; c < k; c++, i++) if (!(toks[i]?.k === 'op' && (toks[i] as { s: string }).s === ')')) return false;
+  if (i === toks.length) return true;
+  const next = toks[i];
+  return next.k === 'op' && (next.s === '+' || next.s === '-') && !toks.slice(i).some((t) => t.k === 'rel');
 }
 
 /** The value as an unsigned 64-bit number (for `li` range checks and hovers). */

@@ -59,6 +59,36 @@ test('gcc -S -O2 output of the project\'s C sources gets no error diagnostics', 
   console.log(`  ${compiled.length} compiler outputs, ${lines} lines: 0 errors`);
 });
 
+/** The project's .S sources run through the C preprocessor: plain GNU as input with every macro expanded. */
+const preprocessed: { name: string; text: string }[] = [];
+function preprocessAll(): void {
+  if (preprocessed.length > 0) return;
+  const dirs = ['src/guest/vdso', 'src/guest/kernel', 'test/fixtures/bare'];
+  for (const d of dirs) {
+    for (const f of glob(d, /\.S$/).filter((x) => !x.endsWith('.lds.S'))) {
+      const r = spawnSync(CC, ['-E', '-P', '-x', 'assembler-with-cpp', '-D__ASSEMBLER__', '-I', join(ROOT, d), '-I', join(ROOT, d, 'env'), f], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `${f}: ${r.stderr}`);
+      // one statement per line, as the compiler writes them
+      const text = r.stdout.split('\n').flatMap((l) => l.split(';')).map((l) => l.trim()).filter((l) => l !== '')
+        .map((l) => (/^[a-z]/.test(l) && !/:/.test(l) ? '\t' + l.replace(/^(\S+)\s+/, '$1\t') : l)).join('\n') + '\n';
+      preprocessed.push({ name: basename(f, '.S') + '.i.s', text });
+    }
+  }
+}
+
+test('the project\'s .S sources, preprocessed, are accepted by as and get no error diagnostics', async () => {
+  preprocessAll();
+  assert.ok(preprocessed.length >= 15, `${preprocessed.length}`);
+  for (const f of preprocessed) {
+    const src = join(work, f.name);
+    writeFileSync(src, f.text);
+    const r = spawnSync(AS, ['-march=rv64gc', '-o', join(work, 'pp.o'), src], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `${f.name}: ${r.stderr}`);
+    const errs = await errorsOf(f.name, f.text);
+    assert.deepEqual(errs.map((e) => `${e.range.start.line + 1}: ${e.message}: ${f.text.split('\n')[e.range.start.line]}`), [], f.name);
+  }
+});
+
 test('the project\'s .S sources get no error diagnostics', async () => {
   const files: string[] = [];
   const walk = (d: string) => {
@@ -97,8 +127,9 @@ interface Mutation { kind: string; line: string; from: string }
 
 function mutations(count: number): Mutation[] {
   compileAll();
+  preprocessAll();
   const insns: string[] = [];
-  for (const f of compiled) {
+  for (const f of [...compiled, ...preprocessed]) {
     for (const l of f.text.split('\n')) {
       const m = l.match(/^\t([a-z][\w.]*)(\t.*)?$/);
       if (m && !m[1].startsWith('.')) insns.push(l);

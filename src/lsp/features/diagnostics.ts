@@ -119,14 +119,18 @@ function checkOperand(doc: ParsedDoc, t: Tok, s: Spec, mn: string): Problem | un
       return problem(t, `unknown CSR '${t.text}'`);
     }
     case 'target': {
-      if (splitMem(t) && evalExpr(t.text, doc.env).t === 'bad') return problem(t, `expected a label for '${mn}', got '${t.text}'`);
       const v = evalExpr(t.text, doc.env);
-      return v.t === 'reloc' ? problem(t, `relocation %${v.op} not allowed in the target of '${mn}'`) : undefined;
+      if (v.t === 'bad') return problem(t, `expected a label for '${mn}', got '${t.text}'`);
+      if (v.t === 'reloc') return problem(t, `relocation %${v.op} not allowed in the target of '${mn}'`);
+      if (t.text.includes('@')) return problem(t, `'${mn}' takes no @plt/@ suffix (use call or tail)`);
+      if (v.t === 'const' && (v.v < -(1n << 31n) || v.v >= 1n << 32n)) return problem(t, `target address ${t.text} does not fit in 32 bits`);
+      return undefined;
     }
     case 'address': {
       const v = evalExpr(t.text, doc.env);
       if (v.t === 'bad') return problem(t, `expected a symbol for '${mn}', got '${t.text}'`);
       if (v.t === 'reloc') return problem(t, `relocation %${v.op} not allowed in the symbol of '${mn}'`);
+      if (t.text.includes('@') && mn !== 'call' && mn !== 'tail') return problem(t, `'${mn}' takes no @ suffix`);
       if (v.t === 'sym' && new Set(v.ids).size >= 2 && !t.text.includes('-')) return problem(t, `'${t.text}' adds two symbols: not an address`);
       return undefined;
     }
