@@ -6,6 +6,7 @@
   const status = document.getElementById('status');
   const charts = document.getElementById('charts');
   const figures = document.getElementById('figures');
+  const explain = document.getElementById('explain');
 
   function svgEl(tag, attrs, text) {
     const e = document.createElementNS(SVG, tag);
@@ -67,6 +68,7 @@
       { label: 'vDSO (__vdso_clock_gettime)', value: vNs / 1000, cls: 'bar-vdso' },
       { label: 'syscall (ecall)', value: sNs / 1000, cls: 'bar-syscall' },
     ]));
+    explain.textContent = (r.explain || '') + (r.note ? ` Note: ${r.note}.` : '');
     figures.append(row(['way', 'calls', 'instructions', 'per call', 'host ms', 'host µs per call'], true));
     figures.append(row(['vDSO', String(r.calls), String(r.vdso.instructions), fmt(vIns), fmt(r.vdso.hostNs / 1e6), fmt(vNs / 1000, 3)]));
     figures.append(row(['syscall', String(r.calls), String(r.syscall.instructions), fmt(sIns), fmt(r.syscall.hostNs / 1e6), fmt(sNs / 1000, 3)]));

@@ -50,13 +50,13 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   }
 }
 
-/** One configuration per RISC-V ELF under the workspace's bin/ (the "Run and Debug" drop-down). */
+/** One configuration per RISC-V ELF at the top of the workspace or in its bin/ (the "Run and Debug" drop-down). */
 class DynamicConfigurationProvider implements vscode.DebugConfigurationProvider {
   async provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): Promise<vscode.DebugConfiguration[]> {
     if (!folder) return [];
-    const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, 'bin/*'), undefined, 50);
+    const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '{*,bin/*}'), undefined, 100);
     return files.filter((f) => isRiscvElf(f.fsPath)).map((f) => ({
-      type: DEBUG_TYPE, request: 'launch', name: `Debug bin/${f.path.split('/').pop()}`, program: f.fsPath, cwd: folder.uri.fsPath, disableRandomization: true,
+      type: DEBUG_TYPE, request: 'launch', name: `Debug ${vscode.workspace.asRelativePath(f, false)}`, program: f.fsPath, cwd: folder.uri.fsPath, disableRandomization: true,
     }));
   }
 }
@@ -187,10 +187,10 @@ export function activateRiscvVdso(context: vscode.ExtensionContext, modeOverride
   };
 }
 
-/** Where the clockloop program is: bundled in dist/guest, or the workspace's bin/. */
+/** Where the clockloop program is: bundled in dist/guest, or in the workspace (samples/clockloop). */
 function clockloopPath(context: vscode.ExtensionContext): string | undefined {
   const candidates = [context.asAbsolutePath(join('dist', 'guest', 'clockloop'))];
-  for (const f of vscode.workspace.workspaceFolders ?? []) candidates.push(join(f.uri.fsPath, 'bin', 'clockloop'));
+  for (const f of vscode.workspace.workspaceFolders ?? []) candidates.push(join(f.uri.fsPath, 'clockloop'), join(f.uri.fsPath, 'bin', 'clockloop'));
   return candidates.find((p) => existsSync(p));
 }
 
@@ -198,7 +198,7 @@ async function runCost(context: vscode.ExtensionContext, panel: CostPanel): Prom
   panel.show(vscode.ViewColumn.Active);
   const program = clockloopPath(context);
   if (!program) {
-    panel.status('The clockloop program was not found (dist/guest/clockloop or bin/clockloop in the workspace).');
+    panel.status('The clockloop program was not found (dist/guest/clockloop, or clockloop in the workspace).');
     return undefined;
   }
   const factory = loadDebugger().kernelLink.processFactory();

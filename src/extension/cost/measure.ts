@@ -25,12 +25,19 @@ export interface CostResult {
   vdso: LoopCost;
   syscall: LoopCost;
   note?: string;
+  /** What the instruction counts include, for the reader. */
+  explain: string;
 }
+
+export const COST_EXPLANATION = 'Instructions are what the hart retires in U- and S-mode: for the system call the libc wrapper, ecall, '
+  + 'the trap entry and exit (src/guest/kernel/entry.S) and sret. The kernel model itself runs as TypeScript on the host, '
+  + 'so its share of a system call shows in the host time, not in the instruction count.';
 
 interface Mark { cycles: bigint; instret: bigint; t: bigint }
 
 export function measureCost(factory: ProcessFactory, program: string, calls: number, onProgress?: (text: string) => void): CostResult {
-  const base = { program, args: [String(calls)], timeMode: 'virtual' as const, disableRandomization: true };
+  const quiet = () => {};
+  const base = { program, args: [String(calls)], timeMode: 'virtual' as const, disableRandomization: true, onStdout: quiet, onStderr: quiet };
   const marks: Mark[] = [];
   onProgress?.('pass 1: counting instructions...');
   const p1 = factory({
@@ -43,7 +50,7 @@ export function measureCost(factory: ProcessFactory, program: string, calls: num
   if (marks.length !== 3) throw new Error(`${program} made ${marks.length} getppid() markers, expected 3: is it clockloop?`);
   const insns = (a: number) => Number(marks[a + 1].instret - marks[a].instret);
   const result: CostResult = {
-    program: program.split(/[\\/]/).pop()!, calls, timeMode: 'virtual',
+    program: program.split(/[\\/]/).pop()!, calls, timeMode: 'virtual', explain: COST_EXPLANATION,
     vdso: { instructions: insns(0), hostNs: Number(marks[1].t - marks[0].t) },
     syscall: { instructions: insns(1), hostNs: Number(marks[2].t - marks[1].t) },
   };

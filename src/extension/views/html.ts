@@ -53,4 +53,4 @@ export const VVAR_BODY = `<header><h1>[vvar] data page</h1><p id="where">No risc
 <main id="entries"></main>`;
 
 export const COST_BODY = `<header><h1>vDSO vs system call: clock_gettime(CLOCK_MONOTONIC)</h1><p id="status">Not measured yet.</p></header>
-<main><div id="charts"></div><table id="figures"></table></main>`;
+<main><div id="charts"></div><table id="figures"></table><p id="explain" class="muted"></p></main>`;
