@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as L from './layout';
 import { decode } from '../isa/decode';
 import { INSNS } from '../isa/instructions';
+import { Jit, type JitStats } from './jit/jit';
 
 /** Ops whose integer rd is written: a write to x0 is sent to the unused slot 32 instead (see decodeInto). */
 const WRITES_X = INSNS.map((d) => d.operands.includes('rd'));
@@ -40,6 +41,11 @@ export interface HartOptions {
   instructionsPerTick?: number;
   /** Timebase frequency in Hz (default 10 MHz, like QEMU's virt machine). */
   timebaseHz?: number;
+  /**
+   * Translate hot blocks of guest code to WebAssembly (src/hart/jit/). Same architectural behaviour, faster.
+   * Default: on, unless the environment variable RISCV_VDSO_JIT is 0.
+   */
+  jit?: boolean;
 }
 
 interface CoreExports {
@@ -54,6 +60,7 @@ interface CoreExports {
   debugTranslateVa(va: bigint, acc: number): bigint;
   currentTime(): bigint;
   setTime(v: bigint): void;
+  setJit(on: number): void;
 }
 
 const MASK64 = (1n << 64n) - 1n;
@@ -79,6 +86,9 @@ export class Hart {
   private watches: { start: bigint; end: bigint; kind: number }[] = [];
   private hostTimeOrigin = 0;
   private hostTimeBase = 0n;
+  private readonly jitCompiler: Jit;
+  /** Whether hot blocks are translated to WebAssembly (HartOptions.jit). */
+  readonly jit: boolean;
 
   constructor(opts: HartOptions = {}) {
     this.ramBytes = opts.ramBytes ?? 256 * 1024 * 1024;
@@ -87,9 +97,13 @@ export class Hart {
       throw new Error(`ramBytes must be a positive multiple of 64 KiB up to 1 GiB (got ${this.ramBytes})`);
     }
     cachedModule ??= new WebAssembly.Module(readFileSync(coreWasmPath()));
+    this.jit = opts.jit ?? (typeof process === 'undefined' || process.env.RISCV_VDSO_JIT !== '0');
+    this.jitCompiler = new Jit(this.breakpoints);
     const instance = new WebAssembly.Instance(cachedModule, {
       env: {
         decode: (pc: bigint, bits: number, entry: number, noBp: number) => this.decodeInto(pc, bits, entry, noBp),
+        jitCall: this.jitCompiler.call,
+        jitCompile: (pc: bigint, host: number, entry: number) => this.jitCompiler.compile(pc, host, entry),
         hostTime: () => this.hostTime(),
         abort: (_msg: number, _file: number, line: number, col: number) => {
           throw new Error(`execution core aborted at ${line}:${col}`);
@@ -98,6 +112,8 @@ export class Hart {
     });
     this.core = instance.exports as unknown as CoreExports;
     if (!this.core.init(this.ramBytes)) throw new Error(`cannot allocate ${this.ramBytes} bytes of guest RAM`);
+    this.jitCompiler.attach(this.core.memory);
+    this.core.setJit(this.jit ? 1 : 0);
     this.refreshViews();
     this.setTimeMode(opts.timeMode ?? 'virtual', opts.instructionsPerTick ?? 10);
   }
@@ -348,6 +364,9 @@ export class Hart {
     for (const [pa, off, n] of parts) this.writePhys(pa, data.subarray(off, off + n));
     return true;
   }
+
+  /** Counters of the block translator (blocks compiled, modules created, flushes seen). */
+  get jitStats(): JitStats { return { ...this.jitCompiler.stats }; }
 
   /** Drop cached decodes (after code in memory changed outside the guest's own fence.i). */
   invalidateCode(): void { this.core.flushDecode(); }

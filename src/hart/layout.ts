@@ -65,6 +65,22 @@ export const DEC_ENTRY = 16;
 // entry fields: +0 tag u32 (host address, 0 = empty), +4 imm i32, +8 op u16, +10 rd u8, +11 rs1 u8,
 //               +12 rs2 u8, +13 rs3 u8, +14 rm u8, +15 len u8
 
+/**
+ * Block cache of the translator (src/hart/jit/): BLK_N direct-mapped entries of BLK_ENTRY bytes, indexed like
+ * the decode cache by the host address of a block's first instruction. Fields: +0 tag u32 (host address,
+ * 0 = empty), +4 state i32 (>= 0: function-table index of the compiled block; BLK_COUNTING: counting entries;
+ * BLK_NEVER: not translatable), +8 instructions in one pass of the block u32, +12 entries counted u32.
+ */
+export const BLK = 0x190000;
+export const BLK_N = 16384;
+export const BLK_ENTRY = 16;
+export const BLK_COUNTING = -1;
+export const BLK_NEVER = -2;
+/** A compiled block stores here the number of instructions it executed (i32) before it returns the next pc. */
+export const JIT_DONE = 0x1a000;
+/** Incremented (u32) by every flush of the decode cache, which also empties the block cache. */
+export const JIT_GEN = 0x1a008;
+
 /** Per-page flags for RAM pages (one byte per 4 KiB page): bit 0 = watched (accesses take the slow path). */
 export const PAGEFLAGS = 0x130000;
 export const PAGEFLAGS_SIZE = 0x40000;  // 262144 pages = 1 GiB of RAM at most

@@ -12,6 +12,8 @@ test('layout regions do not overlap and RAM starts after the page-flag map', () 
     ['scratch', L.SCRATCH, L.SCRATCH + L.SCRATCH_SIZE],
     ['dec', L.DEC, L.DEC + L.DEC_N * L.DEC_ENTRY],
     ['pageflags', L.PAGEFLAGS, L.PAGEFLAGS + L.PAGEFLAGS_SIZE],
+    ['blk', L.BLK, L.BLK + L.BLK_N * L.BLK_ENTRY],
+    ['jit-slots', L.JIT_DONE, L.JIT_GEN + 4],
   ];
   regions.sort((a, b) => a[1] - b[1]);
   for (let i = 1; i < regions.length; i++) {

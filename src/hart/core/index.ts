@@ -9,6 +9,7 @@
 import {
   XREG, DEC, DEC_N, DEC_ENTRY, ITLB, RTLB, WTLB, TLB_N, SCRATCH, STATE, STATE_END, PAGEFLAGS, PAGEFLAGS_SIZE,
   RAM_OFF, EXIT_BUDGET, EXIT_BREAKPOINT, EXIT_WFI, EXIT_HALT, FLAG_SKIP_BP, MISC_WFI as MW,
+  BLK, BLK_N, BLK_COUNTING, JIT_DONE, JIT_GEN,
 } from '../layout';
 import * as st from './state';
 import {
@@ -24,6 +25,12 @@ import * as O from './ops.generated';
 
 @external('env', 'decode')
 declare function hostDecode(pc: u64, bits: u32, entry: usize, noBreakpoint: i32): void;
+/** Run compiled block `idx` (a function-table index) at virtual pc `pc`, with at most `budget` instructions. */
+@external('env', 'jitCall')
+declare function jitCall(idx: i32, pc: u64, budget: i32): u64;
+/** Translate the block at `pc` (host address `host`) and fill its block-cache entry; returns its state. */
+@external('env', 'jitCompile')
+declare function jitCompile(pc: u64, host: u32, entry: u32): i32;
 
 const RAM_BASE: u64 = 0x80000000;
 const FLAG_SKIP: u64 = FLAG_SKIP_BP;
@@ -31,6 +38,11 @@ const FLAG_SKIP: u64 = FLAG_SKIP_BP;
 const SCRATCH_ENTRY: usize = SCRATCH;
 /** Instructions per call of the inner loop. */
 const SLICE: u64 = 1 << 16;
+/** A block head is translated after this many entries. */
+const BLK_HOT: u32 = 32;
+/** Whether hot blocks are translated to WebAssembly (src/hart/jit/). */
+let jitOn: bool = false;
+export function setJit(on: i32): void { jitOn = on != 0; }
 
 // ---- exports for the host ------------------------------------------------------------------------------
 
@@ -64,6 +76,9 @@ export function reset(): void {
 
 export function flushDecode(): void {
   memory.fill(DEC, 0, DEC_N * DEC_ENTRY);
+  // compiled blocks are decodes too: they go with the decode cache (fence.i, host code writes, breakpoints)
+  memory.fill(BLK, 0, BLK_N * 16);
+  store<u32>(JIT_GEN, load<u32>(JIT_GEN) + 1);
 }
 
 export function flushTlbs(): void { flushTlb(); }
@@ -227,7 +242,13 @@ function inner(): void {
   let pageVa: u64 = 1; // never a page address
   let pageHost: usize = 0;
   while (st.cycles < st.stopAt) {
-    fastLoop();
+    if (jitOn) {
+      blockLoop();
+      if (st.cycles >= st.stopAt) break;
+      if (fastLoopJit()) continue; // stopped at the head of a compiled (or hot) block
+    } else {
+      fastLoop();
+    }
     if (st.cycles >= st.stopAt) break;
     // one instruction through the full path
     store<u64>(XREG, 0);
@@ -407,6 +428,108 @@ function fastLoop(): void {
     if (n == SLOW) break;
     pc = n;
     c++;
+  }
+  st.pc = pc;
+  st.cycles = c;
+}
+
+/**
+ * fastLoop with the translator on (a copy, so the interpreter alone keeps its tighter loop): it also counts
+ * entries of block heads (targets of taken branches and jumps) and returns true at the head of a compiled or
+ * newly hot block, so that inner() runs it with blockLoop. The first instruction is never such a stop, so
+ * every call makes progress.
+ */
+function fastLoopJit(): bool {
+  let pc = st.pc;
+  let c = st.cycles;
+  const stop = st.stopAt;
+  let head = false;
+  let toBlocks = false;
+  let pageVa: u64 = 1;
+  let pageHost: usize = 0;
+  while (c < stop) {
+    let host: usize;
+    if ((pc & ~<u64>0xfff) == pageVa) {
+      host = pageHost + (<usize>pc & 0xfff);
+    } else {
+      host = tlbHost(ITLB, pc);
+      if (host == 0) break;
+      pageVa = pc & ~<u64>0xfff;
+      pageHost = host - (<usize>pc & 0xfff);
+    }
+    if (head) {
+      head = false;
+      const b = BLK + (((host >> 1) & (BLK_N - 1)) << 4);
+      if (load<u32>(b) == <u32>host) {
+        const state = load<i32>(b, 4);
+        if (state >= 0) { toBlocks = true; break; }
+        if (state == BLK_COUNTING) {
+          const hits = load<u32>(b, 12) + 1;
+          store<u32>(b, hits, 12);
+          if (hits >= BLK_HOT) { toBlocks = true; break; }
+        }
+      } else {
+        store<u32>(b, <u32>host);
+        store<i32>(b, BLK_COUNTING, 4);
+        store<u32>(b, 1, 12);
+      }
+    }
+    const e = DEC + ((host >> 1) & (DEC_N - 1)) * DEC_ENTRY;
+    if (load<u32>(e) != <u32>host) break;
+    const w = load<u64>(e, 8);
+    const n = execSimple(e, w, pc);
+    if (n == SLOW) break;
+    if (n - pc != fLen(w)) head = true;
+    pc = n;
+    c++;
+  }
+  st.pc = pc;
+  st.cycles = c;
+  return toBlocks;
+}
+
+/**
+ * Runs compiled blocks from pc for as long as the next pc is the head of one and its longest pass fits in
+ * the slice (so the cycle count is exact at every exit, and timer deadlines are met); counts entries of
+ * blocks not yet compiled and compiles the hot ones. Returns to the interpreter on anything else.
+ */
+function blockLoop(): void {
+  let pc = st.pc;
+  let c = st.cycles;
+  const stop = st.stopAt;
+  let pageVa: u64 = 1;
+  let pageHost: usize = 0;
+  while (c < stop) {
+    let host: usize;
+    if ((pc & ~<u64>0xfff) == pageVa) {
+      host = pageHost + (<usize>pc & 0xfff);
+    } else {
+      host = tlbHost(ITLB, pc);
+      if (host == 0) break;
+      pageVa = pc & ~<u64>0xfff;
+      pageHost = host - (<usize>pc & 0xfff);
+    }
+    const b = BLK + (((host >> 1) & (BLK_N - 1)) << 4);
+    if (load<u32>(b) != <u32>host) {
+      store<u32>(b, <u32>host);
+      store<i32>(b, BLK_COUNTING, 4);
+      store<u32>(b, 1, 12);
+      break;
+    }
+    let state = load<i32>(b, 4);
+    if (state < 0) {
+      if (state != BLK_COUNTING) break;
+      const hits = load<u32>(b, 12) + 1;
+      store<u32>(b, hits, 12);
+      if (hits < BLK_HOT) break;
+      state = jitCompile(pc, <u32>host, <u32>b);
+      if (state < 0) break;
+    }
+    if (c + <u64>load<u32>(b, 8) > stop) break;
+    pc = jitCall(state, pc, <i32>(stop - c));
+    const done = load<u32>(JIT_DONE);
+    c += <u64>done;
+    if (done == 0) break; // the first instruction needs the slow path (e.g. a TLB miss)
   }
   st.pc = pc;
   st.cycles = c;

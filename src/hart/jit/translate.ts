@@ -1,0 +1,291 @@
+// The block translator: compiles a hot run of guest code into one WebAssembly function that shares the
+// core's memory, with the guest registers it uses kept in wasm locals.
+//
+// A block starts at a host (physical) code address and follows the code within its 4 KiB page: the
+// fall-through of conditional branches (a taken branch leaves the block: a side exit) and unconditional jal
+// to code not yet in the block. It ends before an instruction the fast path of the core does not do (CSR,
+// AMO, FP, system, mulh*), before a breakpointed address, at jalr, at the page end, or after MAX_INSNS. A
+// branch or jal back to the block's first instruction loops inside the function while the slice's budget
+// allows another full pass. Loads and stores use the core's data TLBs inline exactly like its fast path; on a
+// miss or a page-crossing access the block returns before that instruction, which the interpreter then runs
+// through the slow path (faults, MMIO, watchpoints, TLB fills). So every exit is at an instruction boundary,
+// with registers written back, the next pc returned and the count of executed instructions stored at
+// JIT_DONE: the core's cycle count stays exact.
+//
+// The code never depends on the virtual address it runs at: the block's virtual pc is the function's first
+// parameter (pc-relative values such as auipc and link addresses are computed from it), so one translation
+// serves every virtual alias of the physical page.
+import { decode } from '../../isa/decode';
+import { INSNS } from '../../isa/instructions';
+import type { Decoded } from '../../isa/types';
+import { XREG, RTLB, WTLB, JIT_DONE } from '../layout';
+import { Code, Op, I32, I64, encodeModule, type Func } from './wasm';
+
+export const MAX_INSNS = 200;
+
+/** Type of a block function: (pc: i64, budget: i32) -> next pc: i64. */
+export const BLOCK_TYPE = { params: [I64, I32], results: [I64] };
+
+const LOADS: Record<string, [op: number, size: number]> = {
+  lb: [Op.i64_load8_s, 1], lbu: [Op.i64_load8_u, 1], lh: [Op.i64_load16_s, 2], lhu: [Op.i64_load16_u, 2],
+  lw: [Op.i64_load32_s, 4], lwu: [Op.i64_load32_u, 4], ld: [Op.i64_load, 8],
+};
+const STORES: Record<string, [op: number, size: number]> = {
+  sb: [Op.i64_store8, 1], sh: [Op.i64_store16, 2], sw: [Op.i64_store32, 4], sd: [Op.i64_store, 8],
+};
+const BRANCHES: Record<string, number> = {
+  beq: Op.i64_eq, bne: Op.i64_ne, blt: Op.i64_lt_s, bge: Op.i64_ge_s, bltu: Op.i64_lt_u, bgeu: Op.i64_ge_u,
+};
+const ALU_RR: Record<string, number> = {
+  add: Op.i64_add, sub: Op.i64_sub, sll: Op.i64_shl, srl: Op.i64_shr_u, sra: Op.i64_shr_s, xor: Op.i64_xor,
+  or: Op.i64_or, and: Op.i64_and, mul: Op.i64_mul,
+};
+const ALU_RI: Record<string, number> = {
+  addi: Op.i64_add, xori: Op.i64_xor, ori: Op.i64_or, andi: Op.i64_and, slli: Op.i64_shl, srli: Op.i64_shr_u,
+  srai: Op.i64_shr_s,
+};
+/** 32-bit forms done on i32 values, then sign-extended. */
+const ALU_W: Record<string, number> = {
+  addw: Op.i32_add, subw: Op.i32_sub, sllw: Op.i32_shl, srlw: Op.i32_shr_u, sraw: Op.i32_shr_s, mulw: Op.i32_mul,
+  addiw: Op.i32_add, slliw: Op.i32_shl, srliw: Op.i32_shr_u, sraiw: Op.i32_shr_s,
+};
+const OTHER = new Set(['lui', 'auipc', 'jal', 'jalr', 'slt', 'sltu', 'slti', 'sltiu', 'fence', 'fence.tso',
+  'div', 'divu', 'rem', 'remu', 'divw', 'divuw', 'remw', 'remuw']);
+
+/** Instructions a block may contain (those of the core's call-free fast path, less mulh/mulhu/mulhsu). */
+export function translatable(name: string): boolean {
+  return name in LOADS || name in STORES || name in BRANCHES || name in ALU_RR || name in ALU_RI || name in ALU_W || OTHER.has(name);
+}
+
+interface Item { d: Decoded; name: string; /** pc - block pc */ delta: number; len: number }
+
+export interface Block {
+  items: Item[];
+  /** How the block ends after its last item: at `endDelta` (fall-through), unless the last item is a jump. */
+  endDelta: number;
+  /** Index of the item whose jal jumps back to the block's start, or -1. */
+  loopJal: number;
+}
+
+export interface CodeSource {
+  /** The core's memory. */
+  u8: Uint8Array;
+  /** Is there a breakpoint at this virtual address? (Not called when `anyBreakpoints` is false.) */
+  isBreakpoint(va: bigint): boolean;
+  anyBreakpoints: boolean;
+}
+
+/** Scan the block at host address `host` (virtual `pc`). Undefined when its first instruction cannot be translated. */
+export function scanBlock(src: CodeSource, host: number, pc: bigint): Block | undefined {
+  const u8 = src.u8;
+  const entryOff = host & 0xfff;
+  const pageBase = host - entryOff;
+  const items: Item[] = [];
+  const seen = new Set<number>();
+  let off = entryOff;
+  let delta = 0;
+  let loopJal = -1;
+  const checkBp = (d: number) => src.anyBreakpoints && src.isBreakpoint(BigInt.asUintN(64, pc + BigInt(d)));
+  while (items.length < MAX_INSNS && off + 2 <= 4096) {
+    let bits = u8[pageBase + off] | (u8[pageBase + off + 1] << 8);
+    if ((bits & 3) === 3) {
+      if (off + 4 > 4096) break;
+      bits = (bits | (u8[pageBase + off + 2] << 16) | (u8[pageBase + off + 3] << 24)) >>> 0;
+    }
+    if (checkBp(delta)) break;
+    const d = decode(bits);
+    if (d.op < 0) break;
+    const nm = INSNS[d.op].name;
+    if (!translatable(nm)) break;
+    items.push({ d, name: nm, delta, len: d.length });
+    seen.add(off);
+    if (nm === 'jalr') return { items, endDelta: delta + d.length, loopJal };
+    if (nm === 'jal') {
+      const t = off + d.imm;
+      if (t === entryOff) { loopJal = items.length - 1; return { items, endDelta: delta + d.length, loopJal }; }
+      if (t < 0 || t >= 4096 || seen.has(t) || (t & 1) !== 0) return { items, endDelta: delta + d.length, loopJal };
+      off = t;
+      delta += d.imm;
+      continue;
+    }
+    off += d.length;
+    delta += d.length;
+  }
+  if (items.length === 0) return undefined;
+  return { items, endDelta: delta, loopJal };
+}
+
+/** What the translation of a block depends on: its instructions (raw bits, pc offsets) and its shape. */
+export function blockKey(blk: Block): string {
+  let k = `${blk.endDelta}:${blk.loopJal}`;
+  for (const it of blk.items) k += `,${it.d.raw.toString(36)}@${it.delta}`;
+  return k;
+}
+
+// locals of a block function
+const L_PC = 0, L_BUDGET = 1, L_N = 2, L_E = 3, L_RET = 4, L_A = 5, L_T = 6, L_REG0 = 7;
+
+/** Emit the WebAssembly function for a scanned block. */
+export function emitBlock(blk: Block): Func {
+  const { items } = blk;
+  const count = items.length;
+  const used = new Set<number>();
+  const written = new Set<number>();
+  for (const it of items) {
+    const { d, name } = it;
+    if (d.rs1) used.add(d.rs1);
+    if (d.rs2) used.add(d.rs2);
+    if (d.rd && !(name in STORES) && !(name in BRANCHES) && name !== 'fence' && name !== 'fence.tso') { used.add(d.rd); written.add(d.rd); }
+  }
+  const regs = [...used].sort((a, b) => a - b);
+  const local = new Map<number, number>();
+  regs.forEach((r, i) => local.set(r, L_REG0 + i));
+
+  const c = new Code();
+  const get = (r: number) => (r === 0 ? c.i64(0) : c.get(local.get(r)!));
+  const set = (r: number) => (r === 0 ? c.op(Op.drop) : c.set(local.get(r)!));
+  // pc of the instruction at `delta` (+ k)
+  const pcAt = (v: number) => (v === 0 ? c.get(L_PC) : c.get(L_PC).i64(v).op(Op.i64_add));
+
+  // prologue: the registers the block uses, into locals
+  for (const r of regs) c.i32(0).mem(Op.i64_load, 3, XREG + 8 * r).set(local.get(r)!);
+  // block $out; loop $top
+  c.op(Op.block, 0x40, Op.loop, 0x40);
+  let depth = 1; // labels between the current position and $out (the loop)
+  /** Leave the block: ret = (pushed value), n += done. */
+  const exitWith = (done: number) => {
+    c.set(L_RET);
+    if (done) c.get(L_N).i32(done).op(Op.i32_add).set(L_N);
+    c.br(depth);
+  };
+  /** Back to the start: n += done, loop again if a whole pass still fits in the budget, else leave at pc. */
+  const loopBack = (done: number) => {
+    c.get(L_N).i32(done).op(Op.i32_add).tee(L_N).i32(count).op(Op.i32_add).get(L_BUDGET).op(Op.i32_le_s).brIf(depth - 1);
+    c.get(L_PC).set(L_RET).br(depth);
+  };
+  const ifThen = (body: () => void) => { c.op(Op.if, 0x40); depth++; body(); depth--; c.op(Op.end); };
+
+  items.forEach((it, k) => {
+    const { d, name, delta, len } = it;
+    if (name in ALU_RR) {
+      if (d.rd === 0) return;
+      get(d.rs1); get(d.rs2); c.op(ALU_RR[name]); set(d.rd);
+    } else if (name in ALU_RI) {
+      if (d.rd === 0) return;
+      get(d.rs1); c.i64(d.imm).op(ALU_RI[name]); set(d.rd);
+    } else if (name in ALU_W) {
+      if (d.rd === 0) return;
+      get(d.rs1); c.op(Op.i32_wrap_i64);
+      if (name.endsWith('iw')) c.i32(d.imm); else { get(d.rs2); c.op(Op.i32_wrap_i64); }
+      c.op(ALU_W[name], Op.i64_extend_i32_s); set(d.rd);
+    } else if (name in LOADS || name in STORES) {
+      const isLoad = name in LOADS;
+      const [op, size] = isLoad ? LOADS[name] : STORES[name];
+      const tlb = isLoad ? RTLB : WTLB;
+      get(d.rs1); if (d.imm) c.i64(d.imm).op(Op.i64_add); c.set(L_A);
+      // tag of the TLB entry vs the page of the address; and the access must stay in the page
+      c.get(L_A).i64(12).op(Op.i64_shr_u, Op.i32_wrap_i64).i32(255).op(Op.i32_and).i32(4).op(Op.i32_shl).tee(L_E);
+      c.mem(Op.i64_load, 3, tlb).get(L_A).i64(-4096).op(Op.i64_and, Op.i64_ne);
+      if (size > 1) c.get(L_A).op(Op.i32_wrap_i64).i32(0xfff).op(Op.i32_and).i32(4096 - size).op(Op.i32_gt_u, Op.i32_or);
+      ifThen(() => { pcAt(delta); exitWith(k); });
+      c.get(L_E).mem(Op.i32_load, 2, tlb + 8).get(L_A).op(Op.i32_wrap_i64).i32(0xfff).op(Op.i32_and, Op.i32_add);
+      if (isLoad) { c.mem(op, 0, 0); set(d.rd); } else { get(d.rs2); c.mem(op, 0, 0); }
+    } else if (name in BRANCHES) {
+      get(d.rs1); get(d.rs2); c.op(BRANCHES[name]);
+      const target = delta + d.imm;
+      ifThen(() => { if (target === 0) loopBack(k + 1); else { pcAt(target); exitWith(k + 1); } });
+    } else {
+      switch (name) {
+        case 'lui': if (d.rd) { c.i64(d.imm); set(d.rd); } break;
+        case 'auipc': if (d.rd) { pcAt(delta + d.imm); set(d.rd); } break;
+        case 'slt': case 'sltu': if (d.rd) { get(d.rs1); get(d.rs2); c.op(name === 'slt' ? Op.i64_lt_s : Op.i64_lt_u, Op.i64_extend_i32_u); set(d.rd); } break;
+        case 'slti': case 'sltiu': if (d.rd) { get(d.rs1); c.i64(d.imm).op(name === 'slti' ? Op.i64_lt_s : Op.i64_lt_u, Op.i64_extend_i32_u); set(d.rd); } break;
+        case 'fence': case 'fence.tso': break;
+        case 'jal':
+          if (d.rd) { pcAt(delta + len); set(d.rd); }
+          if (k === blk.loopJal) loopBack(k + 1);
+          else if (k === count - 1) { pcAt(delta + d.imm); exitWith(k + 1); }
+          // otherwise the block goes on at the target
+          break;
+        case 'jalr':
+          get(d.rs1); if (d.imm) c.i64(d.imm).op(Op.i64_add); c.i64(-2).op(Op.i64_and).set(L_T);
+          if (d.rd) { pcAt(delta + len); set(d.rd); }
+          c.get(L_T); exitWith(k + 1);
+          break;
+        case 'div': case 'divu': case 'rem': case 'remu': {
+          if (!d.rd) break;
+          const signed = name === 'div' || name === 'rem';
+          const isDiv = name.startsWith('div');
+          get(d.rs2); c.set(L_T);
+          c.get(L_T).op(Op.i64_eqz, Op.if, I64);
+          if (isDiv) c.i64(-1); else get(d.rs1);
+          c.op(Op.else);
+          if (signed) {
+            // b == -1: div is the wrapping negation (covers -2^63 / -1), rem is 0; wasm traps on the former
+            c.get(L_T).i64(-1).op(Op.i64_eq, Op.if, I64);
+            if (isDiv) { c.i64(0); get(d.rs1); c.op(Op.i64_sub); } else c.i64(0);
+            c.op(Op.else);
+            get(d.rs1); c.get(L_T).op(isDiv ? Op.i64_div_s : Op.i64_rem_s);
+            c.op(Op.end);
+          } else {
+            get(d.rs1); c.get(L_T).op(isDiv ? Op.i64_div_u : Op.i64_rem_u);
+          }
+          c.op(Op.end);
+          set(d.rd);
+          break;
+        }
+        case 'divw': case 'divuw': case 'remw': case 'remuw': {
+          if (!d.rd) break;
+          const signed = name === 'divw' || name === 'remw';
+          const isDiv = name.startsWith('div');
+          get(d.rs2); c.op(Op.i32_wrap_i64).set(L_E);
+          c.get(L_E).op(Op.i32_eqz, Op.if, I64);
+          if (isDiv) c.i64(-1); else { get(d.rs1); c.op(Op.i32_wrap_i64, Op.i64_extend_i32_s); }
+          c.op(Op.else);
+          if (signed) {
+            c.get(L_E).i32(-1).op(Op.i32_eq, Op.if, I64);
+            if (isDiv) { c.i32(0); get(d.rs1); c.op(Op.i32_wrap_i64, Op.i32_sub, Op.i64_extend_i32_s); } else c.i64(0);
+            c.op(Op.else);
+            get(d.rs1); c.op(Op.i32_wrap_i64).get(L_E).op(isDiv ? Op.i32_div_s : Op.i32_rem_s, Op.i64_extend_i32_s);
+            c.op(Op.end);
+          } else {
+            get(d.rs1); c.op(Op.i32_wrap_i64).get(L_E).op(isDiv ? Op.i32_div_u : Op.i32_rem_u, Op.i64_extend_i32_s);
+          }
+          c.op(Op.end);
+          set(d.rd);
+          break;
+        }
+        default: throw new Error(`translator: unexpected ${name}`);
+      }
+    }
+  });
+  const last = items[count - 1];
+  if (last.name !== 'jal' && last.name !== 'jalr') { pcAt(blk.endDelta); exitWith(count); }
+  c.op(Op.end, Op.end);
+  // epilogue: registers back to memory, the count to JIT_DONE, the next pc
+  for (const r of regs) if (written.has(r)) c.i32(0).get(local.get(r)!).mem(Op.i64_store, 3, XREG + 8 * r);
+  c.i32(JIT_DONE).get(L_N).mem(Op.i32_store, 2, 0);
+  c.get(L_RET);
+  return { type: 0, locals: [[2, I32], [3 + regs.length, I64]], code: c.b };
+}
+
+/** One module of compiled blocks importing the core's memory as env.m; exports f0, f1, ... */
+export function blockModule(funcs: Func[]): Uint8Array {
+  return encodeModule({
+    types: [BLOCK_TYPE],
+    imports: [{ module: 'env', name: 'm', kind: 'memory', min: 0 }],
+    funcs,
+    exports: funcs.map((_, i) => ({ name: `f${i}`, func: i })),
+  });
+}
+
+/** The trampoline: call(idx, pc, budget) = table[idx](pc, budget), so the core reaches blocks through one import. */
+export function trampolineModule(): Uint8Array {
+  const c = new Code().get(1).get(2).get(0).op(Op.call_indirect, 0, 0);
+  return encodeModule({
+    types: [BLOCK_TYPE, { params: [I32, I64, I32], results: [I64] }],
+    imports: [{ module: 'env', name: 't', kind: 'table', min: 0 }],
+    funcs: [{ type: 1, locals: [], code: c.b }],
+    exports: [{ name: 'call', func: 0 }],
+  });
+}
