@@ -34,17 +34,26 @@ export async function inspectStop(session: vscode.DebugSession, threadId: number
   if (!frame) return out;
   out.pc = frame.instructionPointerReference;
   const scopes: DapScope[] = (await session.customRequest('scopes', { frameId: frame.id }))?.scopes ?? [];
+  // Each part on its own: a failure to read [vvar] must not lose the privilege mode, and the reverse.
   const regs = scopes.find((s) => s.name === 'Registers');
   if (regs) {
-    const vars: DapVariable[] = (await session.customRequest('variables', { variablesReference: regs.variablesReference }))?.variables ?? [];
-    const priv = vars.find((v) => v.name === 'priv');
-    const m = priv && /^([USM])\b/.exec(priv.value);
-    if (m) out.priv = m[1];
+    try {
+      const vars: DapVariable[] = (await session.customRequest('variables', { variablesReference: regs.variablesReference }))?.variables ?? [];
+      const priv = vars.find((v) => v.name === 'priv');
+      const m = priv && /^([USM])\b/.exec(priv.value);
+      if (m) out.priv = m[1];
+    } catch {
+      // leave priv unknown
+    }
   }
   const vvar = scopes.find((s) => s.name === '[vvar]');
   if (vvar?.memoryReference) {
-    out.vvarAddress = BigInt(vvar.memoryReference);
-    out.vvar = await readMemory(session, vvar.memoryReference, VDSO_DATA_ARRAY_SIZE);
+    try {
+      out.vvarAddress = BigInt(vvar.memoryReference);
+      out.vvar = await readMemory(session, vvar.memoryReference, VDSO_DATA_ARRAY_SIZE);
+    } catch {
+      out.vvar = undefined;
+    }
   }
   return out;
 }

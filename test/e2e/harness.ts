@@ -113,16 +113,22 @@ export async function shot(page: Page, name: string): Promise<string> {
   return p;
 }
 
-/** Run a command by its title through the command palette (F1). */
+/** The quick-input row whose label is exactly `label` (not merely the highlighted first row). */
+export function quickPickRow(page: Page, label: string) {
+  const exact = new RegExp('^' + label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$');
+  return page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+}
+
+/** Run a command by its title through the command palette (F1), clicking exactly that command. */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('Escape');
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill('>' + title);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  const row = quickPickRow(page, title);
   await row.waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
+  await row.click();
 }
 
 export function readJson(p: string): unknown { return JSON.parse(readFileSync(p, 'utf8')); }

@@ -1,0 +1,192 @@
+// End-to-end in VS Code's own workbench (code-server) driven by Playwright in headless Chromium: our .vsix
+// installed, samples/ opened. The walk-through a newcomer does (samples/README.md), with a screenshot of each
+// stop in docs/screenshots/. Run by `npm run test:e2e` (not by npm test).
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startWorkbench, launchBrowser, shot, runCommand, quickPickRow, type Workbench } from './harness';
+
+let wb: Workbench;
+let ctx: BrowserContext;
+let page: Page;
+const WAIT = { timeout: Number(process.env.E2E_WAIT_MS ?? 90_000) };
+
+before(async () => {
+  wb = await startWorkbench();
+  ctx = await launchBrowser();
+  page = await ctx.newPage();
+  page.setDefaultTimeout(WAIT.timeout);
+  await page.goto(wb.url);
+  await page.locator('.monaco-workbench').waitFor(WAIT);
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'vdso.c' }).first().waitFor(WAIT);
+});
+
+// The state after each step, for a failing run's diagnosis (not part of the docs).
+afterEach(async (t) => {
+  if (page && process.env.E2E_DEBUG_SHOTS) await page.screenshot({ path: `${process.env.E2E_DEBUG_SHOTS}/${t.name.slice(0, 30).replace(/\W+/g, '_')}.png` }).catch(() => undefined);
+});
+
+after(async () => {
+  await ctx?.close();
+  await wb?.stop();
+});
+
+const activeEditorText = () => page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+const statusItem = (text: string) => page.locator('.statusbar-item', { hasText: text }).first();
+const callStack = () => page.locator('.debug-call-stack');
+
+async function pick(text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(text);
+  const row = quickPickRow(page, text);
+  await row.waitFor();
+  await row.click();
+}
+
+/** Type into a quick input that already has a prefix ("debug ", ":"), then take the matching row. */
+async function typeAndPick(text: string, row = text): Promise<void> {
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await page.keyboard.type(text);
+  const r = quickPickRow(page, row);
+  await r.waitFor();
+  await r.click();
+}
+
+const paused = () => page.locator('.pane-header', { hasText: 'Paused on' }).first();
+
+async function waitStopped(): Promise<void> {
+  await paused().waitFor(WAIT);
+}
+
+async function stopDebugging(): Promise<void> {
+  await runCommand(page, 'Debug: Stop');
+  await statusItem('-mode').waitFor({ state: 'hidden', ...WAIT });
+}
+
+test('the workbench loads with our extension active: Show vDSO symbols', async () => {
+  await runCommand(page, 'RISC-V vDSO: Show vDSO symbols');
+  await page.locator('.tabs-container .tab.active', { hasText: 'vdso-symbols.txt' }).waitFor(WAIT);
+  await activeEditorText().filter({ hasText: 'DYNAMIC SYMBOL TABLE' }).waitFor(WAIT);
+  const text = await activeEditorText().innerText();
+  assert.match(text, /__vdso_clock_gettime/);
+  assert.match(text, /LINUX_4\.15/);
+  await shot(page, 'vdso-symbols');
+});
+
+test('a launch of "vDSO: gettimeofday through libc" stops at __vdso_clock_gettime in our vDSO source', async () => {
+  await runCommand(page, 'RISC-V vDSO: Set breakpoint on vDSO symbol...');
+  await pick('__vdso_clock_gettime');
+  await runCommand(page, 'View: Show Run and Debug');
+  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: '__vdso_clock_gettime' }).waitFor(WAIT);
+  await runCommand(page, 'Debug: Select and Start Debugging');
+  await typeAndPick('vDSO: gettimeofday through libc');
+  await waitStopped();
+  await callStack().locator('.monaco-list-row', { hasText: '__vdso_clock_gettime' }).first().waitFor(WAIT);
+  await page.locator('.tabs-container .tab.active', { hasText: 'vgettimeofday.c' }).waitFor(WAIT);
+  await page.locator('.editor-group-container.active .debug-top-stack-frame-line').first().waitFor(WAIT);
+  await statusItem('U-mode').waitFor(WAIT);
+  const frames = await callStack().locator('.monaco-list-row').allInnerTexts();
+  assert.match(frames[0], /__vdso_clock_gettime \(linux-vdso\.so\.1\)/);
+  assert.ok(frames.some((f) => /^main\b[\s\S]*vdso\.c/.test(f)), `main (vdso.c) is on the stack: ${frames.join(' | ')}`);
+  await shot(page, 'stop-vdso-clock-gettime');
+});
+
+test('[vvar] in the Variables view, in the memory view and in the inspector', async () => {
+  const vvarScope = page.locator('.debug-variables .monaco-list-row', { hasText: '[vvar]' }).first();
+  await vvarScope.click();
+  await page.locator('.debug-variables .monaco-list-row', { hasText: 'CS_HRES_COARSE' }).first().waitFor(WAIT);
+  const vars = await page.locator('.debug-variables').innerText();
+  assert.match(vars, /vd\[0\][\s\S]*seq \d+ \((even|odd)/);
+  await shot(page, 'vvar-variables');
+
+  await runCommand(page, 'RISC-V vDSO: Open [vvar] in memory view');
+  const dump = page.locator('.editor-group-container.active .monaco-editor .view-lines', { hasText: '[vvar] data page at 0x' }).first();
+  await dump.waitFor(WAIT);
+  assert.match(await dump.innerText(), /[0-9a-f]{12}:\s+([0-9a-f]{2}\s){3}[0-9a-f]{2}/);
+  await shot(page, 'vvar-memory');
+
+  await runCommand(page, 'RISC-V vDSO: Open [vvar] inspector');
+  let found = '';
+  for (let i = 0; i < 300 && !found; i++) {
+    for (const f of page.frames()) {
+      const n = await f.locator('#entries table').count().catch(() => 0);
+      if (n > 0) found = await f.locator('body').innerText();
+    }
+    if (!found) await page.waitForTimeout(200);
+  }
+  assert.match(found, /vd\[0\] CS_HRES_COARSE/);
+  assert.match(found, /basetime\[CLOCK_REALTIME\]\.sec/);
+  await shot(page, 'vvar-inspector');
+  await stopDebugging();
+});
+
+test('syscall: break in glibc syscall(), stop at the kernel trap entry after ecall (S-mode), step out after sret (U-mode)', async () => {
+  // A source breakpoint on the syscall(SYS_gettimeofday, ...) line of syscall.c.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  await pick('syscall.c');
+  await page.locator('.tabs-container .tab.active', { hasText: 'syscall.c' }).waitFor(WAIT);
+  await runCommand(page, 'Go to Line/Column...');
+  await page.keyboard.type('14');
+  await page.keyboard.press('Enter');
+  await runCommand(page, 'Debug: Toggle Breakpoint');
+  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'syscall.c' }).first().waitFor(WAIT);
+  await runCommand(page, 'Debug: Select and Start Debugging');
+  await typeAndPick('syscall: gettimeofday through ecall');
+  await waitStopped();
+  await callStack().locator('.monaco-list-row', { hasText: 'main' }).first().waitFor(WAIT);
+  await page.locator('.editor-group-container.active .debug-top-stack-frame-line').first().waitFor(WAIT);
+  await statusItem('U-mode').waitFor(WAIT);
+  await shot(page, 'stop-syscall-user');
+
+  // The "System call (ecall from U-mode)" exception filter: the next ecall stops in the kernel's trap entry.
+  const filter = page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'System call' }).first();
+  await filter.locator('input[type=checkbox]').check();
+  await runCommand(page, 'Debug: Continue');
+  await callStack().locator('.monaco-list-row', { hasText: 'handle_exception' }).first().waitFor(WAIT);
+  await statusItem('S-mode').waitFor(WAIT);
+  await shot(page, 'stop-trap-entry');
+
+  await filter.locator('input[type=checkbox]').uncheck();
+  await runCommand(page, 'Debug: Step Out');
+  await statusItem('U-mode').waitFor(WAIT);
+  const frames = await callStack().locator('.monaco-list-row').allInnerTexts();
+  assert.doesNotMatch(frames[0] ?? '', /handle_exception/);
+  await shot(page, 'after-sret');
+  await stopDebugging();
+});
+
+test('"Show vDSO vs syscall cost" runs clockloop in the emulator and draws the chart', async () => {
+  await runCommand(page, 'RISC-V vDSO: Show vDSO vs syscall cost');
+  let text = '';
+  for (let i = 0; i < 600 && !text; i++) {
+    for (const f of page.frames()) {
+      const n = await f.locator('svg.chart').count().catch(() => 0);
+      if (n === 2) text = await f.locator('body').innerText();
+    }
+    if (!text) await page.waitForTimeout(200);
+  }
+  assert.match(text, /2000 calls each way in the emulator \(clockloop/);
+  assert.match(text, /vDSO\s+2000\s+\d+/);
+  await shot(page, 'cost-in-vscode');
+  await runCommand(page, 'View: Close All Editors');
+});
+
+test('riscv-asm: the language server flags the typo and explains csrr on hover', async () => {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  await pick('typo.S');
+  await page.locator('.tabs-container .tab.active', { hasText: 'typo.S' }).waitFor(WAIT);
+  await page.locator('.editor-group-container.active .squiggly-error').first().waitFor(WAIT);
+  await page.locator('.statusbar-item[id="status.problems"]').click();
+  const problems = page.locator('.markers-panel');
+  await problems.filter({ hasText: "unknown register 'x32'" }).waitFor(WAIT);
+  await shot(page, 'asm-diagnostic');
+  const csrr = page.locator('.editor-group-container.active .view-line span', { hasText: /^csrr$/ }).first();
+  await csrr.hover();
+  const hover = page.locator('.monaco-hover:not(.hidden)').first();
+  await hover.waitFor(WAIT);
+  assert.match(await hover.innerText(), /csr/i);
+  await shot(page, 'asm-hover');
+});
