@@ -35,7 +35,7 @@ export function formatValue(name: string, v: bigint): string {
   if (def) {
     if (bare === 'scause' || bare === 'mcause') out = `${BigInt.asUintN(63, v)} (${causeName(v)})  ${hex(v)}`;
     const fields = decodeCsrFields(def.address, v) ?? [];
-    if (fields.length > 1) out += '\n' + fields.map((f) => `  ${def.name}.${f.name} = ${f.meaning ?? f.value}${f.meaning !== undefined ? ` (${f.value})` : ''}`).join('\n');
+    if (fields.length > 1) out += '\n' + fields.map((f) => `  ${def.name}.${f.name} = ${f.address !== undefined ? hex(f.address) : f.meaning ?? f.value}${f.meaning !== undefined ? ` (${f.value})` : ''}`).join('\n');
   } else if (/^\$?[a-z]+[0-9]*\.[A-Za-z]+$/.test(name)) {
     const [c, f] = bare.split('.');
     const d = csrByName.get(c);

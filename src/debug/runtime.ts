@@ -725,7 +725,7 @@ export class DebugRuntime extends EventEmitter {
     if (dot < 0) return v;
     const field = name.slice(dot + 1);
     const fd = decodeCsrFields(def.address, v)?.find((x) => x.name.toLowerCase() === field.toLowerCase());
-    return fd?.value;
+    return fd?.address ?? fd?.value;
   }
 
   symbol(name: string): bigint | undefined {

@@ -106,13 +106,21 @@ export function csrNode(rt: DebugRuntime, def: CsrDef): VarNode {
   if (fields.length > 1 || (fields.length === 1 && fields[0].name !== 'value')) {
     node.children = () => (decodeCsrFields(def.address, hart.csr(def.address)) ?? []).map((f) => ({
       name: `${def.name}.${f.name}`,
-      value: f.meaning !== undefined ? `${f.meaning} (${f.value})` : `${f.value}${f.value > 9n ? ` (${hex(f.value)})` : ''}`,
+      value: f.address !== undefined ? `${hex(f.address)} (field value ${hex(f.value)} = address >> ${f.lsb})`
+        : f.meaning !== undefined ? `${f.meaning} (${f.value})` : `${f.value}${f.value > 9n ? ` (${hex(f.value)})` : ''}`,
       type: `bits ${f.msb === f.lsb ? f.lsb : `${f.msb}:${f.lsb}`}: ${f.summary}`,
       evaluateName: `$${def.name}.${f.name}`,
+      memoryReference: f.address ? pointerRef(rt, f.address) : undefined,
       set: def.readOnly ? undefined : (t: string) => {
         const width = BigInt(f.msb - f.lsb + 1);
         const mask = ((1n << width) - 1n) << BigInt(f.lsb);
-        const nv = parseFieldValue(t, f.name, def);
+        let nv = f.address !== undefined ? parseValue(rt, t) : parseFieldValue(t, f.name, def);
+        if (f.address !== undefined) {
+          // an address field takes the address it means (like it shows it)
+          const align = 1n << BigInt(f.lsb);
+          if (nv % align !== 0n) throw new Error(`${def.name}.${f.name}: ${hex(nv)} is not a multiple of ${align} (the field holds address bits ${f.msb}:${f.lsb})`);
+          nv >>= BigInt(f.lsb);
+        }
         const cur = hart.csr(def.address);
         hart.setCsr(def.address, (cur & ~mask) | ((nv << BigInt(f.lsb)) & mask));
         return csrNode(rt, def).children!().find((x) => x.name === `${def.name}.${f.name}`)!;

@@ -10,6 +10,8 @@ export interface CsrField {
   readonly summary: string;
   /** Meaning of particular values of the field. */
   readonly values?: Readonly<Record<number, string>>;
+  /** The field holds address bits msb..lsb in place: the address it means is (value << lsb), e.g. xtvec.BASE. */
+  readonly isAddress?: boolean;
 }
 
 export interface CsrDef {
@@ -112,7 +114,7 @@ const intFields = (suffix: 'IE' | 'IP', sOnly: boolean): CsrField[] =>
 
 const tvec = (mode: string): CsrField[] => [
   fld('MODE', 0, 1, `${mode} trap vector mode`, { 0: 'Direct', 1: 'Vectored' }),
-  fld('BASE', 2, 63, 'Trap vector base address (in units of 4 bytes)'),
+  { ...fld('BASE', 2, 63, 'Trap vector base address (bits 63:2; the address is BASE << 2)'), isAddress: true },
 ];
 const cause: CsrField[] = [
   fld('Code', 0, 62, 'Exception or interrupt code'),
@@ -218,6 +220,8 @@ export interface DecodedCsrField {
   readonly msb: number;
   readonly summary: string;
   readonly value: bigint;
+  /** For an address field (CsrField.isAddress): the address it means, value << lsb. */
+  readonly address?: bigint;
   /** The meaning of the value, when the field has named values (or for a cause code). */
   readonly meaning?: string;
 }
@@ -239,9 +243,8 @@ export function decodeCsrFields(address: number, value: bigint): DecodedCsrField
     if ((def.name === 'mcause' || def.name === 'scause') && f.name === 'Code' && fv <= 0xffffn) {
       meaning = (interrupt ? INTERRUPT_CAUSES : EXCEPTION_CAUSES)[Number(fv)] ?? 'reserved / custom';
     }
-    return meaning === undefined
-      ? { name: f.name, lsb: f.lsb, msb: f.msb, summary: f.summary, value: fv }
-      : { name: f.name, lsb: f.lsb, msb: f.msb, summary: f.summary, value: fv, meaning };
+    const d: DecodedCsrField = { name: f.name, lsb: f.lsb, msb: f.msb, summary: f.summary, value: fv };
+    return { ...d, ...(f.isAddress ? { address: fv << BigInt(f.lsb) } : {}), ...(meaning === undefined ? {} : { meaning }) };
   });
 }
 

@@ -25,7 +25,7 @@ describe('filter "signal" on signal.c: stops before each delivery, names the sig
   test('SIGUSR1 twice (raise), then SIGSEGV from the null-pointer write; exceptionInfo says which', async () => {
     const ev = await launchStopped(dc, { program: SIGNAL }, async () => {
       const r = await dc.setExceptionBreakpointsRequest({ filters: ['signal'] });
-      assert.deepEqual(r.body.breakpoints!.map((b) => b.verified), [true]);
+      assert.deepEqual(r.body!.breakpoints!.map((b) => b.verified), [true]);
     });
     assert.equal(ev.body.reason, 'exception');
     assert.equal(ev.body.description, 'signal SIGUSR1 (10) is about to be delivered');
