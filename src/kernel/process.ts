@@ -330,7 +330,9 @@ export class LinuxProcess implements Process, TrapHandler {
     const hi = pageUp(loads.reduce((m, p) => (p.vaddr + p.memsz > m ? p.vaddr + p.memsz : m), 0n));
     const bias = start - lo;
     if (this.loaded.some((o) => o.name === file.path && o.bias === bias)) return;
-    const o: LoadedObject = { name: file.path, bias, start, end: hi + bias, elf, kind: 'library' };
+    let hostPath: string | undefined;
+    try { const n = this.vfs.lookup(file.path); if (n.type === 'host') hostPath = n.hostPath; } catch { /* not a host file */ }
+    const o: LoadedObject = { name: file.path, hostPath, bias, start, end: hi + bias, elf, kind: 'library' };
     this.loaded.push(o);
     this.onObjectMapped?.(o);
   }
