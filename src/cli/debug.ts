@@ -24,8 +24,8 @@ export class DapClient {
   readonly child: ChildProcess;
   onEvent?: (m: Msg) => void;
 
-  constructor(adapter: string) {
-    this.child = spawn(process.execPath, [adapter], { stdio: ['pipe', 'pipe', 'inherit'] });
+  constructor(adapter: string, nodeArgs: string[] = []) {
+    this.child = spawn(process.execPath, [...nodeArgs, adapter], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.child.stdout!.on('data', (d: Buffer) => this.data(d));
   }
 

@@ -2,7 +2,7 @@
 // object's runtime addresses (link address + bias). Built lazily: a library nobody stops in costs nothing.
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
-import { ElfFile } from '../elf/elf';
+import { ElfFile, SHT } from '../elf/elf';
 import { SymbolIndex } from '../elf/symbols';
 import { LineIndex, type SourceLocation } from '../elf/dwarfLine';
 import { CfiTable } from '../elf/dwarfCfi';
@@ -77,6 +77,12 @@ export class DebugModule {
     return this.lineCache ?? undefined;
   }
 
+  /** Whether a line table exists, without parsing it (the module list shows this for every object). */
+  get hasLines(): boolean {
+    if (this.lineCache !== undefined) return this.lineCache !== null;
+    return [this.debugElf, this.elf].some((e) => !!e?.section('.debug_line'));
+  }
+
   get cfi(): CfiTable | undefined {
     if (this.cfiCache === undefined) {
       const parts: { cies: CfiTable['cies']; fdes: CfiTable['fdes'] }[] = [];
@@ -92,9 +98,36 @@ export class DebugModule {
   /** Runtime address of a symbol (vDSO names through the generated offset table first). */
   lookup(name: string): bigint | undefined {
     if (this.kind === 'vdso' && Object.prototype.hasOwnProperty.call(VDSO_OFFSETS, name)) return this.start + BigInt(VDSO_OFFSETS[name]);
+    // pending breakpoints are resolved against every object as it maps: answer "not here" without building
+    // the full symbol index (thousands of names in static glibc) when no symbol table names it at all
+    if (!this.symbolCache && !name.includes('@') && !this.mayDefine(name)) return undefined;
     const s = this.symbols.lookup(name);
     if (!s || s.shndx === 0) return undefined;
     return s.address;
+  }
+
+  /**
+   * Whether some symbol of .symtab/.dynsym has this exact name: its bytes plus NUL are searched in the string
+   * table (native indexOf) and the symbol entries' st_name compared with the offsets found; no name is decoded.
+   */
+  private mayDefine(name: string): boolean {
+    const needle = Buffer.from(name + '\0', 'utf8');
+    const tables: [ElfFile, number][] = [[this.debugElf ?? this.elf, SHT.SYMTAB], [this.elf, SHT.DYNSYM]];
+    for (const [elf, type] of tables) {
+      for (const sec of elf.sections) {
+        if (sec.type !== type) continue;
+        const str = elf.sections[sec.link];
+        if (!str || str.type === SHT.NOBITS) return true; // unusual: let the full index decide
+        const strData = Buffer.from(elf.data.buffer, elf.data.byteOffset + Number(str.offset), Number(str.size));
+        const offsets = new Set<number>();
+        for (let i = strData.indexOf(needle); i >= 0; i = strData.indexOf(needle, i + 1)) offsets.add(i);
+        if (!offsets.size) continue;
+        const ent = Number(sec.entsize) || 24;
+        const dv = new DataView(elf.data.buffer, elf.data.byteOffset + Number(sec.offset), Number(sec.size));
+        for (let o = 0; o + 24 <= dv.byteLength; o += ent) if (offsets.has(dv.getUint32(o, true))) return true;
+      }
+    }
+    return false;
   }
 
   private labelCache?: { address: bigint; name: string }[];

@@ -87,6 +87,7 @@ export class DebugRuntime extends EventEmitter {
   private sliceSize = 20_000;
   private knownModules = new Set<DebugModule>();
   private processFactory?: ProcessFactory;
+  private watchesInstalled = false;
 
   constructor(processFactory?: ProcessFactory) {
     super();
@@ -141,6 +142,7 @@ export class DebugRuntime extends EventEmitter {
     this.applyFilters();
     this.installed.clear();
     this.tempBps.clear();
+    this.watchesInstalled = false;
     this.modulesChanged();
     this.syncWatches();
   }
@@ -217,7 +219,10 @@ export class DebugRuntime extends EventEmitter {
   private syncWatches(): void {
     if (!this.target) return;
     const hart = this.target.hart;
+    // clearing the core's watch table costs a few ms: only when there is or was something in it
+    if (!this.breakpoints.data.length && !this.watchesInstalled) return;
     hart.clearWatches();
+    this.watchesInstalled = this.breakpoints.data.length > 0;
     this.watchCopies.clear();
     for (const w of this.breakpoints.data) {
       hart.addWatch(w.start, w.end, w.access === 'read' ? 1 : w.access === 'write' ? 2 : 3);

@@ -513,7 +513,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
     const mod = new Module(m.id, m.name) as DebugProtocol.Module;
     if (m.hostPath) mod.path = m.hostPath;
     mod.addressRange = `${hex(m.start)}-${hex(m.end)}`;
-    mod.symbolStatus = m.lines ? (m.debugElf ? 'symbols loaded (separate debug file)' : 'symbols loaded') : 'no line table';
+    mod.symbolStatus = m.hasLines ? (m.debugElf ? 'symbols loaded (separate debug file)' : 'symbols loaded') : 'no line table';
     if (m.debugElf) mod.symbolFilePath = m.kind === 'vdso' ? 'vdso.so.dbg' : undefined;
     mod.isOptimized = m.kind === 'vdso';
     return mod;
