@@ -268,13 +268,15 @@ describe('--server=PORT: DAP over TCP, one session per connection', () => {
       server.on('exit', (code) => reject(new Error(`the adapter exited (${code}): ${err}`)));
     });
   });
-  after(() => { server.kill(); });
+  after(() => { server.kill('SIGKILL'); });
 
+  // DebugClient has no timeouts on a socket connection: bound every test here so a failure cannot hang the run
   for (const n of [1, 2]) {
-    test(`connection ${n}: function breakpoint in the vDSO verified and hit; evaluate; exit`, async () => {
+    test(`connection ${n}: function breakpoint in the vDSO verified and hit; evaluate; exit`, { timeout: 60000 }, async () => {
       const dc = new DebugClient('node', ADAPTER, 'riscv-vdso');
       dc.defaultTimeout = 20000;
       await dc.start(port);
+      const timer = setTimeout(() => { void dc.stop(); }, 50000);
       try {
         const ev = await launchStopped(dc, { program: VDSO }, () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: '__vdso_clock_gettime' }] }));
         assert.equal(ev.body.reason, 'function breakpoint');
@@ -285,12 +287,13 @@ describe('--server=PORT: DAP over TCP, one session per connection', () => {
         await dc.continueRequest({ threadId: 1 });
         assert.equal((await exited).body.exitCode, 0);
       } finally {
-        await dc.stop();
+        clearTimeout(timer);
+        await Promise.race([dc.stop(), new Promise((r) => setTimeout(r, 2000))]);
       }
     });
   }
 
-  test('a bad port is refused with a message', async () => {
+  test('a bad port is refused with a message', { timeout: 60000 }, async () => {
     const p = spawn(process.execPath, [ADAPTER, '--server=notaport'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     p.stderr!.on('data', (d: Buffer) => (err += d.toString()));
