@@ -13,6 +13,10 @@ import { buildVvarModel } from '../../src/extension/views/vvarModel';
 import type { CostResult } from '../../src/extension/cost/measure';
 import { basetimeOffset, VDSO_DATA_ARRAY_SIZE, CLOCK_REALTIME, CLOCK_MONOTONIC, CS_HRES_COARSE } from '../../src/kernel/vdso/datapage';
 
+// Browser globals used inside page.evaluate callbacks (the project's tsconfig has no DOM lib).
+declare const window: { postMessage(message: unknown, target: string): void };
+declare function getComputedStyle(e: unknown): { backgroundColor: string; fill: string };
+
 // VS Code's Dark Modern values of the variables the stylesheet uses.
 const THEME = `:root {
   --vscode-foreground: #cccccc; --vscode-editor-background: #1f1f1f; --vscode-font-family: sans-serif; --vscode-font-size: 13px;
