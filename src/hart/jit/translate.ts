@@ -4,7 +4,8 @@
 // A block starts at a host (physical) code address and follows the code within its 4 KiB page: the
 // fall-through of conditional branches (a taken branch leaves the block: a side exit) and unconditional jal
 // to code not yet in the block. It ends before an instruction the fast path of the core does not do (CSR,
-// AMO, FP, system, mulh*), before a breakpointed address, at jalr, at the page end, or after MAX_INSNS. A
+// AMO, FP, system, mulh*), before a breakpointed address, at jalr, at the page end, after MAX_SIDE_EXITS
+// conditional branches or after MAX_INSNS. A
 // branch or jal back to the block's first instruction loops inside the function while the slice's budget
 // allows another full pass. Loads and stores use the core's data TLBs inline exactly like its fast path; on a
 // miss or a page-crossing access the block returns before that instruction, which the interpreter then runs
@@ -21,7 +22,9 @@ import type { Decoded } from '../../isa/types';
 import { XREG, RTLB, WTLB, JIT_DONE } from '../layout';
 import { Code, Op, I32, I64, encodeModule, type Func } from './wasm';
 
-export const MAX_INSNS = 200;
+export const MAX_INSNS = 64;
+/** A block follows the fall-through of at most this many conditional branches (side exits). */
+export const MAX_SIDE_EXITS = 4;
 
 /** Type of a block function: (pc: i64, budget: i32) -> next pc: i64. */
 export const BLOCK_TYPE = { params: [I64, I32], results: [I64] };
@@ -85,6 +88,7 @@ export function scanBlock(src: CodeSource, host: number, pc: bigint): Block | un
   let off = entryOff;
   let delta = 0;
   let loopJal = -1;
+  let branches = 0;
   const checkBp = (d: number) => src.anyBreakpoints && src.isBreakpoint(BigInt.asUintN(64, pc + BigInt(d)));
   while (items.length < MAX_INSNS && off + 2 <= 4096) {
     let bits = u8[pageBase + off] | (u8[pageBase + off + 1] << 8);
@@ -100,6 +104,7 @@ export function scanBlock(src: CodeSource, host: number, pc: bigint): Block | un
     items.push({ d, name: nm, delta, len: d.length });
     seen.add(off);
     if (nm === 'jalr') return { items, endDelta: delta + d.length, loopJal };
+    if (nm in BRANCHES && ++branches >= MAX_SIDE_EXITS) return { items, endDelta: delta + d.length, loopJal };
     if (nm === 'jal') {
       const t = off + d.imm;
       if (t === entryOff) { loopJal = items.length - 1; return { items, endDelta: delta + d.length, loopJal }; }
