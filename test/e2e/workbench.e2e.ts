@@ -121,7 +121,7 @@ test('[vvar] in the Variables view, in the memory view and in the inspector', as
   await stopDebugging();
 });
 
-test('syscall: break in glibc syscall(), stop at the kernel trap entry after ecall (S-mode), step out after sret (U-mode)', async () => {
+test('syscall: break on the syscall() line of syscall.c, stop at the kernel trap entry after ecall (S-mode), step out after sret (U-mode)', async () => {
   // A source breakpoint on the syscall(SYS_gettimeofday, ...) line of syscall.c.
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+P');
