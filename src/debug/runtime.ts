@@ -210,9 +210,7 @@ export class DebugRuntime extends EventEmitter {
     if (!this.target) return;
     const want = this.breakpoints.addresses();
     for (const a of this.tempBps) want.add(a);
-    const hart = this.target.hart;
-    for (const a of this.installed) if (!want.has(a)) hart.removeBreakpoint(a);
-    for (const a of want) if (!this.installed.has(a)) hart.addBreakpoint(a);
+    this.target.hart.setBreakpoints(want);
     this.installed = want;
   }
 

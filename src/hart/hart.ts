@@ -255,6 +255,17 @@ export class Hart {
   removeBreakpoint(va: bigint): void {
     if (this.breakpoints.delete(BigInt.asUintN(64, va))) this.core.flushDecode();
   }
+  /** Replace the whole breakpoint set at once: one decode-cache flush however many addresses change. */
+  setBreakpoints(addresses: Iterable<bigint>): void {
+    const want = new Set<bigint>();
+    for (const a of addresses) want.add(BigInt.asUintN(64, a));
+    let changed = want.size !== this.breakpoints.size;
+    if (!changed) for (const a of want) if (!this.breakpoints.has(a)) { changed = true; break; }
+    if (!changed) return;
+    this.breakpoints.clear();
+    for (const a of want) this.breakpoints.add(a);
+    this.core.flushDecode();
+  }
   clearBreakpoints(): void { if (this.breakpoints.size) { this.breakpoints.clear(); this.core.flushDecode(); } }
   hasBreakpoint(va: bigint): boolean { return this.breakpoints.has(BigInt.asUintN(64, va)); }
 

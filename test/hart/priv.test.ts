@@ -193,3 +193,16 @@ test('snapshot and restore bring back registers, CSRs and memory', () => {
   assert.equal(h.instret, n);
   assert.equal(h.readPhys64(RAM + 0x2000n), mem);
 });
+
+test('setBreakpoints replaces the whole set at once', () => {
+  const h = hartWith([enc('addi', { rd: 1, rs1: 1, imm: 1 }), enc('addi', { rd: 1, rs1: 1, imm: 1 }), enc('jal', { rd: 0, imm: -8 })]);
+  h.setBreakpoints([RAM + 4n, ...Array.from({ length: 999 }, (_, i) => RAM + 0x10000n + BigInt(i) * 4n)]);
+  assert.equal(h.run(1000).kind, 'breakpoint');
+  assert.equal(h.pc, RAM + 4n);
+  h.setBreakpoints([RAM]);
+  assert.equal(h.hasBreakpoint(RAM + 4n), false);
+  h.stepOverBreakpointNext();
+  const e = h.run(1000);
+  assert.equal(e.kind, 'breakpoint');
+  assert.equal(e.pc, RAM);
+});
