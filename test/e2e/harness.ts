@@ -121,13 +121,23 @@ export function quickPickRow(page: Page, label: string) {
 
 /** Run a command by its title through the command palette (F1), clicking exactly that command. */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill('>' + title);
+  // Right after the workbench opens, the palette can be filled before the extension host has registered the
+  // contributed commands (or the first keystrokes land before the input has focus): the row then never
+  // appears in that palette. Reopen and refill a bounded number of times instead of waiting on a stale list.
   const row = quickPickRow(page, title);
-  await row.waitFor({ state: 'visible' });
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('>' + title);
+    try {
+      await row.waitFor({ state: 'visible', timeout: 15_000 });
+      break;
+    } catch (e) {
+      if (attempt >= 6) throw e;
+    }
+  }
   await row.click();
 }
 
