@@ -7,29 +7,22 @@
 //  * otherwise                                         -> no program (the provider then asks for one)
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import type { LaunchConfig } from '../debug/runtime';
 
 export const DEBUG_TYPE = 'riscv-vdso';
 export const EM_RISCV = 243;
 
-/** The launch attributes the adapter understands (src/debug/runtime.ts LaunchConfig + session.ts trace). */
-export interface LaunchAttributes {
+/**
+ * The launch attributes the adapter understands: its own LaunchConfig (src/debug/runtime.ts) plus `trace`, and
+ * what VS Code adds. A type-only import: activation loads no debugger code for it.
+ */
+export type LaunchAttributes = Partial<LaunchConfig> & {
   type?: string;
   request?: string;
   name?: string;
-  program?: string;
-  args?: string[];
-  cwd?: string;
-  env?: Record<string, string>;
-  sysroot?: string;
-  stopOnEntry?: boolean;
-  vdso?: string;
-  disableRandomization?: boolean;
-  strace?: boolean;
-  timeMode?: 'host' | 'virtual';
-  bare?: boolean;
   trace?: boolean;
   [key: string]: unknown;
-}
+};
 
 export interface ElfInfo {
   class64: boolean;
