@@ -2,7 +2,6 @@
 // and create_elf_tables (argc, argv, envp, the auxiliary vector on the new stack), with the layout choices of
 // mm/util.c (mmap_base, randomize_stack_top, arch_randomize_brk) for riscv64 Sv39.
 import { ElfFile, EM_RISCV, ET, PT, PF } from '../elf/elf';
-import type { LinuxProcess } from './process';
 import { PROT_READ, PROT_WRITE, PROT_EXEC, TASK_SIZE, type FileBacking, type MM } from './mm';
 import { pageDown, pageUp } from './pagetable';
 
@@ -110,9 +109,8 @@ export function chooseLayout(rand: (bits: number) => bigint, randomize: boolean)
 export interface AuxEntry { type: number; name: string; value: bigint; }
 
 /** create_elf_tables: strings at the top, AT_RANDOM bytes, then argc/argv/envp/auxv; returns sp. */
-export function createElfTables(p: LinuxProcess, stackTop: bigint, stackAlign: bigint, argv: string[], envp: string[],
+export function createElfTables(mm: MM, stackTop: bigint, stackAlign: bigint, argv: string[], envp: string[],
   execfn: string, aux: [number, bigint][], random16: Uint8Array): { sp: bigint; auxv: AuxEntry[] } {
-  const mm = p.mm;
   let sp = stackTop - 8n; // bprm->p starts one pointer below STACK_TOP
   const push = (s: string): bigint => {
     const b = Buffer.from(s + '\0');

@@ -1,59 +1,50 @@
-// models kernel/fork.c + fs/exec.c (a new process: mm, files, signal state; bprm_execve -> load_elf_binary)
-// and the run loop of the hart in Linux mode: arch/riscv/kernel/head.S/setup.c's part of hart setup
-// (delegation, counters, stvec, satp) and entry-common's exit-to-user work. The Process contract is api.ts.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// models the kernel around the tasks: kernel/sched/ (one hart, the task `current` the system calls run for),
+// init/main.c's start of the first user program (run_init_process: exec.ts on a fresh task), the hypercall
+// dispatch of entry.ts and entry-common's exit-to-user work (signals), and the run loop of the hart in Linux
+// mode. Who does what: exec.ts (fs/exec.c + binfmtElf.ts), task.ts (task_struct: ids, files, creds, limits),
+// tty.ts (the console), setup.ts (arch hart setup). The Process contract is api.ts.
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { randomBytes as hostRandomBytes } from 'node:crypto';
-import { Hart, PRV_U, type Exit } from '../hart/hart';
-import { ElfFile, PT, ET } from '../elf/elf';
+import { Hart, type Exit } from '../hart/hart';
+import { ElfFile, ET, PT } from '../elf/elf';
 import type { LaunchOptions, Mapping, LoadedObject, Process, StopReason } from './api';
-import { PageAllocator, PageTable, PTE_R, PTE_W, PTE_X, PTE_G, pageDown, pageUp } from './pagetable';
-import { MM, PROT_READ, PROT_WRITE, protString, type FileBacking } from './mm';
-import { Vfs, readHostCached } from './vfs';
+import { PageAllocator, PageTable, pageDown, pageUp } from './pagetable';
+import { MM, protString, type FileBacking } from './mm';
+import { Vfs } from './vfs';
 import { Timekeeper } from './time/timekeeping';
 import { updateVsyscall, updateVsyscallTz } from './time/vsyscall';
-import { loadVdsoImage, VdsoPages, setupAdditionalPages, type VdsoImage } from './vdso/vdso';
+import { loadVdsoImage, VdsoPages, type VdsoImage } from './vdso/vdso';
 import { readGuestImage } from '../guest/images';
-import { ENTRY_SYMBOLS, ENTRY_LINK_BASE, PT_REGS } from '../guest/kernel/entrySymbols.generated';
+import { ENTRY_LINK_BASE, PT_REGS } from '../guest/kernel/entrySymbols.generated';
 import {
-  handleHypercall, finishHypercall, PtRegs, framePhys, ENTRY_PHYS_BASE, SR_FS_INITIAL, SR_SPIE,
+  handleHypercall, finishHypercall, PtRegs, framePhys,
   CAUSE_ILLEGAL, CAUSE_BREAKPOINT, CAUSE_MISALIGNED_FETCH, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE,
   CAUSE_FETCH_PAGE, CAUSE_STORE_PAGE, type TrapHandler,
 } from './entry';
 import {
-  SignalState, setupRtFrame, restoreRtFrame, defaultAction, signalName, sigBit, SIG_DFL, SIG_IGN, SIGSEGV, SIGILL,
-  SIGTRAP, SIGBUS, SIGKILL, SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPC, TRAP_BRKPT, BUS_ADRALN, type SigInfo,
+  setupRtFrame, restoreRtFrame, defaultAction, signalName, sigBit, SIG_DFL, SIG_IGN, SIGSEGV, SIGILL,
+  SIGTRAP, SIGBUS, SIGKILL, SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPC, TRAP_BRKPT, BUS_ADRALN, type SigInfo, type SignalState,
 } from './signal';
-import {
-  createElfTables, mapElf, parseElf, chooseLayout, ExecError, HWCAP_IMAFDC, STACK_EXPAND, type AuxEntry,
-  AT_SYSINFO_EHDR, AT_MINSIGSTKSZ, AT_HWCAP, AT_PAGESZ, AT_CLKTCK, AT_PHDR, AT_PHENT, AT_PHNUM, AT_BASE, AT_FLAGS,
-  AT_ENTRY, AT_UID, AT_EUID, AT_GID, AT_EGID, AT_SECURE, AT_RANDOM, AT_EXECFN,
-} from './binfmtElf';
+import { parseElf, ExecError, type AuxEntry } from './binfmtElf';
 import { mapsText as renderMaps } from './procfs';
 import { KernelError, ENOSYS } from './errno';
 import { syscallEntry, NR_RT_SIGRETURN } from './syscalls/table';
 import { FORMATS, HEX_RESULT, result as straceResult, ptr } from './strace';
 import type { OpenFile } from './syscalls/fs';
+import { Task, Files } from './task';
+import { Tty } from './tty';
+import { execImage, LaunchError, type ExecContext } from './exec';
+import { mapKernel, setupHart, entrySymbol, CSR } from './setup';
 import * as D from './vdso/datapage';
+
+export { LaunchError };
 
 const DEFAULT_ENV: Record<string, string> = { PATH: '/usr/bin:/bin', HOME: '/tmp', LANG: 'C' };
 const DEFAULT_SYSROOT = '/usr/riscv64-linux-gnu';
-const MEDELEG_USER = [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 15].reduce((m, c) => m | (1n << BigInt(c)), 0n);
-const MIDELEG_S = (1n << 1n) | (1n << 5n) | (1n << 9n);
-const CSR = { sstatus: 0x100, sie: 0x104, stvec: 0x105, scounteren: 0x106, sscratch: 0x140, stimecmp: 0x14d, satp: 0x180,
-  medeleg: 0x302, mideleg: 0x303, mcounteren: 0x306, menvcfg: 0x30a } as const;
 /** The realtime clock of a virtual-time run at boot: 2024-01-01T00:00:00Z. */
 export const VIRTUAL_EPOCH_NS = 1704067200n * 1_000_000_000n;
-/** sizeof(struct rt_sigframe) rounded like the kernel reports AT_MINSIGSTKSZ. */
-const MINSIGSTKSZ = 1088n;
-
-export class LaunchError extends Error {}
-
-function sym(name: string): bigint {
-  const s = ENTRY_SYMBOLS.find((x) => x.name === name);
-  if (!s) throw new Error(`entry.elf has no symbol ${name}`);
-  return s.address;
-}
 
 /** A small deterministic PRNG (xorshift128+) for seeded runs. */
 function seededRandom(seed: number): (n: number) => Uint8Array {
@@ -67,40 +58,30 @@ function seededRandom(seed: number): (n: number) => Uint8Array {
   return (n) => { const b = Buffer.alloc(n); for (let i = 0; i < n; i++) b[i] = Number(next() & 0xffn); return b; };
 }
 
-export class LinuxProcess implements Process, TrapHandler {
+export class LinuxProcess implements Process, TrapHandler, ExecContext {
   readonly hart: Hart;
   readonly options: LaunchOptions;
   readonly alloc: PageAllocator;
   readonly pt: PageTable;
-  readonly mm: MM;
   readonly vfs: Vfs;
   readonly tk: Timekeeper;
-  readonly signals = new SignalState();
-  readonly fds: (OpenFile | undefined)[] = [];
-  readonly cloexec: boolean[] = [];
-  readonly rlimits = new Map<number, [bigint, bigint]>();
-  readonly pid: number;
-  readonly ppid = 1;
+  readonly tty: Tty;
+  /** The task the hart runs and the system calls act for (Linux's `current`). */
+  current: Task;
   stopOnSignal = false;
   strace: boolean;
   onObjectMapped?: (o: LoadedObject) => void;
   vdsoBase = 0n;
   vvarBase = 0n;
   ended?: StopReason;
-  comm: string;
   argv: string[];
   exePath: string;
-  umask = 0o022;
-  clearChildTid = 0n;
-  robustList = 0n;
   readonly vdso: VdsoImage;
-  private vdsoPages!: VdsoPages;
+  private vdsoPagesMade?: VdsoPages;
   private savedAuxv: AuxEntry[] = [];
   private readonly loaded: LoadedObject[] = [];
   private readonly backings = new Map<string, FileBacking>();
   private readonly random: (n: number) => Uint8Array;
-  private stdinBuf: Uint8Array | undefined;
-  private stdinPos = 0;
   private readonly warned = new Set<string>();
   /** A hypercall left open because run() stopped to report a signal. */
   private openHypercall = false;
@@ -111,11 +92,34 @@ export class LinuxProcess implements Process, TrapHandler {
   syscalls = 0;
   ticks = 0;
 
+  /** The vDSO's and [vvar]'s physical pages, made when the first exec maps them (kernel-wide, like vdso_init). */
+  get vdsoPages(): VdsoPages {
+    this.vdsoPagesMade ??= new VdsoPages(this.alloc, (pa, d) => this.hart.writePhys(pa, d, false), this.vdso);
+    return this.vdsoPagesMade;
+  }
+
+  // the current task's state, as the system calls see it
+  get mm(): MM { return this.current.mm; }
+  get pid(): number { return this.current.tgid; }
+  get ppid(): number { return this.current.ppid; }
+  get fds(): (OpenFile | undefined)[] { return this.current.files.fds; }
+  get cloexec(): boolean[] { return this.current.files.cloexec; }
+  get signals(): SignalState { return this.current.signals; }
+  get rlimits(): Map<number, [bigint, bigint]> { return this.current.rlimits; }
+  get comm(): string { return this.current.comm; }
+  set comm(v: string) { this.current.comm = v; }
+  get umask(): number { return this.current.umask; }
+  set umask(v: number) { this.current.umask = v; }
+  get clearChildTid(): bigint { return this.current.clearChildTid; }
+  set clearChildTid(v: bigint) { this.current.clearChildTid = v; }
+  get robustList(): bigint { return this.current.robustList; }
+  set robustList(v: bigint) { this.current.robustList = v; }
+
   constructor(options: LaunchOptions) {
     this.options = options;
     this.strace = !!options.strace;
     this.random = options.seed !== undefined ? seededRandom(options.seed) : (n) => hostRandomBytes(n);
-    this.pid = options.seed !== undefined || options.disableRandomization ? 4242 : 1000 + (Buffer.from(this.random(2)).readUInt16LE(0) % 30000);
+    const pid = options.seed !== undefined || options.disableRandomization ? 4242 : 1000 + (Buffer.from(this.random(2)).readUInt16LE(0) % 30000);
     const hostProgram = resolve(options.program);
     let progData: Uint8Array;
     try {
@@ -125,24 +129,27 @@ export class LinuxProcess implements Process, TrapHandler {
       if (e instanceof LaunchError) throw e;
       throw new LaunchError(`${options.program}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (e as Error).message}`);
     }
-    const progElf = parseElf(progData, options.program);
+    parseElf(progData, options.program);
     this.vdso = loadVdsoImage(options.vdso);
 
     const sysroot = options.sysroot ?? (existsSync(DEFAULT_SYSROOT) ? DEFAULT_SYSROOT : undefined);
     this.vfs = new Vfs({ sysroot, programDir: dirname(hostProgram), cwd: options.cwd ?? dirname(hostProgram), allowRead: options.allowRead, allowWrite: options.allowWrite });
     this.exePath = this.vfs.guestPathOf(hostProgram) ?? '/program/' + basename(hostProgram);
     this.argv = [options.program, ...(options.args ?? [])];
-    this.comm = basename(hostProgram).slice(0, 15);
+    this.tty = new Tty(options);
 
     // ---- the machine
     this.hart = new Hart({ ramBytes: options.ramBytes ?? 256 * 1024 * 1024, timeMode: options.timeMode ?? 'virtual' });
     const hart = this.hart;
     const entryElf = new ElfFile(readGuestImage('entry.elf'));
-    const entryEnd = sym('_end');
-    this.alloc = new PageAllocator(hart, Number(pageUp(entryEnd - ENTRY_LINK_BASE)));
+    this.alloc = new PageAllocator(hart, Number(pageUp(entrySymbol('_end') - ENTRY_LINK_BASE)));
     this.pt = new PageTable(hart, this.alloc);
-    this.mapKernel(entryElf);
-    this.mm = new MM(hart, this.alloc, this.pt);
+    mapKernel(hart, this.pt, entryElf);
+
+    // ---- the first task: console on fds 0-2
+    const files = new Files();
+    for (const n of [0, 1, 2] as const) files.fds[n] = Tty.openConsole(n);
+    this.current = new Task(pid, new MM(hart, this.alloc, this.pt), files, basename(hostProgram).slice(0, 15));
 
     // ---- time
     const hz = options.hz ?? D.HZ;
@@ -150,102 +157,21 @@ export class LinuxProcess implements Process, TrapHandler {
     this.tk = new Timekeeper(hart.timebaseHz, hz, realAtBoot, hart.time);
     if (options.timeMode === 'host') this.tk.offsReal = realAtBoot - this.tk.monoNs(hart.time);
 
-    // ---- console
-    this.fds[0] = { kind: 'console', console: 0, path: '/dev/pts/0', flags: 2, pos: 0, refs: 1 };
-    this.fds[1] = { kind: 'console', console: 1, path: '/dev/pts/0', flags: 2, pos: 0, refs: 1 };
-    this.fds[2] = { kind: 'console', console: 2, path: '/dev/pts/0', flags: 2, pos: 0, refs: 1 };
-
     // ---- exec: layout, program, interpreter, vDSO, stack
-    const randomize = !options.disableRandomization;
-    const rand = (bits: number): bigint => { const b = Buffer.from(this.random(4)); return BigInt(b.readUInt32LE(0)) & ((1n << BigInt(bits)) - 1n); };
-    const layout = chooseLayout(rand, randomize);
-    this.mm.mmapBase = layout.mmapBase;
-    this.mm.stackTop = layout.stackTop;
-    this.mm.mapFixed({ start: layout.stackTop - STACK_EXPAND - 0x1000n, end: layout.stackTop, prot: PROT_READ | PROT_WRITE, shared: false, pgoff: 0n, name: '[stack]', growsDown: true });
-
-    const progFile = this.fileBacking(this.exePath, progData, Number(statSync(hostProgram).ino & 0xffffffff));
-    const interpPath = progElf.interp;
-    const prog = mapElf(this.mm, progElf, progFile, options.program, progElf.header.type === ET.DYN && interpPath ? layout.etDynBase : undefined);
-    this.loaded.push({ name: this.exePath, hostPath: hostProgram, bias: prog.bias, start: prog.start, end: prog.end, elf: progElf, kind: 'program' });
-    let entry = prog.entry;
-    let interpBase = 0n;
-    if (interpPath) {
-      let node;
-      try { node = this.vfs.lookup(interpPath); } catch {
-        throw new LaunchError(`${options.program}: interpreter ${interpPath} not found in the sysroot (${sysroot ?? 'none'}); use -L SYSROOT`);
-      }
-      if (node.type !== 'host' || node.kind !== 'file') throw new LaunchError(`${options.program}: interpreter ${interpPath} is not a file`);
-      const data = readHostCached(node.hostPath, node.stats);
-      const ielf = parseElf(data, interpPath);
-      if (ielf.header.type !== ET.DYN) throw new LaunchError(`${interpPath}: the interpreter must be ET_DYN`);
-      const interp = mapElf(this.mm, ielf, this.fileBacking(node.guestPath, data, Number(node.stats.ino & 0xffffffff)), interpPath, undefined);
-      this.loaded.push({ name: node.guestPath, hostPath: node.hostPath, bias: interp.bias, start: interp.start, end: interp.end, elf: ielf, kind: 'interpreter' });
-      interpBase = interp.start;
-      entry = interp.entry;
-    }
-    // brk after the program's highest segment (randomized like arch_randomize_brk)
-    this.mm.startBrk = this.mm.brk = pageUp(prog.end) + layout.brkOffset;
-
-    this.vdsoPages = new VdsoPages(this.alloc, (pa, d) => hart.writePhys(pa, d, false), this.vdso);
-    const vm = setupAdditionalPages(this.mm, this.vdsoPages);
-    this.vdsoBase = vm.vdsoBase;
-    this.vvarBase = vm.vvarBase;
-    this.loaded.push({
-      name: 'linux-vdso.so.1', hostPath: this.vdso.hostPath, bias: vm.vdsoBase, start: vm.vdsoBase, end: vm.vdsoBase + this.vdsoPages.textLen,
-      elf: this.vdso.elf, kind: 'vdso',
-      debugElf: options.vdso ? undefined : (() => { try { return new ElfFile(readGuestImage('vdso.so.dbg')); } catch { return undefined; } })(),
-    });
-    this.publishTime();
-
     const env = options.env ?? DEFAULT_ENV;
-    const envp = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-    const aux: [number, bigint][] = [
-      [AT_SYSINFO_EHDR, vm.vdsoBase], [AT_MINSIGSTKSZ, MINSIGSTKSZ], [AT_HWCAP, HWCAP_IMAFDC], [AT_PAGESZ, 4096n],
-      [AT_CLKTCK, 100n], [AT_PHDR, prog.phdr], [AT_PHENT, 56n], [AT_PHNUM, BigInt(progElf.header.phnum)], [AT_BASE, interpBase],
-      [AT_FLAGS, 0n], [AT_ENTRY, prog.entry], [AT_UID, 1000n], [AT_EUID, 1000n], [AT_GID, 1000n], [AT_EGID, 1000n],
-      [AT_SECURE, 0n], [AT_RANDOM, 0n], [AT_EXECFN, 0n],
-    ];
-    const { sp, auxv } = createElfTables(this, layout.stackTop, layout.stackAlign, this.argv, envp, options.program, aux, this.random(16));
-    this.savedAuxv = auxv;
-    this.entryPoint = entry;
-    this.initialSp = sp;
-    this.setupHart(entry, sp);
-  }
-
-  /** entry.elf's PT_LOADs at their link addresses, supervisor-only, backed by the start of RAM. */
-  private mapKernel(elf: ElfFile): void {
-    for (const p of elf.programHeaders) {
-      if (p.type !== PT.LOAD) continue;
-      const pa = p.vaddr - ENTRY_LINK_BASE + ENTRY_PHYS_BASE;
-      if (p.filesz > 0n) this.hart.writePhys(pa, elf.segmentData(p));
-      let flags = PTE_G | PTE_R;
-      if (p.flags & 2) flags |= PTE_W;
-      if (p.flags & 1) flags |= PTE_X;
-      for (let va = pageDown(p.vaddr); va < p.vaddr + p.memsz; va += 4096n) {
-        if (!this.pt.map(va, va - ENTRY_LINK_BASE + ENTRY_PHYS_BASE, flags)) throw new Error('out of guest memory for the kernel');
-      }
-    }
-  }
-
-  private setupHart(entry: bigint, sp: bigint): void {
-    const h = this.hart;
-    h.sbiHost = true;
-    h.setCsr(CSR.medeleg, MEDELEG_USER);
-    h.setCsr(CSR.mideleg, MIDELEG_S);
-    h.setCsr(CSR.menvcfg, 1n << 63n);
-    h.setCsr(CSR.mcounteren, 7n);
-    h.setCsr(CSR.scounteren, 7n);
-    h.setCsr(CSR.stvec, sym('handle_exception'));
-    h.setCsr(CSR.sscratch, sym('init_task'));
-    h.setCsr(CSR.satp, this.pt.satp);
-    h.setCsr(CSR.sie, 1n << 5n);
-    h.setCsr(CSR.sstatus, SR_FS_INITIAL | SR_SPIE);
-    h.setCsr(CSR.stimecmp, h.time + this.tk.cyclesPerTick);
-    for (let i = 1; i < 32; i++) h.setX(i, 0n);
-    h.setX(2, sp);
-    h.priv = PRV_U;
-    h.pc = entry;
-    h.flushTlbs();
+    const img = execImage(this, this.current.mm, {
+      hostPath: hostProgram, data: progData, guestPath: this.exePath, inode: Number(statSync(hostProgram).ino & 0xffffffff),
+      filename: options.program, argv: this.argv, envp: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      randomize: !options.disableRandomization,
+    });
+    this.loaded.push(...img.objects);
+    this.vdsoBase = img.vdsoBase;
+    this.vvarBase = img.vvarBase;
+    this.publishTime();
+    this.savedAuxv = img.auxv;
+    this.entryPoint = img.entry;
+    this.initialSp = img.sp;
+    setupHart(hart, this.pt.satp, img.entry, img.sp, hart.time + this.tk.cyclesPerTick);
   }
 
   // ---- Process ----------------------------------------------------------------------------------------------
@@ -339,32 +265,9 @@ export class LinuxProcess implements Process, TrapHandler {
 
   randomBytes(n: number): Uint8Array { return this.random(n); }
 
-  readStdin(len: number): Uint8Array {
-    const src = this.options.stdin;
-    if (!src) return new Uint8Array(0);
-    if (src instanceof Uint8Array) {
-      const out = src.subarray(this.stdinPos, this.stdinPos + len);
-      this.stdinPos += out.length;
-      return out;
-    }
-    if (!this.stdinBuf || this.stdinPos >= this.stdinBuf.length) {
-      const chunk = src();
-      if (!chunk) return new Uint8Array(0);
-      this.stdinBuf = chunk;
-      this.stdinPos = 0;
-    }
-    const out = this.stdinBuf.subarray(this.stdinPos, this.stdinPos + len);
-    this.stdinPos += out.length;
-    return out;
-  }
-
-  writeConsole(fd: number, data: Uint8Array): void {
-    const copy = new Uint8Array(data);
-    if (fd === 2) (this.options.onStderr ?? ((d: Uint8Array) => process.stderr.write(d)))(copy);
-    else (this.options.onStdout ?? ((d: Uint8Array) => process.stdout.write(d)))(copy);
-  }
-
-  isTty(_fd: number): boolean { return !!this.options.tty; }
+  readStdin(len: number): Uint8Array { return this.tty.read(len); }
+  writeConsole(fd: number, data: Uint8Array): void { this.tty.write(fd, data); }
+  isTty(_fd: number): boolean { return this.tty.isTerminal; }
 
   warn(line: string): void {
     if (this.warned.has(line)) return;
