@@ -1,7 +1,7 @@
 // Generates syntaxes/riscv-asm.tmLanguage.json. The mnemonic, register and CSR alternations come from the ISA
 // table (src/isa/) through the language server's assembler syntax (src/lsp/asmSyntax.ts), so the grammar is
 // not a second hand-written copy; test/syntaxes/grammar.test.ts fails when the committed file is stale.
-// Run: npx tsx scripts/gen-grammar.ts
+// Run: npm run gen
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

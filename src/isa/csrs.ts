@@ -25,34 +25,53 @@ export interface CsrDef {
   readonly fields: readonly CsrField[];
 }
 
-/** Exception causes (xcause with Interrupt = 0). */
-export const EXCEPTION_CAUSES: Readonly<Record<number, string>> = {
-  0: 'instruction address misaligned',
-  1: 'instruction access fault',
-  2: 'illegal instruction',
-  3: 'breakpoint',
-  4: 'load address misaligned',
-  5: 'load access fault',
-  6: 'store/AMO address misaligned',
-  7: 'store/AMO access fault',
-  8: 'environment call from U-mode',
-  9: 'environment call from S-mode',
-  11: 'environment call from M-mode',
-  12: 'instruction page fault',
-  13: 'load page fault',
-  15: 'store/AMO page fault',
-};
+/** Privilege levels by their letter (the encoding of mstatus.MPP, and of the CSR address bits 9:8). */
+export const PRIVILEGE_LEVELS: Readonly<Record<Privilege, number>> = { U: 0, S: 1, M: 3 };
+/** The letter of a privilege level ('?' for the reserved 2 or anything else). */
+export function privilegeName(level: number): Privilege | '?' {
+  return level === 0 ? 'U' : level === 1 ? 'S' : level === 3 ? 'M' : '?';
+}
 
-/** Interrupt causes (xcause with Interrupt = 1). */
-export const INTERRUPT_CAUSES: Readonly<Record<number, string>> = {
-  1: 'supervisor software interrupt',
-  3: 'machine software interrupt',
-  5: 'supervisor timer interrupt',
-  7: 'machine timer interrupt',
-  9: 'supervisor external interrupt',
-  11: 'machine external interrupt',
-  13: 'counter-overflow interrupt',
-};
+/** A trap cause: its code in xcause, the constant name the generated encoding module gives it, its summary. */
+export interface CauseDef {
+  readonly code: number;
+  readonly constName: string;
+  readonly summary: string;
+}
+
+/** Exception causes (xcause with Interrupt = 0). */
+export const EXCEPTIONS: readonly CauseDef[] = [
+  { code: 0, constName: 'CAUSE_MISALIGNED_FETCH', summary: 'instruction address misaligned' },
+  { code: 1, constName: 'CAUSE_FETCH_ACCESS', summary: 'instruction access fault' },
+  { code: 2, constName: 'CAUSE_ILLEGAL', summary: 'illegal instruction' },
+  { code: 3, constName: 'CAUSE_BREAKPOINT', summary: 'breakpoint' },
+  { code: 4, constName: 'CAUSE_MISALIGNED_LOAD', summary: 'load address misaligned' },
+  { code: 5, constName: 'CAUSE_LOAD_ACCESS', summary: 'load access fault' },
+  { code: 6, constName: 'CAUSE_MISALIGNED_STORE', summary: 'store/AMO address misaligned' },
+  { code: 7, constName: 'CAUSE_STORE_ACCESS', summary: 'store/AMO access fault' },
+  { code: 8, constName: 'CAUSE_USER_ECALL', summary: 'environment call from U-mode' },
+  { code: 9, constName: 'CAUSE_SUPERVISOR_ECALL', summary: 'environment call from S-mode' },
+  { code: 11, constName: 'CAUSE_MACHINE_ECALL', summary: 'environment call from M-mode' },
+  { code: 12, constName: 'CAUSE_FETCH_PAGE', summary: 'instruction page fault' },
+  { code: 13, constName: 'CAUSE_LOAD_PAGE', summary: 'load page fault' },
+  { code: 15, constName: 'CAUSE_STORE_PAGE', summary: 'store/AMO page fault' },
+];
+
+/** Interrupt causes (xcause with Interrupt = 1); the bit of each in mip/mie is 1 << code. */
+export const INTERRUPTS: readonly CauseDef[] = [
+  { code: 1, constName: 'IRQ_S_SOFT', summary: 'supervisor software interrupt' },
+  { code: 3, constName: 'IRQ_M_SOFT', summary: 'machine software interrupt' },
+  { code: 5, constName: 'IRQ_S_TIMER', summary: 'supervisor timer interrupt' },
+  { code: 7, constName: 'IRQ_M_TIMER', summary: 'machine timer interrupt' },
+  { code: 9, constName: 'IRQ_S_EXT', summary: 'supervisor external interrupt' },
+  { code: 11, constName: 'IRQ_M_EXT', summary: 'machine external interrupt' },
+  { code: 13, constName: 'IRQ_LCOF', summary: 'counter-overflow interrupt' },
+];
+
+/** Exception causes by code. */
+export const EXCEPTION_CAUSES: Readonly<Record<number, string>> = Object.fromEntries(EXCEPTIONS.map((c) => [c.code, c.summary]));
+/** Interrupt causes by code. */
+export const INTERRUPT_CAUSES: Readonly<Record<number, string>> = Object.fromEntries(INTERRUPTS.map((c) => [c.code, c.summary]));
 
 // ---- field building blocks ------------------------------------------------------------------------------
 const fld = (name: string, lsb: number, msb: number, summary: string, values?: Record<number, string>): CsrField =>
@@ -64,20 +83,6 @@ const XL = { 1: '32-bit', 2: '64-bit', 3: '128-bit' };
 const EXT_STATE = { 0: 'Off', 1: 'Initial', 2: 'Clean', 3: 'Dirty' };
 const XS_STATE = { 0: 'All off', 1: 'None dirty or clean, some on', 2: 'None dirty, some clean', 3: 'Some dirty' };
 const ENDIAN = { 0: 'little-endian', 1: 'big-endian' };
-
-const SSTATUS_FIELDS: CsrField[] = [
-  bit('SIE', 1, 'Supervisor interrupt enable'),
-  bit('SPIE', 5, 'SIE before the last trap into S-mode'),
-  bit('UBE', 6, 'U-mode data accesses are big-endian', ENDIAN),
-  bit('SPP', 8, 'Privilege before the last trap into S-mode', { 0: 'U', 1: 'S' }),
-  fld('VS', 9, 10, 'Vector unit state', EXT_STATE),
-  fld('FS', 13, 14, 'Floating-point unit state', EXT_STATE),
-  fld('XS', 15, 16, 'Summary of additional user-mode extension state', XS_STATE),
-  bit('SUM', 18, 'Permit supervisor access to user memory'),
-  bit('MXR', 19, 'Make executable pages readable'),
-  fld('UXL', 32, 33, 'XLEN in U-mode', XL),
-  bit('SD', 63, 'Some of FS/VS/XS is dirty'),
-];
 
 const MSTATUS_FIELDS: CsrField[] = [
   bit('SIE', 1, 'Supervisor interrupt enable'),
@@ -103,14 +108,20 @@ const MSTATUS_FIELDS: CsrField[] = [
   bit('SD', 63, 'Some of FS/VS/XS is dirty'),
 ];
 
-const INT_BITS: [string, number, string][] = [
-  ['SS', 1, 'supervisor software'], ['MS', 3, 'machine software'], ['ST', 5, 'supervisor timer'],
-  ['MT', 7, 'machine timer'], ['SE', 9, 'supervisor external'], ['ME', 11, 'machine external'],
-  ['LCOF', 13, 'counter overflow'],
+/** sstatus is a view of these mstatus fields (same positions). */
+const SSTATUS_FIELDS: CsrField[] = MSTATUS_FIELDS.filter((f) =>
+  ['SIE', 'SPIE', 'UBE', 'SPP', 'VS', 'FS', 'XS', 'SUM', 'MXR', 'UXL', 'SD'].includes(f.name));
+
+/** mip/mie fields (name without the IP/IE suffix, interrupt, label). */
+const INT_BITS: [string, string, string][] = [
+  ['SS', 'IRQ_S_SOFT', 'supervisor software'], ['MS', 'IRQ_M_SOFT', 'machine software'], ['ST', 'IRQ_S_TIMER', 'supervisor timer'],
+  ['MT', 'IRQ_M_TIMER', 'machine timer'], ['SE', 'IRQ_S_EXT', 'supervisor external'], ['ME', 'IRQ_M_EXT', 'machine external'],
+  ['LCOF', 'IRQ_LCOF', 'counter overflow'],
 ];
+const irqCode = (constName: string): number => INTERRUPTS.find((c) => c.constName === constName)!.code;
 const intFields = (suffix: 'IE' | 'IP', sOnly: boolean): CsrField[] =>
   INT_BITS.filter(([n]) => !sOnly || n.startsWith('S') || n === 'LCOF')
-    .map(([n, b, s]) => bit(n + suffix, b, `${s} interrupt ${suffix === 'IE' ? 'enabled' : 'pending'}`));
+    .map(([n, irq, s]) => bit(n + suffix, irqCode(irq), `${s} interrupt ${suffix === 'IE' ? 'enabled' : 'pending'}`));
 
 const tvec = (mode: string): CsrField[] => [
   fld('MODE', 0, 1, `${mode} trap vector mode`, { 0: 'Direct', 1: 'Vectored' }),

@@ -129,7 +129,7 @@ test('data page description: fields tile struct vdso_data, constants agree', () 
 
 test('the committed datapage.generated.h is what datapage.ts generates', () => {
   const committed = readFileSync(join(__dirname, '../../src/guest/vdso/datapage.generated.h'), 'utf8');
-  assert.equal(committed, datapageHeader(), 'datapage.generated.h is stale: run npm run build:guest');
+  assert.equal(committed, datapageHeader(), 'datapage.generated.h is stale: run npm run gen');
 });
 
 test('guestImagePath finds images in the source layout and in a dist/ layout', () => {

@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { generateOps, OPS_FILE, opConstName } from '../../scripts/gen-ops';
 import { INSNS } from '../../src/isa/instructions';
+import { generateEncodingAs, generateEncodingTs, ENCODING_AS_FILE, ENCODING_TS_FILE } from '../../scripts/gen-encoding';
+import { CSRS, EXCEPTIONS } from '../../src/isa/csrs';
+import * as E from '../../src/isa/encoding.generated';
 
 test('ops.generated.ts is current', () => {
   const committed = readFileSync(OPS_FILE, 'utf8');
@@ -26,4 +29,27 @@ test('op constant names and numbers', () => {
     names.add(m[1]);
   }
   assert.ok(/generated/i.test(text.split('\n')[0]) && text.includes('scripts/gen-ops.ts'));
+});
+
+test('the encoding modules (AssemblyScript and TypeScript) are current', () => {
+  assert.ok(readFileSync(ENCODING_AS_FILE, 'utf8') === generateEncodingAs(), 'src/hart/core/encoding.generated.ts is stale: run npm run gen');
+  assert.ok(readFileSync(ENCODING_TS_FILE, 'utf8') === generateEncodingTs(), 'src/isa/encoding.generated.ts is stale: run npm run gen');
+});
+
+test('encoding constants: the same names in both languages, values from the CSR and cause tables', () => {
+  const names = (text: string) => [...text.matchAll(/^export const (\w+)/gm)].map((m) => m[1]);
+  assert.deepEqual(names(generateEncodingAs()), names(generateEncodingTs()));
+  for (const c of CSRS) assert.equal((E as Record<string, unknown>)[`CSR_${c.name.toUpperCase()}`], c.address, c.name);
+  for (const c of EXCEPTIONS) assert.equal((E as Record<string, unknown>)[c.constName], c.code, c.constName);
+  assert.equal(E.CSR_MSTATUS, 0x300);
+  assert.equal(E.MSTATUS_MPP, 3n << 11n);
+  assert.equal(E.MSTATUS_MPP_SHIFT, 11n);
+  assert.equal(E.MSTATUS_FS_DIRTY, 3n);
+  assert.equal(E.SATP_MODE_SV39, 8n);
+  assert.equal(E.MIP_STIP, 1n << BigInt(E.IRQ_S_TIMER));
+  assert.equal(E.CAUSE_USER_ECALL, 8);
+  assert.equal(E.PTE_PPN, ((1n << 44n) - 1n) << 10n);
+  assert.equal(E.PRV_M, 3);
+  assert.match(generateEncodingAs(), /^export const CSR_SATP: u32 = 0x180;$/m);
+  assert.match(generateEncodingAs(), /^export const MSTATUS_SD: u64 = 0x8000000000000000;$/m);
 });
