@@ -7,7 +7,7 @@ import { ElfFile, objdumpVersionString, SHN } from '../elf/elf';
 import { guestImagePath } from '../guest/images';
 
 export const RUN_USAGE = `usage: riscv-vdso run [-L SYSROOT] [-E VAR=val]... [--strace] [--vdso FILE] [--no-aslr]
-                      [--time host|virtual] [--seed N] [--tty] [--max-insns N] PROGRAM [ARGS...]
+                      [--time host|virtual] [--time-epoch SECONDS] [--seed N] [--tty] [--max-insns N] PROGRAM [ARGS...]
 `;
 
 function usage(msg: string): never {
@@ -29,6 +29,11 @@ export function runLinuxCommand(argv: string[]): number {
     else if (a === '--vdso') opts.vdso = val();
     else if (a === '--no-aslr') opts.disableRandomization = true;
     else if (a === '--time') { const t = val(); if (t !== 'host' && t !== 'virtual') usage(`--time wants host or virtual, got ${t}`); opts.timeMode = t; }
+    else if (a === '--time-epoch') {
+      const t = val();
+      if (!/^\d+(\.\d+)?$/.test(t)) usage(`--time-epoch wants seconds since 1970-01-01 (e.g. 1704067200), got ${t}`);
+      opts.timeEpoch = Number(t);
+    }
     else if (a === '--seed') opts.seed = Number(val());
     else if (a === '--tty') opts.tty = true;
     else if (a === '--max-insns') max = Number(val());

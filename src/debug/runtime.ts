@@ -30,6 +30,8 @@ export interface LaunchConfig {
   disableRandomization?: boolean;
   strace?: boolean;
   timeMode?: 'host' | 'virtual';
+  /** CLOCK_REALTIME at launch in seconds since 1970 (default: the host's wall clock at launch). */
+  timeEpoch?: number;
   /** Debug a bare-metal ELF (M-mode, HTIF console) instead of a Linux program. */
   bare?: boolean;
 }
@@ -131,7 +133,7 @@ export class DebugRuntime extends EventEmitter {
       if (!this.processFactory) throw new Error('launch: the Linux kernel model is not available in this build (use "bare": true for bare-metal ELFs)');
       const proc = this.processFactory({
         program: config.program, args: config.args, cwd: config.cwd, env: config.env, sysroot: config.sysroot,
-        vdso: config.vdso, disableRandomization: config.disableRandomization, timeMode: config.timeMode, strace: config.strace,
+        vdso: config.vdso, disableRandomization: config.disableRandomization, timeMode: config.timeMode, timeEpoch: config.timeEpoch, strace: config.strace,
         onStdout: io.stdout, onStderr: io.stderr,
         onStrace: (line) => this.emit('output', 'strace', line + '\n'),
         onWarning: (line) => this.emit('output', 'console', `warning: ${line}\n`),

@@ -20,6 +20,11 @@ export interface LaunchOptions {
   disableRandomization?: boolean;
   /** 'virtual' (reproducible, from retired instructions) or 'host' (the host's wall clock). Default 'virtual'. */
   timeMode?: 'host' | 'virtual';
+  /**
+   * CLOCK_REALTIME at launch, in seconds since 1970-01-01T00:00:00Z (fractions allowed). Default: the host's wall
+   * clock at launch, after which virtual time advances with the guest's cycles. Fix it for fully reproducible runs.
+   */
+  timeEpoch?: number;
   /** Timer interrupt rate (default 250). */
   hz?: number;
   /** Trace system calls in strace's format to `onStrace`. */

@@ -43,8 +43,18 @@ export { LaunchError };
 
 const DEFAULT_ENV: Record<string, string> = { PATH: '/usr/bin:/bin', HOME: '/tmp', LANG: 'C' };
 const DEFAULT_SYSROOT = '/usr/riscv64-linux-gnu';
-/** The realtime clock of a virtual-time run at boot: 2024-01-01T00:00:00Z. */
-export const VIRTUAL_EPOCH_NS = 1704067200n * 1_000_000_000n;
+/**
+ * CLOCK_REALTIME at launch in nanoseconds: `timeEpoch` seconds when given (fractions allowed, split so that no
+ * nanosecond is lost to floating point), else the host's wall clock now.
+ */
+export function realtimeAtLaunchNs(timeEpoch: number | undefined): bigint {
+  if (timeEpoch === undefined) return BigInt(Date.now()) * 1_000_000n;
+  if (typeof timeEpoch !== 'number' || !Number.isFinite(timeEpoch) || timeEpoch < 0 || timeEpoch > 1e12) {
+    throw new LaunchError(`timeEpoch must be a number of seconds since 1970-01-01 between 0 and 1e12 (got ${JSON.stringify(timeEpoch)})`);
+  }
+  const sec = Math.floor(timeEpoch);
+  return BigInt(sec) * 1_000_000_000n + BigInt(Math.round((timeEpoch - sec) * 1e9));
+}
 
 /** A small deterministic PRNG (xorshift128+) for seeded runs. */
 function seededRandom(seed: number): (n: number) => Uint8Array {
@@ -153,7 +163,9 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
 
     // ---- time
     const hz = options.hz ?? D.HZ;
-    const realAtBoot = options.timeMode === 'host' ? BigInt(Date.now()) * 1_000_000n : VIRTUAL_EPOCH_NS;
+    // CLOCK_REALTIME starts at the host's wall clock (or timeEpoch); in virtual time it then advances with
+    // the guest's cycles, in host time with the host's clock
+    const realAtBoot = realtimeAtLaunchNs(options.timeEpoch);
     this.tk = new Timekeeper(hart.timebaseHz, hz, realAtBoot, hart.time);
     if (options.timeMode === 'host') this.tk.offsReal = realAtBoot - this.tk.monoNs(hart.time);
 

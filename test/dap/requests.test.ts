@@ -217,6 +217,7 @@ describe('launch errors', () => {
     assert.equal(await errorOf(dc.launchRequest({} as DebugProtocol.LaunchRequestArguments)), 'launch: "program" (a path to an ELF file) is required');
     assert.equal(await errorOf(dc.launchRequest({ program: VDSO, args: 'x' } as DebugProtocol.LaunchRequestArguments)), 'launch: "args" must be an array of strings');
     assert.equal(await errorOf(dc.launchRequest({ program: VDSO, timeMode: 'fast' } as DebugProtocol.LaunchRequestArguments)), 'launch: "timeMode" must be "host" or "virtual" (got "fast")');
+    assert.equal(await errorOf(dc.launchRequest({ program: VDSO, timeEpoch: 'now' } as DebugProtocol.LaunchRequestArguments)), 'launch: "timeEpoch" must be a number of seconds since 1970-01-01 (got "now")');
     assert.equal(await errorOf(dc.launchRequest({ program: '/no/such/prog' } as DebugProtocol.LaunchRequestArguments)), 'launch: program /no/such/prog does not exist');
     assert.equal(await errorOf(dc.stackTraceRequest({ threadId: 1 })), 'no program is running');
     assert.equal(await errorOf(evaluate(dc, '$pc')), 'no program is running');

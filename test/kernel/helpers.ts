@@ -6,13 +6,16 @@ import type { LaunchOptions, StopReason } from '../../src/kernel/api';
 export const FIXTURES = join(__dirname, '..', 'fixtures', 'linux', 'build');
 export const fixture = (name: string): string => join(FIXTURES, name);
 
+/** The fixed start of CLOCK_REALTIME the tests use (2024-01-01T00:00:00Z), so their output is exactly reproducible. */
+export const FIXED_EPOCH = 1704067200;
+
 export interface RunResult { stdout: string; stderr: string; strace: string[]; warnings: string[]; stop: StopReason; proc: LinuxProcess; }
 
 export function runFixture(name: string, opts: Partial<LaunchOptions> = {}, maxSteps = 2_000_000_000): RunResult {
   let stdout = '', stderr = '';
   const strace: string[] = [], warnings: string[] = [];
   const proc = launch({
-    program: opts.program ?? fixture(name), disableRandomization: true, seed: 1,
+    program: opts.program ?? fixture(name), disableRandomization: true, seed: 1, timeEpoch: FIXED_EPOCH,
     onStdout: (d) => { stdout += Buffer.from(d).toString(); },
     onStderr: (d) => { stderr += Buffer.from(d).toString(); },
     onStrace: (l) => strace.push(l),

@@ -3,13 +3,13 @@
 // /proc/self/maps, signals, errors. No toolchain needed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runFixture, fixture } from './helpers';
+import { runFixture, fixture, FIXED_EPOCH } from './helpers';
 import { launch, LaunchError } from '../../src/kernel/process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
-const VIRTUAL_SEC = 'tv_sec=1704067200'; // virtual time starts on 2024-01-01T00:00:00Z
+const VIRTUAL_SEC = `tv_sec=${FIXED_EPOCH}`; // the helper fixes CLOCK_REALTIME's start (timeEpoch) at 2024-01-01T00:00:00Z
 
 test('static hello world prints and exits 0', () => {
   const r = runFixture('hello', { args: ['a', 'b'] });
@@ -46,8 +46,28 @@ test('vdso_sym.c: walking the vDSO ELF from AT_SYSINFO_EHDR finds __vdso_gettime
   assert.ok(!r.strace.some((l) => l.startsWith('gettimeofday(')));
 });
 
-test('runs are reproducible in virtual time', () => {
+test('runs are reproducible in virtual time with a fixed epoch', () => {
   assert.equal(runFixture('vdso').stdout, runFixture('vdso').stdout);
+  const a = runFixture('clockloop', { args: ['50'], timeEpoch: 1_800_000_000.25, strace: true });
+  const b = runFixture('clockloop', { args: ['50'], timeEpoch: 1_800_000_000.25, strace: true });
+  assert.deepEqual(a.strace, b.strace);
+  assert.equal(a.proc.hart.time, b.proc.hart.time);
+  const real = runFixture('syscall', { timeEpoch: 1_800_000_000.25 });
+  assert.match(real.stdout, /^tv_sec=1800000000, tv_usec=25\d{4}\n$/, 'the fraction of the epoch is kept');
+});
+
+test('by default CLOCK_REALTIME starts at the host\'s wall clock (no fixed 2024 date)', () => {
+  const before = Math.floor(Date.now() / 1000);
+  const r = runFixture('syscall', { timeEpoch: undefined });
+  const after = Math.ceil(Date.now() / 1000);
+  const sec = Number(/^tv_sec=(\d+),/.exec(r.stdout)![1]);
+  assert.ok(sec >= before && sec <= after + 1, `guest ${sec}, host ${before}..${after}`);
+});
+
+test('a bad timeEpoch is a clear launch error', () => {
+  for (const bad of [-1, Number.NaN, Infinity]) {
+    assert.throws(() => launch({ program: fixture('hello'), timeEpoch: bad }), (e: Error) => e instanceof LaunchError && /timeEpoch must be a number of seconds/.test(e.message));
+  }
 });
 
 test('maps.c: /proc/self/maps in Linux format, [vvar] two pages right below [vdso] = AT_SYSINFO_EHDR', () => {
