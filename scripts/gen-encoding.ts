@@ -9,7 +9,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CSRS, EXCEPTIONS, INTERRUPTS, PRIVILEGE_LEVELS, type CsrField } from '../src/isa/csrs';
+import { CSRS, CSR_RANGES, EXCEPTIONS, INTERRUPTS, PRIVILEGE_LEVELS, type CsrField } from '../src/isa/csrs';
 import { PTE_FIELDS, PAGE_SHIFT, SV39_LEVELS, SV39_VPN_BITS } from '../src/isa/paging';
 
 export const ENCODING_AS_FILE = join(__dirname, '..', 'src', 'hart', 'core', 'encoding.generated.ts');
@@ -98,7 +98,26 @@ function generate(lang: 'as' | 'ts'): string {
     }
     lines.push(fmt(c));
   }
+  if (lang === 'as') lines.push(...csrFunctions());
   return lines.join('\n') + '\n';
+}
+
+/** The core's CSR existence and plain-write rules, from the table (AssemblyScript). */
+function csrFunctions(): string[] {
+  const range = (r: { first: number; last: number }) => r.first === r.last ? `a == ${hex(BigInt(r.first))}` : `(a >= ${hex(BigInt(r.first))} && a <= ${hex(BigInt(r.last))})`;
+  const L = ['', '// ---- CSR existence and plain writes (src/isa/csrs.ts: the table, CsrDef.write, CSR_RANGES)'];
+  L.push('/** Whether CSR `a` exists on this hart. */', '@inline export function csrExists(a: u32): bool {', '  switch (a) {');
+  const addrs = CSRS.map((c) => c.address).filter((a) => !CSR_RANGES.some((r) => a >= r.first && a <= r.last));
+  for (let i = 0; i < addrs.length; i += 8) L.push('    ' + addrs.slice(i, i + 8).map((a) => `case ${hex(BigInt(a))}:`).join(' '));
+  L.push('      return true;', '  }', `  return ${CSR_RANGES.map(range).join(' || ')};`, '}');
+  L.push('/** Whether CSR `a` reads as zero and ignores writes (a function this hart does not have). */');
+  L.push('@inline export function csrReadsZero(a: u32): bool {', `  return ${CSR_RANGES.filter((r) => r.readsZero).map(range).join(' || ')};`, '}');
+  L.push('/** The bits of CSR `a` that a plain write changes (the others keep their value). */', '@inline export function csrWriteMask(a: u32): u64 {', '  switch (a) {');
+  const byMask = new Map<bigint, number[]>();
+  for (const c of CSRS) if (c.write !== undefined) byMask.set(c.write, [...(byMask.get(c.write) ?? []), c.address]);
+  for (const [m, as] of byMask) L.push(`    ${as.map((a) => `case ${hex(BigInt(a))}:`).join(' ')} return ${hex(m)};`);
+  L.push('  }', '  if (csrReadsZero(a)) return 0;', '  return <u64>-1;', '}');
+  return L;
 }
 
 export const generateEncodingAs = () => generate('as');

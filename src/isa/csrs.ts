@@ -23,7 +23,27 @@ export interface CsrDef {
   readonly readOnly: boolean;
   readonly summary: string;
   readonly fields: readonly CsrField[];
+  /**
+   * The bits a plain write changes (WARL: the others keep their value; 0n: writes are ignored). Absent: every
+   * bit is written. The core takes existence and these masks from the generated encoding module; CSRs whose
+   * writes have side effects (mstatus/sstatus, mie/mip and their views, xtvec, satp, counters, fcsr,
+   * stimecmp, menvcfg) have hand-written rules in src/hart/core/csr.ts instead.
+   */
+  readonly write?: bigint;
 }
+
+/**
+ * CSR numbers the hart implements beyond the table: ranges that read as zero and ignore writes (no hpm events,
+ * no PMP), and slots that hold what is written (not shown in the views).
+ */
+export const CSR_RANGES: readonly { first: number; last: number; readsZero: boolean; summary: string }[] = [
+  { first: 0xc03, last: 0xc1f, readsZero: true, summary: 'hpmcounter3..31' },
+  { first: 0xb03, last: 0xb1f, readsZero: true, summary: 'mhpmcounter3..31' },
+  { first: 0x323, last: 0x33f, readsZero: true, summary: 'mhpmevent3..31' },
+  { first: 0x3a0, last: 0x3ef, readsZero: true, summary: 'pmpcfg0..15, pmpaddr0..63 (no PMP)' },
+  { first: 0x310, last: 0x310, readsZero: false, summary: 'mstatush' },
+  { first: 0x34a, last: 0x34b, readsZero: false, summary: 'mtinst, mtval2' },
+];
 
 /** Privilege levels by their letter (the encoding of mstatus.MPP, and of the CSR address bits 9:8). */
 export const PRIVILEGE_LEVELS: Readonly<Record<Privilege, number>> = { U: 0, S: 1, M: 3 };
@@ -151,10 +171,22 @@ const delegBits = (table: Readonly<Record<number, string>>): CsrField[] =>
   Object.entries(table).map(([c, n]) => bit(`D${c}`, Number(c), `Delegate ${n} to S-mode`));
 
 const T: CsrDef[] = [];
-function csr(address: number, name: string, summary: string, fields: CsrField[]): void {
+function csr(address: number, name: string, summary: string, fields: CsrField[], write?: bigint): void {
   const p = (address >> 8) & 3;
-  T.push({ address, name, privilege: p === 0 ? 'U' : p === 3 ? 'M' : 'S', readOnly: ((address >> 10) & 3) === 3, summary, fields });
+  const def: CsrDef = { address, name, privilege: p === 0 ? 'U' : p === 3 ? 'M' : 'S', readOnly: ((address >> 10) & 3) === 3, summary, fields };
+  T.push(write === undefined ? def : { ...def, write });
 }
+const fieldMask = (fields: CsrField[], name: string): bigint => {
+  const f = fields.find((x) => x.name === name)!;
+  return ((1n << BigInt(f.msb - f.lsb + 1)) - 1n) << BigInt(f.lsb);
+};
+const LOW32 = 0xffffffffn;
+/** Writes ignored (read-only values, or a function this hart does not have). */
+const IGNORED = 0n;
+/** Every bit but bit 0 (xepc: instructions are 2-byte aligned with C). */
+const EPC = ~1n & ((1n << 64n) - 1n);
+/** medeleg: every exception but an ecall from M-mode can be delegated. */
+const DELEGABLE = EXCEPTIONS.filter((c) => c.constName !== 'CAUSE_MACHINE_ECALL').reduce((m, c) => m | (1n << BigInt(c.code)), 0n);
 
 // ---- user ----------------------------------------------------------------------------------------------
 csr(0x001, 'fflags', 'Floating-point accrued exception flags', FFLAGS);
@@ -169,10 +201,10 @@ for (let i = 3; i < 32; i++) csr(0xc00 + i, `hpmcounter${i}`, `Hardware performa
 csr(0x100, 'sstatus', 'Supervisor status (a view of mstatus)', SSTATUS_FIELDS);
 csr(0x104, 'sie', 'Supervisor interrupt enable (a view of mie)', intFields('IE', true));
 csr(0x105, 'stvec', 'Supervisor trap vector', tvec('Supervisor'));
-csr(0x106, 'scounteren', 'Counter access enable for U-mode', counteren('in U-mode'));
-csr(0x10a, 'senvcfg', 'Supervisor environment configuration', ENVCFG_S);
+csr(0x106, 'scounteren', 'Counter access enable for U-mode', counteren('in U-mode'), LOW32);
+csr(0x10a, 'senvcfg', 'Supervisor environment configuration', ENVCFG_S, fieldMask(ENVCFG_S, 'FIOM'));
 csr(0x140, 'sscratch', 'Supervisor scratch register', whole('Scratch value'));
-csr(0x141, 'sepc', 'Supervisor exception program counter', whole('pc of the trapping instruction'));
+csr(0x141, 'sepc', 'Supervisor exception program counter', whole('pc of the trapping instruction'), EPC);
 csr(0x142, 'scause', 'Supervisor trap cause', cause);
 csr(0x143, 'stval', 'Supervisor trap value (faulting address or instruction bits)', whole('Trap value'));
 csr(0x144, 'sip', 'Supervisor interrupt pending (a view of mip)', intFields('IP', true));
@@ -183,11 +215,11 @@ csr(0x180, 'satp', 'Supervisor address translation and protection', [
   fld('MODE', 60, 63, 'Translation mode', { 0: 'Bare', 8: 'Sv39', 9: 'Sv48', 10: 'Sv57' }),
 ]);
 // ---- machine -------------------------------------------------------------------------------------------
-csr(0xf11, 'mvendorid', 'Vendor ID (JEDEC)', [fld('Offset', 0, 6, 'JEDEC offset'), fld('Bank', 7, 31, 'JEDEC bank count')]);
-csr(0xf12, 'marchid', 'Architecture ID', whole('Architecture ID'));
-csr(0xf13, 'mimpid', 'Implementation ID', whole('Implementation version'));
-csr(0xf14, 'mhartid', 'Hardware thread ID', whole('Hart ID'));
-csr(0xf15, 'mconfigptr', 'Pointer to the configuration data structure', whole('Address'));
+csr(0xf11, 'mvendorid', 'Vendor ID (JEDEC)', [fld('Offset', 0, 6, 'JEDEC offset'), fld('Bank', 7, 31, 'JEDEC bank count')], IGNORED);
+csr(0xf12, 'marchid', 'Architecture ID', whole('Architecture ID'), IGNORED);
+csr(0xf13, 'mimpid', 'Implementation ID', whole('Implementation version'), IGNORED);
+csr(0xf14, 'mhartid', 'Hardware thread ID', whole('Hart ID'), IGNORED);
+csr(0xf15, 'mconfigptr', 'Pointer to the configuration data structure', whole('Address'), IGNORED);
 csr(0x300, 'mstatus', 'Machine status', MSTATUS_FIELDS);
 csr(0x301, 'misa', 'ISA and extensions', [
   ...([['A', 0, 'Atomic'], ['C', 2, 'Compressed'], ['D', 3, 'Double-precision floating point'],
@@ -195,12 +227,12 @@ csr(0x301, 'misa', 'ISA and extensions', [
     ['M', 12, 'Integer multiply/divide'], ['S', 18, 'Supervisor mode'], ['U', 20, 'User mode'],
     ['V', 21, 'Vector']] as const).map(([n, b, s]) => bit(n, b, s)),
   fld('MXL', 62, 63, 'Machine XLEN', XL),
-]);
-csr(0x302, 'medeleg', 'Machine exception delegation to S-mode', delegBits(EXCEPTION_CAUSES));
+], IGNORED);
+csr(0x302, 'medeleg', 'Machine exception delegation to S-mode', delegBits(EXCEPTION_CAUSES), DELEGABLE);
 csr(0x303, 'mideleg', 'Machine interrupt delegation to S-mode', delegBits(INTERRUPT_CAUSES));
 csr(0x304, 'mie', 'Machine interrupt enable', intFields('IE', false));
 csr(0x305, 'mtvec', 'Machine trap vector', tvec('Machine'));
-csr(0x306, 'mcounteren', 'Counter access enable for S-mode', counteren('in S-mode'));
+csr(0x306, 'mcounteren', 'Counter access enable for S-mode', counteren('in S-mode'), LOW32);
 csr(0x30a, 'menvcfg', 'Machine environment configuration', [
   ...ENVCFG_S,
   bit('PBMTE', 62, 'Svpbmt page-based memory types enabled'),
@@ -209,9 +241,9 @@ csr(0x30a, 'menvcfg', 'Machine environment configuration', [
 csr(0x320, 'mcountinhibit', 'Counter inhibit', [
   bit('CY', 0, 'mcycle does not count'), bit('IR', 2, 'minstret does not count'),
   fld('HPM', 3, 31, 'mhpmcounter3..31 do not count'),
-]);
+], IGNORED);
 csr(0x340, 'mscratch', 'Machine scratch register', whole('Scratch value'));
-csr(0x341, 'mepc', 'Machine exception program counter', whole('pc of the trapping instruction'));
+csr(0x341, 'mepc', 'Machine exception program counter', whole('pc of the trapping instruction'), EPC);
 csr(0x342, 'mcause', 'Machine trap cause', cause);
 csr(0x343, 'mtval', 'Machine trap value (faulting address or instruction bits)', whole('Trap value'));
 csr(0x344, 'mip', 'Machine interrupt pending', intFields('IP', false));

@@ -1,178 +1,171 @@
 // Control and status registers: permission checks, read values (aliases and counters), and the legal-value
-// rules of every write (WARL masks). One function per direction with a case per register that differs from a
-// plain read/write slot; every CSR lives in the CSRS block of the wasm memory (see ../layout.ts), addressed by
-// its number. AssemblyScript.
+// rules of every write (WARL masks). Which CSRs exist and the masks of plain writes come from the table
+// (src/isa/csrs.ts, through the generated encoding module); the cases here are the CSRs whose reads or writes
+// have side effects or depend on other state. Every CSR lives in the CSRS block of the wasm memory (see
+// ../layout.ts), addressed by its number. AssemblyScript.
 import { MISC_FCSR } from '../layout';
 import { priv, cycles, squashed, PRV_M, PRV_S, PRV_U, csrGet, csrSet, misc, setMisc } from './state';
 import { flushTlb } from './mmu';
 import { readTime, interruptsChanged } from './timer';
+import {
+  CSR_FFLAGS, CSR_FRM, CSR_FCSR, CSR_CYCLE, CSR_TIME, CSR_INSTRET, CSR_HPMCOUNTER31, CSR_SSTATUS, CSR_SIE, CSR_STVEC,
+  CSR_SCOUNTEREN, CSR_SIP, CSR_STIMECMP, CSR_SATP, CSR_MSTATUS, CSR_MISA, CSR_MIDELEG, CSR_MIE, CSR_MTVEC,
+  CSR_MCOUNTEREN, CSR_MENVCFG, CSR_MIP, CSR_MCYCLE, CSR_MINSTRET,
+  MSTATUS_SIE, MSTATUS_MIE, MSTATUS_SPIE, MSTATUS_UBE, MSTATUS_MPIE, MSTATUS_SPP, MSTATUS_MPP, MSTATUS_MPP_SHIFT,
+  MSTATUS_FS, MSTATUS_FS_SHIFT, MSTATUS_FS_OFF, MSTATUS_FS_DIRTY, MSTATUS_XS, MSTATUS_MPRV, MSTATUS_SUM,
+  MSTATUS_MXR, MSTATUS_TVM, MSTATUS_TW, MSTATUS_TSR, MSTATUS_UXL, MSTATUS_UXL_SHIFT, MSTATUS_SXL_SHIFT, MSTATUS_SD,
+  MIP_SSIP, MIP_STIP, MIP_SEIP, MIE_SSIE, MIE_MSIE, MIE_STIE, MIE_MTIE, MIE_SEIE, MIE_MEIE, MENVCFG_STCE, MENVCFG_FIOM, MCOUNTEREN_TM,
+  MTVEC_MODE, MTVEC_MODE_VECTORED, MTVEC_MODE_DIRECT, SATP_MODE, SATP_MODE_SHIFT, SATP_MODE_BARE, SATP_MODE_SV39,
+  SATP_PPN, FCSR_FRM, FCSR_FRM_SHIFT, FCSR_NX, FCSR_UF, FCSR_OF, FCSR_DZ, FCSR_NV,
+  MISA_MXL_SHIFT, MISA_A, MISA_C, MISA_D, MISA_F, MISA_I, MISA_M, MISA_S, MISA_U,
+  csrExists, csrReadsZero, csrWriteMask,
+} from './encoding.generated';
 
-const SSTATUS_MASK: u64 = (1 << 1) | (1 << 5) | (1 << 6) | (1 << 8) | (3 << 13) | (3 << 15) | (1 << 18) | (1 << 19)
-  | (<u64>3 << 32) | (<u64>1 << 63);
-const MSTATUS_WMASK: u64 = (1 << 1) | (1 << 3) | (1 << 5) | (1 << 7) | (1 << 8) | (3 << 11) | (3 << 13) | (1 << 17)
-  | (1 << 18) | (1 << 19) | (1 << 20) | (1 << 21) | (1 << 22);
-const SSTATUS_WMASK: u64 = (1 << 1) | (1 << 5) | (1 << 8) | (3 << 13) | (1 << 18) | (1 << 19);
-const MIP_S_MASK: u64 = (1 << 1) | (1 << 5) | (1 << 9);
-const MIE_MASK: u64 = (1 << 1) | (1 << 3) | (1 << 5) | (1 << 7) | (1 << 9) | (1 << 11);
-/** misa: RV64 (MXL = 2) with A C D F I M S U. */
-export const MISA: u64 = (<u64>2 << 62) | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
+const SSTATUS_MASK: u64 = MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_UBE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_XS
+  | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_UXL | MSTATUS_SD;
+const MSTATUS_WMASK: u64 = MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP | MSTATUS_MPP
+  | MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR;
+const SSTATUS_WMASK: u64 = MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR;
+const MIP_S_MASK: u64 = MIP_SSIP | MIP_STIP | MIP_SEIP;
+const MIE_MASK: u64 = MIE_SSIE | MIE_MSIE | MIE_STIE | MIE_MTIE | MIE_SEIE | MIE_MEIE;
+/** fflags within fcsr. */
+const FFLAGS_MASK: u64 = FCSR_NX | FCSR_UF | FCSR_OF | FCSR_DZ | FCSR_NV;
+/** XLEN encoding of 64 bits (misa.MXL, mstatus.UXL/SXL). */
+const XL_64: u64 = 2;
+/** misa: RV64 with A C D F I M S U. */
+export const MISA: u64 = (XL_64 << MISA_MXL_SHIFT) | MISA_A | MISA_C | MISA_D | MISA_F | MISA_I | MISA_M | MISA_S | MISA_U;
 
 /** Reset values of the CSRs that are not zero at reset. */
 export function csrReset(): void {
-  // UXL = SXL = 2 (64-bit)
-  csrSet(0x300, (<u64>2 << 32) | (<u64>2 << 34));
-  csrSet(0x301, MISA);
-  csrSet(0x14d, <u64>-1); // stimecmp
+  csrSet(CSR_MSTATUS, (XL_64 << MSTATUS_UXL_SHIFT) | (XL_64 << MSTATUS_SXL_SHIFT));
+  csrSet(CSR_MISA, MISA);
+  csrSet(CSR_STIMECMP, <u64>-1);
 }
 
 /** mstatus with SD computed from FS. */
 function mstatusValue(): u64 {
-  let v = csrGet(0x300) & ~(<u64>1 << 63);
-  if (((v >> 13) & 3) == 3) v |= <u64>1 << 63;
+  let v = csrGet(CSR_MSTATUS) & ~MSTATUS_SD;
+  if ((v & MSTATUS_FS) == MSTATUS_FS_DIRTY << MSTATUS_FS_SHIFT) v |= MSTATUS_SD;
   return v;
 }
 
-/** Whether a CSR number exists on this hart. */
-function exists(a: u32): bool {
-  switch (a) {
-    case 0x001: case 0x002: case 0x003:
-    case 0xc00: case 0xc01: case 0xc02:
-    case 0x100: case 0x104: case 0x105: case 0x106: case 0x10a: case 0x140: case 0x141: case 0x142: case 0x143:
-    case 0x144: case 0x14d: case 0x180:
-    case 0x300: case 0x301: case 0x302: case 0x303: case 0x304: case 0x305: case 0x306: case 0x30a: case 0x310:
-    case 0x320: case 0x340: case 0x341: case 0x342: case 0x343: case 0x344: case 0x34a: case 0x34b:
-    case 0xb00: case 0xb02: case 0xf11: case 0xf12: case 0xf13: case 0xf14: case 0xf15:
-      return true;
-  }
-  if (a >= 0xc03 && a <= 0xc1f) return true;      // hpmcounter3..31 (read as zero)
-  if (a >= 0xb03 && a <= 0xb1f) return true;      // mhpmcounter3..31
-  if (a >= 0x323 && a <= 0x33f) return true;      // mhpmevent3..31
-  if (a >= 0x3a0 && a <= 0x3ef) return true;      // pmpcfg/pmpaddr (no PMP: read zero, writes ignored)
-  return false;
-}
+@inline function sstcEnabled(): bool { return (csrGet(CSR_MENVCFG) & MENVCFG_STCE) != 0; }
 
 /**
  * Whether the current privilege may access CSR `a` (write when `write`). The caller raises illegal
  * instruction on false.
  */
 export function csrAllowed(a: u32, write: bool): bool {
-  if (!exists(a)) return false;
-  if (<i32>((a >> 8) & 3) > priv) return false;
-  if (write && ((a >> 10) & 3) == 3) return false;
+  if (!csrExists(a)) return false;
+  if (<i32>((a >> 8) & 3) > priv) return false;          // address bits 9:8: lowest privilege
+  if (write && ((a >> 10) & 3) == 3) return false;       // address bits 11:10 = 3: read-only
   // floating-point CSRs need mstatus.FS != Off
-  if (a <= 3 && ((csrGet(0x300) >> 13) & 3) == 0) return false;
+  if (a <= CSR_FCSR && (csrGet(CSR_MSTATUS) & MSTATUS_FS) == MSTATUS_FS_OFF) return false;
   // counters from S/U are gated by mcounteren / scounteren
-  if (a >= 0xc00 && a <= 0xc1f) {
-    const bit: u64 = <u64>1 << (a - 0xc00);
-    if (priv < PRV_M && (csrGet(0x306) & bit) == 0) return false;
-    if (priv == PRV_U && (csrGet(0x106) & bit) == 0) return false;
+  if (a >= CSR_CYCLE && a <= CSR_HPMCOUNTER31) {
+    const bit: u64 = <u64>1 << (a - CSR_CYCLE);
+    if (priv < PRV_M && (csrGet(CSR_MCOUNTEREN) & bit) == 0) return false;
+    if (priv == PRV_U && (csrGet(CSR_SCOUNTEREN) & bit) == 0) return false;
   }
   // satp and sfence.vma from S are trapped by mstatus.TVM
-  if (a == 0x180 && priv == PRV_S && (csrGet(0x300) & (1 << 20)) != 0) return false;
+  if (a == CSR_SATP && priv == PRV_S && (csrGet(CSR_MSTATUS) & MSTATUS_TVM) != 0) return false;
   // stimecmp from S needs menvcfg.STCE (and mcounteren.TM)
-  if (a == 0x14d && priv == PRV_S && ((csrGet(0x30a) >> 63) == 0 || (csrGet(0x306) & 2) == 0)) return false;
+  if (a == CSR_STIMECMP && priv == PRV_S && (!sstcEnabled() || (csrGet(CSR_MCOUNTEREN) & MCOUNTEREN_TM) == 0)) return false;
   return true;
 }
 
 /** Read a CSR (no permission check, no side effects). */
 export function csrRead(a: u32): u64 {
   switch (a) {
-    case 0x001: return misc(MISC_FCSR) & 0x1f;
-    case 0x002: return (misc(MISC_FCSR) >> 5) & 7;
-    case 0x003: return misc(MISC_FCSR) & 0xff;
+    case CSR_FFLAGS: return misc(MISC_FCSR) & FFLAGS_MASK;
+    case CSR_FRM: return (misc(MISC_FCSR) & FCSR_FRM) >> FCSR_FRM_SHIFT;
+    case CSR_FCSR: return misc(MISC_FCSR) & (FCSR_FRM | FFLAGS_MASK);
     // cycle counts started instructions, instret those that retired; mcycle/minstret writes are kept as
     // offsets so that the count that drives virtual time never jumps
-    case 0xc00: case 0xb00: return cycles + csrGet(0xb00);
-    case 0xc02: case 0xb02: return cycles - squashed + csrGet(0xb02);
-    case 0xc01: return readTime();
-    case 0x300: return mstatusValue();
-    case 0x100: return mstatusValue() & SSTATUS_MASK;
-    case 0x104: return csrGet(0x304) & csrGet(0x303);
-    case 0x144: return csrGet(0x344) & csrGet(0x303);
-    case 0x301: return MISA;
+    case CSR_CYCLE: case CSR_MCYCLE: return cycles + csrGet(CSR_MCYCLE);
+    case CSR_INSTRET: case CSR_MINSTRET: return cycles - squashed + csrGet(CSR_MINSTRET);
+    case CSR_TIME: return readTime();
+    case CSR_MSTATUS: return mstatusValue();
+    case CSR_SSTATUS: return mstatusValue() & SSTATUS_MASK;
+    case CSR_SIE: return csrGet(CSR_MIE) & csrGet(CSR_MIDELEG);
+    case CSR_SIP: return csrGet(CSR_MIP) & csrGet(CSR_MIDELEG);
+    case CSR_MISA: return MISA;
   }
-  if ((a >= 0xc03 && a <= 0xc1f) || (a >= 0xb03 && a <= 0xb1f) || (a >= 0x323 && a <= 0x33f) || (a >= 0x3a0 && a <= 0x3ef)) return 0;
+  if (csrReadsZero(a)) return 0;
   return csrGet(a);
 }
 
-/** Mark the FP state dirty (mstatus.FS = 3). */
+/** Mark the FP state dirty (mstatus.FS = Dirty). */
 @inline export function fsDirty(): void {
-  csrSet(0x300, csrGet(0x300) | (<u64>3 << 13));
+  csrSet(CSR_MSTATUS, csrGet(CSR_MSTATUS) | (MSTATUS_FS_DIRTY << MSTATUS_FS_SHIFT));
 }
 
 /** Write a CSR with its legal-value rules (permission already checked). */
 export function csrWrite(a: u32, v: u64): void {
   switch (a) {
-    case 0x001: setMisc(MISC_FCSR, (misc(MISC_FCSR) & ~<u64>0x1f) | (v & 0x1f)); fsDirty(); return;
-    case 0x002: setMisc(MISC_FCSR, (misc(MISC_FCSR) & 0x1f) | ((v & 7) << 5)); fsDirty(); return;
-    case 0x003: setMisc(MISC_FCSR, v & 0xff); fsDirty(); return;
-    case 0x300: {
-      const old = csrGet(0x300);
+    case CSR_FFLAGS: setMisc(MISC_FCSR, (misc(MISC_FCSR) & ~FFLAGS_MASK) | (v & FFLAGS_MASK)); fsDirty(); return;
+    case CSR_FRM: setMisc(MISC_FCSR, (misc(MISC_FCSR) & FFLAGS_MASK) | ((v << FCSR_FRM_SHIFT) & FCSR_FRM)); fsDirty(); return;
+    case CSR_FCSR: setMisc(MISC_FCSR, v & (FCSR_FRM | FFLAGS_MASK)); fsDirty(); return;
+    case CSR_MSTATUS: {
+      const old = csrGet(CSR_MSTATUS);
       let nv = (old & ~MSTATUS_WMASK) | (v & MSTATUS_WMASK);
       // MPP: 2 is reserved; keep the old value
-      if (((nv >> 11) & 3) == 2) nv = (nv & ~(<u64>3 << 11)) | (old & (<u64>3 << 11));
-      csrSet(0x300, nv);
-      if (((old ^ nv) & ((1 << 17) | (1 << 18) | (1 << 19) | (3 << 11))) != 0) flushTlb();
+      if ((nv & MSTATUS_MPP) == <u64>2 << MSTATUS_MPP_SHIFT) nv = (nv & ~MSTATUS_MPP) | (old & MSTATUS_MPP);
+      csrSet(CSR_MSTATUS, nv);
+      if (((old ^ nv) & (MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_MPP)) != 0) flushTlb();
       interruptsChanged();
       return;
     }
-    case 0x100: {
-      const old = csrGet(0x300);
+    case CSR_SSTATUS: {
+      const old = csrGet(CSR_MSTATUS);
       const nv = (old & ~SSTATUS_WMASK) | (v & SSTATUS_WMASK);
-      csrSet(0x300, nv);
-      if (((old ^ nv) & ((1 << 18) | (1 << 19))) != 0) flushTlb();
+      csrSet(CSR_MSTATUS, nv);
+      if (((old ^ nv) & (MSTATUS_SUM | MSTATUS_MXR)) != 0) flushTlb();
       interruptsChanged();
       return;
     }
-    case 0x301: return; // misa is read-only here
-    case 0x302: csrSet(a, v & 0xb3ff & ~(<u64>1 << 11)); return; // medeleg: 0..15 but not ecall-from-M
-    case 0x303: csrSet(a, v & MIP_S_MASK); interruptsChanged(); return;
-    case 0x304: csrSet(a, v & MIE_MASK); interruptsChanged(); return;
-    case 0x104: {
-      const d = csrGet(0x303);
-      csrSet(0x304, (csrGet(0x304) & ~d) | (v & d & MIE_MASK));
+    case CSR_MIDELEG: csrSet(a, v & MIP_S_MASK); interruptsChanged(); return;
+    case CSR_MIE: csrSet(a, v & MIE_MASK); interruptsChanged(); return;
+    case CSR_SIE: {
+      const d = csrGet(CSR_MIDELEG);
+      csrSet(CSR_MIE, (csrGet(CSR_MIE) & ~d) | (v & d & MIE_MASK));
       interruptsChanged();
       return;
     }
-    case 0x344: {
+    case CSR_MIP: {
       // software-writable bits: SSIP, SEIP, and STIP unless Sstc drives it
-      let wm: u64 = (1 << 1) | (1 << 9);
-      if ((csrGet(0x30a) >> 63) == 0) wm |= 1 << 5;
+      let wm: u64 = MIP_SSIP | MIP_SEIP;
+      if (!sstcEnabled()) wm |= MIP_STIP;
       csrSet(a, (csrGet(a) & ~wm) | (v & wm));
       interruptsChanged();
       return;
     }
-    case 0x144: {
-      const wm: u64 = csrGet(0x303) & (1 << 1);
-      csrSet(0x344, (csrGet(0x344) & ~wm) | (v & wm));
+    case CSR_SIP: {
+      const wm: u64 = csrGet(CSR_MIDELEG) & MIP_SSIP;
+      csrSet(CSR_MIP, (csrGet(CSR_MIP) & ~wm) | (v & wm));
       interruptsChanged();
       return;
     }
-    case 0x305: case 0x105: {
-      // direct (0) or vectored (1); reserved modes keep direct
-      const mode = v & 3;
-      csrSet(a, (v & ~<u64>3) | (mode == 1 ? 1 : 0));
+    case CSR_MTVEC: case CSR_STVEC: {
+      // direct or vectored; reserved modes keep direct
+      const mode = v & MTVEC_MODE;
+      csrSet(a, (v & ~MTVEC_MODE) | (mode == MTVEC_MODE_VECTORED ? MTVEC_MODE_VECTORED : MTVEC_MODE_DIRECT));
       return;
     }
-    case 0x341: case 0x141: csrSet(a, v & ~<u64>1); return;
-    case 0x180: {
-      const mode = v >> 60;
-      if (mode != 0 && mode != 8) return; // unsupported mode: the write has no effect
-      csrSet(a, v & ((<u64>0xf << 60) | 0xfffffffffff)); // ASID is WARL with no bits implemented
+    case CSR_SATP: {
+      const mode = (v & SATP_MODE) >> SATP_MODE_SHIFT;
+      if (mode != SATP_MODE_BARE && mode != SATP_MODE_SV39) return; // unsupported mode: the write has no effect
+      csrSet(a, v & (SATP_MODE | SATP_PPN)); // ASID is WARL with no bits implemented
       flushTlb();
       return;
     }
-    case 0x14d: csrSet(a, v); interruptsChanged(); return;
-    case 0x30a: csrSet(a, v & ((<u64>1 << 63) | 1)); interruptsChanged(); return;
-    case 0x10a: csrSet(a, v & 1); return;
-    case 0x306: case 0x106: csrSet(a, v & 0xffffffff); return;
-    case 0xb00: csrSet(a, v - cycles); return;
-    case 0xb02: csrSet(a, v - (cycles - squashed)); return;
-    case 0x320: return;
-    case 0xf11: case 0xf12: case 0xf13: case 0xf14: case 0xf15: return;
+    case CSR_STIMECMP: csrSet(a, v); interruptsChanged(); return;
+    case CSR_MENVCFG: csrSet(a, v & (MENVCFG_STCE | MENVCFG_FIOM)); interruptsChanged(); return;
+    case CSR_MCYCLE: csrSet(a, v - cycles); return;
+    case CSR_MINSTRET: csrSet(a, v - (cycles - squashed)); return;
   }
-  if ((a >= 0xb03 && a <= 0xb1f) || (a >= 0x323 && a <= 0x33f) || (a >= 0x3a0 && a <= 0x3ef)) return;
-  csrSet(a, v);
+  const m = csrWriteMask(a);
+  if (m != 0) csrSet(a, (csrGet(a) & ~m) | (v & m));
 }
 
 export { PRV_U };

@@ -458,3 +458,33 @@ export const PTE_N_SHIFT: u64 = 63;
 export const PAGE_SHIFT: u64 = 12;
 export const SV39_LEVELS: i32 = 3;
 export const SV39_VPN_BITS: u64 = 9;
+
+// ---- CSR existence and plain writes (src/isa/csrs.ts: the table, CsrDef.write, CSR_RANGES)
+/** Whether CSR `a` exists on this hart. */
+@inline export function csrExists(a: u32): bool {
+  switch (a) {
+    case 1: case 2: case 3: case 0xc00: case 0xc01: case 0xc02: case 0x100: case 0x104:
+    case 0x105: case 0x106: case 0x10a: case 0x140: case 0x141: case 0x142: case 0x143: case 0x144:
+    case 0x14d: case 0x180: case 0xf11: case 0xf12: case 0xf13: case 0xf14: case 0xf15: case 0x300:
+    case 0x301: case 0x302: case 0x303: case 0x304: case 0x305: case 0x306: case 0x30a: case 0x320:
+    case 0x340: case 0x341: case 0x342: case 0x343: case 0x344: case 0xb00: case 0xb02:
+      return true;
+  }
+  return (a >= 0xc03 && a <= 0xc1f) || (a >= 0xb03 && a <= 0xb1f) || (a >= 0x323 && a <= 0x33f) || (a >= 0x3a0 && a <= 0x3ef) || a == 0x310 || (a >= 0x34a && a <= 0x34b);
+}
+/** Whether CSR `a` reads as zero and ignores writes (a function this hart does not have). */
+@inline export function csrReadsZero(a: u32): bool {
+  return (a >= 0xc03 && a <= 0xc1f) || (a >= 0xb03 && a <= 0xb1f) || (a >= 0x323 && a <= 0x33f) || (a >= 0x3a0 && a <= 0x3ef);
+}
+/** The bits of CSR `a` that a plain write changes (the others keep their value). */
+@inline export function csrWriteMask(a: u32): u64 {
+  switch (a) {
+    case 0x106: case 0x306: return 0xffffffff;
+    case 0x10a: return 1;
+    case 0x141: case 0x341: return 0xfffffffffffffffe;
+    case 0xf11: case 0xf12: case 0xf13: case 0xf14: case 0xf15: case 0x301: case 0x320: return 0;
+    case 0x302: return 0xb3ff;
+  }
+  if (csrReadsZero(a)) return 0;
+  return <u64>-1;
+}

@@ -7,9 +7,8 @@ import {
   MISC_WFI, MISC_FCSR, MISC_SQUASHED,
 } from '../layout';
 
-export const PRV_U: i32 = 0;
-export const PRV_S: i32 = 1;
-export const PRV_M: i32 = 3;
+import { PRV_U, PRV_S, PRV_M } from './encoding.generated';
+export { PRV_U, PRV_S, PRV_M };
 
 /** Program counter of the instruction being executed. */
 export let pc: u64 = 0;

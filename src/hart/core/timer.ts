@@ -10,11 +10,7 @@ import { cycles, stopAt, csrGet, csrSet, misc, setMisc, MISC_TIME_MODE, MISC_TIM
 @external('env', 'hostTime')
 declare function hostTime(): f64;
 
-const MIP: u32 = 0x344;
-const MENVCFG: u32 = 0x30a;
-const STIMECMP: u32 = 0x14d;
-const MIP_STIP: u64 = 1 << 5;
-const MIP_MTIP: u64 = 1 << 7;
+import { CSR_MIP as MIP, CSR_MENVCFG as MENVCFG, CSR_STIMECMP as STIMECMP, MIP_STIP, MIP_MTIP, MENVCFG_STCE } from './encoding.generated';
 
 export function readTime(): u64 {
   if (misc(MISC_TIME_MODE) != 0) return <u64>hostTime();
@@ -29,7 +25,7 @@ export function writeTime(v: u64): void {
   setMisc(MISC_TIME_BASE, v - (div > 1 ? cycles / div : cycles));
 }
 
-@inline function sstcEnabled(): bool { return (csrGet(MENVCFG) >> 63) != 0; }
+@inline function sstcEnabled(): bool { return (csrGet(MENVCFG) & MENVCFG_STCE) != 0; }
 
 /** Refresh the timer bits of mip from the comparators. */
 export function updateTimerBits(): void {

@@ -9,33 +9,18 @@ import {
   MISC_LAST_PRIV, MISC_WFI,
 } from './state';
 import { flushTlb } from './mmu';
+import {
+  CSR_MSTATUS as MSTATUS, CSR_MEDELEG as MEDELEG, CSR_MIDELEG as MIDELEG, CSR_MIE as MIE, CSR_MTVEC as MTVEC,
+  CSR_MEPC as MEPC, CSR_MCAUSE as MCAUSE, CSR_MTVAL as MTVAL, CSR_MIP as MIP, CSR_STVEC as STVEC, CSR_SEPC as SEPC,
+  CSR_SCAUSE as SCAUSE, CSR_STVAL as STVAL,
+  MSTATUS_SIE as SIE, MSTATUS_MIE as MIE_B, MSTATUS_SPIE as SPIE, MSTATUS_MPIE as MPIE, MSTATUS_SPP as SPP,
+  MSTATUS_MPP, MSTATUS_MPP_SHIFT as MPP_SHIFT, MSTATUS_MPRV as MPRV, MTVEC_MODE, MTVEC_MODE_VECTORED, MCAUSE_INTERRUPT,
+  CAUSE_SUPERVISOR_ECALL, IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER, IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER,
+} from './encoding.generated';
 import { updateTimerBits, interruptsChanged } from './timer';
 
-const MSTATUS: u32 = 0x300;
-const MEDELEG: u32 = 0x302;
-const MIDELEG: u32 = 0x303;
-const MIE: u32 = 0x304;
-const MTVEC: u32 = 0x305;
-const MEPC: u32 = 0x341;
-const MCAUSE: u32 = 0x342;
-const MTVAL: u32 = 0x343;
-const MIP: u32 = 0x344;
-const STVEC: u32 = 0x105;
-const SEPC: u32 = 0x141;
-const SCAUSE: u32 = 0x142;
-const STVAL: u32 = 0x143;
-
-const SIE: u64 = 1 << 1;
-const MIE_B: u64 = 1 << 3;
-const SPIE: u64 = 1 << 5;
-const MPIE: u64 = 1 << 7;
-const SPP: u64 = 1 << 8;
-const MPP_SHIFT: u64 = 11;
-const MPRV: u64 = 1 << 17;
-
-export const CAUSE_ILLEGAL: u64 = 2;
-export const CAUSE_BREAKPOINT: u64 = 3;
-export const CAUSE_ECALL_U: u64 = 8;
+// CAUSE_* constants that other core files take from here
+export { CAUSE_ILLEGAL, CAUSE_BREAKPOINT, CAUSE_USER_ECALL } from './encoding.generated';
 
 /** Change privilege; TLB entries carry permission decisions of the old mode, so they go. */
 export function setPrivilege(p: i32): void {
@@ -58,14 +43,14 @@ export function raise(cause: u64, tval: u64): void {
 export function takeTrap(cause: u64, tval: u64, isInterrupt: bool): void {
   const from = priv;
   // S-mode ecall served by the host's SBI (the machine has no M-mode firmware in Linux mode)
-  if (!isInterrupt && cause == 9 && (misc(MISC_FLAGS) & FLAG_SBI_HOST) != 0) {
+  if (!isInterrupt && cause == CAUSE_SUPERVISOR_ECALL && (misc(MISC_FLAGS) & FLAG_SBI_HOST) != 0) {
     setMisc(MISC_EXIT_D, pc);
     requestExit(EXIT_SBI);
     return;
   }
   const bit: u64 = <u64>1 << (cause & 63);
   const deleg = isInterrupt ? csrGet(MIDELEG) : csrGet(MEDELEG);
-  const fullCause: u64 = isInterrupt ? (cause | (<u64>1 << 63)) : cause;
+  const fullCause: u64 = isInterrupt ? (cause | MCAUSE_INTERRUPT) : cause;
   let ms = csrGet(MSTATUS);
   if (priv <= PRV_S && (deleg & bit) != 0) {
     csrSet(SEPC, pc);
@@ -76,18 +61,18 @@ export function takeTrap(cause: u64, tval: u64, isInterrupt: bool): void {
     ms &= ~SIE;
     csrSet(MSTATUS, ms);
     const tv = csrGet(STVEC);
-    pc = (tv & ~<u64>3) + ((tv & 3) == 1 && isInterrupt ? 4 * cause : 0);
+    pc = (tv & ~MTVEC_MODE) + ((tv & MTVEC_MODE) == MTVEC_MODE_VECTORED && isInterrupt ? 4 * cause : 0);
     setPrivilege(PRV_S);
   } else {
     csrSet(MEPC, pc);
     csrSet(MCAUSE, fullCause);
     csrSet(MTVAL, tval);
     ms = (ms & ~MPIE) | ((ms & MIE_B) != 0 ? MPIE : 0);
-    ms = (ms & ~(<u64>3 << MPP_SHIFT)) | (<u64>priv << MPP_SHIFT);
+    ms = (ms & ~MSTATUS_MPP) | (<u64>priv << MPP_SHIFT);
     ms &= ~MIE_B;
     csrSet(MSTATUS, ms);
     const tv = csrGet(MTVEC);
-    pc = (tv & ~<u64>3) + ((tv & 3) == 1 && isInterrupt ? 4 * cause : 0);
+    pc = (tv & ~MTVEC_MODE) + ((tv & MTVEC_MODE) == MTVEC_MODE_VECTORED && isInterrupt ? 4 * cause : 0);
     setPrivilege(PRV_M);
   }
   setMisc(MISC_WFI, 0);
@@ -103,10 +88,10 @@ export function takeTrap(cause: u64, tval: u64, isInterrupt: bool): void {
 
 export function doMret(): void {
   let ms = csrGet(MSTATUS);
-  const mpp = <i32>((ms >> MPP_SHIFT) & 3);
+  const mpp = <i32>((ms & MSTATUS_MPP) >> MPP_SHIFT);
   ms = (ms & ~MIE_B) | ((ms & MPIE) != 0 ? MIE_B : 0);
   ms |= MPIE;
-  ms &= ~(<u64>3 << MPP_SHIFT); // MPP = U
+  ms &= ~MSTATUS_MPP; // MPP = U
   if (mpp != PRV_M) ms &= ~MPRV;
   csrSet(MSTATUS, ms);
   pc = csrGet(MEPC);
@@ -142,8 +127,8 @@ export function checkInterrupts(): bool {
   if (mEnabled) candidates |= m;
   if (sEnabled) candidates |= s;
   if (candidates == 0) return false;
-  // priority: MEI 11, MSI 3, MTI 7, SEI 9, SSI 1, STI 5
-  const order: StaticArray<u32> = [11, 3, 7, 9, 1, 5];
+  // priority: MEI, MSI, MTI, SEI, SSI, STI
+  const order: StaticArray<u32> = [<u32>IRQ_M_EXT, <u32>IRQ_M_SOFT, <u32>IRQ_M_TIMER, <u32>IRQ_S_EXT, <u32>IRQ_S_SOFT, <u32>IRQ_S_TIMER];
   let pick: u64 = 64;
   for (let i = 0; i < 6; i++) {
     const c = unchecked(order[i]);
