@@ -57,7 +57,7 @@ export function runConsole(rt: DebugRuntime, line: string, frame?: Frame): Conso
   if (w0 === 'strace') {
     if (!rt.target) throw new Error('no program is running');
     if (words[1] === 'on' || words[1] === 'off') {
-      if (rt.target.kind !== 'linux') throw new Error('strace needs a Linux program (this is a bare-metal target)');
+      if (!rt.target.capabilities.process) throw new Error('strace needs a Linux program (this is a bare-metal target)');
       rt.target.strace = words[1] === 'on';
       return { text: `strace ${words[1]}` };
     }

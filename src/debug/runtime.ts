@@ -6,49 +6,20 @@
 //   moduleLoaded(module) | output(category, text) | end(exitCode, message?)
 // The guest runs in slices on setImmediate, so a pause request is seen within one slice (~10 ms).
 import { EventEmitter } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
-import { Hart, PRV_U, PRV_S, type Exit } from '../hart/hart';
+import { PRV_S, type Hart, type Exit } from '../hart/hart';
 import { FLAG_SKIP_BP } from '../hart/layout';
-import { decode, opIndex } from '../isa/decode';
 import { csrByName, causeName, decodeCsrFields } from '../isa/csrs';
 import { XNAMES, FNAMES } from '../isa/disasm';
-import { ElfFile, ET } from '../elf/elf';
-import { BareTarget, LinuxTarget, type Target, type TargetStop } from './target';
-import { DebugModule, type ResolvedLocation } from './modules';
+import type { Target, TargetStop } from './target';
+import type { DebugModule, ResolvedLocation } from './modules';
 import { BreakpointTable, hitConditionMet, type UserBreakpoint, type DataWatch } from './breakpoints';
 import { evaluateExpr, type ExprEnv } from './expr';
-import type { LaunchOptions, Process } from '../kernel/api';
+import { createTarget, type LaunchConfig, type ProcessFactory } from './launch';
+import { unwindStack, type Frame } from './unwind';
+import { continueJob, instructionStepJob, lineStepJob, stepOutJob, type Job, type RunReq, type StopEvent } from './stepping';
 
-export interface LaunchConfig {
-  program: string;
-  args?: string[];
-  cwd?: string;
-  env?: Record<string, string>;
-  sysroot?: string;
-  stopOnEntry?: boolean;
-  vdso?: string;
-  disableRandomization?: boolean;
-  strace?: boolean;
-  timeMode?: 'host' | 'virtual';
-  /** CLOCK_REALTIME at launch in seconds since 1970 (default: the host's wall clock at launch). */
-  timeEpoch?: number;
-  /** Debug a bare-metal ELF (M-mode, HTIF console) instead of a Linux program. */
-  bare?: boolean;
-}
-
-/** A function that creates a kernel-model process (src/kernel provides it). */
-export type ProcessFactory = (options: LaunchOptions) => Process;
-
-export interface Frame {
-  index: number;
-  pc: bigint;
-  /** x0..x31 as known in this frame (undefined = not recovered). */
-  regs: (bigint | undefined)[];
-  priv: number;
-  module?: DebugModule;
-  name: string;
-  location?: ResolvedLocation;
-}
+export type { LaunchConfig, ProcessFactory } from './launch';
+export type { Frame } from './unwind';
 
 export type ExceptionFilter = 'syscall' | 'interrupt' | 'pagefault' | 'illegal' | 'signal';
 export const EXCEPTION_FILTERS: { filter: ExceptionFilter; label: string; description: string }[] = [
@@ -59,19 +30,7 @@ export const EXCEPTION_FILTERS: { filter: ExceptionFilter; label: string; descri
   { filter: 'signal', label: 'Signal delivered', description: 'Stop before the kernel delivers a signal to the program' },
 ];
 
-const OP_JAL = opIndex('jal');
-const OP_JALR = opIndex('jalr');
-const OP_ECALL = opIndex('ecall');
-const OP_ADDI = opIndex('addi');
-const OP_SD = opIndex('sd');
 const hex = (v: bigint) => '0x' + v.toString(16);
-
-type RunReq =
-  | { run: 'one' }
-  | { run: 'until'; addrs?: bigint[]; spAtLeast?: bigint; priv?: number; privChangeTo?: number };
-
-type StopEvent = { event: string; args: unknown[] };
-type Job = Generator<RunReq, StopEvent | undefined, boolean>;
 
 export class DebugRuntime extends EventEmitter {
   target?: Target;
@@ -114,32 +73,14 @@ export class DebugRuntime extends EventEmitter {
   }
 
   private createTarget(config: LaunchConfig): void {
-    if (!config.program) throw new Error('launch: "program" is required');
-    if (!existsSync(config.program)) throw new Error(`launch: program ${config.program} does not exist`);
-    const io = {
-      stdout: (b: Uint8Array) => this.emit('output', 'stdout', Buffer.from(b).toString('utf8')),
-      stderr: (b: Uint8Array) => this.emit('output', 'stderr', Buffer.from(b).toString('utf8')),
-    };
-    let bare = config.bare;
-    if (bare === undefined) {
-      const elf = ElfFile.parse(new Uint8Array(readFileSync(config.program)));
-      bare = elf.header.type === ET.EXEC && !elf.interp && elf.symbols().some((s) => s.name === 'tohost');
-    }
     this.ended = false;
     this.knownModules.clear();
-    if (bare) {
-      this.target = new BareTarget(config.program, io, { timeMode: config.timeMode });
-    } else {
-      if (!this.processFactory) throw new Error('launch: the Linux kernel model is not available in this build (use "bare": true for bare-metal ELFs)');
-      const proc = this.processFactory({
-        program: config.program, args: config.args, cwd: config.cwd, env: config.env, sysroot: config.sysroot,
-        vdso: config.vdso, disableRandomization: config.disableRandomization, timeMode: config.timeMode, timeEpoch: config.timeEpoch, strace: config.strace,
-        onStdout: io.stdout, onStderr: io.stderr,
-        onStrace: (line) => this.emit('output', 'strace', line + '\n'),
-        onWarning: (line) => this.emit('output', 'console', `warning: ${line}\n`),
-      });
-      this.target = new LinuxTarget(proc, config.program);
-    }
+    this.target = createTarget(config, this.processFactory, {
+      stdout: (text) => this.emit('output', 'stdout', text),
+      stderr: (text) => this.emit('output', 'stderr', text),
+      strace: (line) => this.emit('output', 'strace', line + '\n'),
+      warning: (line) => this.emit('output', 'console', `warning: ${line}\n`),
+    });
     this.target.onModulesChanged = () => this.modulesChanged();
     this.applyFilters();
     this.installed.clear();
@@ -252,13 +193,25 @@ export class DebugRuntime extends EventEmitter {
   // ---- execution control --------------------------------------------------------------------------------------
 
   continue(): void {
-    this.startJob(this.continueJob());
+    this.startJob(continueJob());
   }
 
   step(kind: 'stepIn' | 'next' | 'stepOut', granularity: 'instruction' | 'line' = 'line'): void {
-    if (kind === 'stepOut') this.startJob(this.stepOutJob());
-    else if (granularity === 'instruction') this.startJob(this.instructionStepJob(kind === 'next'));
-    else this.startJob(this.lineStepJob(kind === 'next'));
+    const ctx = this.stepContext();
+    if (kind === 'stepOut') this.startJob(stepOutJob(ctx));
+    else if (granularity === 'instruction') this.startJob(instructionStepJob(ctx, kind === 'next'));
+    else this.startJob(lineStepJob(ctx, kind === 'next'));
+  }
+
+  private stepContext() {
+    const target = this.target;
+    if (!target) throw new Error('no program is running');
+    return {
+      hart: target.hart, target,
+      locationAt: (pc: bigint) => this.locationAt(pc),
+      moduleAt: (a: bigint) => this.moduleAt(a),
+      stack: (max?: number) => this.stack(max),
+    };
   }
 
   pause(): void {
@@ -491,101 +444,6 @@ export class DebugRuntime extends EventEmitter {
     });
   }
 
-  // ---- jobs ---------------------------------------------------------------------------------------------------
-
-  private *continueJob(): Job {
-    yield { run: 'until' };
-    return undefined;
-  }
-
-  private instructionAt(pc: bigint): ReturnType<typeof decode> | undefined {
-    const lo = this.hart.readVirt(pc, 2);
-    if (!lo) return undefined;
-    let bits = lo[0] | (lo[1] << 8);
-    if ((bits & 3) === 3) {
-      const hi = this.hart.readVirt(pc + 2n, 2);
-      if (!hi) return undefined;
-      bits |= (hi[0] << 16) | (hi[1] << 24);
-    }
-    return decode(bits >>> 0);
-  }
-
-  private isCall(d: ReturnType<typeof decode> | undefined): boolean {
-    return !!d && (d.op === OP_JAL || d.op === OP_JALR) && (d.rd === 1 || d.rd === 5);
-  }
-
-  /** One instruction, or over a call / a system call for `next`. */
-  private *oneInstruction(over: boolean): Generator<RunReq, void, boolean> {
-    const hart = this.hart;
-    const pc = hart.pc;
-    const d = this.instructionAt(pc);
-    if (over && d && this.isCall(d)) {
-      yield { run: 'until', addrs: [pc + BigInt(d.length)], spAtLeast: hart.x(2), priv: hart.priv };
-      return;
-    }
-    if (over && d && d.op === OP_ECALL && hart.priv === PRV_U && this.target?.kind === 'linux') {
-      yield { run: 'until', addrs: [pc + 4n], priv: PRV_U };
-      return;
-    }
-    yield { run: 'one' };
-  }
-
-  private *instructionStepJob(over: boolean): Job {
-    yield* this.oneInstruction(over);
-    return undefined;
-  }
-
-  private *lineStepJob(over: boolean): Job {
-    const hart = this.hart;
-    const startLoc = this.locationAt(hart.pc);
-    if (!startLoc) {
-      yield* this.oneInstruction(over);
-      return undefined;
-    }
-    const startPriv = hart.priv;
-    for (let n = 0; ; n++) {
-      const pc = hart.pc;
-      const d = this.instructionAt(pc);
-      const wasCall = this.isCall(d);
-      const spBefore = hart.x(2);
-      yield* this.oneInstruction(over);
-      const now = hart.pc;
-      if (hart.priv !== startPriv) {
-        // entered or left the kernel: stop if there is source here (the trap entry has its line table)
-        if (this.locationAt(now)) return undefined;
-        continue;
-      }
-      const loc = this.locationAt(now);
-      if (!loc) {
-        if (!over && wasCall) {
-          // a function without line info: run until it returns
-          yield { run: 'until', addrs: [pc + BigInt(d!.length)], spAtLeast: spBefore, priv: hart.priv };
-        }
-        continue;
-      }
-      if (loc.address !== now) continue; // mid-line (e.g. back from a call): go on to a line start
-      if (loc.line !== startLoc.line || loc.file !== startLoc.file) return undefined;
-    }
-  }
-
-  private *stepOutJob(): Job {
-    const hart = this.hart;
-    const m = this.moduleAt(hart.pc);
-    if (hart.priv !== PRV_U && this.target?.kind === 'linux' && (m?.kind === 'kernel' || !m)) {
-      // out of the kernel: until the sret back to user mode
-      yield { run: 'until', privChangeTo: PRV_U };
-      return undefined;
-    }
-    const frames = this.stack(2);
-    const caller = frames[1];
-    if (!caller) {
-      yield { run: 'until', addrs: [hart.x(1)], priv: hart.priv };
-      return undefined;
-    }
-    yield { run: 'until', addrs: [caller.pc], spAtLeast: caller.regs[2], priv: caller.priv };
-    return undefined;
-  }
-
   // ---- state: locations, frames, expressions -----------------------------------------------------------------
 
   locationAt(pc: bigint): ResolvedLocation | undefined {
@@ -601,113 +459,15 @@ export class DebugRuntime extends EventEmitter {
     return b ? Buffer.from(b).readBigUInt64LE(0) : undefined;
   }
 
-  /** Call stack, innermost first: CFI unwinding per module, and the trap entry's pt_regs back to user mode. */
+  /** Call stack, innermost first (unwind.ts). */
   stack(max = 64): Frame[] {
-    const hart = this.hart;
-    const frames: Frame[] = [];
-    let regs: (bigint | undefined)[] = Array.from({ length: 32 }, (_, i) => hart.x(i));
-    let pc = hart.pc;
-    let priv = hart.priv;
-    let returnAddress = false;
-    for (let i = 0; i < max; i++) {
-      const m = this.moduleAt(pc);
-      const lookup = returnAddress ? pc - 1n : pc;
-      const loc = m?.addressToLine(lookup);
-      frames.push({ index: i, pc, regs, priv, module: m, name: m?.functionName(lookup) ?? hex(pc), location: loc && returnAddress ? { ...loc } : loc });
-      if (m?.kind === 'kernel' && this.target?.kind === 'linux') {
-        const user = this.userContextFromKernel(pc, m);
-        if (!user) break;
-        regs = user.regs;
-        pc = user.pc;
-        priv = PRV_U;
-        returnAddress = false;
-        continue;
-      }
-      if (!m) break;
-      const cur = regs;
-      let r;
-      try {
-        r = m.cfi?.unwindStep(pc, (n) => (n < 32 ? cur[n] ?? 0n : 0n), (a) => {
-          const v = this.readU64(a);
-          if (v === undefined) throw new Error(`unreadable ${hex(a)}`);
-          return v;
-        }, lookup);
-      } catch { r = undefined; }
-      let next: (bigint | undefined)[];
-      let callerPc: bigint | undefined;
-      if (r) {
-        next = [...cur];
-        for (const [n, v] of r.regs) if (n < 32) next[n] = v;
-        next[2] = r.cfa;
-        callerPc = r.pc;
-      } else {
-        // no CFI here (much of static glibc has none): read the prologue, as gdb's riscv_scan_prologue does
-        const p = this.prologueUnwind(m, pc, lookup, cur, !returnAddress);
-        if (!p) break;
-        next = p.regs;
-        callerPc = p.pc;
-      }
-      if (callerPc === undefined || callerPc === 0n || (callerPc === pc && next[2] === cur[2])) break;
-      regs = next;
-      pc = callerPc;
-      returnAddress = true;
-    }
-    return frames;
-  }
-
-  /**
-   * Unwind one frame without CFI: scan the function's prologue up to pc for `addi sp,sp,-N` and the saves
-   * of ra and s0 (`sd ra,off(sp)`). Without a save of ra the function is a leaf: ra is still live (frame 0 only).
-   */
-  private prologueUnwind(m: DebugModule, pc: bigint, lookup: bigint, regs: (bigint | undefined)[], innermost: boolean): { pc: bigint | undefined; regs: (bigint | undefined)[] } | undefined {
-    const fn = m.symbols.functionAt(lookup);
-    const sp = regs[2];
-    if (!fn || sp === undefined) return undefined;
-    let frame = 0n;
-    let raOff: bigint | undefined, s0Off: bigint | undefined;
-    for (let a = fn.address, n = 0; a < pc && n < 64; n++) {
-      const d = this.instructionAt(a);
-      if (!d) break;
-      if (d.op === OP_ADDI && d.rd === 2 && d.rs1 === 2 && d.imm < 0) frame += BigInt(-d.imm);
-      else if (d.op === OP_SD && d.rs1 === 2 && d.rs2 === 1 && raOff === undefined) raOff = BigInt(d.imm) - frame;
-      else if (d.op === OP_SD && d.rs1 === 2 && d.rs2 === 8 && s0Off === undefined) s0Off = BigInt(d.imm) - frame;
-      a += BigInt(d.length);
-    }
-    const cfa = sp + frame;
-    const next = [...regs];
-    next[2] = cfa;
-    if (raOff !== undefined) next[1] = this.readU64(cfa + raOff);
-    else if (!innermost) return undefined;
-    if (s0Off !== undefined) next[8] = this.readU64(cfa + s0Off);
-    return { pc: next[1], regs: next };
-  }
-
-  /** The interrupted user context while the hart is in the trap entry (see docs/kernel-entry.md). */
-  private userContextFromKernel(pc: bigint, k: DebugModule): { pc: bigint; regs: (bigint | undefined)[] } | undefined {
-    const hart = this.hart;
-    const live = Array.from({ length: 32 }, (_, i) => hart.x(i));
-    const sym = (n: string) => k.lookup(n);
-    const he = sym('handle_exception'), save = sym('_save_context'), hyper = sym('handle_trap_hypercall');
-    const d = this.instructionAt(pc);
-    if (pc === he || (d && d.op === opIndex('sret'))) return { pc: hart.csr(0x141), regs: live };
-    const frameAt = (base: bigint) => {
-      const regs: (bigint | undefined)[] = [0n];
-      for (let i = 1; i < 32; i++) regs.push(this.readU64(base + BigInt(i * 8)));
-      return regs;
-    };
-    if (save !== undefined && hyper !== undefined && pc >= save && pc < hyper) {
-      // building the frame: registers are live (sp saved in the task block), the early ones already stored
-      const regs: (bigint | undefined)[] = [...live];
-      const tp = live[4]!;
-      regs[2] = this.readU64(tp + 8n);
-      regs[4] = hart.csr(0x140);
-      if (pc > save + 8n) { const f = frameAt(live[2]!); for (const i of [8, 9, 18, 19, 20, 21]) regs[i] = f[i]; }
-      return { pc: hart.csr(0x141), regs };
-    }
-    const sp = live[2]!;
-    const epc = this.readU64(sp);
-    if (epc === undefined) return undefined;
-    return { pc: epc, regs: frameAt(sp) };
+    const target = this.target;
+    return unwindStack({
+      hart: this.hart,
+      moduleAt: (a) => this.moduleAt(a),
+      readU64: (a) => this.readU64(a),
+      userContext: target?.capabilities.kernel && target.userContext ? () => target.userContext!() : undefined,
+    }, max);
   }
 
   /** Register/CSR values by name for expressions: x5, t0, $pc, sstatus, sstatus.SPP, f1 (raw bits). */

@@ -288,7 +288,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     const t = this.runtime.target;
-    response.body = { threads: t ? [new Thread(t.pid, t.kind === 'bare' ? 'hart 0' : `${basename(t.programPath)} (pid ${t.pid})`)] : [] };
+    response.body = { threads: t ? [new Thread(t.pid, t.capabilities.process ? `${basename(t.programPath)} (pid ${t.pid})` : 'hart 0')] : [] };
     this.sendResponse(response);
   }
 

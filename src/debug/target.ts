@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { Hart, type Exit } from '../hart/hart';
 import { loadBare, type BareImage } from '../hart/bare';
 import { ElfFile, PT } from '../elf/elf';
-import type { Mapping, Process, LoadedObject } from '../kernel/api';
+import type { Mapping, Process, LoadedObject, UserContext } from '../kernel/api';
 import { DebugModule } from './modules';
 import { guestImagePath } from '../guest/images';
 
@@ -19,8 +19,20 @@ export type TargetStop =
 
 export interface AuxEntry { type: number; name: string; value: bigint }
 
+/** What a target can do beyond running code; the runtime and the session ask these, never the target's kind. */
+export interface TargetCapabilities {
+  /** A process of an operating system: pid, argv, auxiliary vector, strace, signals. */
+  readonly process: boolean;
+  /**
+   * A kernel serves traps from U-mode: an ecall returns to the next instruction once served, and the kernel's
+   * trap entry leads back to the interrupted user context (Target.userContext).
+   */
+  readonly kernel: boolean;
+}
+
 export interface Target {
   readonly kind: 'bare' | 'linux';
+  readonly capabilities: TargetCapabilities;
   readonly hart: Hart;
   readonly pid: number;
   readonly programPath: string;
@@ -36,6 +48,8 @@ export interface Target {
   setTrapStops(exceptions: bigint, interrupts: bigint): void;
   /** Called when new objects have been mapped. */
   onModulesChanged?: () => void;
+  /** While the hart is in the kernel's trap entry: the user context the trap interrupted (kernel targets). */
+  userContext?(): UserContext | undefined;
 }
 
 export interface TargetIo {
@@ -52,6 +66,7 @@ const ECALL_FROM_M = 11;
 
 export class BareTarget implements Target {
   readonly kind = 'bare' as const;
+  readonly capabilities: TargetCapabilities = { process: false, kernel: false };
   readonly hart: Hart;
   readonly pid = 1;
   strace = false;
@@ -156,6 +171,7 @@ const KERNEL_NAME = '[kernel] entry.elf';
 
 export class LinuxTarget implements Target {
   readonly kind = 'linux' as const;
+  readonly capabilities: TargetCapabilities = { process: true, kernel: true };
   private readonly cache = new Map<LoadedObject, DebugModule>();
   private kernel?: DebugModule;
   private known = 0;
@@ -217,4 +233,5 @@ export class LinuxTarget implements Target {
 
   mappings(): Mapping[] { return this.process.mappings(); }
   auxv(): AuxEntry[] { return this.process.auxv(); }
+  userContext(): UserContext | undefined { return this.process.userContext(); }
 }

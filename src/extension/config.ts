@@ -7,13 +7,13 @@
 //  * otherwise                                         -> no program (the provider then asks for one)
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import type { LaunchConfig } from '../debug/runtime';
+import type { LaunchConfig } from '../debug/launch';
 
 export const DEBUG_TYPE = 'riscv-vdso';
 export const EM_RISCV = 243;
 
 /**
- * The launch attributes the adapter understands: its own LaunchConfig (src/debug/runtime.ts) plus `trace`, and
+ * The launch attributes the adapter understands: its own LaunchConfig (src/debug/launch.ts) plus `trace`, and
  * what VS Code adds. A type-only import: activation loads no debugger code for it.
  */
 export type LaunchAttributes = Partial<LaunchConfig> & {

@@ -51,6 +51,9 @@ export interface LaunchOptions {
   allowSetTime?: boolean;
 }
 
+/** The registers of an interrupted user context. */
+export interface UserContext { pc: bigint; regs: (bigint | undefined)[] }
+
 /** One line of /proc/self/maps. */
 export interface Mapping {
   start: bigint;
@@ -108,6 +111,11 @@ export interface Process {
   auxv(): { type: number; name: string; value: bigint }[];
   /** Objects mapped so far (grows as ld.so maps libraries). */
   objects(): LoadedObject[];
+  /**
+   * While the hart is in the kernel's trap entry: the user context the trap interrupted (pc and x0..x31,
+   * undefined where not recoverable), as ptrace would report it. Undefined when the pc is not in the trap entry.
+   */
+  userContext(): UserContext | undefined;
   /** Called whenever an object is mapped (pending breakpoints resolve here). */
   onObjectMapped?: (o: LoadedObject) => void;
   /** Runtime address of the vDSO image and of the [vvar] data page. */

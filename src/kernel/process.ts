@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { randomBytes as hostRandomBytes } from 'node:crypto';
 import { Hart, type Exit } from '../hart/hart';
 import { ElfFile, ET, PT } from '../elf/elf';
-import type { LaunchOptions, Mapping, LoadedObject, Process, StopReason } from './api';
+import type { LaunchOptions, Mapping, LoadedObject, Process, StopReason, UserContext } from './api';
+import { interruptedUserContext } from './ptrace';
 import { PageAllocator, PageTable, pageDown, pageUp } from './pagetable';
 import { MM, protString, type FileBacking } from './mm';
 import { Vfs } from './vfs';
@@ -236,6 +237,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   mapsText(): string { return renderMaps(this.mappings()); }
   auxv(): { type: number; name: string; value: bigint }[] { return this.savedAuxv.map((a) => ({ ...a })); }
   objects(): LoadedObject[] { return [...this.loaded]; }
+  userContext(): UserContext | undefined { return interruptedUserContext(this.hart); }
 
   // ---- helpers for the system calls ---------------------------------------------------------------------------
 

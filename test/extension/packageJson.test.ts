@@ -1,5 +1,5 @@
 // package.json's contributions: the launch schema is kept side by side with the adapter's launch arguments
-// (src/debug/runtime.ts LaunchConfig + src/debug/session.ts LaunchArguments), read here with the TypeScript
+// (src/debug/launch.ts LaunchConfig + src/debug/session.ts LaunchArguments), read here with the TypeScript
 // parser, so an option added to the adapter without its schema (or the reverse) fails this test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,7 +25,7 @@ function interfaceMembers(file: string, name: string): Map<string, boolean> {
 }
 
 test('configurationAttributes.launch lists exactly the adapter\'s launch arguments, each documented', () => {
-  const adapter = new Map([...interfaceMembers('src/debug/runtime.ts', 'LaunchConfig'), ...interfaceMembers('src/debug/session.ts', 'LaunchArguments')]);
+  const adapter = new Map([...interfaceMembers('src/debug/launch.ts', 'LaunchConfig'), ...interfaceMembers('src/debug/session.ts', 'LaunchArguments')]);
   const launch = debuggerContribution.configurationAttributes.launch;
   const schema = launch.properties as Record<string, { description?: string; type?: string; default?: unknown }>;
   assert.deepEqual(Object.keys(schema).sort(), [...adapter.keys()].sort());

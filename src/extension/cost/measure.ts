@@ -9,7 +9,7 @@
 //     inside the timed part). If the second pass cannot land exactly on the markers, the times of pass 1 are
 //     used and `note` says so.
 // This module loads the emulator: the extension reaches it only through a lazy require (see activate.ts).
-import type { ProcessFactory } from '../../debug/runtime';
+import type { ProcessFactory } from '../../debug/launch';
 
 export interface LoopCost {
   /** Instructions retired in the loop (including one getppid marker). */

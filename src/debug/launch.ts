@@ -1,0 +1,59 @@
+// Launch configuration: what a launch request may ask for, and the target it makes of it (a Linux process of
+// the kernel model, or a bare-metal image on a hart). The runtime calls createTarget and then only talks to
+// the Target interface.
+import { existsSync, readFileSync } from 'node:fs';
+import { ElfFile, ET } from '../elf/elf';
+import { BareTarget, LinuxTarget, type Target } from './target';
+import type { LaunchOptions, Process } from '../kernel/api';
+
+export interface LaunchConfig {
+  program: string;
+  args?: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  sysroot?: string;
+  stopOnEntry?: boolean;
+  vdso?: string;
+  disableRandomization?: boolean;
+  strace?: boolean;
+  timeMode?: 'host' | 'virtual';
+  /** CLOCK_REALTIME at launch in seconds since 1970 (default: the host's wall clock at launch). */
+  timeEpoch?: number;
+  /** Debug a bare-metal ELF (M-mode, HTIF console) instead of a Linux program. */
+  bare?: boolean;
+}
+
+/** A function that creates a kernel-model process (src/kernel provides it). */
+export type ProcessFactory = (options: LaunchOptions) => Process;
+
+/** Where the target's output goes (each call is one chunk of text). */
+export interface LaunchIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  strace(line: string): void;
+  warning(line: string): void;
+}
+
+/** A bare-metal ELF: statically linked ET_EXEC, no interpreter, with a `tohost` symbol (HTIF). */
+function looksBare(program: string): boolean {
+  const elf = ElfFile.parse(new Uint8Array(readFileSync(program)));
+  return elf.header.type === ET.EXEC && !elf.interp && elf.symbols().some((s) => s.name === 'tohost');
+}
+
+export function createTarget(config: LaunchConfig, processFactory: ProcessFactory | undefined, io: LaunchIo): Target {
+  if (!config.program) throw new Error('launch: "program" is required');
+  if (!existsSync(config.program)) throw new Error(`launch: program ${config.program} does not exist`);
+  const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
+  const bare = config.bare ?? looksBare(config.program);
+  if (bare) {
+    return new BareTarget(config.program, { stdout: (b) => io.stdout(text(b)), stderr: (b) => io.stderr(text(b)) }, { timeMode: config.timeMode });
+  }
+  if (!processFactory) throw new Error('launch: the Linux kernel model is not available in this build (use "bare": true for bare-metal ELFs)');
+  const proc = processFactory({
+    program: config.program, args: config.args, cwd: config.cwd, env: config.env, sysroot: config.sysroot,
+    vdso: config.vdso, disableRandomization: config.disableRandomization, timeMode: config.timeMode, timeEpoch: config.timeEpoch, strace: config.strace,
+    onStdout: (b) => io.stdout(text(b)), onStderr: (b) => io.stderr(text(b)),
+    onStrace: (line) => io.strace(line), onWarning: (line) => io.warning(line),
+  });
+  return new LinuxTarget(proc, config.program);
+}

@@ -1,0 +1,112 @@
+// Unwinding: the call stack at a stop, innermost first. Per module: DWARF CFI (.eh_frame/.debug_frame), else
+// a prologue scan (much of static glibc has no CFI); the kernel's trap entry leads to the user context the trap
+// interrupted, which the kernel model gives (Target.userContext), so this file knows nothing of entry.S.
+import { PRV_U, type Hart } from '../hart/hart';
+import { opIndex } from '../isa/decode';
+import type { DebugModule, ResolvedLocation } from './modules';
+import type { UserContext } from '../kernel/api';
+import { instructionAt } from './code';
+
+export interface Frame {
+  index: number;
+  pc: bigint;
+  /** x0..x31 as known in this frame (undefined = not recovered). */
+  regs: (bigint | undefined)[];
+  priv: number;
+  module?: DebugModule;
+  name: string;
+  location?: ResolvedLocation;
+}
+
+/** What the unwinder reads: the stopped hart, modules, and the kernel's answer for trap frames. */
+export interface UnwindContext {
+  readonly hart: Hart;
+  moduleAt(addr: bigint): DebugModule | undefined;
+  readU64(addr: bigint): bigint | undefined;
+  /** The interrupted user context while in the kernel's trap entry (absent: no kernel). */
+  userContext?(): UserContext | undefined;
+}
+
+const OP_ADDI = opIndex('addi');
+const OP_SD = opIndex('sd');
+const hex = (v: bigint) => '0x' + v.toString(16);
+
+export function unwindStack(ctx: UnwindContext, max = 64): Frame[] {
+  const hart = ctx.hart;
+  const frames: Frame[] = [];
+  let regs: (bigint | undefined)[] = Array.from({ length: 32 }, (_, i) => hart.x(i));
+  let pc = hart.pc;
+  let priv = hart.priv;
+  let returnAddress = false;
+  for (let i = 0; i < max; i++) {
+    const m = ctx.moduleAt(pc);
+    const lookup = returnAddress ? pc - 1n : pc;
+    const loc = m?.addressToLine(lookup);
+    frames.push({ index: i, pc, regs, priv, module: m, name: m?.functionName(lookup) ?? hex(pc), location: loc && returnAddress ? { ...loc } : loc });
+    if (m?.kind === 'kernel' && ctx.userContext) {
+      const user = ctx.userContext();
+      if (!user) break;
+      regs = user.regs;
+      pc = user.pc;
+      priv = PRV_U;
+      returnAddress = false;
+      continue;
+    }
+    if (!m) break;
+    const cur = regs;
+    let r;
+    try {
+      r = m.cfi?.unwindStep(pc, (n) => (n < 32 ? cur[n] ?? 0n : 0n), (a) => {
+        const v = ctx.readU64(a);
+        if (v === undefined) throw new Error(`unreadable ${hex(a)}`);
+        return v;
+      }, lookup);
+    } catch { r = undefined; }
+    let next: (bigint | undefined)[];
+    let callerPc: bigint | undefined;
+    if (r) {
+      next = [...cur];
+      for (const [n, v] of r.regs) if (n < 32) next[n] = v;
+      next[2] = r.cfa;
+      callerPc = r.pc;
+    } else {
+      // no CFI here (much of static glibc has none): read the prologue, as gdb's riscv_scan_prologue does
+      const p = prologueUnwind(ctx, m, pc, lookup, cur, !returnAddress);
+      if (!p) break;
+      next = p.regs;
+      callerPc = p.pc;
+    }
+    if (callerPc === undefined || callerPc === 0n || (callerPc === pc && next[2] === cur[2])) break;
+    regs = next;
+    pc = callerPc;
+    returnAddress = true;
+  }
+  return frames;
+}
+
+/**
+ * Unwind one frame without CFI: scan the function's prologue up to pc for `addi sp,sp,-N` and the saves
+ * of ra and s0 (`sd ra,off(sp)`). Without a save of ra the function is a leaf: ra is still live (frame 0 only).
+ */
+function prologueUnwind(ctx: UnwindContext, m: DebugModule, pc: bigint, lookup: bigint, regs: (bigint | undefined)[], innermost: boolean): { pc: bigint | undefined; regs: (bigint | undefined)[] } | undefined {
+  const fn = m.symbols.functionAt(lookup);
+  const sp = regs[2];
+  if (!fn || sp === undefined) return undefined;
+  let frame = 0n;
+  let raOff: bigint | undefined, s0Off: bigint | undefined;
+  for (let a = fn.address, n = 0; a < pc && n < 64; n++) {
+    const d = instructionAt(ctx.hart, a);
+    if (!d) break;
+    if (d.op === OP_ADDI && d.rd === 2 && d.rs1 === 2 && d.imm < 0) frame += BigInt(-d.imm);
+    else if (d.op === OP_SD && d.rs1 === 2 && d.rs2 === 1 && raOff === undefined) raOff = BigInt(d.imm) - frame;
+    else if (d.op === OP_SD && d.rs1 === 2 && d.rs2 === 8 && s0Off === undefined) s0Off = BigInt(d.imm) - frame;
+    a += BigInt(d.length);
+  }
+  const cfa = sp + frame;
+  const next = [...regs];
+  next[2] = cfa;
+  if (raOff !== undefined) next[1] = ctx.readU64(cfa + raOff);
+  else if (!innermost) return undefined;
+  if (s0Off !== undefined) next[8] = ctx.readU64(cfa + s0Off);
+  return { pc: next[1], regs: next };
+}
