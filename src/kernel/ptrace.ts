@@ -7,15 +7,13 @@
 import type { Hart } from '../hart/hart';
 import { decode, opIndex } from '../isa/decode';
 import { INSNS } from '../isa/instructions';
-import { csrByName } from '../isa/csrs';
+import { CSR_SEPC, CSR_SSCRATCH } from '../isa/encoding.generated';
 import { ENTRY_SYMBOLS, PT_REGS, TASK_BLOCK } from '../guest/kernel/entrySymbols.generated';
 import { framePhys } from './entry';
 import type { UserContext } from './api';
 
 
 const OP_SD = opIndex('sd');
-const csr = (name: string) => csrByName.get(name)!.address;
-const CSR_SEPC = csr('sepc'), CSR_SSCRATCH = csr('sscratch');
 const OP_SRET = opIndex('sret');
 
 function symbol(name: string): { start: bigint; end: bigint } {
