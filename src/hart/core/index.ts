@@ -11,13 +11,18 @@ import {
   RAM_OFF, EXIT_BUDGET, EXIT_BREAKPOINT, EXIT_WFI, EXIT_HALT, FLAG_SKIP_BP, MISC_WFI as MW,
   BLK, BLK_N, BLK_COUNTING, JIT_DONE, JIT_GEN,
 } from '../layout';
+import * as L from '../layout';
 import * as st from './state';
 import {
   PRV_M, PRV_S, PRV_U, xr, xw, fr, fw, csrGet, misc, setMisc, requestExit, clearExit,
   MISC_FLAGS, MISC_RES_ADDR, MISC_EXIT_D, MISC_FCSR,
 } from './state';
 import { flushTlb, loadSlow, storeSlow, fetchSlow, amoTranslate, amoHost, amoTouched, dropWtlb, debugTranslate, ACC_FETCH } from './mmu';
-import { raise, takeTrap, doMret, doSret, checkInterrupts, anyPending, CAUSE_ILLEGAL, CAUSE_BREAKPOINT } from './trap';
+import { raise, takeTrap, doMret, doSret, checkInterrupts, anyPending } from './trap';
+import {
+  CSR_MSTATUS, MSTATUS_FS, MSTATUS_FS_OFF, MSTATUS_TSR, MSTATUS_TW, MSTATUS_TVM, CAUSE_ILLEGAL, CAUSE_BREAKPOINT,
+  PAGE_SHIFT, CAUSE_USER_ECALL, CAUSE_SUPERVISOR_ECALL, CAUSE_MACHINE_ECALL, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE,
+} from './encoding.generated';
 import { csrAllowed, csrRead, csrWrite, csrReset, fsDirty } from './csr';
 import { nextTimerDeadline, readTime, writeTime, interruptsChanged } from './timer';
 import { execFp } from './fpu';
@@ -32,10 +37,12 @@ declare function jitCall(idx: i32, pc: u64, budget: i32): u64;
 @external('env', 'jitCompile')
 declare function jitCompile(pc: u64, host: u32, entry: u32): i32;
 
-const RAM_BASE: u64 = 0x80000000;
+const RAM_BASE: u64 = <u64>L.RAM_BASE;
 const FLAG_SKIP: u64 = FLAG_SKIP_BP;
 /** Decode entry used for instructions that are not cached (page-crossing, breakpoint step-over). */
 const SCRATCH_ENTRY: usize = SCRATCH;
+/** Mask of the offset within a page. */
+const PAGE_OFF: u32 = (1 << <u32>PAGE_SHIFT) - 1;
 /** Instructions per call of the inner loop. */
 const SLICE: u64 = 1 << 16;
 /** A block head is translated after this many entries. */
@@ -149,24 +156,24 @@ export function run(budget: i32): i32 {
 @inline function sx32(v: u64): u64 { return <u64><i64><i32>v; }
 
 @inline function tlbHost(tlb: usize, va: u64): usize {
-  const e = tlb + ((<usize>(va >> 12) & (TLB_N - 1)) << 4);
-  if (load<u64>(e) == (va & ~<u64>0xfff)) return <usize>load<u32>(e, 8) + (<usize>va & 0xfff);
+  const e = tlb + ((<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) << 4);
+  if (load<u64>(e) == (va & ~<u64>PAGE_OFF)) return <usize>load<u32>(e, 8) + (<usize>va & PAGE_OFF);
   return 0;
 }
 
 @inline function ld64(va: u64): u64 {
   const h = tlbHost(RTLB, va);
-  if (h != 0 && (<u32>va & 0xfff) <= 0xff8) return load<u64>(h);
+  if (h != 0 && (<u32>va & PAGE_OFF) <= PAGE_OFF - 7) return load<u64>(h);
   return loadSlow(va, 8);
 }
 @inline function ld32(va: u64): u64 {
   const h = tlbHost(RTLB, va);
-  if (h != 0 && (<u32>va & 0xfff) <= 0xffc) return <u64>load<u32>(h);
+  if (h != 0 && (<u32>va & PAGE_OFF) <= PAGE_OFF - 3) return <u64>load<u32>(h);
   return loadSlow(va, 4);
 }
 @inline function ld16(va: u64): u64 {
   const h = tlbHost(RTLB, va);
-  if (h != 0 && (<u32>va & 0xfff) <= 0xffe) return <u64>load<u16>(h);
+  if (h != 0 && (<u32>va & PAGE_OFF) <= PAGE_OFF - 1) return <u64>load<u16>(h);
   return loadSlow(va, 2);
 }
 @inline function ld8(va: u64): u64 {
@@ -176,15 +183,15 @@ export function run(budget: i32): i32 {
 }
 @inline function st64(va: u64, v: u64): void {
   const h = tlbHost(WTLB, va);
-  if (h != 0 && (<u32>va & 0xfff) <= 0xff8) store<u64>(h, v); else storeSlow(va, 8, v);
+  if (h != 0 && (<u32>va & PAGE_OFF) <= PAGE_OFF - 7) store<u64>(h, v); else storeSlow(va, 8, v);
 }
 @inline function st32(va: u64, v: u64): void {
   const h = tlbHost(WTLB, va);
-  if (h != 0 && (<u32>va & 0xfff) <= 0xffc) store<u32>(h, <u32>v); else storeSlow(va, 4, v);
+  if (h != 0 && (<u32>va & PAGE_OFF) <= PAGE_OFF - 3) store<u32>(h, <u32>v); else storeSlow(va, 4, v);
 }
 @inline function st16(va: u64, v: u64): void {
   const h = tlbHost(WTLB, va);
-  if (h != 0 && (<u32>va & 0xfff) <= 0xffe) store<u16>(h, <u16>v); else storeSlow(va, 2, v);
+  if (h != 0 && (<u32>va & PAGE_OFF) <= PAGE_OFF - 1) store<u16>(h, <u16>v); else storeSlow(va, 2, v);
 }
 @inline function st8(va: u64, v: u64): void {
   const h = tlbHost(WTLB, va);
@@ -217,7 +224,7 @@ function decodeAt(host: usize, noBp: i32): usize {
   let bits: u32 = <u32>load<u16>(host);
   let e: usize;
   if ((bits & 3) == 3) {
-    if ((host & 0xfff) == 0xffe) {
+    if ((host & PAGE_OFF) == PAGE_OFF - 1) {
       // a 32-bit instruction crossing a page: fetch the second half through its own translation
       const h2 = fetchSlow(pc + 2);
       if (h2 == 0) return 0;
@@ -255,16 +262,16 @@ function inner(): void {
     const pc = st.pc;
     st.cycles++;
     let host: usize;
-    if ((pc & ~<u64>0xfff) == pageVa) {
-      host = pageHost + (<usize>pc & 0xfff);
+    if ((pc & ~<u64>PAGE_OFF) == pageVa) {
+      host = pageHost + (<usize>pc & PAGE_OFF);
     } else {
       host = tlbHost(ITLB, pc);
       if (host == 0) {
         host = fetchSlow(pc);
         if (host == 0) continue;
       }
-      pageVa = pc & ~<u64>0xfff;
-      pageHost = host - (<usize>pc & 0xfff);
+      pageVa = pc & ~<u64>PAGE_OFF;
+      pageHost = host - (<usize>pc & PAGE_OFF);
     }
     let e = DEC + ((host >> 1) & (DEC_N - 1)) * DEC_ENTRY;
     if (load<u32>(e) != <u32>host) {
@@ -348,15 +355,15 @@ const SLOW: u64 = 1;
     // loads and stores: only when the data TLB hits and the access stays in its page
     case O.OP_LB: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0) return SLOW; xw(fRd(w), <u64><i64>load<i8>(h)); return pc + fLen(w); }
     case O.OP_LBU: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0) return SLOW; xw(fRd(w), <u64>load<u8>(h)); return pc + fLen(w); }
-    case O.OP_LH: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & 0xfff) > 0xffe) return SLOW; xw(fRd(w), <u64><i64>load<i16>(h)); return pc + fLen(w); }
-    case O.OP_LHU: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & 0xfff) > 0xffe) return SLOW; xw(fRd(w), <u64>load<u16>(h)); return pc + fLen(w); }
-    case O.OP_LW: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & 0xfff) > 0xffc) return SLOW; xw(fRd(w), <u64><i64>load<i32>(h)); return pc + fLen(w); }
-    case O.OP_LWU: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & 0xfff) > 0xffc) return SLOW; xw(fRd(w), <u64>load<u32>(h)); return pc + fLen(w); }
-    case O.OP_LD: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & 0xfff) > 0xff8) return SLOW; xw(fRd(w), load<u64>(h)); return pc + fLen(w); }
+    case O.OP_LH: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 1) return SLOW; xw(fRd(w), <u64><i64>load<i16>(h)); return pc + fLen(w); }
+    case O.OP_LHU: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 1) return SLOW; xw(fRd(w), <u64>load<u16>(h)); return pc + fLen(w); }
+    case O.OP_LW: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 3) return SLOW; xw(fRd(w), <u64><i64>load<i32>(h)); return pc + fLen(w); }
+    case O.OP_LWU: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 3) return SLOW; xw(fRd(w), <u64>load<u32>(h)); return pc + fLen(w); }
+    case O.OP_LD: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 7) return SLOW; xw(fRd(w), load<u64>(h)); return pc + fLen(w); }
     case O.OP_SB: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(WTLB, a); if (h == 0) return SLOW; store<u8>(h, <u8>xr(fRs2(w))); return pc + fLen(w); }
-    case O.OP_SH: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(WTLB, a); if (h == 0 || (<u32>a & 0xfff) > 0xffe) return SLOW; store<u16>(h, <u16>xr(fRs2(w))); return pc + fLen(w); }
-    case O.OP_SW: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(WTLB, a); if (h == 0 || (<u32>a & 0xfff) > 0xffc) return SLOW; store<u32>(h, <u32>xr(fRs2(w))); return pc + fLen(w); }
-    case O.OP_SD: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(WTLB, a); if (h == 0 || (<u32>a & 0xfff) > 0xff8) return SLOW; store<u64>(h, xr(fRs2(w))); return pc + fLen(w); }
+    case O.OP_SH: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(WTLB, a); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 1) return SLOW; store<u16>(h, <u16>xr(fRs2(w))); return pc + fLen(w); }
+    case O.OP_SW: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(WTLB, a); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 3) return SLOW; store<u32>(h, <u32>xr(fRs2(w))); return pc + fLen(w); }
+    case O.OP_SD: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(WTLB, a); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 7) return SLOW; store<u64>(h, xr(fRs2(w))); return pc + fLen(w); }
     case O.OP_FENCE: case O.OP_FENCE_TSO: return pc + fLen(w);
     case O.OP_MUL: xw(fRd(w), xr(fRs1(w)) * xr(fRs2(w))); return pc + fLen(w);
     case O.OP_MULH: xw(fRd(w), mulh(xr(fRs1(w)), xr(fRs2(w)))); return pc + fLen(w);
@@ -414,13 +421,13 @@ function fastLoop(): void {
   while (c < stop) {
     // (x0 needs no reset here: the decoder sends writes to x0 to the scratch slot x32)
     let host: usize;
-    if ((pc & ~<u64>0xfff) == pageVa) {
-      host = pageHost + (<usize>pc & 0xfff);
+    if ((pc & ~<u64>PAGE_OFF) == pageVa) {
+      host = pageHost + (<usize>pc & PAGE_OFF);
     } else {
       host = tlbHost(ITLB, pc);
       if (host == 0) break;
-      pageVa = pc & ~<u64>0xfff;
-      pageHost = host - (<usize>pc & 0xfff);
+      pageVa = pc & ~<u64>PAGE_OFF;
+      pageHost = host - (<usize>pc & PAGE_OFF);
     }
     const e = DEC + ((host >> 1) & (DEC_N - 1)) * DEC_ENTRY;
     if (load<u32>(e) != <u32>host) break;
@@ -449,13 +456,13 @@ function fastLoopJit(): bool {
   let pageHost: usize = 0;
   while (c < stop) {
     let host: usize;
-    if ((pc & ~<u64>0xfff) == pageVa) {
-      host = pageHost + (<usize>pc & 0xfff);
+    if ((pc & ~<u64>PAGE_OFF) == pageVa) {
+      host = pageHost + (<usize>pc & PAGE_OFF);
     } else {
       host = tlbHost(ITLB, pc);
       if (host == 0) break;
-      pageVa = pc & ~<u64>0xfff;
-      pageHost = host - (<usize>pc & 0xfff);
+      pageVa = pc & ~<u64>PAGE_OFF;
+      pageHost = host - (<usize>pc & PAGE_OFF);
     }
     if (head) {
       head = false;
@@ -501,13 +508,13 @@ function blockLoop(): void {
   let pageHost: usize = 0;
   while (c < stop) {
     let host: usize;
-    if ((pc & ~<u64>0xfff) == pageVa) {
-      host = pageHost + (<usize>pc & 0xfff);
+    if ((pc & ~<u64>PAGE_OFF) == pageVa) {
+      host = pageHost + (<usize>pc & PAGE_OFF);
     } else {
       host = tlbHost(ITLB, pc);
       if (host == 0) break;
-      pageVa = pc & ~<u64>0xfff;
-      pageHost = host - (<usize>pc & 0xfff);
+      pageVa = pc & ~<u64>PAGE_OFF;
+      pageHost = host - (<usize>pc & PAGE_OFF);
     }
     const b = BLK + (((host >> 1) & (BLK_N - 1)) << 4);
     if (load<u32>(b) != <u32>host) {
@@ -558,7 +565,7 @@ function blockLoop(): void {
     case O.OP_ECALL: {
       const p = st.priv;
       // an ecall the host serves (SBI) leaves pc at the ecall: the host advances it
-      raise(p == PRV_U ? 8 : p == PRV_S ? 9 : 11, 0);
+      raise(p == PRV_U ? CAUSE_USER_ECALL : p == PRV_S ? CAUSE_SUPERVISOR_ECALL : CAUSE_MACHINE_ECALL, 0);
       return;
     }
     case O.OP_EBREAK: raise(CAUSE_BREAKPOINT, pc); return;
@@ -585,7 +592,7 @@ function blockLoop(): void {
     case O.OP_LR_W: case O.OP_LR_D: {
       const va = xr(fRs1(w));
       const isW = op == O.OP_LR_W;
-      if ((va & (isW ? 3 : 7)) != 0) { raise(4, va); return; }
+      if ((va & (isW ? 3 : 7)) != 0) { raise(CAUSE_MISALIGNED_LOAD, va); return; }
       const pa = amoTranslate(va, true);
       if (pa < 0) return;
       const h = amoHost(<u64>pa);
@@ -599,7 +606,7 @@ function blockLoop(): void {
     case O.OP_SC_W: case O.OP_SC_D: {
       const va = xr(fRs1(w));
       const isW = op == O.OP_SC_W;
-      if ((va & (isW ? 3 : 7)) != 0) { raise(6, va); return; }
+      if ((va & (isW ? 3 : 7)) != 0) { raise(CAUSE_MISALIGNED_STORE, va); return; }
       const pa = amoTranslate(va, false);
       if (pa < 0) return;
       const res = misc(MISC_RES_ADDR);
@@ -618,7 +625,7 @@ function blockLoop(): void {
     case O.OP_AMOSWAP_W: case O.OP_AMOADD_W: case O.OP_AMOXOR_W: case O.OP_AMOAND_W: case O.OP_AMOOR_W:
     case O.OP_AMOMIN_W: case O.OP_AMOMAX_W: case O.OP_AMOMINU_W: case O.OP_AMOMAXU_W: {
       const va = xr(fRs1(w));
-      if ((va & 3) != 0) { raise(6, va); return; }
+      if ((va & 3) != 0) { raise(CAUSE_MISALIGNED_STORE, va); return; }
       const pa = amoTranslate(va, false);
       if (pa < 0) return;
       const h = amoHost(<u64>pa);
@@ -641,7 +648,7 @@ function blockLoop(): void {
     case O.OP_AMOSWAP_D: case O.OP_AMOADD_D: case O.OP_AMOXOR_D: case O.OP_AMOAND_D: case O.OP_AMOOR_D:
     case O.OP_AMOMIN_D: case O.OP_AMOMAX_D: case O.OP_AMOMINU_D: case O.OP_AMOMAXU_D: {
       const va = xr(fRs1(w));
-      if ((va & 7) != 0) { raise(6, va); return; }
+      if ((va & 7) != 0) { raise(CAUSE_MISALIGNED_STORE, va); return; }
       const pa = amoTranslate(va, false);
       if (pa < 0) return;
       const h = amoHost(<u64>pa);
@@ -662,7 +669,7 @@ function blockLoop(): void {
       break;
     }
     case O.OP_FLW: case O.OP_FLD: {
-      if (((csrGet(0x300) >> 13) & 3) == 0) { illegal(instrBits(e)); return; }
+      if ((csrGet(CSR_MSTATUS) & MSTATUS_FS) == MSTATUS_FS_OFF) { illegal(instrBits(e)); return; }
       const va = xr(fRs1(w)) + fImm(e);
       if (op == O.OP_FLW) { const v = ld32(va); if (st.trapped) return; fw(fRd(w), v | 0xffffffff00000000); }
       else { const v = ld64(va); if (st.trapped) return; fw(fRd(w), v); }
@@ -670,14 +677,14 @@ function blockLoop(): void {
       break;
     }
     case O.OP_FSW: case O.OP_FSD: {
-      if (((csrGet(0x300) >> 13) & 3) == 0) { illegal(instrBits(e)); return; }
+      if ((csrGet(CSR_MSTATUS) & MSTATUS_FS) == MSTATUS_FS_OFF) { illegal(instrBits(e)); return; }
       const va = xr(fRs1(w)) + fImm(e);
       if (op == O.OP_FSW) st32(va, fr(fRs2(w))); else st64(va, fr(fRs2(w)));
       if (st.trapped) return;
       break;
     }
     case O.OP_SRET: {
-      if (st.priv < PRV_S || (st.priv == PRV_S && (csrGet(0x300) & (1 << 22)) != 0)) { illegal(instrBits(e)); return; }
+      if (st.priv < PRV_S || (st.priv == PRV_S && (csrGet(CSR_MSTATUS) & MSTATUS_TSR) != 0)) { illegal(instrBits(e)); return; }
       doSret();
       return;
     }
@@ -687,21 +694,21 @@ function blockLoop(): void {
       return;
     }
     case O.OP_WFI: {
-      const tw = (csrGet(0x300) & (1 << 21)) != 0;
+      const tw = (csrGet(CSR_MSTATUS) & MSTATUS_TW) != 0;
       if (st.priv == PRV_U || (st.priv == PRV_S && tw)) { illegal(instrBits(e)); return; }
       st.pc = pc + fLen(w);
       if (!anyPending()) { setMisc(MW, 1); interruptsChanged(); }
       return;
     }
     case O.OP_SFENCE_VMA: {
-      if (st.priv == PRV_U || (st.priv == PRV_S && (csrGet(0x300) & (1 << 20)) != 0)) { illegal(instrBits(e)); return; }
+      if (st.priv == PRV_U || (st.priv == PRV_S && (csrGet(CSR_MSTATUS) & MSTATUS_TVM) != 0)) { illegal(instrBits(e)); return; }
       flushTlb();
       break;
     }
     case O.OP_ILLEGAL: illegal(instrBits(e)); return;
     default: {
       // everything else is F/D arithmetic
-      if (((csrGet(0x300) >> 13) & 3) == 0) { illegal(instrBits(e)); return; }
+      if ((csrGet(CSR_MSTATUS) & MSTATUS_FS) == MSTATUS_FS_OFF) { illegal(instrBits(e)); return; }
       if (!execFp(op, <i32>fRd(w), <i32>fRs1(w), <i32>fRs2(w), <i32>((w >> 40) & 0xff), <i32>((w >> 48) & 0xff))) { illegal(instrBits(e)); return; }
       fsDirty();
       break;
@@ -716,6 +723,6 @@ function instrBits(e: usize): u64 {
   if (h == 0) return 0;
   const lo = <u32>load<u16>(h);
   if ((lo & 3) != 3) return <u64>lo;
-  if ((h & 0xfff) == 0xffe) return <u64>lo; // best effort for page-crossing
+  if ((h & PAGE_OFF) == PAGE_OFF - 1) return <u64>lo; // best effort for page-crossing
   return <u64>load<u32>(h);
 }

@@ -15,22 +15,27 @@ import {
 import { MISC_EXIT_E } from '../layout';
 import { raise } from './trap';
 import { readTime, writeTime, interruptsChanged } from './timer';
+import * as L from '../layout';
+import {
+  CSR_MSTATUS as MSTATUS, CSR_SATP as SATP, CSR_MIP as MIP, MIP_MSIP, MIP_MSIP_SHIFT, MSTATUS_MPRV, MSTATUS_MPP,
+  MSTATUS_MPP_SHIFT, MSTATUS_SUM, MSTATUS_MXR, SATP_PPN, SATP_MODE_SHIFT, SATP_MODE_SV39,
+  PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D, PTE_PPN, PTE_PPN_SHIFT, PTE_RESERVED, PTE_PBMT, PTE_N,
+  PAGE_SHIFT, SV39_LEVELS, SV39_VPN_BITS,
+  CAUSE_FETCH_ACCESS, CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS, CAUSE_FETCH_PAGE, CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE,
+} from './encoding.generated';
 
 export const ACC_FETCH: i32 = 0;
 export const ACC_LOAD: i32 = 1;
 export const ACC_STORE: i32 = 2;
 
-const RAM_BASE: u64 = 0x80000000;
-const CAUSE_FETCH_ACCESS: u64 = 1;
-const CAUSE_LOAD_ACCESS: u64 = 5;
-const CAUSE_STORE_ACCESS: u64 = 7;
-const CAUSE_FETCH_PAGE: u64 = 12;
-const CAUSE_LOAD_PAGE: u64 = 13;
-const CAUSE_STORE_PAGE: u64 = 15;
-
-const MSTATUS: u32 = 0x300;
-const SATP: u32 = 0x180;
-const MIP: u32 = 0x344;
+const RAM_BASE: u64 = <u64>L.RAM_BASE;
+/** Bytes in a page, and the mask of the offset within one. */
+const PAGE_SIZE: u64 = <u64>1 << PAGE_SHIFT;
+const PAGE_MASK: u64 = PAGE_SIZE - 1;
+/** Mask of one level's virtual page number. */
+const VPN_MASK: u64 = (<u64>1 << SV39_VPN_BITS) - 1;
+/** Sv39: virtual addresses have this many significant bits; the ones above must equal the top one. */
+const SV39_VA_BITS: u64 = PAGE_SHIFT + <u64>SV39_LEVELS * SV39_VPN_BITS;
 
 // ---- TLB ---------------------------------------------------------------------------------------------
 
@@ -49,19 +54,19 @@ export function flushTlb(): void {
 
 /** Drop the store-TLB entry of one virtual page (used for LR reservations). */
 export function dropWtlb(va: u64): void {
-  const i = WTLB + ((<usize>(va >> 12) & (TLB_N - 1)) << 4);
+  const i = WTLB + ((<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) << 4);
   store<i64>(i, -1);
 }
 
 function tlbFill(acc: i32, va: u64, pa: u64): void {
   if (pa < RAM_BASE || pa - RAM_BASE >= ramSize) return;
-  const page = <usize>((pa - RAM_BASE) >> 12);
+  const page = <usize>((pa - RAM_BASE) >> PAGE_SHIFT);
   const flags = load<u8>(PAGEFLAGS + page);
   if (flags & PF_WATCH) return;
   if (acc == ACC_STORE) store<u8>(PAGEFLAGS + page, flags | PF_TOUCHED);
-  const e = tlbBase(acc) + ((<usize>(va >> 12) & (TLB_N - 1)) << 4);
-  store<u64>(e, va & ~<u64>0xfff);
-  store<u32>(e, <u32>(RAM_OFF + (page << 12)), 8);
+  const e = tlbBase(acc) + ((<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) << 4);
+  store<u64>(e, va & ~PAGE_MASK);
+  store<u32>(e, <u32>(RAM_OFF + (page << <usize>PAGE_SHIFT)), 8);
 }
 
 // ---- translation ------------------------------------------------------------------------------------
@@ -69,7 +74,7 @@ function tlbFill(acc: i32, va: u64, pa: u64): void {
 /** Privilege used for data accesses (MPRV). */
 @inline function dataPriv(): i32 {
   const ms = csrGet(MSTATUS);
-  if (priv == PRV_M && (ms & (<u64>1 << 17)) != 0) return <i32>((ms >> 11) & 3);
+  if (priv == PRV_M && (ms & MSTATUS_MPRV) != 0) return <i32>((ms & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
   return priv;
 }
 
@@ -92,46 +97,46 @@ function accessFault(acc: i32, va: u64): void {
 export function walk(va: u64, acc: i32, p: i32, fault: bool): i64 {
   const satp = csrGet(SATP);
   // Sv39: bits 63..39 must equal bit 38
-  const top = <i64>va >> 38;
+  const top = <i64>va >> (SV39_VA_BITS - 1);
   if (top != 0 && top != -1) { if (fault) pageFault(acc, va); return -1; }
-  let a: u64 = (satp & 0xfffffffffff) << 12;
+  let a: u64 = (satp & SATP_PPN) << PAGE_SHIFT;
   const ms = csrGet(MSTATUS);
-  for (let level = 2; level >= 0; level--) {
-    const vpn = (va >> (12 + 9 * <u64>level)) & 0x1ff;
+  for (let level = SV39_LEVELS - 1; level >= 0; level--) {
+    const vpn = (va >> (PAGE_SHIFT + SV39_VPN_BITS * <u64>level)) & VPN_MASK;
     const pteAddr = a + vpn * 8;
     if (!inRam(pteAddr, 8)) { if (fault) accessFault(acc, va); return -1; }
     const pte = load<u64>(ramHost(pteAddr));
-    const v = pte & 1, r = (pte >> 1) & 1, w = (pte >> 2) & 1, x = (pte >> 3) & 1, u = (pte >> 4) & 1;
-    if (v == 0 || (r == 0 && w == 1) || (pte >> 54) != 0) { if (fault) pageFault(acc, va); return -1; }
-    const ppn = (pte >> 10) & 0xfffffffffff;
+    const v = pte & PTE_V, r = pte & PTE_R, w = pte & PTE_W, x = pte & PTE_X, u = pte & PTE_U;
+    if (v == 0 || (r == 0 && w != 0) || (pte & (PTE_RESERVED | PTE_PBMT | PTE_N)) != 0) { if (fault) pageFault(acc, va); return -1; }
+    const ppn = (pte & PTE_PPN) >> PTE_PPN_SHIFT;
     if (r == 0 && x == 0) {
       if (level == 0) { if (fault) pageFault(acc, va); return -1; }
-      a = ppn << 12;
+      a = ppn << PAGE_SHIFT;
       continue;
     }
     // leaf: permissions
     let ok = true;
     if (acc == ACC_FETCH) ok = x != 0;
-    else if (acc == ACC_LOAD) ok = r != 0 || (x != 0 && (ms & (<u64>1 << 19)) != 0);
+    else if (acc == ACC_LOAD) ok = r != 0 || (x != 0 && (ms & MSTATUS_MXR) != 0);
     else ok = w != 0;
     if (ok) {
       if (p == PRV_U) ok = u != 0;
-      else if (u != 0) ok = acc != ACC_FETCH && (ms & (<u64>1 << 18)) != 0; // S-mode on a U page needs SUM
+      else if (u != 0) ok = acc != ACC_FETCH && (ms & MSTATUS_SUM) != 0; // S-mode on a U page needs SUM
     }
     // superpage alignment
     if (ok && level > 0) {
-      const mask: u64 = (<u64>1 << (9 * <u64>level)) - 1;
+      const mask: u64 = (<u64>1 << (SV39_VPN_BITS * <u64>level)) - 1;
       if ((ppn & mask) != 0) ok = false;
     }
     if (!ok) { if (fault) pageFault(acc, va); return -1; }
     if (fault) {
       // hardware A/D update
-      let npte = pte | 0x40;
-      if (acc == ACC_STORE) npte |= 0x80;
+      let npte = pte | PTE_A;
+      if (acc == ACC_STORE) npte |= PTE_D;
       if (npte != pte) store<u64>(ramHost(pteAddr), npte);
     }
-    const off: u64 = level == 0 ? (va & 0xfff) : (va & ((<u64>1 << (12 + 9 * <u64>level)) - 1));
-    const base: u64 = level == 0 ? (ppn << 12) : ((ppn >> (9 * <u64>level)) << (12 + 9 * <u64>level));
+    const off: u64 = level == 0 ? (va & PAGE_MASK) : (va & ((<u64>1 << (PAGE_SHIFT + SV39_VPN_BITS * <u64>level)) - 1));
+    const base: u64 = level == 0 ? (ppn << PAGE_SHIFT) : ((ppn >> (SV39_VPN_BITS * <u64>level)) << (PAGE_SHIFT + SV39_VPN_BITS * <u64>level));
     return <i64>(base | off);
   }
   if (fault) pageFault(acc, va);
@@ -142,7 +147,7 @@ export function walk(va: u64, acc: i32, p: i32, fault: bool): i64 {
 export function translate(va: u64, acc: i32): i64 {
   const p = acc == ACC_FETCH ? priv : dataPriv();
   const satp = csrGet(SATP);
-  if (p == PRV_M || (satp >> 60) != 8) return <i64>va;
+  if (p == PRV_M || (satp >> SATP_MODE_SHIFT) != SATP_MODE_SV39) return <i64>va;
   return walk(va, acc, p, true);
 }
 
@@ -150,7 +155,7 @@ export function translate(va: u64, acc: i32): i64 {
 export function debugTranslate(va: u64, acc: i32): i64 {
   const p = acc == ACC_FETCH ? priv : dataPriv();
   const satp = csrGet(SATP);
-  if (p == PRV_M || (satp >> 60) != 8) return <i64>va;
+  if (p == PRV_M || (satp >> SATP_MODE_SHIFT) != SATP_MODE_SV39) return <i64>va;
   return walk(va, acc, p, false);
 }
 
@@ -161,7 +166,7 @@ function mmioLoad(pa: u64, size: i32, va: u64): u64 {
     const off = <u32>(pa - CLINT_BASE);
     let v: u64 = 0;
     let base: u32 = 0;
-    if (off < 0x4000) { base = 0; v = (csrGet(MIP) >> 3) & 1; }
+    if (off < 0x4000) { base = 0; v = (csrGet(MIP) & MIP_MSIP) >> MIP_MSIP_SHIFT; }
     else if (off >= 0x4000 && off < 0x4008) { base = 0x4000; v = misc(MISC_MTIMECMP); }
     else if (off >= 0xbff8) { base = 0xbff8; v = readTime(); }
     const sh = (off - base) * 8;
@@ -235,7 +240,7 @@ function checkWatch(va: u64, pa: u64, size: i32, kind: u64, oldV: u64, newV: u64
 // ---- slow paths ------------------------------------------------------------------------------------
 
 @inline function pageFlags(pa: u64): u8 {
-  return load<u8>(PAGEFLAGS + <usize>((pa - RAM_BASE) >> 12));
+  return load<u8>(PAGEFLAGS + <usize>((pa - RAM_BASE) >> PAGE_SHIFT));
 }
 
 /** Physical load of `size` bytes (1, 2, 4, 8) that does not cross a page. */
@@ -266,7 +271,7 @@ function physStore(pa: u64, size: i32, v: u64, va: u64): void {
   else if (size == 2) store<u16>(h, <u16>v);
   else if (size == 4) store<u32>(h, <u32>v);
   else store<u64>(h, v);
-  store<u8>(PAGEFLAGS + <usize>((pa - RAM_BASE) >> 12), flags | PF_TOUCHED);
+  store<u8>(PAGEFLAGS + <usize>((pa - RAM_BASE) >> PAGE_SHIFT), flags | PF_TOUCHED);
   // a store to the reserved granule breaks an LR reservation
   if (<i64>misc(MISC_RES_ADDR) != -1 && (misc(MISC_RES_ADDR) >> 3) == (pa >> 3)) setMisc(MISC_RES_ADDR, <u64>-1);
   if (flags & PF_WATCH) {
@@ -278,7 +283,7 @@ function physStore(pa: u64, size: i32, v: u64, va: u64): void {
 
 /** Load that missed the TLB (or crosses a page). Returns the raw zero-extended value; sets `trapped` on a fault. */
 export function loadSlow(va: u64, size: i32): u64 {
-  if (((<u32>va & 0xfff) + <u32>size) > 4096) {
+  if (((<u32>va & <u32>PAGE_MASK) + <u32>size) > <u32>PAGE_SIZE) {
     // page-crossing misaligned access: byte by byte (all bytes are translated before any is used)
     let v: u64 = 0;
     for (let i = 0; i < size; i++) {
@@ -298,7 +303,7 @@ export function loadSlow(va: u64, size: i32): u64 {
 }
 
 export function storeSlow(va: u64, size: i32, v: u64): void {
-  if (((<u32>va & 0xfff) + <u32>size) > 4096) {
+  if (((<u32>va & <u32>PAGE_MASK) + <u32>size) > <u32>PAGE_SIZE) {
     // translate every byte first so a fault leaves memory untouched
     const pa0 = translate(va, ACC_STORE);
     if (pa0 < 0) return;
@@ -327,9 +332,9 @@ export function fetchSlow(va: u64): usize {
   if (pa < 0) return 0;
   if (!inRam(<u64>pa, 2)) { accessFault(ACC_FETCH, va); return 0; }
   // fetch TLB entries ignore watch flags: watchpoints are on data accesses
-  const e = ITLB + ((<usize>(va >> 12) & (TLB_N - 1)) << 4);
-  store<u64>(e, va & ~<u64>0xfff);
-  store<u32>(e, <u32>(RAM_OFF + <usize>((<u64>pa - RAM_BASE) & ~<u64>0xfff)), 8);
+  const e = ITLB + ((<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) << 4);
+  store<u64>(e, va & ~PAGE_MASK);
+  store<u32>(e, <u32>(RAM_OFF + <usize>((<u64>pa - RAM_BASE) & ~PAGE_MASK)), 8);
   return ramHost(<u64>pa);
 }
 
@@ -343,6 +348,6 @@ export function amoTranslate(va: u64, isLoad: bool): i64 {
 export function amoHost(pa: u64): usize { return ramHost(pa); }
 export function amoTouched(pa: u64, va: u64, size: i32, old: u64, nv: u64): void {
   const flags = pageFlags(pa);
-  store<u8>(PAGEFLAGS + <usize>((pa - RAM_BASE) >> 12), flags | PF_TOUCHED);
+  store<u8>(PAGEFLAGS + <usize>((pa - RAM_BASE) >> PAGE_SHIFT), flags | PF_TOUCHED);
   if (flags & PF_WATCH) checkWatch(va, pa, size, 3, old, nv);
 }
