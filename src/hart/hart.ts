@@ -11,10 +11,8 @@ import { Jit, type JitStats } from './jit/jit';
 /** Ops whose integer rd is written: a write to x0 is sent to the unused slot 32 instead (see decodeInto). */
 const WRITES_X = INSNS.map((d) => d.operands.includes('rd'));
 
-export const PRV_U = 0;
-export const PRV_S = 1;
-export const PRV_M = 3;
-export const PRIV_NAMES: Record<number, string> = { 0: 'U', 1: 'S', 3: 'M' };
+export { PRV_U, PRV_S, PRV_M } from '../isa/encoding.generated';
+import { MCAUSE_INTERRUPT, MCAUSE_CODE, PAGE_SHIFT } from '../isa/encoding.generated';
 
 export type ExitKind = 'budget' | 'breakpoint' | 'watch' | 'trap' | 'htif' | 'sbi' | 'wfi' | 'priv' | 'halt';
 const EXIT_KINDS: ExitKind[] = ['budget', 'breakpoint', 'watch', 'trap', 'htif', 'sbi', 'wfi', 'priv', 'halt'];
@@ -64,7 +62,10 @@ interface CoreExports {
 }
 
 const MASK64 = (1n << 64n) - 1n;
-const RAM_BASE = 0x80000000n;
+const PAGE_SIZE = 1 << Number(PAGE_SHIFT);
+const PAGE_MASK = BigInt(PAGE_SIZE - 1);
+/** Guest physical address of the first byte of RAM. */
+export const RAM_BASE = BigInt(L.RAM_BASE);
 
 let cachedModule: WebAssembly.Module | undefined;
 
@@ -93,7 +94,7 @@ export class Hart {
   constructor(opts: HartOptions = {}) {
     this.ramBytes = opts.ramBytes ?? 256 * 1024 * 1024;
     this.timebaseHz = opts.timebaseHz ?? 10_000_000;
-    if (this.ramBytes % 65536 !== 0 || this.ramBytes <= 0 || this.ramBytes > L.PAGEFLAGS_SIZE * 4096) {
+    if (this.ramBytes % 65536 !== 0 || this.ramBytes <= 0 || this.ramBytes > L.PAGEFLAGS_SIZE * PAGE_SIZE) {
       throw new Error(`ramBytes must be a positive multiple of 64 KiB up to 1 GiB (got ${this.ramBytes})`);
     }
     cachedModule ??= new WebAssembly.Module(readFileSync(coreWasmPath()));
@@ -201,7 +202,7 @@ export class Hart {
       const cause = this.misc(L.MISC_EXIT_CAUSE);
       const b = Number(this.misc(L.MISC_EXIT_B));
       exit.trap = {
-        cause, interrupt: (cause >> 63n) === 1n, code: Number(cause & 0xffn), tval: this.misc(L.MISC_EXIT_A),
+        cause, interrupt: (cause & MCAUSE_INTERRUPT) !== 0n, code: Number(cause & MCAUSE_CODE), tval: this.misc(L.MISC_EXIT_A),
         fromPriv: (b >> 8) & 0xff, toPriv: b & 0xff,
       };
     } else if (kind === 'watch') {
@@ -286,13 +287,13 @@ export class Hart {
 
   /** Re-apply watch page flags (after the page tables change, the pages behind a range may change). */
   syncWatches(): void {
-    for (let p = 0; p < this.ramBytes / 4096; p++) this.u8[L.PAGEFLAGS + p] &= ~L.PF_WATCH;
+    for (let p = 0; p < this.ramBytes / PAGE_SIZE; p++) this.u8[L.PAGEFLAGS + p] &= ~L.PF_WATCH;
     this.watches.forEach((w, i) => {
       const e = L.WATCH + i * L.WATCH_ENTRY;
       this.dv.setBigUint64(e, w.start, true);
       this.dv.setBigUint64(e + 8, w.end, true);
       this.dv.setBigUint64(e + 16, BigInt(w.kind), true);
-      for (let va = w.start & ~0xfffn; va < w.end; va += 4096n) {
+      for (let va = w.start & ~PAGE_MASK; va < w.end; va += BigInt(PAGE_SIZE)) {
         const pa = this.translate(va, 'load');
         if (pa !== undefined) this.markPage(pa, L.PF_WATCH);
       }
@@ -305,7 +306,7 @@ export class Hart {
 
   private markPage(pa: bigint, flag: number): void {
     if (pa < RAM_BASE || pa >= RAM_BASE + BigInt(this.ramBytes)) return;
-    this.u8[L.PAGEFLAGS + Number((pa - RAM_BASE) >> 12n)] |= flag;
+    this.u8[L.PAGEFLAGS + Number((pa - RAM_BASE) >> PAGE_SHIFT)] |= flag;
   }
 
   /** The physical address of the HTIF `tohost` word (0 for none): stores to it end the run with kind 'htif'. */
@@ -333,7 +334,7 @@ export class Hart {
   /** Write physical RAM. Code may have changed, so cached decodes of it go (like a fence.i). */
   writePhys(pa: bigint, data: Uint8Array, isCode = true): void {
     this.physView(pa, data.length).set(data);
-    const first = Number((pa - RAM_BASE) >> 12n), last = Number((pa + BigInt(data.length) - 1n - RAM_BASE) >> 12n);
+    const first = Number((pa - RAM_BASE) >> PAGE_SHIFT), last = Number((pa + BigInt(data.length) - 1n - RAM_BASE) >> PAGE_SHIFT);
     for (let p = first; p <= last && data.length > 0; p++) this.u8[L.PAGEFLAGS + p] |= L.PF_TOUCHED;
     if (isCode) this.core.flushDecode();
   }
@@ -353,7 +354,7 @@ export class Hart {
     while (done < len) {
       const a = BigInt.asUintN(64, va + BigInt(done));
       const pa = this.translate(a, 'load');
-      const chunk = Math.min(len - done, 4096 - Number(a & 0xfffn));
+      const chunk = Math.min(len - done, PAGE_SIZE - Number(a & PAGE_MASK));
       if (pa === undefined || !this.isRam(pa, chunk)) return undefined;
       out.set(this.physView(pa, chunk), done);
       done += chunk;
@@ -367,7 +368,7 @@ export class Hart {
     while (done < data.length) {
       const a = BigInt.asUintN(64, va + BigInt(done));
       const pa = this.translate(a, 'load');
-      const chunk = Math.min(data.length - done, 4096 - Number(a & 0xfffn));
+      const chunk = Math.min(data.length - done, PAGE_SIZE - Number(a & PAGE_MASK));
       if (pa === undefined || !this.isRam(pa, chunk)) return false;
       parts.push([pa, done, chunk]);
       done += chunk;
@@ -393,11 +394,11 @@ export class Hart {
   snapshot(): Snapshot {
     const state = this.u8.slice(L.STATE, L.STATE_END);
     const pages = new Map<number, Uint8Array>();
-    const n = this.ramBytes / 4096;
+    const n = this.ramBytes / PAGE_SIZE;
     for (let p = 0; p < n; p++) {
       if (this.u8[L.PAGEFLAGS + p] & L.PF_TOUCHED) {
-        const off = L.RAM_OFF + p * 4096;
-        pages.set(p, this.u8.slice(off, off + 4096));
+        const off = L.RAM_OFF + p * PAGE_SIZE;
+        pages.set(p, this.u8.slice(off, off + PAGE_SIZE));
       }
     }
     return { state, pages, watches: this.watches.map((w) => ({ ...w })), hostTimeBase: this.hostTimeBase, hostTimeOrigin: this.hostTimeOrigin };
@@ -405,12 +406,12 @@ export class Hart {
 
   restore(s: Snapshot): void {
     this.u8.set(s.state, L.STATE);
-    const n = this.ramBytes / 4096;
+    const n = this.ramBytes / PAGE_SIZE;
     for (let p = 0; p < n; p++) {
       const snap = s.pages.get(p);
-      const off = L.RAM_OFF + p * 4096;
+      const off = L.RAM_OFF + p * PAGE_SIZE;
       if (snap) this.u8.set(snap, off);
-      else if (this.u8[L.PAGEFLAGS + p] & L.PF_TOUCHED) this.u8.fill(0, off, off + 4096);
+      else if (this.u8[L.PAGEFLAGS + p] & L.PF_TOUCHED) this.u8.fill(0, off, off + PAGE_SIZE);
       this.u8[L.PAGEFLAGS + p] = snap ? L.PF_TOUCHED : 0;
     }
     this.watches = s.watches.map((w) => ({ ...w }));
