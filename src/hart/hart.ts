@@ -7,15 +7,19 @@ import * as L from './layout';
 import { decode } from '../isa/decode';
 import { INSNS } from '../isa/instructions';
 import { Jit, type JitStats } from './jit/jit';
+import { instructionCycles, TRAP_CYCLES, XRET_CYCLES } from './cycles';
 
 /** Ops whose integer rd is written: a write to x0 is sent to the unused slot 32 instead (see decodeInto). */
 const WRITES_X = INSNS.map((d) => d.operands.includes('rd'));
+/** Each op's cycles (src/hart/cycles.ts), stored in its decode entries: compressed forms cost their base's. */
+const OP_CYCLES = INSNS.map((d) => instructionCycles(d.expandsTo ?? d.name));
 
 export { PRV_U, PRV_S, PRV_M } from '../isa/encoding.generated';
 import { MCAUSE_INTERRUPT, MCAUSE_CODE, PAGE_SHIFT } from '../isa/encoding.generated';
 
-export type ExitKind = 'budget' | 'breakpoint' | 'watch' | 'trap' | 'htif' | 'sbi' | 'wfi' | 'priv' | 'halt';
-const EXIT_KINDS: ExitKind[] = ['budget', 'breakpoint', 'watch', 'trap', 'htif', 'sbi', 'wfi', 'priv', 'halt'];
+export type ExitKind = 'budget' | 'breakpoint' | 'watch' | 'trap' | 'htif' | 'sbi' | 'wfi' | 'priv' | 'halt' | 'firmware';
+// by EXIT_* code (src/hart/layout.ts); EXIT_MMIO (9) is reported as 'halt'
+const EXIT_KINDS: ExitKind[] = ['budget', 'breakpoint', 'watch', 'trap', 'htif', 'sbi', 'wfi', 'priv', 'halt', 'halt', 'firmware'];
 
 export interface TrapInfo { cause: bigint; interrupt: boolean; code: number; tval: bigint; fromPriv: number; toPriv: number; }
 export interface WatchHit { pc: bigint; address: bigint; size: number; kind: 'read' | 'write'; oldValue: bigint; newValue: bigint; }
@@ -35,8 +39,11 @@ export interface HartOptions {
   ramBytes?: number;
   /** 'virtual': time follows retired instructions (reproducible); 'host': time follows the host's clock. */
   timeMode?: 'virtual' | 'host';
-  /** Virtual time: one `time` tick per this many instructions (default 10: a 100 MIPS hart on a 10 MHz timebase). */
-  instructionsPerTick?: number;
+  /**
+   * Virtual time: one `time` tick per this many core cycles (src/hart/cycles.ts; default 100: a 1 GHz core on a
+   * 10 MHz timebase).
+   */
+  cyclesPerTick?: number;
   /** Timebase frequency in Hz (default 10 MHz, like QEMU's virt machine). */
   timebaseHz?: number;
   /**
@@ -59,7 +66,11 @@ interface CoreExports {
   currentTime(): bigint;
   setTime(v: bigint): void;
   setJit(on: number): void;
+  hostMret(): void;
 }
+
+/** A 1 GHz core on the 10 MHz timebase. */
+export const DEFAULT_CYCLES_PER_TICK = 100;
 
 const MASK64 = (1n << 64n) - 1n;
 const PAGE_SIZE = 1 << Number(PAGE_SHIFT);
@@ -116,7 +127,14 @@ export class Hart {
     this.jitCompiler.attach(this.core.memory);
     this.core.setJit(this.jit ? 1 : 0);
     this.refreshViews();
-    this.setTimeMode(opts.timeMode ?? 'virtual', opts.instructionsPerTick ?? 10);
+    this.setCostParameters();
+    this.setTimeMode(opts.timeMode ?? 'virtual', opts.cyclesPerTick ?? DEFAULT_CYCLES_PER_TICK);
+  }
+
+  /** The costs the core applies itself (trap entry, xRET), from src/hart/cycles.ts. */
+  private setCostParameters(): void {
+    this.setMisc(L.MISC_COST_TRAP, BigInt(TRAP_CYCLES));
+    this.setMisc(L.MISC_COST_XRET, BigInt(XRET_CYCLES));
   }
 
   private refreshViews(): void {
@@ -130,13 +148,14 @@ export class Hart {
   private decodeInto(pc: bigint, bits: number, entry: number, noBp: number): void {
     const dv = this.dv;
     if (!noBp && this.breakpoints.size > 0 && this.breakpoints.has(BigInt.asUintN(64, pc))) {
-      dv.setUint16(entry + 8, 0xffff, true);
+      dv.setUint16(entry + 8, 0xff, true);
       dv.setUint8(entry + 15, (bits & 3) === 3 ? 4 : 2);
       return;
     }
     const d = decode(bits >>> 0);
     dv.setInt32(entry + 4, d.op < 0 ? 0 : d.imm | 0, true);
-    dv.setUint16(entry + 8, d.op + 1, true);
+    dv.setUint8(entry + 8, d.op + 1);
+    dv.setUint8(entry + 9, d.op < 0 ? 1 : OP_CYCLES[d.op]);
     // x0 stays zero without a per-instruction check: writes to it go to the scratch slot x32
     dv.setUint8(entry + 10, d.rd === 0 && d.op >= 0 && WRITES_X[d.op] ? 32 : d.rd);
     dv.setUint8(entry + 11, d.rs1);
@@ -151,9 +170,9 @@ export class Hart {
     return Number(this.hostTimeBase) + Math.floor((ns * this.timebaseHz) / 1e9);
   }
 
-  setTimeMode(mode: 'virtual' | 'host', instructionsPerTick = 10): void {
+  setTimeMode(mode: 'virtual' | 'host', cyclesPerTick = DEFAULT_CYCLES_PER_TICK): void {
     const now = this.core.currentTime();
-    this.setMisc(L.MISC_TIME_DIV, BigInt(Math.max(1, Math.floor(instructionsPerTick))));
+    this.setMisc(L.MISC_TIME_DIV, BigInt(Math.max(1, Math.floor(cyclesPerTick))));
     this.setMisc(L.MISC_TIME_MODE, mode === 'host' ? 1n : 0n);
     this.hostTimeOrigin = performance.now();
     this.hostTimeBase = now;
@@ -169,8 +188,22 @@ export class Hart {
   set pc(v: bigint) { this.setMisc(L.MISC_PC, v); }
   get priv(): number { return Number(this.misc(L.MISC_PRIV)); }
   set priv(v: number) { this.setMisc(L.MISC_PRIV, BigInt(v)); this.core.flushTlbs(); }
-  /** Instructions started (the hart's clock; budgets and virtual time count these). */
+  /** Instructions started (budgets count these; the modelled cycles are `clock`). */
   get cycles(): bigint { return this.misc(L.MISC_CYCLES); }
+  /**
+   * Modelled core cycles (src/hart/cycles.ts): the `cycle` CSR without its offset; virtual time follows it.
+   * Budgets and `cycles` count instructions, this counts what they (and the host's charges) cost.
+   */
+  get clock(): bigint { return this.misc(L.MISC_CLOCK); }
+  /** Charge the guest for work the host did on its behalf (the kernel model's system calls, faults, ticks). */
+  charge(cycles: number | bigint): void {
+    const c = typeof cycles === 'bigint' ? cycles : BigInt(Math.max(0, Math.round(cycles)));
+    if (c > 0n) this.setMisc(L.MISC_CLOCK, this.misc(L.MISC_CLOCK) + c);
+  }
+  /** Virtual time: core cycles per `time` tick. */
+  get cyclesPerTick(): number { return Number(this.misc(L.MISC_TIME_DIV)); }
+  /** mret as the host playing the M-mode firmware does it (after a 'firmware' exit). */
+  hostMret(): void { this.core.hostMret(); }
   /** Instructions retired (cycles less those squashed by traps or spent asleep in wfi). */
   get instret(): bigint { return this.misc(L.MISC_CYCLES) - this.misc(L.MISC_SQUASHED); }
   get lastPriv(): number { return Number(this.misc(L.MISC_LAST_PRIV)); }
@@ -188,7 +221,7 @@ export class Hart {
   get time(): bigint { return BigInt.asUintN(64, this.core.currentTime()); }
   set time(v: bigint) { this.core.setTime(BigInt.asIntN(64, v)); }
 
-  reset(): void { this.core.reset(); this.setTimeMode('virtual'); }
+  reset(): void { this.core.reset(); this.setCostParameters(); this.setTimeMode('virtual'); }
 
   // ---- run control ------------------------------------------------------------------------------------------
 

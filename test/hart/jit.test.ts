@@ -22,7 +22,7 @@ function pair(setup: (h: Hart) => void): [Hart, Hart] {
 function state(h: Hart): Record<string, unknown> {
   const x: bigint[] = [];
   for (let i = 0; i < 32; i++) x.push(h.x(i));
-  return { pc: h.pc, cycles: h.cycles, instret: h.instret, priv: h.priv, x, mepc: h.csr(MEPC), mcause: h.csr(MCAUSE) };
+  return { pc: h.pc, cycles: h.cycles, clock: h.clock, time: h.time, instret: h.instret, priv: h.priv, x, mepc: h.csr(MEPC), mcause: h.csr(MCAUSE) };
 }
 
 /** Run both harts with the same budgets; compare exits and state after each call. Returns the JIT hart's exits. */
@@ -161,7 +161,7 @@ test('host writes to code drop compiled blocks (writePhys)', () => {
 
 test('a timer deadline inside a would-be block: the interrupt is taken at the same instruction', () => {
   // sd x29 -> mtimecmp (x31 = its CLINT address); then a long loop body. The handler counts in x30 and
-  // re-arms the timer 37 ticks (370 instructions) later, so deadlines land all over the loop body.
+  // re-arms the timer 37 ticks (370 cycles) later, so deadlines land all over the loop body.
   const body: number[] = [];
   for (let i = 0; i < 30; i++) body.push(enc('addi', { rd: 1 + (i % 5), rs1: 1 + (i % 5), imm: i + 1 }));
   const words = [enc('sd', { rs1: 31, rs2: 29, imm: 0 }), ...body, enc('jal', { rd: 0, imm: -4 * body.length })];
@@ -171,6 +171,7 @@ test('a timer deadline inside a would-be block: the interrupt is taken at the sa
     enc('mret'),
   ];
   const hs = pair((h) => {
+    h.setTimeMode('virtual', 10); // one tick per 10 cycles: ~10 instructions (ALU 1 cycle, src/hart/cycles.ts)
     h.writePhys(RAM, bytesOf(words));
     h.writePhys(RAM + 0x800n, bytesOf(handler));
     h.setX(29, 41n);
