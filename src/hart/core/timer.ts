@@ -3,8 +3,9 @@
 //
 // Virtual time: time = MISC_TIME_BASE + clock / MISC_TIME_DIV (clock = the modelled core cycles, see
 // src/hart/cycles.ts), so a run is reproducible and the cycle at which a comparator fires is known in advance
-// (the run loop approaches it in steps; nothing is checked per instruction). Host time: the host supplies the value (e.g. from its monotonic clock), and the run loop
-// re-checks comparators at the end of every slice the host gives it.
+// (the run loop approaches it in steps; nothing is checked per instruction). Host time: the host supplies
+// the value (e.g. from its monotonic clock), and the run loop re-checks comparators at the end of every slice
+// the host gives it.
 import { clock, stopAt, csrGet, csrSet, misc, setMisc, MISC_TIME_MODE, MISC_TIME_DIV, MISC_TIME_BASE, MISC_MTIMECMP } from './state';
 
 @external('env', 'hostTime')
