@@ -2,6 +2,7 @@
 // Locals (a placeholder until DWARF variables are read), Registers, CSRs (grouped, fields decoded), [vvar]
 // (every data-page field decoded), auxv (AT_* names), and the memory map as /proc/self/maps.
 import { CSRS, csrByName, decodeCsrFields, causeName, privilegeName, type CsrDef } from '../isa/csrs';
+import { CSR_CYCLE, CSR_TIME, CSR_INSTRET, CSR_MCYCLE, CSR_MINSTRET, CSR_FFLAGS, CSR_FCSR } from '../isa/encoding.generated';
 import { XNAMES, FNAMES } from '../isa/disasm';
 import { DATAPAGE_FIELDS, VDSO_DATA_SIZE, CLOCK_NAMES, VDSO_DATA_FIELDS } from '../kernel/vdso/datapage';
 import type { DebugRuntime, Frame } from './runtime';
@@ -141,11 +142,12 @@ function parseFieldValue(t: string, field: string, def: CsrDef): bigint {
   return BigInt(s);
 }
 
+const COUNTERS = [CSR_CYCLE, CSR_TIME, CSR_INSTRET, CSR_MCYCLE, CSR_MINSTRET];
 const CSR_GROUPS: [string, (d: CsrDef) => boolean][] = [
   ['Supervisor', (d) => d.privilege === 'S'],
-  ['Counters and timers', (d) => (d.address >= 0xc00 && d.address <= 0xc02) || d.address === 0xb00 || d.address === 0xb02],
-  ['Floating point', (d) => d.address >= 1 && d.address <= 3],
-  ['Machine', (d) => d.privilege === 'M' && !(d.address === 0xb00 || d.address === 0xb02)],
+  ['Counters and timers', (d) => COUNTERS.includes(d.address)],
+  ['Floating point', (d) => d.address >= CSR_FFLAGS && d.address <= CSR_FCSR],
+  ['Machine', (d) => d.privilege === 'M' && !COUNTERS.includes(d.address)],
 ];
 
 export function csrNodes(rt: DebugRuntime): VarNode[] {
