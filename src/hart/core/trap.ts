@@ -1,10 +1,10 @@
 // Traps: one `takeTrap` for exceptions and interrupts (delegation, xtvec direct/vectored, xepc/xcause/xtval,
 // the status stack), `mret`/`sret`, and the choice of the interrupt to take. AssemblyScript.
 import {
-  EXIT_TRAP, EXIT_SBI, EXIT_PRIV, EXIT_FIRMWARE, FLAG_SBI_HOST, FLAG_STOP_PRIV, FLAG_FW_HOST,
+  EXIT_TRAP, EXIT_SBI, EXIT_PRIV, FLAG_SBI_HOST, FLAG_STOP_PRIV,
 } from '../layout';
 import {
-  pc, priv, squashed, trapped, clock, MISC_COST_TRAP, MISC_COST_XRET, PRV_M, PRV_S, PRV_U, csrGet, csrSet, misc, setMisc, requestExit,
+  pc, priv, squashed, trapped, PRV_M, PRV_S, PRV_U, csrGet, csrSet, misc, setMisc, requestExit,
   MISC_FLAGS, MISC_STOP_TRAPS, MISC_STOP_IRQS, MISC_EXIT_CAUSE, MISC_EXIT_A, MISC_EXIT_B, MISC_EXIT_D,
   MISC_LAST_PRIV, MISC_WFI,
 } from './state';
@@ -48,7 +48,6 @@ export function takeTrap(cause: u64, tval: u64, isInterrupt: bool): void {
     requestExit(EXIT_SBI);
     return;
   }
-  clock += misc(MISC_COST_TRAP); // the pipeline flush of taking a trap (src/hart/cycles.ts)
   const bit: u64 = <u64>1 << (cause & 63);
   const deleg = isInterrupt ? csrGet(MIDELEG) : csrGet(MEDELEG);
   const fullCause: u64 = isInterrupt ? (cause | MCAUSE_INTERRUPT) : cause;
@@ -85,12 +84,9 @@ export function takeTrap(cause: u64, tval: u64, isInterrupt: bool): void {
     setMisc(MISC_EXIT_B, (<u64>from << 8) | <u64>priv);
     requestExit(EXIT_TRAP);
   }
-  // the host plays the M-mode firmware (e.g. emulates rdtime): it continues with mret
-  if (priv == PRV_M && (misc(MISC_FLAGS) & FLAG_FW_HOST) != 0) requestExit(EXIT_FIRMWARE);
 }
 
 export function doMret(): void {
-  clock += misc(MISC_COST_XRET);
   let ms = csrGet(MSTATUS);
   const mpp = <i32>((ms & MSTATUS_MPP) >> MPP_SHIFT);
   ms = (ms & ~MIE_B) | ((ms & MPIE) != 0 ? MIE_B : 0);
@@ -104,7 +100,6 @@ export function doMret(): void {
 }
 
 export function doSret(): void {
-  clock += misc(MISC_COST_XRET);
   let ms = csrGet(MSTATUS);
   const spp = (ms & SPP) != 0 ? PRV_S : PRV_U;
   ms = (ms & ~SIE) | ((ms & SPIE) != 0 ? SIE : 0);
@@ -116,6 +111,10 @@ export function doSret(): void {
   setPrivilege(spp);
   interruptsChanged();
 }
+
+/** Interrupt priority: MEI, MSI, MTI, SEI, SSI, STI. A module constant: a literal inside checkInterrupts was a new
+ *  heap object on every interrupt taken, and the heap grew into the hart state (x1..x3) after ~1,400 of them. */
+const IRQ_ORDER: StaticArray<u32> = [<u32>IRQ_M_EXT, <u32>IRQ_M_SOFT, <u32>IRQ_M_TIMER, <u32>IRQ_S_EXT, <u32>IRQ_S_SOFT, <u32>IRQ_S_TIMER];
 
 /** Interrupts pending and enabled in the current mode, in priority order; takes one. Returns true if taken. */
 export function checkInterrupts(): bool {
@@ -133,16 +132,15 @@ export function checkInterrupts(): bool {
   if (sEnabled) candidates |= s;
   if (candidates == 0) return false;
   // priority: MEI, MSI, MTI, SEI, SSI, STI
-  const order: StaticArray<u32> = [<u32>IRQ_M_EXT, <u32>IRQ_M_SOFT, <u32>IRQ_M_TIMER, <u32>IRQ_S_EXT, <u32>IRQ_S_SOFT, <u32>IRQ_S_TIMER];
   let pick: u64 = 64;
   for (let i = 0; i < 6; i++) {
-    const c = unchecked(order[i]);
+    const c = unchecked(IRQ_ORDER[i]);
     // M-level interrupts first, then S-level
     if ((candidates & m & (<u64>1 << c)) != 0) { pick = c; break; }
   }
   if (pick == 64) {
     for (let i = 0; i < 6; i++) {
-      const c = unchecked(order[i]);
+      const c = unchecked(IRQ_ORDER[i]);
       if ((candidates & (<u64>1 << c)) != 0) { pick = c; break; }
     }
   }
