@@ -3,8 +3,7 @@
 // real Sv39 page tables (pagetable.ts). Special mappings ([vvar], [vdso]) have pages shared with the kernel.
 // Also copy_from_user/copy_to_user for the system calls.
 import type { Hart } from '../hart/hart';
-import { PageAllocator, PageTable, pageDown, pageUp } from './pagetable';
-import { PTE_R, PTE_W, PTE_X, PTE_U } from '../isa/encoding.generated';
+import { PageAllocator, PageTable, PTE_R, PTE_W, PTE_X, PTE_U, pageDown, pageUp } from './pagetable';
 import { EINVAL, ENOMEM, EFAULT, EEXIST, KernelError } from './errno';
 
 export const PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
@@ -72,6 +71,8 @@ export class MM {
   stackTop = TASK_SIZE;
   /** Pages ever populated (for the RSS figure). */
   populated = 0;
+  /** Tasks using this address space (mm_users). */
+  users = 1;
 
   constructor(readonly hart: Hart, readonly alloc: PageAllocator, readonly pt: PageTable) {}
 
@@ -136,7 +137,9 @@ export class MM {
     const size = pageUp(len);
     if (size > TASK_SIZE) throw new KernelError(ENOMEM);
     if (!(flags & (MAP_SHARED | MAP_PRIVATE))) throw new KernelError(EINVAL);
-    if (Number(size / 4096n) > this.alloc.freePages && !(flags & MAP_NORESERVE)) throw new KernelError(ENOMEM);
+    // __vm_enough_memory (overcommit heuristic): PROT_NONE and MAP_NORESERVE reservations commit nothing
+    // (Go reserves 512 MiB of address space this way); others may not exceed the free RAM.
+    if (prot !== PROT_NONE && !(flags & MAP_NORESERVE) && Number(size / 4096n) > this.alloc.freePages) throw new KernelError(ENOMEM);
     let start: bigint;
     if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
       if (addr & 0xfffn) throw new KernelError(EINVAL);
@@ -379,6 +382,15 @@ export class MM {
       }
     }
     return undefined;
+  }
+
+  /** Physical address of a user byte (faulting its page in), e.g. a futex key; undefined = EFAULT. */
+  physAddr(va: bigint, access: Access): bigint | undefined { return this.userPa(va, access); }
+
+  write32(va: bigint, v: number): boolean {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(v >>> 0);
+    return this.write(va, b);
   }
 
   read64(va: bigint): bigint | undefined {

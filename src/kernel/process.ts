@@ -20,26 +20,27 @@ import { loadVdsoImage, VdsoPages, type VdsoImage } from './vdso/vdso';
 import { readGuestImage } from '../guest/images';
 import { ENTRY_LINK_BASE, PT_REGS } from '../guest/kernel/entrySymbols.generated';
 import {
-  handleHypercall, finishHypercall, PtRegs, framePhys, type TrapHandler,
+  handleHypercall, finishHypercall, PtRegs, framePhys,
+  CAUSE_ILLEGAL, CAUSE_BREAKPOINT, CAUSE_MISALIGNED_FETCH, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE,
+  CAUSE_FETCH_PAGE, CAUSE_STORE_PAGE, type TrapHandler,
 } from './entry';
 import {
-  CSR_STIMECMP, CAUSE_ILLEGAL, CAUSE_BREAKPOINT, CAUSE_MISALIGNED_FETCH, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE,
-  CAUSE_FETCH_PAGE, CAUSE_STORE_PAGE,
-} from '../isa/encoding.generated';
-import {
-  setupRtFrame, restoreRtFrame, defaultAction, signalName, sigBit, SIG_DFL, SIG_IGN, SIGSEGV, SIGILL,
+  setupRtFrame, restoreRtFrame, defaultAction, signalName, sigBit, SIG_DFL, SIG_IGN, SIGSEGV, SIGILL, SA_RESTART,
   SIGTRAP, SIGBUS, SIGKILL, SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPC, TRAP_BRKPT, BUS_ADRALN, type SigInfo, type SignalState,
 } from './signal';
 import { parseElf, ExecError, type AuxEntry } from './binfmtElf';
 import { mapsText as renderMaps } from './procfs';
-import { KernelError, ENOSYS } from './errno';
+import { KernelError, ENOSYS, EINTR } from './errno';
 import { syscallEntry, NR_RT_SIGRETURN } from './syscalls/table';
 import { FORMATS, HEX_RESULT, result as straceResult, ptr } from './strace';
 import type { OpenFile } from './syscalls/fs';
-import { Task, Files } from './task';
+import { Task, Files, type Wait } from './task';
+import { Futexes, exitFutexes } from './futex';
+import { Blocked, contextSwitch, roundRobin, ctxReg, setCtxReg } from './sched';
+import { errnoName } from './errno';
 import { Tty } from './tty';
 import { execImage, LaunchError, type ExecContext } from './exec';
-import { mapKernel, setupHart, entrySymbol } from './setup';
+import { mapKernel, setupHart, entrySymbol, CSR } from './setup';
 import * as D from './vdso/datapage';
 
 export { LaunchError };
@@ -81,6 +82,16 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   readonly tty: Tty;
   /** The task the hart runs and the system calls act for (Linux's `current`). */
   current: Task;
+  /** Every live task, in run-queue order. */
+  readonly tasks: Task[] = [];
+  readonly futexes = new Futexes();
+  /** Set by the tick, yields, wake-ups: pick a task again at the end of this trap. */
+  needResched = false;
+  /** The first task's thread group: its exit ends the run. */
+  private initGroup!: Task['group'];
+  private nextTid = 0;
+  /** Physical address of the U-mode pt_regs frame of the trap being served. */
+  framePa = 0n;
   stopOnSignal = false;
   strace: boolean;
   onObjectMapped?: (o: LoadedObject) => void;
@@ -163,6 +174,9 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     const files = new Files();
     for (const n of [0, 1, 2] as const) files.fds[n] = Tty.openConsole(n);
     this.current = new Task(pid, new MM(hart, this.alloc, this.pt), files, basename(hostProgram).slice(0, 15));
+    this.tasks.push(this.current);
+    this.initGroup = this.current.group;
+    this.nextTid = pid + 1;
 
     // ---- time
     const hz = options.hz ?? D.HZ;
@@ -300,17 +314,169 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     return this.hart.readPhys64(framePhys(this.hart.x(10)) + BigInt(PT_REGS.PT_SP));
   }
 
-  exit(code: number): void {
-    this.straceLine(`+++ exited with ${code} +++`);
-    this.ended = { kind: 'exited', code };
+  /** exit_group of the current thread group. */
+  exit(code: number): void { this.groupExit(this.current.group, { code }); }
+
+  private kill(sig: number): void { this.groupExit(this.current.group, { signal: sig }); }
+
+  /** do_group_exit: every thread of `g` ends; the first process's end ends the run. */
+  groupExit(g: Task['group'], how: { code: number } | { signal: number }): void {
+    for (const t of g.alive) this.taskDies(t);
+    if (g.exit) return;
+    g.exit = how;
+    if ('code' in how) this.straceLine(`+++ exited with ${how.code} +++`);
+    else this.straceLine(`+++ killed by ${signalName(how.signal)}${defaultAction(how.signal) === 'core' ? ' (core dumped)' : ''} +++`);
+    if (g === this.initGroup) {
+      this.ended = 'code' in how ? { kind: 'exited', code: how.code } : { kind: 'killed', signal: how.signal, name: signalName(how.signal) };
+    }
+    this.needResched = true;
   }
 
-  private kill(sig: number): void {
-    this.straceLine(`+++ killed by ${signalName(sig)}${defaultAction(sig) === 'core' ? ' (core dumped)' : ''} +++`);
-    this.ended = { kind: 'killed', signal: sig, name: signalName(sig) };
+  /** do_exit of one thread (sys_exit): the group ends with it when it was the last. */
+  threadExit(t: Task, code: number): void {
+    if (t.group.alive.length <= 1) { this.groupExit(t.group, { code }); return; }
+    this.straceLine(`+++ ${t.tid} exited with ${code} +++`);
+    this.taskDies(t);
   }
 
+  private taskDies(t: Task): void {
+    if (t.state === 'dead') return;
+    if (t.wait) { t.wait.cancel?.(); t.wait = undefined; }
+    exitFutexes(this, t);
+    t.state = 'dead';
+    t.mm.users--;
+    this.needResched = true;
+  }
+
+  findTask(tid: number): Task | undefined { return this.tasks.find((t) => t.tid === tid && t.state !== 'dead'); }
+
+  allocTid(): number { return this.nextTid++; }
+
+  /** A signal for the current task (the calling thread). */
   sendSignal(info: SigInfo): void { this.signals.send(info); }
+
+  /** A signal for a thread group (kill): the first thread that does not block it takes it (complete_signal). */
+  sendGroupSignal(g: Task['group'], info: SigInfo): void {
+    const alive = g.alive;
+    if (!alive.length) return;
+    const t = alive.find((x) => !(x.signals.blocked & sigBit(info.signo))) ?? alive[0];
+    this.sendTaskSignal(t, info);
+  }
+
+  /** A signal for one thread (tgkill). */
+  sendTaskSignal(t: Task, info: SigInfo): void {
+    t.signals.send(info);
+    if (t !== this.current) this.needResched = true;
+  }
+
+  // ---- waiting and scheduling (sched.ts) ------------------------------------------------------------------
+
+  /** Wait for `w`: its result now when ready, else the current task sleeps and the call completes later. */
+  block(w: Wait): bigint {
+    const r = w.check();
+    if (r !== undefined) return r;
+    if (w.deadline !== undefined && this.hart.time >= w.deadline) { w.cancel?.(); return w.timeout ? w.timeout() : 0n; }
+    this.current.wait = w;
+    this.current.state = 'blocked';
+    throw new Blocked();
+  }
+
+  /** Guest-time deadline `ns` nanoseconds from now. */
+  deadlineAfter(ns: bigint): bigint {
+    return this.hart.time + (ns * BigInt(this.hart.timebaseHz) + 999_999_999n) / 1_000_000_000n;
+  }
+
+  /** Guest-time deadline when `clock` reads `ns`. */
+  deadlineAt(clock: number, ns: bigint): bigint {
+    const now = this.tk.read(clock, this.hart.time);
+    const nowNs = now ? now.sec * 1_000_000_000n + now.nsec : 0n;
+    return ns <= nowNs ? this.hart.time : this.deadlineAfter(ns - nowNs);
+  }
+
+  private writeResult(t: Task, r: bigint): void {
+    if (t === this.current) this.hart.writePhys64(this.framePa + BigInt(PT_REGS.PT_A0), BigInt.asUintN(64, r));
+    else setCtxReg(t.ctx!, PT_REGS.PT_A0 / 8, r);
+  }
+
+  /** End `t`'s wait if it is over (result, deadline, or a signal that interrupts it). */
+  private tryWake(t: Task): void {
+    const w = t.wait!;
+    let r = w.check();
+    if (r === undefined && w.deadline !== undefined && this.hart.time >= w.deadline) { w.cancel?.(); r = w.timeout ? w.timeout() : 0n; }
+    if (r === undefined) {
+      const info = t.signals.next();
+      if (info && !this.ignored(t, info.signo)) {
+        w.cancel?.();
+        const act = t.signals.actions[info.signo];
+        if (w.restartable && (act.flags & SA_RESTART) && act.handler !== SIG_DFL) {
+          // -ERESTARTSYS under SA_RESTART: back to the ecall with the first argument again
+          const get = (i: number): bigint => (t === this.current ? this.hart.readPhys64(this.framePa + BigInt(i * 8)) : ctxReg(t.ctx!, i));
+          const set = (i: number, v: bigint): void => { if (t === this.current) this.hart.writePhys64(this.framePa + BigInt(i * 8), v); else setCtxReg(t.ctx!, i, v); };
+          set(0, get(0) - 4n);
+          set(10, get(PT_REGS.PT_ORIG_A0 / 8));
+          t.wait = undefined;
+          t.state = 'running';
+          return;
+        }
+        r = BigInt(-EINTR);
+      }
+    }
+    if (r === undefined) return;
+    t.wait = undefined;
+    t.state = 'running';
+    this.writeResult(t, r);
+    if (this.strace && w.straceDone) this.straceLine(w.straceDone(r));
+  }
+
+  private ignored(t: Task, sig: number): boolean {
+    const act = t.signals.actions[sig];
+    return act.handler === SIG_IGN || (act.handler === SIG_DFL && defaultAction(sig) === 'ign');
+  }
+
+  /** schedule(): at the end of a trap, when needed, pick the next runnable task and switch to it. */
+  schedule(regs: PtRegs): void {
+    this.framePa = regs.pa;
+    if (this.ended) return;
+    if (!this.needResched && this.current.state === 'running') return;
+    this.needResched = false;
+    for (;;) {
+      const prev = this.current;
+      let next: Task | undefined;
+      for (const t of roundRobin(this.tasks, prev)) {
+        if (t.state === 'blocked') this.tryWake(t);
+        if (t.state === 'running') { next = t; break; }
+      }
+      if (next) {
+        contextSwitch(this.hart, this.framePa, prev, next);
+        this.current = next;
+        for (let i = this.tasks.length - 1; i >= 0; i--) if (this.tasks[i].state === 'dead') this.tasks.splice(i, 1);
+        return;
+      }
+      if (this.ended) return;
+      const waiting = this.tasks.filter((t) => t.state === 'blocked');
+      const deadlines = waiting.map((t) => t.wait!.deadline).filter((d): d is bigint => d !== undefined);
+      if (!waiting.length) { this.ended = { kind: 'error', message: 'no task left to run' }; return; }
+      if (!deadlines.length) {
+        const what = waiting.map((t) => `task ${t.tid} (${t.comm}) in ${t.wait!.what}`).join(', ');
+        this.ended = { kind: 'error', message: `deadlock: every task waits and nothing can wake one: ${what}` };
+        return;
+      }
+      this.idleUntil(deadlines.reduce((m, d) => (d < m ? d : m)));
+    }
+  }
+
+  /** The idle task: nothing runs until `deadline` (guest time). */
+  private idleUntil(deadline: bigint): void {
+    if (deadline <= this.hart.time) return;
+    if (this.options.timeMode === 'host') {
+      const ms = Number(((deadline - this.hart.time) * 1000n) / BigInt(this.hart.timebaseHz));
+      if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(ms, 60_000));
+      else this.hart.time = deadline;
+    } else {
+      this.hart.time = deadline;
+    }
+    this.publishTime();
+  }
 
   /** force_sig_fault: a synchronous signal that cannot be ignored or blocked away. */
   forceSignal(info: SigInfo): void {
@@ -328,19 +494,6 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     updateVsyscall(this.hart, this.vdsoPages.dataPagePa, this.tk);
   }
   publishTz(): void { updateVsyscallTz(this.hart, this.vdsoPages.dataPagePa, this.tk); }
-
-  /** Sleep: virtual time jumps ahead; host time really waits. */
-  sleepNs(ns: bigint): void {
-    if (ns <= 0n) return;
-    if (this.options.timeMode === 'host') {
-      const ms = Number(ns / 1_000_000n);
-      if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(ms, 60_000));
-    } else {
-      const ticks = (ns * BigInt(this.hart.timebaseHz) + 999_999_999n) / 1_000_000_000n;
-      this.hart.time = this.hart.time + ticks;
-    }
-    this.publishTime();
-  }
 
   // ---- TrapHandler (entry.ts) ---------------------------------------------------------------------------------
 
@@ -360,9 +513,10 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     const args = [10, 11, 12, 13, 14, 15].map((i) => regs.x(i));
     const fmt = FORMATS[e.name];
     if (e.name === 'exit' || e.name === 'exit_group') {
-      this.straceLine(`${e.name}(${fmt(this.mm, args, 0n)}) = ?`);
-      this.exit(Number(args[0] & 0xffn));
-      return 'noreturn';
+      this.straceLine(`${this.tidPrefix()}${e.name}(${fmt(this.mm, args, 0n)}) = ?`);
+      if (e.name === 'exit') this.threadExit(this.current, Number(args[0] & 0xffn));
+      else this.exit(Number(args[0] & 0xffn));
+      return this.ended ? 'noreturn' : 'done';
     }
     let ret: bigint;
     if (!e.handler) {
@@ -370,6 +524,18 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
       ret = BigInt(-ENOSYS);
     } else {
       try { ret = e.handler(this, args); } catch (err) {
+        if (err instanceof Blocked) {
+          regs.epc = regs.epc + 4n;
+          this.needResched = true;
+          const w = this.current.wait;
+          if (w && this.strace) {
+            const argText = fmt ? fmt(this.mm, args, 0n) : args.slice(0, 3).map((a) => (a > 0xffffn ? ptr(a) : String(BigInt.asIntN(64, a)))).join(', ');
+            const many = this.tasks.length > 1, pre = this.tidPrefix();
+            if (many) this.straceLine(`${pre}${e.name}(${argText} <unfinished ...>`);
+            w.straceDone = (r) => `${pre}${many ? `<... ${e.name} resumed>` : `${e.name}(${argText}`}) = ${straceResult(BigInt.asUintN(64, r), false)}`;
+          }
+          return 'done';
+        }
         if (!(err instanceof KernelError)) throw err;
         ret = BigInt(-err.errno);
       }
@@ -378,17 +544,20 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     regs.epc = regs.epc + 4n;
     if (this.strace) {
       const argText = fmt ? fmt(this.mm, args, BigInt.asUintN(64, ret)) : args.slice(0, 3).map((a) => (a > 0xffffn ? ptr(a) : String(BigInt.asIntN(64, a)))).join(', ');
-      this.straceLine(`${e.name}(${argText}) = ${straceResult(BigInt.asUintN(64, ret), HEX_RESULT.has(e.name) && BigInt.asIntN(64, ret) >= 0n)}`);
+      this.straceLine(`${this.tidPrefix()}${e.name}(${argText}) = ${straceResult(BigInt.asUintN(64, ret), HEX_RESULT.has(e.name) && BigInt.asIntN(64, ret) >= 0n)}`);
     }
     return this.ended ? 'noreturn' : 'done';
   }
 
-  /** The timer interrupt: tick the timekeeper, publish it, program the next stimecmp. */
+  private tidPrefix(): string { return this.tasks.length > 1 ? `[pid ${this.current.tid}] ` : ''; }
+
+  /** The timer interrupt: tick the timekeeper, publish it, program the next stimecmp; the slice ends. */
   tick(_regs: PtRegs): void {
     this.ticks++;
+    if (this.tasks.length > 1) this.needResched = true;
     this.tk.jiffies++;
     this.publishTime();
-    this.hart.setCsr(CSR_STIMECMP, this.hart.time + this.tk.cyclesPerTick);
+    this.hart.setCsr(CSR.stimecmp, this.hart.time + this.tk.cyclesPerTick);
   }
 
   pageFault(regs: PtRegs, code: number): void {

@@ -17,11 +17,44 @@ export class Files {
 /** The credentials of every task: one ordinary user (uid/gid 1000), as an unprivileged run on Linux. */
 export const CRED = { uid: 1000, gid: 1000, euid: 1000, egid: 1000 } as const;
 
+/** signal_struct + the thread list: what the threads of one process (CLONE_THREAD) share. */
+export class ThreadGroup {
+  readonly tasks = new Set<Task>();
+  /** Set once the whole group has exited (exit_group, the last thread's exit, or a fatal signal). */
+  exit?: { code: number } | { signal: number };
+  constructor(readonly tgid: number) {}
+  get alive(): Task[] { return [...this.tasks].filter((t) => t.state !== 'dead'); }
+}
+
+/** A system call waiting for something (a futex wake, a child, data, a deadline): kernel/sched/wait.c's role. */
+export interface Wait {
+  /** What it waits on, for the deadlock report and the debugger ("futex 0x... ", "wait4", "read from a pipe"). */
+  what: string;
+  /** The result when the wait is over, else undefined. */
+  check(): bigint | undefined;
+  /** Guest time (time CSR ticks) at which it gives up with timeout(). */
+  deadline?: bigint;
+  timeout?(): bigint;
+  /** Leave wait queues (the wait ended by a signal or a timeout). */
+  cancel?(): void;
+  /** An interrupted call is restarted under SA_RESTART (read, write, wait4, futex) or fails with EINTR (poll, sleep). */
+  restartable: boolean;
+  /** The strace line of the call once it completes with result r. */
+  straceDone?: (r: bigint) => string;
+}
+
+/** The registers of a task that is not on the hart: its pt_regs frame and the FP state. */
+export interface SavedContext {
+  frame: Uint8Array;
+  f: bigint[];
+  fcsr: bigint;
+}
+
 export class Task {
   /** Thread id (the pid of task_struct). */
   readonly tid: number;
   /** Thread group id: what getpid returns. */
-  tgid: number;
+  readonly tgid: number;
   ppid = 1;
   mm: MM;
   files: Files;
@@ -34,9 +67,17 @@ export class Task {
   /** set_robust_list: the head of the robust futex list. */
   robustList = 0n;
 
-  constructor(tid: number, mm: MM, files: Files, comm: string) {
+  group: ThreadGroup;
+  state: 'running' | 'blocked' | 'dead' = 'running';
+  wait?: Wait;
+  /** Saved registers while another task runs (undefined while this one is `current`). */
+  ctx?: SavedContext;
+
+  constructor(tid: number, mm: MM, files: Files, comm: string, group?: ThreadGroup) {
     this.tid = tid;
-    this.tgid = tid;
+    this.group = group ?? new ThreadGroup(tid);
+    this.group.tasks.add(this);
+    this.tgid = this.group.tgid;
     this.mm = mm;
     this.files = files;
     this.comm = comm;

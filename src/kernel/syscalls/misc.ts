@@ -1,4 +1,4 @@
-// models drivers/char/random.c (getrandom), kernel/sched/core.c (sched_getaffinity, sched_yield),
+// models drivers/char/random.c (getrandom), kernel/sched/core.c (sched_{get,set}affinity, sched_yield),
 // kernel/sys.c (getcpu), arch/riscv/kernel/sys_riscv.c (riscv_flush_icache) and the riscv_hwprobe call
 // (arch/riscv/kernel/sys_hwprobe.c in later kernels: keys 0..5, IMA_EXT_0 with FD and C).
 import type { LinuxProcess } from '../process';
@@ -19,7 +19,18 @@ export function sysSchedGetaffinity(p: LinuxProcess, a: bigint[]): bigint {
   if (!p.mm.write(a[2], b)) throw new KernelError(EFAULT);
   return 8n;
 }
-export function sysSchedYield(): bigint { return 0n; }
+/** sched_setaffinity: one hart, CPU 0; a mask without it is EINVAL, as on a one-CPU Linux. */
+export function sysSchedSetaffinity(p: LinuxProcess, a: bigint[]): bigint {
+  const pid = Number(BigInt.asIntN(32, a[0]));
+  if (pid !== 0 && !p.findTask(pid)) throw new KernelError(3);
+  const len = Number(a[1]);
+  if (len < 1) throw new KernelError(EINVAL);
+  const b = p.mm.read(a[2], 1);
+  if (!b) throw new KernelError(EFAULT);
+  if (!(b[0] & 1)) throw new KernelError(EINVAL);
+  return 0n;
+}
+export function sysSchedYield(p: LinuxProcess): bigint { p.needResched = true; return 0n; }
 
 export function sysGetcpu(p: LinuxProcess, a: bigint[]): bigint {
   const z = Buffer.alloc(4);

@@ -1,7 +1,7 @@
 // models kernel/exit.c (exit, exit_group), kernel/sys.c (getpid & co, uname, prlimit64, umask, prctl,
-// getrusage, sysinfo), kernel/fork.c (set_tid_address) and kernel/futex/ (one thread: no real waiting).
+// getrusage, sysinfo) and kernel/fork.c (set_tid_address). clone and futex: ../fork.ts, ../futex.ts.
 import type { LinuxProcess } from '../process';
-import { KernelError, EFAULT, EINVAL, EAGAIN, ENOSYS, ETIMEDOUT, EPERM } from '../errno';
+import { KernelError, EFAULT, EINVAL, EPERM } from '../errno';
 
 export const UID = 1000n, GID = 1000n;
 
@@ -10,7 +10,8 @@ export function sysGetpid(p: LinuxProcess): bigint { return BigInt(p.pid); }
 export function sysGetppid(p: LinuxProcess): bigint { return BigInt(p.ppid); }
 export function sysGetuid(): bigint { return UID; }
 export function sysGetgid(): bigint { return GID; }
-export function sysSetTidAddress(p: LinuxProcess, a: bigint[]): bigint { p.clearChildTid = a[0]; return BigInt(p.pid); }
+export function sysSetTidAddress(p: LinuxProcess, a: bigint[]): bigint { p.clearChildTid = a[0]; return BigInt(p.current.tid); }
+export function sysGettid(p: LinuxProcess): bigint { return BigInt(p.current.tid); }
 export function sysSetRobustList(p: LinuxProcess, a: bigint[]): bigint {
   if (a[1] !== 24n) throw new KernelError(EINVAL);
   p.robustList = a[0];
@@ -82,20 +83,4 @@ export function sysPrctl(p: LinuxProcess, a: bigint[]): bigint {
   if (Number(a[0]) === PR_SET_NAME) { p.comm = (p.mm.readString(a[1], 16) ?? p.comm).slice(0, 15); return 0n; }
   if (Number(a[0]) === PR_GET_NAME) { const b = Buffer.alloc(16); b.write(p.comm.slice(0, 15)); if (!p.mm.write(a[1], b)) throw new KernelError(EFAULT); return 0n; }
   throw new KernelError(EINVAL);
-}
-
-export const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10, FUTEX_CMD_MASK = 0x7f & ~0x80;
-export function sysFutex(p: LinuxProcess, a: bigint[]): bigint {
-  const op = Number(a[1]) & 0x7f;
-  if (op === FUTEX_WAIT || op === FUTEX_WAIT_BITSET) {
-    const b = p.mm.read(a[0], 4);
-    if (!b) throw new KernelError(EFAULT);
-    const cur = new DataView(b.buffer).getUint32(0, true);
-    if (cur !== Number(a[2] & 0xffffffffn)) throw new KernelError(EAGAIN);
-    // one thread: nobody can wake us; a timeout expires at once, no timeout would hang forever
-    if (a[3] !== 0n) throw new KernelError(ETIMEDOUT);
-    throw new KernelError(EINVAL, 'FUTEX_WAIT with no other thread to wake it');
-  }
-  if (op === FUTEX_WAKE || op === FUTEX_WAKE_BITSET) return 0n;
-  throw new KernelError(ENOSYS);
 }

@@ -70,19 +70,29 @@ function checkSig(sig: number): void { if (sig < 0 || sig > NSIG) throw new Kern
 export function sysKill(p: LinuxProcess, a: bigint[]): bigint {
   const pid = Number(BigInt.asIntN(32, a[0])), sig = Number(a[1]);
   checkSig(sig);
-  if (pid !== p.pid && pid !== 0 && pid !== -1 && pid !== -p.pid) throw new KernelError(ESRCH);
-  if (sig) p.sendSignal({ signo: sig, code: SI_USER, pid: p.pid, uid: 1000 });
+  const info = { signo: sig, code: SI_USER, pid: p.pid, uid: 1000 };
+  if (pid === p.pid || pid === 0 || pid === -1 || pid === -p.pid) {
+    if (sig) p.sendGroupSignal(p.current.group, info);
+    return 0n;
+  }
+  const t = p.findTask(Math.abs(pid));
+  if (!t || (pid < 0 && t.tgid !== -pid)) throw new KernelError(ESRCH);
+  if (sig) p.sendGroupSignal(t.group, info);
   return 0n;
 }
 export function sysTkill(p: LinuxProcess, a: bigint[]): bigint {
   const tid = Number(BigInt.asIntN(32, a[0])), sig = Number(a[1]);
   checkSig(sig);
-  if (tid !== p.pid) throw new KernelError(ESRCH);
-  if (sig) p.sendSignal({ signo: sig, code: SI_TKILL, pid: p.pid, uid: 1000 });
+  if (tid <= 0) throw new KernelError(EINVAL);
+  const t = p.findTask(tid);
+  if (!t) throw new KernelError(ESRCH);
+  if (sig) p.sendTaskSignal(t, { signo: sig, code: SI_TKILL, pid: p.pid, uid: 1000 });
   return 0n;
 }
 export function sysTgkill(p: LinuxProcess, a: bigint[]): bigint {
-  const tgid = Number(BigInt.asIntN(32, a[0]));
-  if (tgid !== p.pid) throw new KernelError(ESRCH);
+  const tgid = Number(BigInt.asIntN(32, a[0])), tid = Number(BigInt.asIntN(32, a[1]));
+  if (tgid <= 0 || tid <= 0) throw new KernelError(EINVAL);
+  const t = p.findTask(tid);
+  if (!t || t.tgid !== tgid) throw new KernelError(ESRCH);
   return sysTkill(p, [a[1], a[2]]);
 }

@@ -8,6 +8,8 @@ import * as time from './time';
 import * as sig from './signal';
 import * as proc from './process';
 import * as misc from './misc';
+import { sysFutex } from '../futex';
+import { sysClone, sysClone3 } from '../fork';
 
 export type Handler = (p: LinuxProcess, a: bigint[]) => bigint;
 export interface SyscallEntry { nr: number; name: string; handler?: Handler; }
@@ -41,13 +43,13 @@ const HANDLERS: Record<string, Handler> = {
   readlinkat: fs.sysReadlinkat, newfstatat: fs.sysNewfstatat, fstat: fs.sysFstat, statx: fs.sysStatx,
   fsync: () => 0n, fdatasync: () => 0n,
   exit: proc.sysExitGroup, exit_group: proc.sysExitGroup, set_tid_address: proc.sysSetTidAddress,
-  set_robust_list: proc.sysSetRobustList, futex: proc.sysFutex, uname: proc.sysUname, getrlimit: proc.sysGetrlimit,
+  set_robust_list: proc.sysSetRobustList, futex: sysFutex, clone: sysClone, clone3: sysClone3, uname: proc.sysUname, getrlimit: proc.sysGetrlimit,
   prlimit64: proc.sysPrlimit64, umask: proc.sysUmask, getrusage: proc.sysGetrusage, sysinfo: proc.sysSysinfo, prctl: proc.sysPrctl,
-  getpid: proc.sysGetpid, gettid: proc.sysGetpid, getppid: proc.sysGetppid, getuid: proc.sysGetuid, geteuid: proc.sysGetuid,
+  getpid: proc.sysGetpid, gettid: proc.sysGettid, getppid: proc.sysGetppid, getuid: proc.sysGetuid, geteuid: proc.sysGetuid,
   getgid: proc.sysGetgid, getegid: proc.sysGetgid,
   nanosleep: time.sysNanosleep, clock_gettime: time.sysClockGettime, clock_getres: time.sysClockGetres,
   clock_nanosleep: time.sysClockNanosleep, gettimeofday: time.sysGettimeofday, settimeofday: time.sysSettimeofday,
-  sched_getaffinity: misc.sysSchedGetaffinity, sched_yield: misc.sysSchedYield, getcpu: misc.sysGetcpu,
+  sched_getaffinity: misc.sysSchedGetaffinity, sched_setaffinity: misc.sysSchedSetaffinity, sched_yield: misc.sysSchedYield, getcpu: misc.sysGetcpu,
   riscv_flush_icache: misc.sysRiscvFlushIcache, riscv_hwprobe: misc.sysRiscvHwprobe, getrandom: misc.sysGetrandom,
   kill: sig.sysKill, tkill: sig.sysTkill, tgkill: sig.sysTgkill, sigaltstack: sig.sysSigaltstack,
   rt_sigaction: sig.sysRtSigaction, rt_sigprocmask: sig.sysRtSigprocmask,

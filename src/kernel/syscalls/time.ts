@@ -75,10 +75,14 @@ export function sysSettimeofday(p: LinuxProcess, a: bigint[]): bigint {
   return 0n;
 }
 
+/** Sleep until guest time `deadline`: other tasks run meanwhile; a handled signal ends it with EINTR. */
+function sleepUntil(p: LinuxProcess, deadline: bigint): bigint {
+  return p.block({ what: 'nanosleep', restartable: false, check: () => undefined, deadline, timeout: () => 0n });
+}
+
 export function sysNanosleep(p: LinuxProcess, a: bigint[]): bigint {
   const ts = readTs(p, a[0]);
-  p.sleepNs(ts.sec * 1_000_000_000n + ts.nsec);
-  return 0n;
+  return sleepUntil(p, p.deadlineAfter(ts.sec * 1_000_000_000n + ts.nsec));
 }
 export function sysClockNanosleep(p: LinuxProcess, a: bigint[]): bigint {
   const clock = Number(BigInt.asIntN(32, a[0]));
@@ -88,6 +92,6 @@ export function sysClockNanosleep(p: LinuxProcess, a: bigint[]): bigint {
     const now = clockNow(p, clock);
     ns -= now.sec * 1_000_000_000n + now.nsec;
   } else clockNow(p, clock);
-  if (ns > 0n) p.sleepNs(ns);
-  return 0n;
+  if (ns <= 0n) return 0n;
+  return sleepUntil(p, p.deadlineAfter(ns));
 }
