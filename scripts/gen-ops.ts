@@ -1,5 +1,6 @@
 // Generates src/hart/core/ops.generated.ts (AssemblyScript) from the ISA table: one `OP_<NAME>: u16`
-// constant per table entry (index + 1), plus OP_ILLEGAL = 0 and OP_BREAKPOINT = 0xffff.
+// constant per table entry (index + 1), plus OP_ILLEGAL = 0 and OP_BREAKPOINT = 0xff (ops are one byte of a
+// decode entry; the next byte holds the instruction's cycles, see src/hart/layout.ts).
 // Run with `npm run gen`. The unit test test/isa/generated.test.ts checks that the committed file is current.
 
 import { writeFileSync } from 'node:fs';
@@ -22,7 +23,8 @@ export function generateOps(): string {
   ];
   INSNS.forEach((d, i) => lines.push(`export const ${opConstName(d.name)}: u16 = ${i + 1};`));
   lines.push(`export const OP_COUNT: u16 = ${INSNS.length + 1};`);
-  lines.push('export const OP_BREAKPOINT: u16 = 0xffff;');
+  if (INSNS.length + 1 >= 0xff) throw new Error('ops no longer fit in one byte of a decode entry (src/hart/layout.ts)');
+  lines.push('export const OP_BREAKPOINT: u16 = 0xff;');
   return lines.join('\n') + '\n';
 }
 

@@ -8,7 +8,8 @@
 import { EventEmitter } from 'node:events';
 import { PRV_S, type Hart, type Exit } from '../hart/hart';
 import { FLAG_SKIP_BP } from '../hart/layout';
-import { csrByName, causeName, decodeCsrFields } from '../isa/csrs';
+import { csrByName, causeName, decodeCsrFields, privilegeName } from '../isa/csrs';
+import { CAUSE_USER_ECALL, CAUSE_FETCH_PAGE, CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE, CAUSE_ILLEGAL, MCAUSE_INTERRUPT } from '../isa/encoding.generated';
 import { XNAMES, FNAMES } from '../isa/disasm';
 import type { Target, TargetStop } from './target';
 import type { DebugModule, ResolvedLocation } from './modules';
@@ -182,10 +183,11 @@ export class DebugRuntime extends EventEmitter {
   private applyFilters(): void {
     if (!this.target) return;
     let exc = 0n, irq = 0n;
-    if (this.filters.has('syscall')) exc |= 1n << 8n;
-    if (this.filters.has('pagefault')) exc |= (1n << 12n) | (1n << 13n) | (1n << 15n);
-    if (this.filters.has('illegal')) exc |= 1n << 2n;
-    if (this.filters.has('interrupt')) irq |= 0xffffn;
+    const bit = (cause: number) => 1n << BigInt(cause);
+    if (this.filters.has('syscall')) exc |= bit(CAUSE_USER_ECALL);
+    if (this.filters.has('pagefault')) exc |= bit(CAUSE_FETCH_PAGE) | bit(CAUSE_LOAD_PAGE) | bit(CAUSE_STORE_PAGE);
+    if (this.filters.has('illegal')) exc |= bit(CAUSE_ILLEGAL);
+    if (this.filters.has('interrupt')) irq |= 0xffffn; // every interrupt cause 0..15
     this.target.setTrapStops(exc, irq);
     this.target.stopOnSignal = this.filters.has('signal');
   }
@@ -359,10 +361,10 @@ export class DebugRuntime extends EventEmitter {
 
   private trapStop(e: Exit): StopEvent {
     const t = e.trap!;
-    const cause = t.interrupt ? (1n << 63n) | BigInt(t.code) : BigInt(t.code);
-    const mode = ['U', 'S', '?', 'M'];
-    const text = `${causeName(cause)} (${t.interrupt ? 'interrupt' : 'exception'} ${t.code}) from ${mode[t.fromPriv]}-mode to ${mode[t.toPriv]}-mode`;
-    return { event: 'stopOnException', args: [text, `${mode[t.toPriv].toLowerCase()}cause = ${hex(cause)}, ${mode[t.toPriv].toLowerCase()}tval = ${hex(t.tval)}; now at ${hex(e.pc)}`] };
+    const cause = t.interrupt ? MCAUSE_INTERRUPT | BigInt(t.code) : BigInt(t.code);
+    const from = privilegeName(t.fromPriv), to = privilegeName(t.toPriv);
+    const text = `${causeName(cause)} (${t.interrupt ? 'interrupt' : 'exception'} ${t.code}) from ${from}-mode to ${to}-mode`;
+    return { event: 'stopOnException', args: [text, `${to.toLowerCase()}cause = ${hex(cause)}, ${to.toLowerCase()}tval = ${hex(t.tval)}; now at ${hex(e.pc)}`] };
   }
 
   private watchStop(e: Exit): StopEvent | undefined {
@@ -524,6 +526,6 @@ export class DebugRuntime extends EventEmitter {
     return this.target?.mappings().find((m) => addr >= m.start && addr < m.end);
   }
 
-  get privName(): string { return ({ 0: 'U', 1: 'S', 3: 'M' } as Record<number, string>)[this.hart.priv] ?? '?'; }
+  get privName(): string { return privilegeName(this.hart.priv); }
   isKernelMode(): boolean { return this.hart.priv === PRV_S; }
 }

@@ -1,7 +1,8 @@
 // The scopes a stop shows, as plain trees (the session hands out DAP variable references for them):
 // Locals (a placeholder until DWARF variables are read), Registers, CSRs (grouped, fields decoded), [vvar]
 // (every data-page field decoded), auxv (AT_* names), and the memory map as /proc/self/maps.
-import { CSRS, csrByName, decodeCsrFields, causeName, type CsrDef } from '../isa/csrs';
+import { CSRS, csrByName, decodeCsrFields, causeName, privilegeName, type CsrDef } from '../isa/csrs';
+import { CSR_CYCLE, CSR_TIME, CSR_INSTRET, CSR_MCYCLE, CSR_MINSTRET, CSR_FFLAGS, CSR_FCSR } from '../isa/encoding.generated';
 import { XNAMES, FNAMES } from '../isa/disasm';
 import { DATAPAGE_FIELDS, VDSO_DATA_SIZE, CLOCK_NAMES, VDSO_DATA_FIELDS } from '../kernel/vdso/datapage';
 import type { DebugRuntime, Frame } from './runtime';
@@ -33,7 +34,6 @@ const hex64 = (v: bigint) => '0x' + v.toString(16).padStart(16, '0');
 function f64(bits: bigint): number { const b = Buffer.alloc(8); b.writeBigUInt64LE(bits); return b.readDoubleLE(0); }
 function f32(bits: bigint): number { const b = Buffer.alloc(4); b.writeUInt32LE(Number(bits & 0xffffffffn)); return b.readFloatLE(0); }
 
-const PRIVS: Record<number, string> = { 0: 'U', 1: 'S', 3: 'M' };
 
 /** Which mapping a pointer-like value falls in (for memory references). */
 function pointerRef(rt: DebugRuntime, v: bigint): string | undefined {
@@ -53,7 +53,7 @@ export function registerNodes(rt: DebugRuntime, frame: Frame): VarNode[] {
     name: 'pc', value: hex64(frame.pc) + (pcSym ? ` <${pcSym}>` : ''), type: 'u64', evaluateName: '$pc', memoryReference: hex(frame.pc),
     set: top ? (t) => { hart.pc = parseValue(rt, t); return registerNodes(rt, frame)[0]; } : undefined,
   });
-  out.push({ name: 'priv', value: `${PRIVS[frame.priv] ?? frame.priv} (${frame.priv})`, type: 'mode', presentationHint: { attributes: ['readOnly'] } });
+  out.push({ name: 'priv', value: `${privilegeName(frame.priv)} (${frame.priv})`, type: 'mode', presentationHint: { attributes: ['readOnly'] } });
   for (let i = 0; i < 32; i++) {
     const v = frame.regs[i];
     const name = `x${i} (${XNAMES[i]})`;
@@ -142,11 +142,12 @@ function parseFieldValue(t: string, field: string, def: CsrDef): bigint {
   return BigInt(s);
 }
 
+const COUNTERS = [CSR_CYCLE, CSR_TIME, CSR_INSTRET, CSR_MCYCLE, CSR_MINSTRET];
 const CSR_GROUPS: [string, (d: CsrDef) => boolean][] = [
   ['Supervisor', (d) => d.privilege === 'S'],
-  ['Counters and timers', (d) => (d.address >= 0xc00 && d.address <= 0xc02) || d.address === 0xb00 || d.address === 0xb02],
-  ['Floating point', (d) => d.address >= 1 && d.address <= 3],
-  ['Machine', (d) => d.privilege === 'M' && !(d.address === 0xb00 || d.address === 0xb02)],
+  ['Counters and timers', (d) => COUNTERS.includes(d.address)],
+  ['Floating point', (d) => d.address >= CSR_FFLAGS && d.address <= CSR_FCSR],
+  ['Machine', (d) => d.privilege === 'M' && !COUNTERS.includes(d.address)],
 ];
 
 export function csrNodes(rt: DebugRuntime): VarNode[] {

@@ -3,6 +3,7 @@
 
 import { ElfFile } from './elf';
 import { Cursor, ElfError, hex } from './reader';
+import { XNAMES, FNAMES } from '../isa/registers';
 
 // ---------------------------------------------------------------- pointer encodings
 
@@ -581,15 +582,11 @@ export class CfiTable {
 
 // ---------------------------------------------------------------- readelf-style formatting
 
-const XREG = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7',
-  's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6'];
-const FREG = ['ft0', 'ft1', 'ft2', 'ft3', 'ft4', 'ft5', 'ft6', 'ft7', 'fs0', 'fs1', 'fa0', 'fa1', 'fa2', 'fa3', 'fa4', 'fa5',
-  'fa6', 'fa7', 'fs2', 'fs3', 'fs4', 'fs5', 'fs6', 'fs7', 'fs8', 'fs9', 'fs10', 'fs11', 'ft8', 'ft9', 'ft10', 'ft11'];
 
 /** ABI name of a RISC-V DWARF register number (x0..x31 = 0..31, f0..f31 = 32..63). */
 export function riscvRegName(n: number): string {
-  if (n >= 0 && n < 32) return XREG[n];
-  if (n >= 32 && n < 64) return FREG[n - 32];
+  if (n >= 0 && n < 32) return XNAMES[n];
+  if (n >= 32 && n < 64) return FNAMES[n - 32];
   return `r${n}`;
 }
 

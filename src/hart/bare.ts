@@ -7,6 +7,10 @@
 // syscalls for Spike. Everything else is the kernel model's job (src/kernel/).
 import { Hart, type Exit } from './hart';
 import { causeName } from '../isa/csrs';
+import {
+  CSR_MSTATUS, CSR_MEPC, CSR_SEPC, CSR_MTVEC, CSR_STVEC, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPIE_SHIFT, MSTATUS_MIE_SHIFT,
+  MSTATUS_MPP, MSTATUS_MPP_SHIFT, MTVEC_MODE, CAUSE_MACHINE_ECALL, PRV_M,
+} from '../isa/encoding.generated';
 
 export interface BareSegment { paddr: bigint; data: Uint8Array; memsz: bigint; }
 export interface BareImage { entry: bigint; segments: BareSegment[]; tohost?: bigint; }
@@ -40,7 +44,6 @@ export function loadBare(hart: Hart, image: BareImage): void {
 const SYS_WRITE = 64n;
 const SYS_EXIT = 93n;
 const SYS_EXIT_GROUP = 94n;
-const ECALL_FROM_M = 11;
 
 export function runBare(hart: Hart, image: BareImage, opts: BareRunOptions = {}): BareResult {
   loadBare(hart, image);
@@ -68,9 +71,9 @@ export function runBare(hart: Hart, image: BareImage, opts: BareRunOptions = {})
       }
       return done({ exitCode: Number((v >> 1n) & 0xffffn), reason: 'htif' });
     }
-    if (e.kind === 'trap' && proxy && e.trap?.code === ECALL_FROM_M && !e.trap.interrupt) {
+    if (e.kind === 'trap' && proxy && e.trap?.code === CAUSE_MACHINE_ECALL && !e.trap.interrupt) {
       // undo the trap: the proxy serves the call and returns to the instruction after the ecall
-      const epc = hart.csr(0x341);
+      const epc = hart.csr(CSR_MEPC);
       const nr = hart.x(17);
       const a0 = hart.x(10), a1 = hart.x(11), a2 = hart.x(12);
       if (nr === SYS_EXIT || nr === SYS_EXIT_GROUP) return done({ exitCode: Number(a0 & 0xffn), reason: 'exit' });
@@ -83,20 +86,20 @@ export function runBare(hart: Hart, image: BareImage, opts: BareRunOptions = {})
       }
       hart.setX(10, ret);
       // restore the status stack as mret would, then continue after the ecall
-      const ms = hart.csr(0x300);
-      const mpie = (ms >> 7n) & 1n;
-      hart.setCsr(0x300, (ms & ~(1n << 3n)) | (mpie << 3n) | (1n << 7n));
-      hart.priv = Number((ms >> 11n) & 3n);
+      const ms = hart.csr(CSR_MSTATUS);
+      const mpie = (ms & MSTATUS_MPIE) >> MSTATUS_MPIE_SHIFT;
+      hart.setCsr(CSR_MSTATUS, (ms & ~MSTATUS_MIE) | (mpie << MSTATUS_MIE_SHIFT) | MSTATUS_MPIE);
+      hart.priv = Number((ms & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
       hart.pc = epc + 4n;
       continue;
     }
     if (e.kind === 'trap' && e.trap && !e.trap.interrupt) {
-      const vector = hart.csr(e.trap.toPriv === 3 ? 0x305 : 0x105) & ~3n;
+      const vector = hart.csr(e.trap.toPriv === PRV_M ? CSR_MTVEC : CSR_STVEC) & ~MTVEC_MODE;
       if (hart.isRam(vector, 4)) continue;
-      const epc = hart.csr(e.trap.toPriv === 3 ? 0x341 : 0x141);
+      const epc = hart.csr(e.trap.toPriv === PRV_M ? CSR_MEPC : CSR_SEPC);
       return done({
         exitCode: 127, reason: 'trap',
-        message: `unhandled trap: ${causeName(e.trap.cause)} (cause ${e.trap.code}) at pc 0x${epc.toString(16)}, tval 0x${e.trap.tval.toString(16)}; no trap handler (${e.trap.toPriv === 3 ? 'mtvec' : 'stvec'} = 0x${vector.toString(16)})`,
+        message: `unhandled trap: ${causeName(e.trap.cause)} (cause ${e.trap.code}) at pc 0x${epc.toString(16)}, tval 0x${e.trap.tval.toString(16)}; no trap handler (${e.trap.toPriv === PRV_M ? 'mtvec' : 'stvec'} = 0x${vector.toString(16)})`,
       });
     }
     if (e.kind === 'wfi') return done({ exitCode: 125, reason: 'wfi', message: 'wfi with no interrupt that could ever wake the hart' });

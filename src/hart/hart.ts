@@ -7,17 +7,19 @@ import * as L from './layout';
 import { decode } from '../isa/decode';
 import { INSNS } from '../isa/instructions';
 import { Jit, type JitStats } from './jit/jit';
+import { instructionCycles, TRAP_CYCLES, XRET_CYCLES } from './cycles';
 
 /** Ops whose integer rd is written: a write to x0 is sent to the unused slot 32 instead (see decodeInto). */
 const WRITES_X = INSNS.map((d) => d.operands.includes('rd'));
+/** Each op's cycles (src/hart/cycles.ts), stored in its decode entries: compressed forms cost their base's. */
+const OP_CYCLES = INSNS.map((d) => instructionCycles(d.expandsTo ?? d.name));
 
-export const PRV_U = 0;
-export const PRV_S = 1;
-export const PRV_M = 3;
-export const PRIV_NAMES: Record<number, string> = { 0: 'U', 1: 'S', 3: 'M' };
+export { PRV_U, PRV_S, PRV_M } from '../isa/encoding.generated';
+import { MCAUSE_INTERRUPT, MCAUSE_CODE, PAGE_SHIFT } from '../isa/encoding.generated';
 
-export type ExitKind = 'budget' | 'breakpoint' | 'watch' | 'trap' | 'htif' | 'sbi' | 'wfi' | 'priv' | 'halt';
-const EXIT_KINDS: ExitKind[] = ['budget', 'breakpoint', 'watch', 'trap', 'htif', 'sbi', 'wfi', 'priv', 'halt'];
+export type ExitKind = 'budget' | 'breakpoint' | 'watch' | 'trap' | 'htif' | 'sbi' | 'wfi' | 'priv' | 'halt' | 'firmware';
+// by EXIT_* code (src/hart/layout.ts); EXIT_MMIO (9) is reported as 'halt'
+const EXIT_KINDS: ExitKind[] = ['budget', 'breakpoint', 'watch', 'trap', 'htif', 'sbi', 'wfi', 'priv', 'halt', 'halt', 'firmware'];
 
 export interface TrapInfo { cause: bigint; interrupt: boolean; code: number; tval: bigint; fromPriv: number; toPriv: number; }
 export interface WatchHit { pc: bigint; address: bigint; size: number; kind: 'read' | 'write'; oldValue: bigint; newValue: bigint; }
@@ -37,8 +39,11 @@ export interface HartOptions {
   ramBytes?: number;
   /** 'virtual': time follows retired instructions (reproducible); 'host': time follows the host's clock. */
   timeMode?: 'virtual' | 'host';
-  /** Virtual time: one `time` tick per this many instructions (default 10: a 100 MIPS hart on a 10 MHz timebase). */
-  instructionsPerTick?: number;
+  /**
+   * Virtual time: one `time` tick per this many core cycles (src/hart/cycles.ts; default 100: a 1 GHz core on a
+   * 10 MHz timebase).
+   */
+  cyclesPerTick?: number;
   /** Timebase frequency in Hz (default 10 MHz, like QEMU's virt machine). */
   timebaseHz?: number;
   /**
@@ -61,10 +66,17 @@ interface CoreExports {
   currentTime(): bigint;
   setTime(v: bigint): void;
   setJit(on: number): void;
+  hostMret(): void;
 }
 
+/** A 1 GHz core on the 10 MHz timebase. */
+export const DEFAULT_CYCLES_PER_TICK = 100;
+
 const MASK64 = (1n << 64n) - 1n;
-const RAM_BASE = 0x80000000n;
+const PAGE_SIZE = 1 << Number(PAGE_SHIFT);
+const PAGE_MASK = BigInt(PAGE_SIZE - 1);
+/** Guest physical address of the first byte of RAM. */
+export const RAM_BASE = BigInt(L.RAM_BASE);
 
 let cachedModule: WebAssembly.Module | undefined;
 
@@ -93,7 +105,7 @@ export class Hart {
   constructor(opts: HartOptions = {}) {
     this.ramBytes = opts.ramBytes ?? 256 * 1024 * 1024;
     this.timebaseHz = opts.timebaseHz ?? 10_000_000;
-    if (this.ramBytes % 65536 !== 0 || this.ramBytes <= 0 || this.ramBytes > L.PAGEFLAGS_SIZE * 4096) {
+    if (this.ramBytes % 65536 !== 0 || this.ramBytes <= 0 || this.ramBytes > L.PAGEFLAGS_SIZE * PAGE_SIZE) {
       throw new Error(`ramBytes must be a positive multiple of 64 KiB up to 1 GiB (got ${this.ramBytes})`);
     }
     cachedModule ??= new WebAssembly.Module(readFileSync(coreWasmPath()));
@@ -115,7 +127,14 @@ export class Hart {
     this.jitCompiler.attach(this.core.memory);
     this.core.setJit(this.jit ? 1 : 0);
     this.refreshViews();
-    this.setTimeMode(opts.timeMode ?? 'virtual', opts.instructionsPerTick ?? 10);
+    this.setCostParameters();
+    this.setTimeMode(opts.timeMode ?? 'virtual', opts.cyclesPerTick ?? DEFAULT_CYCLES_PER_TICK);
+  }
+
+  /** The costs the core applies itself (trap entry, xRET), from src/hart/cycles.ts. */
+  private setCostParameters(): void {
+    this.setMisc(L.MISC_COST_TRAP, BigInt(TRAP_CYCLES));
+    this.setMisc(L.MISC_COST_XRET, BigInt(XRET_CYCLES));
   }
 
   private refreshViews(): void {
@@ -129,13 +148,14 @@ export class Hart {
   private decodeInto(pc: bigint, bits: number, entry: number, noBp: number): void {
     const dv = this.dv;
     if (!noBp && this.breakpoints.size > 0 && this.breakpoints.has(BigInt.asUintN(64, pc))) {
-      dv.setUint16(entry + 8, 0xffff, true);
+      dv.setUint16(entry + 8, 0xff, true);
       dv.setUint8(entry + 15, (bits & 3) === 3 ? 4 : 2);
       return;
     }
     const d = decode(bits >>> 0);
     dv.setInt32(entry + 4, d.op < 0 ? 0 : d.imm | 0, true);
-    dv.setUint16(entry + 8, d.op + 1, true);
+    dv.setUint8(entry + 8, d.op + 1);
+    dv.setUint8(entry + 9, d.op < 0 ? 1 : OP_CYCLES[d.op]);
     // x0 stays zero without a per-instruction check: writes to it go to the scratch slot x32
     dv.setUint8(entry + 10, d.rd === 0 && d.op >= 0 && WRITES_X[d.op] ? 32 : d.rd);
     dv.setUint8(entry + 11, d.rs1);
@@ -150,9 +170,9 @@ export class Hart {
     return Number(this.hostTimeBase) + Math.floor((ns * this.timebaseHz) / 1e9);
   }
 
-  setTimeMode(mode: 'virtual' | 'host', instructionsPerTick = 10): void {
+  setTimeMode(mode: 'virtual' | 'host', cyclesPerTick = DEFAULT_CYCLES_PER_TICK): void {
     const now = this.core.currentTime();
-    this.setMisc(L.MISC_TIME_DIV, BigInt(Math.max(1, Math.floor(instructionsPerTick))));
+    this.setMisc(L.MISC_TIME_DIV, BigInt(Math.max(1, Math.floor(cyclesPerTick))));
     this.setMisc(L.MISC_TIME_MODE, mode === 'host' ? 1n : 0n);
     this.hostTimeOrigin = performance.now();
     this.hostTimeBase = now;
@@ -168,8 +188,22 @@ export class Hart {
   set pc(v: bigint) { this.setMisc(L.MISC_PC, v); }
   get priv(): number { return Number(this.misc(L.MISC_PRIV)); }
   set priv(v: number) { this.setMisc(L.MISC_PRIV, BigInt(v)); this.core.flushTlbs(); }
-  /** Instructions started (the hart's clock; budgets and virtual time count these). */
+  /** Instructions started (budgets count these; the modelled cycles are `clock`). */
   get cycles(): bigint { return this.misc(L.MISC_CYCLES); }
+  /**
+   * Modelled core cycles (src/hart/cycles.ts): the `cycle` CSR without its offset; virtual time follows it.
+   * Budgets and `cycles` count instructions, this counts what they (and the host's charges) cost.
+   */
+  get clock(): bigint { return this.misc(L.MISC_CLOCK); }
+  /** Charge the guest for work the host did on its behalf (the kernel model's system calls, faults, ticks). */
+  charge(cycles: number | bigint): void {
+    const c = typeof cycles === 'bigint' ? cycles : BigInt(Math.max(0, Math.round(cycles)));
+    if (c > 0n) this.setMisc(L.MISC_CLOCK, this.misc(L.MISC_CLOCK) + c);
+  }
+  /** Virtual time: core cycles per `time` tick. */
+  get cyclesPerTick(): number { return Number(this.misc(L.MISC_TIME_DIV)); }
+  /** mret as the host playing the M-mode firmware does it (after a 'firmware' exit). */
+  hostMret(): void { this.core.hostMret(); }
   /** Instructions retired (cycles less those squashed by traps or spent asleep in wfi). */
   get instret(): bigint { return this.misc(L.MISC_CYCLES) - this.misc(L.MISC_SQUASHED); }
   get lastPriv(): number { return Number(this.misc(L.MISC_LAST_PRIV)); }
@@ -187,7 +221,7 @@ export class Hart {
   get time(): bigint { return BigInt.asUintN(64, this.core.currentTime()); }
   set time(v: bigint) { this.core.setTime(BigInt.asIntN(64, v)); }
 
-  reset(): void { this.core.reset(); this.setTimeMode('virtual'); }
+  reset(): void { this.core.reset(); this.setCostParameters(); this.setTimeMode('virtual'); }
 
   // ---- run control ------------------------------------------------------------------------------------------
 
@@ -201,7 +235,7 @@ export class Hart {
       const cause = this.misc(L.MISC_EXIT_CAUSE);
       const b = Number(this.misc(L.MISC_EXIT_B));
       exit.trap = {
-        cause, interrupt: (cause >> 63n) === 1n, code: Number(cause & 0xffn), tval: this.misc(L.MISC_EXIT_A),
+        cause, interrupt: (cause & MCAUSE_INTERRUPT) !== 0n, code: Number(cause & MCAUSE_CODE), tval: this.misc(L.MISC_EXIT_A),
         fromPriv: (b >> 8) & 0xff, toPriv: b & 0xff,
       };
     } else if (kind === 'watch') {
@@ -286,13 +320,13 @@ export class Hart {
 
   /** Re-apply watch page flags (after the page tables change, the pages behind a range may change). */
   syncWatches(): void {
-    for (let p = 0; p < this.ramBytes / 4096; p++) this.u8[L.PAGEFLAGS + p] &= ~L.PF_WATCH;
+    for (let p = 0; p < this.ramBytes / PAGE_SIZE; p++) this.u8[L.PAGEFLAGS + p] &= ~L.PF_WATCH;
     this.watches.forEach((w, i) => {
       const e = L.WATCH + i * L.WATCH_ENTRY;
       this.dv.setBigUint64(e, w.start, true);
       this.dv.setBigUint64(e + 8, w.end, true);
       this.dv.setBigUint64(e + 16, BigInt(w.kind), true);
-      for (let va = w.start & ~0xfffn; va < w.end; va += 4096n) {
+      for (let va = w.start & ~PAGE_MASK; va < w.end; va += BigInt(PAGE_SIZE)) {
         const pa = this.translate(va, 'load');
         if (pa !== undefined) this.markPage(pa, L.PF_WATCH);
       }
@@ -305,7 +339,7 @@ export class Hart {
 
   private markPage(pa: bigint, flag: number): void {
     if (pa < RAM_BASE || pa >= RAM_BASE + BigInt(this.ramBytes)) return;
-    this.u8[L.PAGEFLAGS + Number((pa - RAM_BASE) >> 12n)] |= flag;
+    this.u8[L.PAGEFLAGS + Number((pa - RAM_BASE) >> PAGE_SHIFT)] |= flag;
   }
 
   /** The physical address of the HTIF `tohost` word (0 for none): stores to it end the run with kind 'htif'. */
@@ -333,7 +367,7 @@ export class Hart {
   /** Write physical RAM. Code may have changed, so cached decodes of it go (like a fence.i). */
   writePhys(pa: bigint, data: Uint8Array, isCode = true): void {
     this.physView(pa, data.length).set(data);
-    const first = Number((pa - RAM_BASE) >> 12n), last = Number((pa + BigInt(data.length) - 1n - RAM_BASE) >> 12n);
+    const first = Number((pa - RAM_BASE) >> PAGE_SHIFT), last = Number((pa + BigInt(data.length) - 1n - RAM_BASE) >> PAGE_SHIFT);
     for (let p = first; p <= last && data.length > 0; p++) this.u8[L.PAGEFLAGS + p] |= L.PF_TOUCHED;
     if (isCode) this.core.flushDecode();
   }
@@ -353,7 +387,7 @@ export class Hart {
     while (done < len) {
       const a = BigInt.asUintN(64, va + BigInt(done));
       const pa = this.translate(a, 'load');
-      const chunk = Math.min(len - done, 4096 - Number(a & 0xfffn));
+      const chunk = Math.min(len - done, PAGE_SIZE - Number(a & PAGE_MASK));
       if (pa === undefined || !this.isRam(pa, chunk)) return undefined;
       out.set(this.physView(pa, chunk), done);
       done += chunk;
@@ -367,7 +401,7 @@ export class Hart {
     while (done < data.length) {
       const a = BigInt.asUintN(64, va + BigInt(done));
       const pa = this.translate(a, 'load');
-      const chunk = Math.min(data.length - done, 4096 - Number(a & 0xfffn));
+      const chunk = Math.min(data.length - done, PAGE_SIZE - Number(a & PAGE_MASK));
       if (pa === undefined || !this.isRam(pa, chunk)) return false;
       parts.push([pa, done, chunk]);
       done += chunk;
@@ -393,11 +427,11 @@ export class Hart {
   snapshot(): Snapshot {
     const state = this.u8.slice(L.STATE, L.STATE_END);
     const pages = new Map<number, Uint8Array>();
-    const n = this.ramBytes / 4096;
+    const n = this.ramBytes / PAGE_SIZE;
     for (let p = 0; p < n; p++) {
       if (this.u8[L.PAGEFLAGS + p] & L.PF_TOUCHED) {
-        const off = L.RAM_OFF + p * 4096;
-        pages.set(p, this.u8.slice(off, off + 4096));
+        const off = L.RAM_OFF + p * PAGE_SIZE;
+        pages.set(p, this.u8.slice(off, off + PAGE_SIZE));
       }
     }
     return { state, pages, watches: this.watches.map((w) => ({ ...w })), hostTimeBase: this.hostTimeBase, hostTimeOrigin: this.hostTimeOrigin };
@@ -405,12 +439,12 @@ export class Hart {
 
   restore(s: Snapshot): void {
     this.u8.set(s.state, L.STATE);
-    const n = this.ramBytes / 4096;
+    const n = this.ramBytes / PAGE_SIZE;
     for (let p = 0; p < n; p++) {
       const snap = s.pages.get(p);
-      const off = L.RAM_OFF + p * 4096;
+      const off = L.RAM_OFF + p * PAGE_SIZE;
       if (snap) this.u8.set(snap, off);
-      else if (this.u8[L.PAGEFLAGS + p] & L.PF_TOUCHED) this.u8.fill(0, off, off + 4096);
+      else if (this.u8[L.PAGEFLAGS + p] & L.PF_TOUCHED) this.u8.fill(0, off, off + PAGE_SIZE);
       this.u8[L.PAGEFLAGS + p] = snap ? L.PF_TOUCHED : 0;
     }
     this.watches = s.watches.map((w) => ({ ...w }));

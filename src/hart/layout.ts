@@ -28,7 +28,7 @@ export const MISC_EXIT_B = 10;       //   trap: (fromPriv << 8) | toPriv; watch:
 export const MISC_EXIT_C = 11;       //   watch: old value
 export const MISC_EXIT_D = 12;       //   trap/watch/breakpoint: pc of the instruction
 export const MISC_TIME_MODE = 13;    // 0 = virtual (time from instret), 1 = host (time from the host clock)
-export const MISC_TIME_DIV = 14;     // virtual time: one `time` tick per this many instructions
+export const MISC_TIME_DIV = 14;     // virtual time: one `time` tick per this many core cycles (MISC_CLOCK)
 export const MISC_TIME_BASE = 15;    // virtual time: value of `time` when instret was 0
 export const MISC_STOP_TRAPS = 16;   // bit c: exit after taking exception cause c
 export const MISC_STOP_IRQS = 17;    // bit c: exit after taking interrupt cause c
@@ -38,6 +38,9 @@ export const MISC_LAST_PRIV = 20;    // privilege before the last trap / xret (f
 export const MISC_WATCH_COUNT = 21;  // number of entries in WATCH
 export const MISC_EXIT_E = 22;       //   watch: new value
 export const MISC_SQUASHED = 23;     // instructions that trapped instead of retiring (instret = cycles - squashed)
+export const MISC_CLOCK = 24;        // modelled core cycles (src/hart/cycles.ts): `cycle` and virtual time follow it
+export const MISC_COST_TRAP = 25;    // cycles of taking a trap (set by the host from src/hart/cycles.ts)
+export const MISC_COST_XRET = 26;    // cycles of an mret/sret beyond its class cost (idem)
 /** CSR backing store: 4096 slots of 8 bytes, indexed by CSR number. Aliases (sstatus, sip, sie...) are views. */
 export const CSRS = 0x11000;
 export const STATE_END = 0x19000;
@@ -62,8 +65,8 @@ export const SCRATCH_SIZE = 0xc000;
 export const DEC = 0x30000;
 export const DEC_N = 65536;
 export const DEC_ENTRY = 16;
-// entry fields: +0 tag u32 (host address, 0 = empty), +4 imm i32, +8 op u16, +10 rd u8, +11 rs1 u8,
-//               +12 rs2 u8, +13 rs3 u8, +14 rm u8, +15 len u8
+// entry fields: +0 tag u32 (host address, 0 = empty), +4 imm i32, +8 op u8, +9 cycles u8 (the instruction's
+//               class cost, src/hart/cycles.ts), +10 rd u8, +11 rs1 u8, +12 rs2 u8, +13 rs3 u8, +14 rm u8, +15 len u8
 
 /**
  * Block cache of the translator (src/hart/jit/): BLK_N direct-mapped entries of BLK_ENTRY bytes, indexed like
@@ -78,6 +81,8 @@ export const BLK_COUNTING = -1;
 export const BLK_NEVER = -2;
 /** A compiled block stores here the number of instructions it executed (i32) before it returns the next pc. */
 export const JIT_DONE = 0x1a000;
+/** ... and here the cycles those instructions cost (u32, src/hart/cycles.ts). */
+export const JIT_CYCLES = 0x1a004;
 /** Incremented (u32) by every flush of the decode cache, which also empties the block cache. */
 export const JIT_GEN = 0x1a008;
 
@@ -109,8 +114,10 @@ export const EXIT_WFI = 6;           // wfi with no interrupt possible in virtua
 export const EXIT_PRIV = 7;          // privilege changed with FLAG_STOP_PRIV set
 export const EXIT_HALT = 8;          // the host asked the core to stop (pause)
 export const EXIT_MMIO = 9;          // access to an address with no device (bus error), details in EXIT_A/B
+export const EXIT_FIRMWARE = 10;     // a trap into M-mode with FLAG_FW_HOST: the host plays the firmware (then mret)
 
 /** MISC_FLAGS bits. */
 export const FLAG_SBI_HOST = 1;      // S-mode ecall exits to the host instead of trapping to M-mode
 export const FLAG_STOP_PRIV = 2;     // exit whenever the privilege mode changes
 export const FLAG_SKIP_BP = 4;       // execute the instruction at pc even if it carries a breakpoint (once)
+export const FLAG_FW_HOST = 8;       // traps into M-mode exit to the host (EXIT_FIRMWARE) after they are taken

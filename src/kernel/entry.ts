@@ -5,17 +5,14 @@
 // exception (do_trap_*: a signal). Then the scheduler may switch to another task (the frame is swapped in
 // place), pending signals are delivered (do_notify_resume), and the
 // hypercall returns a0 = 0, a1 = 0 with pc past the ecall, so ret_from_exception restores the frame.
-import type { Hart } from '../hart/hart';
+import { RAM_BASE, type Hart } from '../hart/hart';
+import {
+  SSTATUS_SPP, SCAUSE_INTERRUPT, SCAUSE_CODE, IRQ_S_TIMER, CAUSE_USER_ECALL, CAUSE_FETCH_PAGE, CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE,
+} from '../isa/encoding.generated';
 import { PT_REGS, ENTRY_LINK_BASE, VLAB_SBI_EXT, VLAB_FN_HANDLE_TRAP } from '../guest/kernel/entrySymbols.generated';
 
 /** Where entry.elf's first byte lives in guest physical memory: the start of RAM. */
-export const ENTRY_PHYS_BASE = 0x80000000n;
-
-export const CAUSE_MISALIGNED_FETCH = 0, CAUSE_FETCH_ACCESS = 1, CAUSE_ILLEGAL = 2, CAUSE_BREAKPOINT = 3,
-  CAUSE_MISALIGNED_LOAD = 4, CAUSE_LOAD_ACCESS = 5, CAUSE_MISALIGNED_STORE = 6, CAUSE_STORE_ACCESS = 7,
-  CAUSE_USER_ECALL = 8, CAUSE_FETCH_PAGE = 12, CAUSE_LOAD_PAGE = 13, CAUSE_STORE_PAGE = 15;
-export const IRQ_S_SOFT = 1, IRQ_S_TIMER = 5, IRQ_S_EXT = 9;
-export const SR_SPP = 1n << 8n, SR_SPIE = 1n << 5n, SR_FS_INITIAL = 1n << 13n, SR_FS_DIRTY = 3n << 13n;
+export const ENTRY_PHYS_BASE = RAM_BASE;
 
 /** A view of the struct pt_regs frame the trap entry built (read and written in guest physical memory). */
 export class PtRegs {
@@ -60,9 +57,9 @@ export function handleHypercall(hart: Hart, k: TrapHandler): HypercallResult {
   }
   const regs = new PtRegs(hart, framePhys(hart.x(10)));
   const cause = regs.cause;
-  const interrupt = (cause >> 63n) === 1n;
-  const code = Number(cause & 0xffn);
-  if (regs.status & SR_SPP) {
+  const interrupt = (cause & SCAUSE_INTERRUPT) !== 0n;
+  const code = Number(cause & SCAUSE_CODE);
+  if (regs.status & SSTATUS_SPP) {
     return { error: `trap from S-mode (scause 0x${cause.toString(16)}, sepc 0x${regs.epc.toString(16)}, stval 0x${regs.badaddr.toString(16)})` };
   }
   if (interrupt) {

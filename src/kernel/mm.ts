@@ -3,7 +3,8 @@
 // real Sv39 page tables (pagetable.ts). Special mappings ([vvar], [vdso]) have pages shared with the kernel.
 // Also copy_from_user/copy_to_user for the system calls.
 import type { Hart } from '../hart/hart';
-import { PageAllocator, PageTable, PTE_R, PTE_W, PTE_X, PTE_U, pageDown, pageUp } from './pagetable';
+import { PageAllocator, PageTable, pageDown, pageUp } from './pagetable';
+import { PTE_R, PTE_W, PTE_X, PTE_U } from '../isa/encoding.generated';
 import { EINVAL, ENOMEM, EFAULT, EEXIST, KernelError } from './errno';
 
 export const PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;

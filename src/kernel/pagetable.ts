@@ -2,17 +2,23 @@
 // (three levels of 512 eight-byte PTEs) in guest RAM, walked by the hart's MMU. Also the physical page
 // allocator over guest RAM (the role of mm/page_alloc.c): pages are handed out lazily, when a mapping is
 // touched, so host memory follows what the guest uses.
-import type { Hart } from '../hart/hart';
+import { RAM_BASE, type Hart } from '../hart/hart';
+import {
+  PAGE_SHIFT, PTE_V, PTE_R, PTE_W, PTE_X, PTE_A, PTE_D, PTE_PPN, PTE_PPN_SHIFT, SATP_MODE_SV39,
+  SATP_MODE_SHIFT, SATP_PPN, SV39_LEVELS, SV39_VPN_BITS,
+} from '../isa/encoding.generated';
 
-export const PAGE_SIZE = 4096;
-export const PAGE_SHIFT = 12n;
-export const PTE_V = 1n, PTE_R = 2n, PTE_W = 4n, PTE_X = 8n, PTE_U = 0x10n, PTE_G = 0x20n, PTE_A = 0x40n, PTE_D = 0x80n;
-export const SATP_MODE_SV39 = 8n << 60n;
-const RAM_BASE = 0x80000000n;
+export const PAGE_SIZE = 1 << Number(PAGE_SHIFT);
+const PAGE_MASK = BigInt(PAGE_SIZE - 1);
+/** The low bits of a PTE below the PPN: permissions, A/D, RSW. */
+const PTE_FLAGS = (1n << PTE_PPN_SHIFT) - 1n;
+const VPN_MASK = (1n << SV39_VPN_BITS) - 1n;
+const pteToPa = (pte: bigint): bigint => ((pte & PTE_PPN) >> PTE_PPN_SHIFT) << PAGE_SHIFT;
+const paToPte = (pa: bigint): bigint => (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT;
 const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
 
-export function pageDown(a: bigint): bigint { return a & ~0xfffn; }
-export function pageUp(a: bigint): bigint { return (a + 0xfffn) & ~0xfffn; }
+export function pageDown(a: bigint): bigint { return a & ~PAGE_MASK; }
+export function pageUp(a: bigint): bigint { return (a + PAGE_MASK) & ~PAGE_MASK; }
 
 /** Physical pages of guest RAM above a reserved low part (the kernel image). */
 export class PageAllocator {
@@ -27,7 +33,7 @@ export class PageAllocator {
     this.end = RAM_BASE + BigInt(hart.ramBytes);
   }
 
-  get freePages(): number { return this.freeList.length + Number((this.end - this.next) / 4096n); }
+  get freePages(): number { return this.freeList.length + Number((this.end - this.next) >> PAGE_SHIFT); }
   get totalPages(): number { return this.hart.ramBytes / PAGE_SIZE; }
 
   /** A zeroed page, or undefined when guest RAM is exhausted. */
@@ -39,7 +45,7 @@ export class PageAllocator {
     }
     if (this.next >= this.end) return undefined;
     const pa = this.next;
-    this.next += 4096n;
+    this.next += BigInt(PAGE_SIZE);
     this.hart.writePhys(pa, ZERO_PAGE, false); // never used: already zero, but mark it touched for snapshots
     return pa;
   }
@@ -62,33 +68,33 @@ export class PageTable {
     this.root = r;
   }
 
-  get satp(): bigint { return SATP_MODE_SV39 | (this.root >> 12n); }
+  get satp(): bigint { return (SATP_MODE_SV39 << SATP_MODE_SHIFT) | ((this.root >> PAGE_SHIFT) & SATP_PPN); }
 
   /** Address of the level-0 PTE of `va`, allocating intermediate tables when `create`. */
   private leafSlot(va: bigint, create: boolean): bigint | undefined {
     let table = this.root;
-    for (let level = 2; level > 0; level--) {
-      const slot = table + ((va >> BigInt(12 + 9 * level)) & 0x1ffn) * 8n;
+    for (let level = SV39_LEVELS - 1; level > 0; level--) {
+      const slot = table + ((va >> (PAGE_SHIFT + SV39_VPN_BITS * BigInt(level))) & VPN_MASK) * 8n;
       let pte = this.hart.readPhys64(slot);
       if (!(pte & PTE_V)) {
         if (!create) return undefined;
         const t = this.pages.alloc();
         if (t === undefined) return undefined;
-        pte = ((t >> 12n) << 10n) | PTE_V;
+        pte = paToPte(t) | PTE_V;
         this.hart.writePhys64(slot, pte);
       } else if (pte & (PTE_R | PTE_W | PTE_X)) {
         throw new Error(`unexpected superpage at 0x${va.toString(16)}`);
       }
-      table = ((pte >> 10n) & 0xfffffffffffn) << 12n;
+      table = pteToPa(pte);
     }
-    return table + ((va >> 12n) & 0x1ffn) * 8n;
+    return table + ((va >> PAGE_SHIFT) & VPN_MASK) * 8n;
   }
 
   /** Map one page; false when a page-table page cannot be allocated. */
   map(va: bigint, pa: bigint, flags: bigint): boolean {
     const slot = this.leafSlot(va, true);
     if (slot === undefined) return false;
-    this.hart.writePhys64(slot, ((pa >> 12n) << 10n) | flags | PTE_V | PTE_A | PTE_D);
+    this.hart.writePhys64(slot, paToPte(pa) | flags | PTE_V | PTE_A | PTE_D);
     return true;
   }
 
@@ -97,7 +103,7 @@ export class PageTable {
     if (slot === undefined) return undefined;
     const pte = this.hart.readPhys64(slot);
     if (!(pte & PTE_V)) return undefined;
-    return { pa: ((pte >> 10n) & 0xfffffffffffn) << 12n, flags: pte & 0x3ffn };
+    return { pa: pteToPa(pte), flags: pte & PTE_FLAGS };
   }
 
   unmap(va: bigint): void {
@@ -109,7 +115,7 @@ export class PageTable {
     const slot = this.leafSlot(va, false);
     if (slot === undefined) return;
     const pte = this.hart.readPhys64(slot);
-    if (pte & PTE_V) this.hart.writePhys64(slot, (pte & ~0x3ffn) | flags | PTE_V | PTE_A | PTE_D);
+    if (pte & PTE_V) this.hart.writePhys64(slot, (pte & ~PTE_FLAGS) | flags | PTE_V | PTE_A | PTE_D);
   }
 }
 

@@ -20,10 +20,12 @@ import { loadVdsoImage, VdsoPages, type VdsoImage } from './vdso/vdso';
 import { readGuestImage } from '../guest/images';
 import { ENTRY_LINK_BASE, PT_REGS } from '../guest/kernel/entrySymbols.generated';
 import {
-  handleHypercall, finishHypercall, PtRegs, framePhys,
-  CAUSE_ILLEGAL, CAUSE_BREAKPOINT, CAUSE_MISALIGNED_FETCH, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE,
-  CAUSE_FETCH_PAGE, CAUSE_STORE_PAGE, type TrapHandler,
+  handleHypercall, finishHypercall, PtRegs, framePhys, type TrapHandler,
 } from './entry';
+import {
+  CSR_STIMECMP, CAUSE_ILLEGAL, CAUSE_BREAKPOINT, CAUSE_MISALIGNED_FETCH, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE,
+  CAUSE_FETCH_PAGE, CAUSE_STORE_PAGE,
+} from '../isa/encoding.generated';
 import {
   setupRtFrame, restoreRtFrame, defaultAction, signalName, sigBit, SIG_DFL, SIG_IGN, SIGSEGV, SIGILL, SA_RESTART,
   SIGTRAP, SIGBUS, SIGKILL, SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPC, TRAP_BRKPT, BUS_ADRALN, type SigInfo, type SignalState,
@@ -40,7 +42,7 @@ import { Blocked, contextSwitch, roundRobin, ctxReg, setCtxReg } from './sched';
 import { errnoName } from './errno';
 import { Tty } from './tty';
 import { execImage, LaunchError, type ExecContext } from './exec';
-import { mapKernel, setupHart, entrySymbol, CSR } from './setup';
+import { mapKernel, setupHart, entrySymbol } from './setup';
 import * as D from './vdso/datapage';
 
 export { LaunchError };
@@ -557,7 +559,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     if (this.tasks.length > 1) this.needResched = true;
     this.tk.jiffies++;
     this.publishTime();
-    this.hart.setCsr(CSR.stimecmp, this.hart.time + this.tk.cyclesPerTick);
+    this.hart.setCsr(CSR_STIMECMP, this.hart.time + this.tk.cyclesPerTick);
   }
 
   pageFault(regs: PtRegs, code: number): void {

@@ -4,16 +4,25 @@
 // and the mapping of the trap entry (entry.elf, supervisor-only and global) at its link address.
 import { PRV_U, type Hart } from '../hart/hart';
 import { ElfFile, PT } from '../elf/elf';
-import { PageTable, PTE_R, PTE_W, PTE_X, PTE_G, pageDown } from './pagetable';
+import { PageTable, PAGE_SIZE, pageDown } from './pagetable';
 import { ENTRY_SYMBOLS, ENTRY_LINK_BASE } from '../guest/kernel/entrySymbols.generated';
-import { ENTRY_PHYS_BASE, SR_FS_INITIAL, SR_SPIE } from './entry';
+import { ENTRY_PHYS_BASE } from './entry';
+import {
+  PTE_R, PTE_W, PTE_X, PTE_G, CSR_SSTATUS, CSR_SIE, CSR_STVEC, CSR_SCOUNTEREN, CSR_SSCRATCH, CSR_STIMECMP, CSR_SATP,
+  CSR_MEDELEG, CSR_MIDELEG, CSR_MCOUNTEREN, CSR_MENVCFG, MENVCFG_STCE, MIP_SSIP, MIP_STIP, MIP_SEIP, SIE_STIE,
+  MSTATUS_FS_SHIFT, MSTATUS_FS_INITIAL, SSTATUS_SPIE, MCOUNTEREN_CY, MCOUNTEREN_TM, MCOUNTEREN_IR, SCOUNTEREN_CY,
+  SCOUNTEREN_TM, SCOUNTEREN_IR, CAUSE_MISALIGNED_FETCH, CAUSE_FETCH_ACCESS, CAUSE_ILLEGAL, CAUSE_BREAKPOINT,
+  CAUSE_MISALIGNED_LOAD, CAUSE_LOAD_ACCESS, CAUSE_MISALIGNED_STORE, CAUSE_STORE_ACCESS, CAUSE_USER_ECALL,
+  CAUSE_FETCH_PAGE, CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE,
+} from '../isa/encoding.generated';
 
 /** U-mode exceptions delegated to S-mode: misaligned/access faults, illegal, breakpoint, ecall from U, page faults. */
-const MEDELEG_USER = [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 15].reduce((m, c) => m | (1n << BigInt(c)), 0n);
-/** SSIP, STIP, SEIP. */
-const MIDELEG_S = (1n << 1n) | (1n << 5n) | (1n << 9n);
-export const CSR = { sstatus: 0x100, sie: 0x104, stvec: 0x105, scounteren: 0x106, sscratch: 0x140, stimecmp: 0x14d, satp: 0x180,
-  medeleg: 0x302, mideleg: 0x303, mcounteren: 0x306, menvcfg: 0x30a } as const;
+const MEDELEG_USER = [
+  CAUSE_MISALIGNED_FETCH, CAUSE_FETCH_ACCESS, CAUSE_ILLEGAL, CAUSE_BREAKPOINT, CAUSE_MISALIGNED_LOAD, CAUSE_LOAD_ACCESS,
+  CAUSE_MISALIGNED_STORE, CAUSE_STORE_ACCESS, CAUSE_USER_ECALL, CAUSE_FETCH_PAGE, CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE,
+].reduce((m, c) => m | (1n << BigInt(c)), 0n);
+/** The supervisor interrupts: software, timer, external. */
+const MIDELEG_S = MIP_SSIP | MIP_STIP | MIP_SEIP;
 
 /** Address of a symbol of entry.elf. */
 export function entrySymbol(name: string): bigint {
@@ -31,7 +40,7 @@ export function mapKernel(hart: Hart, pt: PageTable, elf: ElfFile): void {
     let flags = PTE_G | PTE_R;
     if (p.flags & 2) flags |= PTE_W;
     if (p.flags & 1) flags |= PTE_X;
-    for (let va = pageDown(p.vaddr); va < p.vaddr + p.memsz; va += 4096n) {
+    for (let va = pageDown(p.vaddr); va < p.vaddr + p.memsz; va += BigInt(PAGE_SIZE)) {
       if (!pt.map(va, va - ENTRY_LINK_BASE + ENTRY_PHYS_BASE, flags)) throw new Error('out of guest memory for the kernel');
     }
   }
@@ -40,17 +49,17 @@ export function mapKernel(hart: Hart, pt: PageTable, elf: ElfFile): void {
 /** The hart's state for Linux mode, then U-mode at `entry` with sp = `sp` and the first timer tick programmed. */
 export function setupHart(h: Hart, satp: bigint, entry: bigint, sp: bigint, firstTick: bigint): void {
   h.sbiHost = true;
-  h.setCsr(CSR.medeleg, MEDELEG_USER);
-  h.setCsr(CSR.mideleg, MIDELEG_S);
-  h.setCsr(CSR.menvcfg, 1n << 63n);
-  h.setCsr(CSR.mcounteren, 7n);
-  h.setCsr(CSR.scounteren, 7n);
-  h.setCsr(CSR.stvec, entrySymbol('handle_exception'));
-  h.setCsr(CSR.sscratch, entrySymbol('init_task'));
-  h.setCsr(CSR.satp, satp);
-  h.setCsr(CSR.sie, 1n << 5n);
-  h.setCsr(CSR.sstatus, SR_FS_INITIAL | SR_SPIE);
-  h.setCsr(CSR.stimecmp, firstTick);
+  h.setCsr(CSR_MEDELEG, MEDELEG_USER);
+  h.setCsr(CSR_MIDELEG, MIDELEG_S);
+  h.setCsr(CSR_MENVCFG, MENVCFG_STCE);
+  h.setCsr(CSR_MCOUNTEREN, MCOUNTEREN_CY | MCOUNTEREN_TM | MCOUNTEREN_IR);
+  h.setCsr(CSR_SCOUNTEREN, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
+  h.setCsr(CSR_STVEC, entrySymbol('handle_exception'));
+  h.setCsr(CSR_SSCRATCH, entrySymbol('init_task'));
+  h.setCsr(CSR_SATP, satp);
+  h.setCsr(CSR_SIE, SIE_STIE);
+  h.setCsr(CSR_SSTATUS, (MSTATUS_FS_INITIAL << MSTATUS_FS_SHIFT) | SSTATUS_SPIE);
+  h.setCsr(CSR_STIMECMP, firstTick);
   for (let i = 1; i < 32; i++) h.setX(i, 0n);
   h.setX(2, sp);
   h.priv = PRV_U;

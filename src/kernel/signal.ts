@@ -7,6 +7,7 @@
 import type { Hart } from '../hart/hart';
 import type { MM } from './mm';
 import type { PtRegs } from './entry';
+import { CSR_FCSR } from '../isa/encoding.generated';
 
 export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7, SIGFPE = 8,
   SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12, SIGPIPE = 13, SIGALRM = 14, SIGTERM = 15, SIGSTKFLT = 16,
@@ -106,7 +107,7 @@ export function setupRtFrame(hart: Hart, mm: MM, st: SignalState, regs: PtRegs, 
   dv.setBigUint64(UC_MCONTEXT, regs.epc, true);
   for (let i = 1; i < 32; i++) dv.setBigUint64(UC_MCONTEXT + i * 8, regs.x(i), true);
   for (let i = 0; i < 32; i++) dv.setBigUint64(SC_FP + i * 8, hart.f(i), true);
-  dv.setUint32(SC_FCSR, Number(hart.csr(0x003) & 0xffn), true);
+  dv.setUint32(SC_FCSR, Number(hart.csr(CSR_FCSR) & 0xffn), true);
   if (!mm.write(frame, b)) return false;
   regs.epc = act.handler;
   regs.setX(2, frame);
@@ -131,6 +132,6 @@ export function restoreRtFrame(hart: Hart, mm: MM, st: SignalState, regs: PtRegs
   regs.epc = dv.getBigUint64(UC_MCONTEXT, true);
   for (let i = 1; i < 32; i++) regs.setX(i, dv.getBigUint64(UC_MCONTEXT + i * 8, true));
   for (let i = 0; i < 32; i++) hart.setF(i, dv.getBigUint64(SC_FP + i * 8, true));
-  hart.setCsr(0x003, BigInt(dv.getUint32(SC_FCSR, true) & 0xff));
+  hart.setCsr(CSR_FCSR, BigInt(dv.getUint32(SC_FCSR, true) & 0xff));
   return true;
 }

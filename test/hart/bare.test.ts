@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Hart } from '../../src/hart/hart';
+import { Hart, RAM_BASE as RAM } from '../../src/hart/hart';
 import { runBare } from '../../src/hart/bare';
 import { bareImageFromElf } from '../../src/cli/bareImage';
 
@@ -29,7 +29,6 @@ for (const p of programs) {
 }
 
 test('a trap with no handler ends the run with a report instead of looping on fetch faults', () => {
-  const RAM = 0x80000000n;
   const r = runBare(new Hart({ ramBytes: 1024 * 1024 }), {
     entry: RAM, tohost: RAM + 0x1000n,
     segments: [{ paddr: RAM, data: new Uint8Array([0xff, 0xff, 0xff, 0xff]), memsz: 4n }],

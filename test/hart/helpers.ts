@@ -1,6 +1,6 @@
 // Test helpers: encode single instructions from the ISA table and run them on a fresh hart.
 import { INSNS } from '../../src/isa/instructions';
-import { Hart } from '../../src/hart/hart';
+import { Hart, RAM_BASE } from '../../src/hart/hart';
 
 const byName = new Map(INSNS.map((d) => [d.name, d]));
 
@@ -27,7 +27,7 @@ export function enc(name: string, f: Fields = {}): number {
   return w >>> 0;
 }
 
-export const RAM = 0x80000000n;
+export const RAM = RAM_BASE;
 
 /** A hart with a program of instruction words (32-bit, or 16-bit given as { c: bits }) at RAM base. */
 export function hartWith(words: (number | { c: number })[], ramBytes = 4 * 1024 * 1024): Hart {

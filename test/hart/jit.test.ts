@@ -10,7 +10,10 @@ import { decode } from '../../src/isa/decode';
 import { INSNS } from '../../src/isa/instructions';
 import { randomProgram, rng, bytesOf, DATA, type Word } from './jitgen';
 
-const MSTATUS = 0x300, MIE = 0x304, MTVEC = 0x305, MEPC = 0x341, MCAUSE = 0x342, SATP = 0x180;
+import {
+  CSR_MSTATUS as MSTATUS, CSR_MIE as MIE, CSR_MTVEC as MTVEC, CSR_MEPC as MEPC, CSR_MCAUSE as MCAUSE, CSR_SATP as SATP,
+  MIE_MTIE, MSTATUS_MIE, CAUSE_LOAD_ACCESS, IRQ_M_TIMER,
+} from '../../src/isa/encoding.generated';
 const RAM_BYTES = 4 * 1024 * 1024;
 
 function pair(setup: (h: Hart) => void): [Hart, Hart] {
@@ -22,7 +25,7 @@ function pair(setup: (h: Hart) => void): [Hart, Hart] {
 function state(h: Hart): Record<string, unknown> {
   const x: bigint[] = [];
   for (let i = 0; i < 32; i++) x.push(h.x(i));
-  return { pc: h.pc, cycles: h.cycles, instret: h.instret, priv: h.priv, x, mepc: h.csr(MEPC), mcause: h.csr(MCAUSE) };
+  return { pc: h.pc, cycles: h.cycles, clock: h.clock, time: h.time, instret: h.instret, priv: h.priv, x, mepc: h.csr(MEPC), mcause: h.csr(MCAUSE) };
 }
 
 /** Run both harts with the same budgets; compare exits and state after each call. Returns the JIT hart's exits. */
@@ -99,7 +102,7 @@ test('a load that faults in the middle of a block: earlier effects visible, the 
     h.setX(9, RAM + 0x10000n);
     h.setX(11, 0x1000n);
     h.setCsr(MTVEC, RAM + 0x800n);
-    h.setTrapStops(1n << 5n, 0n); // load access fault
+    h.setTrapStops(1n << BigInt(CAUSE_LOAD_ACCESS), 0n);
   });
   const [e] = runBoth(hs, [100000]);
   const h = hs[0];
@@ -161,7 +164,7 @@ test('host writes to code drop compiled blocks (writePhys)', () => {
 
 test('a timer deadline inside a would-be block: the interrupt is taken at the same instruction', () => {
   // sd x29 -> mtimecmp (x31 = its CLINT address); then a long loop body. The handler counts in x30 and
-  // re-arms the timer 37 ticks (370 instructions) later, so deadlines land all over the loop body.
+  // re-arms the timer 37 ticks (370 cycles) later, so deadlines land all over the loop body.
   const body: number[] = [];
   for (let i = 0; i < 30; i++) body.push(enc('addi', { rd: 1 + (i % 5), rs1: 1 + (i % 5), imm: i + 1 }));
   const words = [enc('sd', { rs1: 31, rs2: 29, imm: 0 }), ...body, enc('jal', { rd: 0, imm: -4 * body.length })];
@@ -171,14 +174,15 @@ test('a timer deadline inside a would-be block: the interrupt is taken at the sa
     enc('mret'),
   ];
   const hs = pair((h) => {
+    h.setTimeMode('virtual', 10); // one tick per 10 cycles: ~10 instructions (ALU 1 cycle, src/hart/cycles.ts)
     h.writePhys(RAM, bytesOf(words));
     h.writePhys(RAM + 0x800n, bytesOf(handler));
     h.setX(29, 41n);
     h.setX(31, 0x2004000n);
     h.setCsr(MTVEC, RAM + 0x800n);
-    h.setCsr(MIE, 1n << 7n);
-    h.setCsr(MSTATUS, 1n << 3n);
-    h.setTrapStops(0n, 1n << 7n);
+    h.setCsr(MIE, MIE_MTIE);
+    h.setCsr(MSTATUS, MSTATUS_MIE);
+    h.setTrapStops(0n, 1n << BigInt(IRQ_M_TIMER));
   });
   const exits = runBoth(hs, [100000, 100000, 100000, 333, 100000]);
   assert.equal(exits[0].kind, 'trap');

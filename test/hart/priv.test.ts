@@ -5,8 +5,15 @@ import assert from 'node:assert/strict';
 import { enc, hartWith, RAM, u64 } from './helpers';
 import { PRV_M, PRV_S, PRV_U } from '../../src/hart/hart';
 
-const MSTATUS = 0x300, MTVEC = 0x305, MEPC = 0x341, MCAUSE = 0x342, MTVAL = 0x343, MEDELEG = 0x302;
-const SEPC = 0x141, SCAUSE = 0x142, STVAL = 0x143, STVEC = 0x105, SATP = 0x180, MCOUNTEREN = 0x306, SSTATUS = 0x100;
+import {
+  CSR_MSTATUS as MSTATUS, CSR_MTVEC as MTVEC, CSR_MEPC as MEPC, CSR_MCAUSE as MCAUSE, CSR_MTVAL as MTVAL,
+  CSR_MEDELEG as MEDELEG, CSR_SEPC as SEPC, CSR_SCAUSE as SCAUSE, CSR_STVAL as STVAL, CSR_STVEC as STVEC,
+  CSR_SATP as SATP, CSR_MCOUNTEREN as MCOUNTEREN, CSR_SSTATUS as SSTATUS, CSR_TIME, CSR_SCOUNTEREN, CSR_MIE,
+  MSTATUS_SIE, MSTATUS_SPP, MSTATUS_SPIE, MSTATUS_MIE, MIE_MTIE, SCOUNTEREN_TM, MCAUSE_INTERRUPT,
+  CAUSE_USER_ECALL, CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE, IRQ_M_TIMER,
+} from '../../src/isa/encoding.generated';
+
+const bit = (cause: number) => 1n << BigInt(cause);
 
 test('an illegal instruction traps to mtvec with the instruction bits in mtval', () => {
   const h = hartWith([0xffffffff]);
@@ -29,9 +36,9 @@ test('the all-zero halfword is illegal (compressed, tval = its 16 bits)', () => 
 
 test('ecall from U is delegated to S by medeleg, with the status stack updated', () => {
   const h = hartWith([enc('ecall')]);
-  h.setCsr(MEDELEG, 1n << 8n);
+  h.setCsr(MEDELEG, bit(CAUSE_USER_ECALL));
   h.setCsr(STVEC, RAM + 0x800n);
-  h.setCsr(SSTATUS, 1n << 1n); // SIE = 1
+  h.setCsr(SSTATUS, MSTATUS_SIE);
   h.priv = PRV_U;
   h.step();
   assert.equal(h.priv, PRV_S);
@@ -56,7 +63,7 @@ test('ecall from M and S give causes 11 and 9; sret returns to SPP', () => {
   const r = hartWith([enc('sret')]);
   r.priv = PRV_S;
   r.setCsr(SEPC, RAM + 0x40n);
-  r.setCsr(SSTATUS, (1n << 8n) | (1n << 5n)); // SPP = S, SPIE
+  r.setCsr(SSTATUS, MSTATUS_SPP | MSTATUS_SPIE); // SPP = S, SPIE
   r.step();
   assert.equal(r.pc, RAM + 0x40n);
   assert.equal(r.priv, PRV_S);
@@ -64,7 +71,7 @@ test('ecall from M and S give causes 11 and 9; sret returns to SPP', () => {
 });
 
 test('U-mode rdtime traps unless mcounteren and scounteren allow it', () => {
-  const rdtime = enc('csrrs', { rd: 5, rs1: 0, csr: 0xc01 });
+  const rdtime = enc('csrrs', { rd: 5, rs1: 0, csr: CSR_TIME });
   const h = hartWith([rdtime]);
   h.priv = PRV_U;
   h.step();
@@ -72,7 +79,7 @@ test('U-mode rdtime traps unless mcounteren and scounteren allow it', () => {
   assert.equal(h.csr(MTVAL), BigInt(rdtime));
   const ok = hartWith([rdtime]);
   ok.setCsr(MCOUNTEREN, 2n);
-  ok.setCsr(0x106, 2n);
+  ok.setCsr(CSR_SCOUNTEREN, SCOUNTEREN_TM);
   ok.priv = PRV_U;
   ok.time = 12345n;
   ok.step();
@@ -96,7 +103,7 @@ test('Sv39: a load from an unmapped page faults with the address in stval; mappe
   h.writePhys64(l0 + 8n * 1n, pte(RAM + 0x10000n, 0x7n)); // V R W, A = D = 0
   h.writePhys64(RAM + 0x10000n, 0x1122334455667788n);
   h.setCsr(SATP, (8n << 60n) | (root >> 12n));
-  h.setCsr(MEDELEG, (1n << 13n) | (1n << 15n));
+  h.setCsr(MEDELEG, bit(CAUSE_LOAD_PAGE) | bit(CAUSE_STORE_PAGE));
   h.setCsr(STVEC, RAM + 0x800n);
   h.priv = PRV_S;
   h.setX(6, 0x1000n);
@@ -154,7 +161,7 @@ test('watchpoints report pc, address, size, old and new value', () => {
 test('trap stops report cause and both modes', () => {
   const h = hartWith([enc('ecall')]);
   h.priv = PRV_U;
-  h.setTrapStops(1n << 8n, 0n);
+  h.setTrapStops(bit(CAUSE_USER_ECALL), 0n);
   const e = h.run(10);
   assert.equal(e.kind, 'trap');
   assert.equal(e.trap?.code, 8);
@@ -169,11 +176,11 @@ test('machine timer interrupt through CLINT mtimecmp wakes wfi at the deadline (
   h.setX(1, 0x2004000n);
   h.setX(2, 500n);
   h.setCsr(MTVEC, RAM + 0x100n);
-  h.setCsr(0x304, 1n << 7n); // mie.MTIE
-  h.setCsr(MSTATUS, 1n << 3n); // mstatus.MIE
+  h.setCsr(CSR_MIE, MIE_MTIE);
+  h.setCsr(MSTATUS, MSTATUS_MIE);
   const e = h.run(100000);
   assert.equal(e.kind, 'budget');
-  assert.equal(h.csr(MCAUSE), u64((1n << 63n) | 7n));
+  assert.equal(h.csr(MCAUSE), MCAUSE_INTERRUPT | BigInt(IRQ_M_TIMER));
   assert.equal(h.csr(MEPC), RAM + 8n, 'wfi retired; the interrupt is taken after it');
   assert.ok(h.time >= 500n, `time ${h.time} reached the deadline`);
   assert.ok(h.instret < 100000n, 'the wait did not retire instructions');

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch } from '../../src/kernel/process';
 import { fixture } from './helpers';
+import { CSR_SEPC, CAUSE_USER_ECALL } from '../../src/isa/encoding.generated';
 
 const isKernel = (a: bigint) => (a >> 63n) === 1n;
 
@@ -12,14 +13,14 @@ test('userContext is the interrupted user context at every instruction of the tr
   const proc = launch({ program: fixture('hello'), disableRandomization: true, seed: 1, onStdout: () => {} });
   const hart = proc.hart;
   assert.equal(proc.userContext(), undefined, 'not in the trap entry at the first user instruction');
-  hart.setTrapStops(1n << 8n, 0n); // stop after each ecall from U-mode
+  hart.setTrapStops(1n << BigInt(CAUSE_USER_ECALL), 0n); // stop after each ecall from U-mode
   let checked = 0;
   for (let traps = 0; traps < 3; traps++) {
     const r = proc.run(10_000_000);
     assert.equal(r.kind, 'hart', `stopped at a trap (got ${r.kind})`);
     assert.ok(isKernel(hart.pc), 'the stop is in the trap entry');
     const user = Array.from({ length: 32 }, (_, i) => hart.x(i));
-    const ecall = hart.csr(0x141);
+    const ecall = hart.csr(CSR_SEPC);
     let served = false;
     let lastCtx;
     while (isKernel(hart.pc)) {

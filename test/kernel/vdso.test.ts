@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { launch, type LinuxProcess } from '../../src/kernel/process';
 import { fixture, FIXED_EPOCH } from './helpers';
 import * as D from '../../src/kernel/vdso/datapage';
+import { CSR_STIMECMP } from '../../src/isa/encoding.generated';
 import { VDSO_OFFSETS, VDSO_IMAGE_SIZE } from '../../src/guest/vdso/vdsoSymbols.generated';
 
 interface Ctx { p: LinuxProcess; page: bigint; scratch: bigint; ret: bigint; strace: string[]; }
@@ -14,7 +15,7 @@ function setup(): Ctx {
   const strace: string[] = [];
   const p = launch({ program: fixture('hello'), disableRandomization: true, seed: 3, timeEpoch: FIXED_EPOCH, strace: true, onStrace: (l) => strace.push(l), onStdout: () => {} });
   const h = p.hart;
-  h.setCsr(0x14d, (1n << 64n) - 1n); // stimecmp: no ticks, so nobody rewrites the hand-filled page
+  h.setCsr(CSR_STIMECMP, (1n << 64n) - 1n); // stimecmp: no ticks, so nobody rewrites the hand-filled page
   const page = h.translate(p.vvarBase, 'load')!;
   assert.ok(page !== undefined, '[vvar] is readable from U-mode');
   h.fillPhys(page, 4096, 0);
@@ -158,7 +159,7 @@ test('__vdso_getcpu and __vdso_flush_icache ecall into the kernel', () => {
 
 test('the kernel is the only writer: a tick rewrites [vvar] with an even seq and the live clocks', () => {
   const c = setup();
-  c.p.hart.setCsr(0x14d, c.p.hart.time); // a tick is due now
+  c.p.hart.setCsr(CSR_STIMECMP, c.p.hart.time); // a tick is due now
   c.p.hart.pc = c.p.entryPoint;
   c.p.hart.removeBreakpoint(c.ret);
   c.p.run(50_000);

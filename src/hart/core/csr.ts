@@ -4,7 +4,7 @@
 // have side effects or depend on other state. Every CSR lives in the CSRS block of the wasm memory (see
 // ../layout.ts), addressed by its number. AssemblyScript.
 import { MISC_FCSR } from '../layout';
-import { priv, cycles, squashed, PRV_M, PRV_S, PRV_U, csrGet, csrSet, misc, setMisc } from './state';
+import { priv, cycles, clock, squashed, PRV_M, PRV_S, PRV_U, csrGet, csrSet, misc, setMisc } from './state';
 import { flushTlb } from './mmu';
 import { readTime, interruptsChanged } from './timer';
 import {
@@ -80,9 +80,9 @@ export function csrRead(a: u32): u64 {
     case CSR_FFLAGS: return misc(MISC_FCSR) & FFLAGS_MASK;
     case CSR_FRM: return (misc(MISC_FCSR) & FCSR_FRM) >> FCSR_FRM_SHIFT;
     case CSR_FCSR: return misc(MISC_FCSR) & (FCSR_FRM | FFLAGS_MASK);
-    // cycle counts started instructions, instret those that retired; mcycle/minstret writes are kept as
-    // offsets so that the count that drives virtual time never jumps
-    case CSR_CYCLE: case CSR_MCYCLE: return cycles + csrGet(CSR_MCYCLE);
+    // cycle counts the modelled core cycles (src/hart/cycles.ts), instret the instructions that retired;
+    // mcycle/minstret writes are kept as offsets so that the count that drives virtual time never jumps
+    case CSR_CYCLE: case CSR_MCYCLE: return clock + csrGet(CSR_MCYCLE);
     case CSR_INSTRET: case CSR_MINSTRET: return cycles - squashed + csrGet(CSR_MINSTRET);
     case CSR_TIME: return readTime();
     case CSR_MSTATUS: return mstatusValue();
@@ -161,7 +161,7 @@ export function csrWrite(a: u32, v: u64): void {
     }
     case CSR_STIMECMP: csrSet(a, v); interruptsChanged(); return;
     case CSR_MENVCFG: csrSet(a, v & (MENVCFG_STCE | MENVCFG_FIOM)); interruptsChanged(); return;
-    case CSR_MCYCLE: csrSet(a, v - cycles); return;
+    case CSR_MCYCLE: csrSet(a, v - clock); return;
     case CSR_MINSTRET: csrSet(a, v - (cycles - squashed)); return;
   }
   const m = csrWriteMask(a);

@@ -6,10 +6,12 @@
 // number with one switch. Nothing is allocated and no per-instruction check of breakpoints, watchpoints or
 // timers happens: breakpoints are decode-cache entries with op OP_BREAKPOINT, watched pages never enter the
 // data TLBs, and the loop runs until `stopAt`, the earlier of the budget and the next timer deadline.
+// Cycles (src/hart/cycles.ts): every decode entry carries its instruction's cost, and compiled blocks report
+// the cost of what they ran, so the modelled cycle count (st.clock) costs one add per instruction.
 import {
   XREG, DEC, DEC_N, DEC_ENTRY, ITLB, RTLB, WTLB, TLB_N, SCRATCH, STATE, STATE_END, PAGEFLAGS, PAGEFLAGS_SIZE,
   RAM_OFF, EXIT_BUDGET, EXIT_BREAKPOINT, EXIT_WFI, EXIT_HALT, FLAG_SKIP_BP, MISC_WFI as MW,
-  BLK, BLK_N, BLK_COUNTING, JIT_DONE, JIT_GEN,
+  BLK, BLK_N, BLK_COUNTING, JIT_DONE, JIT_CYCLES, JIT_GEN,
 } from '../layout';
 import * as L from '../layout';
 import * as st from './state';
@@ -76,6 +78,7 @@ export function reset(): void {
   st.priv = PRV_M;
   st.cycles = 0;
   st.squashed = 0;
+  st.clock = 0;
   st.saveGlobals();
   flushTlb();
   flushDecode();
@@ -115,6 +118,13 @@ export function setTime(v: u64): void {
   writeTime(v);
 }
 
+/** mret done by the host playing the M-mode firmware (after EXIT_FIRMWARE). */
+export function hostMret(): void {
+  st.loadGlobals();
+  doMret();
+  st.saveGlobals();
+}
+
 /** Ask a running core to stop at the next instruction boundary (called from a host import, e.g. a timer). */
 export function halt(): void { requestExit(EXIT_HALT); }
 
@@ -135,13 +145,22 @@ export function run(budget: i32): i32 {
       // waiting for an interrupt: skip virtual time ahead to the next timer deadline
       if (anyPending()) { setMisc(MW, 0); continue; }
       const dl = nextTimerDeadline();
-      if (dl == <u64>-1 || dl > end) { st.exitReason = EXIT_WFI; break; }
-      st.squashed += dl - st.cycles; // asleep: the clock runs, nothing retires
-      st.cycles = dl;
+      if (dl == <u64>-1 || dl - st.clock > end - st.cycles) { st.exitReason = EXIT_WFI; break; }
+      const asleep = dl - st.clock;
+      st.squashed += asleep; // asleep: the clock runs (and the budget with it), nothing retires
+      st.cycles += asleep;
+      st.clock = dl;
       continue;
     }
-    let limit = nextTimerDeadline();
-    if (limit > end) limit = end;
+    let limit = end;
+    const dl = nextTimerDeadline();
+    if (dl != <u64>-1) {
+      // the deadline is in cycles, the loop counts instructions (each costs >= 1 cycle): approach it in
+      // halving steps, so an interrupt comes within an instruction of its deadline unless code runs above 2 CPI
+      const left = dl > st.clock ? dl - st.clock : 1;
+      const step = left > 1 ? left >> 1 : 1;
+      if (step < end - st.cycles) limit = st.cycles + step;
+    }
     // V8 tiers a wasm function up only between calls: run the inner loop in slices so it gets optimised
     if (limit - st.cycles > SLICE) limit = st.cycles + SLICE;
     st.stopAt = limit;
@@ -279,7 +298,7 @@ function inner(): void {
       if (e == 0) continue;
     }
     let w = load<u64>(e, 8);
-    if ((<u32>w & 0xffff) == O.OP_BREAKPOINT) {
+    if ((<u32>w & 0xff) == O.OP_BREAKPOINT) {
       if ((misc(MISC_FLAGS) & FLAG_SKIP) != 0) {
         setMisc(MISC_FLAGS, misc(MISC_FLAGS) & ~FLAG_SKIP);
         e = decodeAt(host, 1);
@@ -293,6 +312,9 @@ function inner(): void {
       }
     }
     execute(e, w, pc);
+    // the instruction's class cost, after it ran (a counter it reads does not include itself), and the
+    // extra cycle of a taken branch or jump (a trap's flush is charged by takeTrap)
+    st.clock += ((w >> 8) & 0xff) + (!st.trapped && st.pc - pc != fLen(w) ? 1 : 0);
     if (st.exitReason >= 0) break;
   }
 }
@@ -312,7 +334,7 @@ const SLOW: u64 = 1;
  * whose data TLB hits. Returns the next pc, or SLOW to have the full path (execute) do the instruction.
  */
 @inline function execSimple(e: usize, w: u64, pc: u64): u64 {
-  const op = <i32>(<u32>w & 0xffff);
+  const op = <i32>(<u32>w & 0xff);
   switch (op) {
     case O.OP_LUI: xw(fRd(w), fImm(e)); return pc + fLen(w);
     case O.OP_AUIPC: xw(fRd(w), pc + fImm(e)); return pc + fLen(w);
@@ -413,6 +435,7 @@ const SLOW: u64 = 1;
 function fastLoop(): void {
   let pc = st.pc;
   let c = st.cycles;
+  let k = st.clock;
   const stop = st.stopAt;
   // the page the pc is in: one compare instead of a TLB load per instruction (shortens the dependent-load
   // chain that bounds an interpreter's speed); valid for the whole call since nothing here changes the TLB
@@ -431,13 +454,16 @@ function fastLoop(): void {
     }
     const e = DEC + ((host >> 1) & (DEC_N - 1)) * DEC_ENTRY;
     if (load<u32>(e) != <u32>host) break;
-    const n = execSimple(e, load<u64>(e, 8), pc);
+    const w = load<u64>(e, 8);
+    const n = execSimple(e, w, pc);
     if (n == SLOW) break;
+    k += ((w >> 8) & 0xff) + <u64>(n - pc != fLen(w));
     pc = n;
     c++;
   }
   st.pc = pc;
   st.cycles = c;
+  st.clock = k;
 }
 
 /**
@@ -449,6 +475,7 @@ function fastLoop(): void {
 function fastLoopJit(): bool {
   let pc = st.pc;
   let c = st.cycles;
+  let k = st.clock;
   const stop = st.stopAt;
   let head = false;
   let toBlocks = false;
@@ -486,12 +513,15 @@ function fastLoopJit(): bool {
     const w = load<u64>(e, 8);
     const n = execSimple(e, w, pc);
     if (n == SLOW) break;
-    if (n - pc != fLen(w)) head = true;
+    const taken = n - pc != fLen(w);
+    if (taken) head = true;
+    k += ((w >> 8) & 0xff) + <u64>taken;
     pc = n;
     c++;
   }
   st.pc = pc;
   st.cycles = c;
+  st.clock = k;
   return toBlocks;
 }
 
@@ -503,6 +533,7 @@ function fastLoopJit(): bool {
 function blockLoop(): void {
   let pc = st.pc;
   let c = st.cycles;
+  let k = st.clock;
   const stop = st.stopAt;
   let pageVa: u64 = 1;
   let pageHost: usize = 0;
@@ -536,16 +567,18 @@ function blockLoop(): void {
     pc = jitCall(state, pc, <i32>(stop - c));
     const done = load<u32>(JIT_DONE);
     c += <u64>done;
+    k += <u64>load<u32>(JIT_CYCLES);
     if (done == 0) break; // the first instruction needs the slow path (e.g. a TLB miss)
   }
   st.pc = pc;
   st.cycles = c;
+  st.clock = k;
 }
 
 @inline function execute(e: usize, w: u64, pc: u64): void {
   // entry word at +8: op u16 | rd u8 | rs1 u8 | rs2 u8 | rs3 u8 | rm u8 | len u8. Fields are extracted inside
   // each case (fewer values live across the dispatch means fewer spills in the compiled loop).
-  const op = <i32>(<u32>w & 0xffff);
+  const op = <i32>(<u32>w & 0xff);
   const simple = execSimple(e, w, pc);
   if (simple != SLOW) { st.pc = simple; return; }
   switch (op) {

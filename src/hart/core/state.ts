@@ -4,7 +4,7 @@ import {
   XREG, FREG, MISC, CSRS, MISC_PC, MISC_PRIV, MISC_CYCLES, MISC_RES_ADDR, MISC_FLAGS,
   MISC_TIME_MODE, MISC_TIME_DIV, MISC_TIME_BASE, MISC_MTIMECMP, MISC_EXIT_CAUSE, MISC_EXIT_A,
   MISC_EXIT_B, MISC_EXIT_C, MISC_EXIT_D, MISC_STOP_TRAPS, MISC_STOP_IRQS, MISC_TOHOST, MISC_LAST_PRIV,
-  MISC_WFI, MISC_FCSR, MISC_SQUASHED,
+  MISC_WFI, MISC_FCSR, MISC_SQUASHED, MISC_CLOCK, MISC_COST_TRAP, MISC_COST_XRET,
 } from '../layout';
 
 import { PRV_U, PRV_S, PRV_M } from './encoding.generated';
@@ -18,6 +18,12 @@ export let priv: i32 = PRV_M;
 export let cycles: u64 = 0;
 /** Instructions that trapped instead of retiring (instret = cycles - squashed). */
 export let squashed: u64 = 0;
+/**
+ * Modelled core cycles (src/hart/cycles.ts): each started instruction adds its class cost (from its decode
+ * entry or its block), traps and xRETs their flush, the host the kernel work it does. `cycle` and virtual
+ * time derive from it.
+ */
+export let clock: u64 = 0;
 /** The run loop leaves its inner loop when cycles reaches this value. Setting it to 0 forces a re-check. */
 export let stopAt: u64 = 0;
 /** Why the run loop must return, -1 when it must not. */
@@ -56,6 +62,7 @@ export function saveGlobals(): void {
   setMisc(MISC_PRIV, <u64>priv);
   setMisc(MISC_CYCLES, cycles);
   setMisc(MISC_SQUASHED, squashed);
+  setMisc(MISC_CLOCK, clock);
   store<u64>(XREG, 0);
 }
 /** Load the loop's globals from the MISC block (the host may have changed them). */
@@ -64,11 +71,12 @@ export function loadGlobals(): void {
   priv = <i32>misc(MISC_PRIV);
   cycles = misc(MISC_CYCLES);
   squashed = misc(MISC_SQUASHED);
+  clock = misc(MISC_CLOCK);
 }
 
 // Re-exported indices so other core files import one module.
 export {
   MISC_RES_ADDR, MISC_FLAGS, MISC_TIME_MODE, MISC_TIME_DIV, MISC_TIME_BASE, MISC_MTIMECMP,
   MISC_EXIT_CAUSE, MISC_EXIT_A, MISC_EXIT_B, MISC_EXIT_C, MISC_EXIT_D, MISC_STOP_TRAPS,
-  MISC_STOP_IRQS, MISC_TOHOST, MISC_LAST_PRIV, MISC_WFI, MISC_FCSR,
+  MISC_STOP_IRQS, MISC_TOHOST, MISC_LAST_PRIV, MISC_WFI, MISC_FCSR, MISC_COST_TRAP, MISC_COST_XRET,
 };

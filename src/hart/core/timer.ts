@@ -1,11 +1,12 @@
 // The timebase (`time` CSR, CLINT mtime), the timer comparators (CLINT mtimecmp, Sstc stimecmp) and the
 // computation of pending interrupts. AssemblyScript.
 //
-// Virtual time: time = MISC_TIME_BASE + cycles / MISC_TIME_DIV, so a run is reproducible and the instruction
-// at which a comparator fires is known in advance (the run loop stops exactly there; nothing is checked per
-// instruction). Host time: the host supplies the value (e.g. from its monotonic clock), and the run loop
-// re-checks comparators at the end of every slice the host gives it.
-import { cycles, stopAt, csrGet, csrSet, misc, setMisc, MISC_TIME_MODE, MISC_TIME_DIV, MISC_TIME_BASE, MISC_MTIMECMP } from './state';
+// Virtual time: time = MISC_TIME_BASE + clock / MISC_TIME_DIV (clock = the modelled core cycles, see
+// src/hart/cycles.ts), so a run is reproducible and the cycle at which a comparator fires is known in advance
+// (the run loop approaches it in steps; nothing is checked per instruction). Host time: the host supplies
+// the value (e.g. from its monotonic clock), and the run loop re-checks comparators at the end of every slice
+// the host gives it.
+import { clock, stopAt, csrGet, csrSet, misc, setMisc, MISC_TIME_MODE, MISC_TIME_DIV, MISC_TIME_BASE, MISC_MTIMECMP } from './state';
 
 @external('env', 'hostTime')
 declare function hostTime(): f64;
@@ -15,14 +16,14 @@ import { CSR_MIP as MIP, CSR_MENVCFG as MENVCFG, CSR_STIMECMP as STIMECMP, MIP_S
 export function readTime(): u64 {
   if (misc(MISC_TIME_MODE) != 0) return <u64>hostTime();
   const div = misc(MISC_TIME_DIV);
-  return misc(MISC_TIME_BASE) + (div > 1 ? cycles / div : cycles);
+  return misc(MISC_TIME_BASE) + (div > 1 ? clock / div : clock);
 }
 
 /** Set the current `time` value (CLINT mtime write, or the host's clock adjustment). */
 export function writeTime(v: u64): void {
   if (misc(MISC_TIME_MODE) != 0) return;
   const div = misc(MISC_TIME_DIV);
-  setMisc(MISC_TIME_BASE, v - (div > 1 ? cycles / div : cycles));
+  setMisc(MISC_TIME_BASE, v - (div > 1 ? clock / div : clock));
 }
 
 @inline function sstcEnabled(): bool { return (csrGet(MENVCFG) & MENVCFG_STCE) != 0; }
@@ -39,8 +40,8 @@ export function updateTimerBits(): void {
 }
 
 /**
- * The cycles value at which the next comparator fires in virtual time (u64 max when none will), so the
- * run loop can stop exactly there.
+ * The clock value (core cycles) at which the next comparator fires in virtual time (u64 max when none will),
+ * so the run loop can stop there.
  */
 export function nextTimerDeadline(): u64 {
   if (misc(MISC_TIME_MODE) != 0) return <u64>-1;

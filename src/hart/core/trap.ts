@@ -1,10 +1,10 @@
 // Traps: one `takeTrap` for exceptions and interrupts (delegation, xtvec direct/vectored, xepc/xcause/xtval,
 // the status stack), `mret`/`sret`, and the choice of the interrupt to take. AssemblyScript.
 import {
-  EXIT_TRAP, EXIT_SBI, EXIT_PRIV, FLAG_SBI_HOST, FLAG_STOP_PRIV,
+  EXIT_TRAP, EXIT_SBI, EXIT_PRIV, EXIT_FIRMWARE, FLAG_SBI_HOST, FLAG_STOP_PRIV, FLAG_FW_HOST,
 } from '../layout';
 import {
-  pc, priv, squashed, trapped, PRV_M, PRV_S, PRV_U, csrGet, csrSet, misc, setMisc, requestExit,
+  pc, priv, squashed, trapped, clock, MISC_COST_TRAP, MISC_COST_XRET, PRV_M, PRV_S, PRV_U, csrGet, csrSet, misc, setMisc, requestExit,
   MISC_FLAGS, MISC_STOP_TRAPS, MISC_STOP_IRQS, MISC_EXIT_CAUSE, MISC_EXIT_A, MISC_EXIT_B, MISC_EXIT_D,
   MISC_LAST_PRIV, MISC_WFI,
 } from './state';
@@ -48,6 +48,7 @@ export function takeTrap(cause: u64, tval: u64, isInterrupt: bool): void {
     requestExit(EXIT_SBI);
     return;
   }
+  clock += misc(MISC_COST_TRAP); // the pipeline flush of taking a trap (src/hart/cycles.ts)
   const bit: u64 = <u64>1 << (cause & 63);
   const deleg = isInterrupt ? csrGet(MIDELEG) : csrGet(MEDELEG);
   const fullCause: u64 = isInterrupt ? (cause | MCAUSE_INTERRUPT) : cause;
@@ -84,9 +85,12 @@ export function takeTrap(cause: u64, tval: u64, isInterrupt: bool): void {
     setMisc(MISC_EXIT_B, (<u64>from << 8) | <u64>priv);
     requestExit(EXIT_TRAP);
   }
+  // the host plays the M-mode firmware (e.g. emulates rdtime): it continues with mret
+  if (priv == PRV_M && (misc(MISC_FLAGS) & FLAG_FW_HOST) != 0) requestExit(EXIT_FIRMWARE);
 }
 
 export function doMret(): void {
+  clock += misc(MISC_COST_XRET);
   let ms = csrGet(MSTATUS);
   const mpp = <i32>((ms & MSTATUS_MPP) >> MPP_SHIFT);
   ms = (ms & ~MIE_B) | ((ms & MPIE) != 0 ? MIE_B : 0);
@@ -100,6 +104,7 @@ export function doMret(): void {
 }
 
 export function doSret(): void {
+  clock += misc(MISC_COST_XRET);
   let ms = csrGet(MSTATUS);
   const spp = (ms & SPP) != 0 ? PRV_S : PRV_U;
   ms = (ms & ~SIE) | ((ms & SPIE) != 0 ? SIE : 0);

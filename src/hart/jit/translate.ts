@@ -10,8 +10,9 @@
 // allows another full pass. Loads and stores use the core's data TLBs inline exactly like its fast path; on a
 // miss or a page-crossing access the block returns before that instruction, which the interpreter then runs
 // through the slow path (faults, MMIO, watchpoints, TLB fills). So every exit is at an instruction boundary,
-// with registers written back, the next pc returned and the count of executed instructions stored at
-// JIT_DONE: the core's cycle count stays exact.
+// with registers written back, the next pc returned, the count of executed instructions stored at
+// JIT_DONE and their cycles (src/hart/cycles.ts, summed here at translation time) at JIT_CYCLES: the core's
+// instruction and cycle counts stay exact.
 //
 // The code never depends on the virtual address it runs at: the block's virtual pc is the function's first
 // parameter (pc-relative values such as auipc and link addresses are computed from it), so one translation
@@ -19,7 +20,8 @@
 import { decode } from '../../isa/decode';
 import { INSNS } from '../../isa/instructions';
 import type { Decoded } from '../../isa/types';
-import { XREG, RTLB, WTLB, JIT_DONE } from '../layout';
+import { XREG, RTLB, WTLB, JIT_DONE, JIT_CYCLES } from '../layout';
+import { instructionCycles, TAKEN_EXTRA } from '../cycles';
 import { Code, Op, I32, I64, encodeModule, type Func } from './wasm';
 
 export const MAX_INSNS = 64;
@@ -128,7 +130,7 @@ export function blockKey(blk: Block): string {
 }
 
 // locals of a block function
-const L_PC = 0, L_BUDGET = 1, L_N = 2, L_E = 3, L_RET = 4, L_A = 5, L_T = 6, L_REG0 = 7;
+const L_PC = 0, L_BUDGET = 1, L_N = 2, L_E = 3, L_K = 4, L_RET = 5, L_A = 6, L_T = 7, L_REG0 = 8;
 
 /** Emit the WebAssembly function for a scanned block. */
 export function emitBlock(blk: Block): Func {
@@ -143,6 +145,14 @@ export function emitBlock(blk: Block): Func {
     if (d.rd && !(name in STORES) && !(name in BRANCHES) && name !== 'fence' && name !== 'fence.tso') { used.add(d.rd); written.add(d.rd); }
   }
   const regs = [...used].sort((a, b) => a - b);
+  // cycles of the first k items (pre[k]), as the interpreter charges them: class cost, +TAKEN_EXTRA for a
+  // jal the block follows (to a target other than the next instruction)
+  const pre = [0];
+  items.forEach((it, k) => {
+    const followed = it.name === 'jal' && k !== count - 1 && k !== blk.loopJal && it.d.imm !== it.len;
+    pre.push(pre[k] + instructionCycles(INSNS[it.d.op].expandsTo ?? it.name) + (followed ? TAKEN_EXTRA : 0));
+  });
+  const takenExtra = (it: Item) => (it.d.imm !== it.len ? TAKEN_EXTRA : 0);
   const local = new Map<number, number>();
   regs.forEach((r, i) => local.set(r, L_REG0 + i));
 
@@ -157,14 +167,16 @@ export function emitBlock(blk: Block): Func {
   // block $out; loop $top
   c.op(Op.block, 0x40, Op.loop, 0x40);
   let depth = 1; // labels between the current position and $out (the loop)
-  /** Leave the block: ret = (pushed value), n += done. */
-  const exitWith = (done: number) => {
+  /** Leave the block: ret = (pushed value), n += done, k += their cycles + extra. */
+  const exitWith = (done: number, extra = 0) => {
     c.set(L_RET);
     if (done) c.get(L_N).i32(done).op(Op.i32_add).set(L_N);
+    if (pre[done] + extra) c.get(L_K).i32(pre[done] + extra).op(Op.i32_add).set(L_K);
     c.br(depth);
   };
-  /** Back to the start: n += done, loop again if a whole pass still fits in the budget, else leave at pc. */
+  /** Back to the start (a taken transfer): n += done, loop again if a whole pass still fits in the budget, else leave at pc. */
   const loopBack = (done: number) => {
+    c.get(L_K).i32(pre[done] + TAKEN_EXTRA).op(Op.i32_add).set(L_K);
     c.get(L_N).i32(done).op(Op.i32_add).tee(L_N).i32(count).op(Op.i32_add).get(L_BUDGET).op(Op.i32_le_s).brIf(depth - 1);
     c.get(L_PC).set(L_RET).br(depth);
   };
@@ -198,7 +210,7 @@ export function emitBlock(blk: Block): Func {
     } else if (name in BRANCHES) {
       get(d.rs1); get(d.rs2); c.op(BRANCHES[name]);
       const target = delta + d.imm;
-      ifThen(() => { if (target === 0) loopBack(k + 1); else { pcAt(target); exitWith(k + 1); } });
+      ifThen(() => { if (target === 0) loopBack(k + 1); else { pcAt(target); exitWith(k + 1, takenExtra(it)); } });
     } else {
       switch (name) {
         case 'lui': if (d.rd) { c.i64(d.imm); set(d.rd); } break;
@@ -209,12 +221,14 @@ export function emitBlock(blk: Block): Func {
         case 'jal':
           if (d.rd) { pcAt(delta + len); set(d.rd); }
           if (k === blk.loopJal) loopBack(k + 1);
-          else if (k === count - 1) { pcAt(delta + d.imm); exitWith(k + 1); }
+          else if (k === count - 1) { pcAt(delta + d.imm); exitWith(k + 1, takenExtra(it)); }
           // otherwise the block goes on at the target
           break;
         case 'jalr':
           get(d.rs1); if (d.imm) c.i64(d.imm).op(Op.i64_add); c.i64(-2).op(Op.i64_and).set(L_T);
           if (d.rd) { pcAt(delta + len); set(d.rd); }
+          // a jalr to the next instruction is not a taken transfer (as the interpreter counts it)
+          c.get(L_K).get(L_T); pcAt(delta + len); c.op(Op.i64_ne, Op.i32_add).set(L_K);
           c.get(L_T); exitWith(k + 1);
           break;
         case 'div': case 'divu': case 'rem': case 'remu': {
@@ -270,8 +284,9 @@ export function emitBlock(blk: Block): Func {
   // epilogue: registers back to memory, the count to JIT_DONE, the next pc
   for (const r of regs) if (written.has(r)) c.i32(0).get(local.get(r)!).mem(Op.i64_store, 3, XREG + 8 * r);
   c.i32(JIT_DONE).get(L_N).mem(Op.i32_store, 2, 0);
+  c.i32(JIT_CYCLES).get(L_K).mem(Op.i32_store, 2, 0);
   c.get(L_RET);
-  return { type: 0, locals: [[2, I32], [3 + regs.length, I64]], code: c.b };
+  return { type: 0, locals: [[3, I32], [3 + regs.length, I64]], code: c.b };
 }
 
 /** One module of compiled blocks importing the core's memory as env.m; exports f0, f1, ... */
