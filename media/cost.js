@@ -1,5 +1,7 @@
-// vDSO-vs-syscall cost webview: draws { type: 'result', result } as two bar charts in plain SVG (instructions
-// retired per call, host time per call) and a table of the raw figures; { type: 'status', text } while it runs.
+// vDSO-vs-syscall cost webview: draws { type: 'result', result } (src/extension/cost/measure.ts CostResult) as bar
+// charts in plain SVG: guest cycles and modelled time per call when the hart has a cycle model, guest instructions
+// per call, the emulator's host time per call (labelled as the emulator's); a table of the raw figures;
+// { type: 'status', text } while it runs.
 (function () {
   const vscode = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
   const SVG = 'http://www.w3.org/2000/svg';
@@ -21,23 +23,27 @@
     return v.toFixed(digits === undefined ? 2 : digits);
   }
 
-  /** One horizontal bar chart: rows of { label, value, cls }. */
+  /**
+   * One horizontal bar chart: rows of { label, value, cls }. Each label sits above its bar (never cut by the
+   * bar area), the value right of the bar; the SVG scales down with the column (viewBox, max-width 100%).
+   */
   function barChart(title, unit, rows) {
-    const width = 560, left = 170, right = 110, barH = 26, gap = 12, top = 28;
-    const height = top + rows.length * (barH + gap) + 8;
+    const texts = rows.map((r) => `${fmt(r.value)} ${unit}`);
+    const right = 12 + 7.5 * Math.max.apply(null, texts.map((t) => t.length));
+    const width = 520, barH = 22, labelH = 16, gap = 10, top = 26;
+    const height = top + rows.length * (labelH + barH + gap) + 4;
     const max = Math.max.apply(null, rows.map((r) => r.value)) || 1;
     const svg = svgEl('svg', { class: 'chart', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title });
     svg.append(svgEl('text', { x: 0, y: 16, 'font-weight': 600 }, title));
     rows.forEach((r, i) => {
-      const y = top + i * (barH + gap);
-      const w = Math.max(1, ((width - left - right) * r.value) / max);
-      svg.append(svgEl('text', { x: 0, y: y + barH * 0.68 }, r.label));
-      const bar = svgEl('rect', { class: r.cls, x: left, y, width: w.toFixed(1), height: barH, rx: 2 });
-      bar.append(svgEl('title', {}, `${r.label}: ${fmt(r.value)} ${unit}`));
+      const y = top + i * (labelH + barH + gap);
+      const w = Math.max(1, ((width - right) * r.value) / max);
+      svg.append(svgEl('text', { class: 'label', x: 0, y: y + 12 }, r.label));
+      const bar = svgEl('rect', { class: r.cls, x: 0, y: y + labelH, width: w.toFixed(1), height: barH, rx: 2 });
+      bar.append(svgEl('title', {}, `${r.label}: ${texts[i]}`));
       svg.append(bar);
-      svg.append(svgEl('text', { class: 'value', x: left + w + 6, y: y + barH * 0.68 }, `${fmt(r.value)} ${unit}`));
+      svg.append(svgEl('text', { class: 'value', x: w + 6, y: y + labelH + barH * 0.7 }, texts[i]));
     });
-    svg.append(svgEl('line', { class: 'axis', x1: left, y1: top - 4, x2: left, y2: height - 4 }));
     return svg;
   }
 
@@ -56,22 +62,40 @@
     charts.replaceChildren();
     figures.replaceChildren();
     const per = (x) => x / r.calls;
+    const ways = [
+      { label: 'vDSO: __vdso_clock_gettime', cls: 'bar-vdso', c: r.vdso },
+      { label: 'system call: ecall', cls: 'bar-syscall', c: r.syscall },
+    ];
+    const model = r.cycleModel && r.vdso.cycles !== undefined && r.syscall.cycles !== undefined;
     const vIns = per(r.vdso.instructions), sIns = per(r.syscall.instructions);
-    const vNs = per(r.vdso.hostNs), sNs = per(r.syscall.hostNs);
-    status.textContent = `${r.calls} calls each way in the emulator (${r.program}, time mode ${r.timeMode}). ` +
-      `The system call retires ${fmt(sIns / vIns, 1)}× the instructions of the vDSO call.`;
-    charts.append(barChart('Instructions retired per call', 'insns', [
-      { label: 'vDSO (__vdso_clock_gettime)', value: vIns, cls: 'bar-vdso' },
-      { label: 'syscall (ecall)', value: sIns, cls: 'bar-syscall' },
-    ]));
-    charts.append(barChart('Host time per call', 'µs', [
-      { label: 'vDSO (__vdso_clock_gettime)', value: vNs / 1000, cls: 'bar-vdso' },
-      { label: 'syscall (ecall)', value: sNs / 1000, cls: 'bar-syscall' },
-    ]));
+    // The headline says what is measured. Without a cycle model, instruction counts are not time: the kernel
+    // model's work runs on the host and costs the guest nothing, so their ratio is not a real machine's speed-up.
+    if (model) {
+      const vc = per(r.vdso.cycles), sc = per(r.syscall.cycles);
+      status.textContent = `${r.calls} calls each way (${r.program}), cycle model ${r.cycleModel}: the vDSO call takes ${fmt(vc)} cycles, `
+        + `the system call ${fmt(sc)} cycles (${fmt(sc / vc, 1)}×).`;
+      charts.append(barChart('Guest cycles per call (cycle model)', 'cycles', ways.map((w) => ({ label: w.label, value: per(w.c.cycles), cls: w.cls }))));
+      if (r.vdso.modelNs !== undefined && r.syscall.modelNs !== undefined) {
+        charts.append(barChart('Modelled time per call', 'ns', ways.map((w) => ({ label: w.label, value: per(w.c.modelNs), cls: w.cls }))));
+      }
+    } else {
+      status.textContent = `${r.calls} calls each way (${r.program}). Guest instructions per call: vDSO ${fmt(vIns)}, system call ${fmt(sIns)} `
+        + `(+${fmt(sIns - vIns)}: the trap entry and exit). These are instruction counts, not time: the kernel model's work runs on `
+        + 'the host and is not counted, so their ratio is not the speed-up of a real RISC-V machine.';
+    }
+    charts.append(barChart('Guest instructions retired per call', 'insns', ways.map((w) => ({ label: w.label, value: per(w.c.instructions), cls: w.cls }))));
+    charts.append(barChart('Emulator host time per call (this emulator\'s speed, not RISC-V\'s)', 'µs', ways.map((w) => ({ label: w.label, value: per(w.c.hostNs) / 1000, cls: w.cls }))));
     explain.textContent = (r.explain || '') + (r.note ? ` Note: ${r.note}.` : '');
-    figures.append(row(['way', 'calls', 'instructions', 'per call', 'host ms', 'host µs per call'], true));
-    figures.append(row(['vDSO', String(r.calls), String(r.vdso.instructions), fmt(vIns), fmt(r.vdso.hostNs / 1e6), fmt(vNs / 1000, 3)]));
-    figures.append(row(['syscall', String(r.calls), String(r.syscall.instructions), fmt(sIns), fmt(r.syscall.hostNs / 1e6), fmt(sNs / 1000, 3)]));
+    const head = ['way', 'calls', 'instructions', 'per call'];
+    if (model) head.push('cycles per call');
+    head.push('emulator µs per call');
+    figures.append(row(head, true));
+    for (const w of ways) {
+      const cells = [w.label.split(':')[0], String(r.calls), String(w.c.instructions), fmt(per(w.c.instructions))];
+      if (model) cells.push(fmt(per(w.c.cycles)));
+      cells.push(fmt(per(w.c.hostNs) / 1000, 3));
+      figures.append(row(cells));
+    }
   }
 
   window.addEventListener('message', (event) => {

@@ -26,9 +26,9 @@
       const h = el('h2', undefined, `${entry.title} — seq ${entry.seq}`);
       if (entry.writeInProgress) h.append(' ', el('span', 'warn', 'write in progress'));
       main.append(h);
-      const table = el('table');
+      const table = el('table', 'fields');
       table.setAttribute('data-entry', entry.title);
-      const head = el('tr');
+      const head = el('tr', 'head');
       for (const t of ['field', 'offset', 'value', 'hex', '']) head.append(el('th', undefined, t));
       table.append(head);
       for (const r of entry.rows) {

@@ -1,7 +1,8 @@
 // Launch configuration: what a launch request may ask for, and the target it makes of it (a Linux process of
 // the kernel model, or a bare-metal image on a hart). The runtime calls createTarget and then only talks to
 // the Target interface.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { launchArgumentsProblem } from './launchArgs';
 import { ElfFile, ET } from '../elf/elf';
 import { BareTarget, LinuxTarget, type Target } from './target';
 import type { LaunchOptions, Process } from '../kernel/api';
@@ -41,8 +42,9 @@ function looksBare(program: string): boolean {
 }
 
 export function createTarget(config: LaunchConfig, processFactory: ProcessFactory | undefined, io: LaunchIo): Target {
-  if (!config.program) throw new Error('launch: "program" is required');
-  if (!existsSync(config.program)) throw new Error(`launch: program ${config.program} does not exist`);
+  // The same checks as the launch request's (types, paths, what the program file is): src/debug/launchArgs.ts.
+  const problem = launchArgumentsProblem(config);
+  if (problem) throw new Error(`launch: ${problem}`);
   const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
   const bare = config.bare ?? looksBare(config.program);
   if (bare) {

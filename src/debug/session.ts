@@ -15,6 +15,7 @@ import { scopesFor, type VarNode } from './variables';
 import { readMemory, writeMemory } from './memory';
 import { disassembleAround } from './disassemble';
 import { runConsole, formatValue } from './console';
+import { launchArgumentsProblem } from './launchArgs';
 import { DATAPAGE_FIELDS } from '../kernel/vdso/datapage';
 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments, LaunchConfig {
@@ -139,10 +140,8 @@ export class VdsoDebugSession extends LoggingDebugSession {
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArguments): Promise<void> {
     await Promise.race([this.configDone, new Promise((r) => setTimeout(r, 2000))]);
     try {
-      if (!args || typeof args.program !== 'string' || !args.program) throw new Error('launch: "program" (a path to an ELF file) is required');
-      if (args.args !== undefined && (!Array.isArray(args.args) || args.args.some((a) => typeof a !== 'string'))) throw new Error('launch: "args" must be an array of strings');
-      if (args.timeMode !== undefined && args.timeMode !== 'host' && args.timeMode !== 'virtual') throw new Error(`launch: "timeMode" must be "host" or "virtual" (got ${JSON.stringify(args.timeMode)})`);
-      if (args.timeEpoch !== undefined && (typeof args.timeEpoch !== 'number' || !Number.isFinite(args.timeEpoch) || args.timeEpoch < 0)) throw new Error(`launch: "timeEpoch" must be a number of seconds since 1970-01-01 (got ${JSON.stringify(args.timeEpoch)})`);
+      const problem = launchArgumentsProblem(args);
+      if (problem) throw new Error(`launch: ${problem}`);
       this.runtime.start(args);
       this.sendResponse(response);
     } catch (e) {

@@ -5,12 +5,14 @@
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEBUG_TYPE, resolveLaunch, isRiscvElf, type LaunchAttributes } from './config';
+import { DEBUG_TYPE, EM_RISCV, NAME_PREFIX, resolveLaunch, checkLaunch, readHeader, elfInfo, type LaunchAttributes } from './config';
 import { AdapterFactory, loadDebugger, type AdapterMode } from './adapter';
-import { StopWatcher, PrivilegeStatus, readMemory, type StopInfo } from './stops';
+import { StopWatcher, PrivilegeStatus, type StopInfo } from './stops';
 import { VvarPanel, CostPanel } from './views/panels';
+import { MemoryView } from './views/memoryView';
+import { Timings } from './timing';
 import { buildVvarModel, type VvarModel } from './views/vvarModel';
-import { formatVdsoSymbols, vdsoFunctions, hexDump, vdsoBaseFromVvar } from './vdsoTable';
+import { formatVdsoSymbols, vdsoFunctions, vdsoBaseFromVvar } from './vdsoTable';
 import { PAGE_SIZE } from '../kernel/vdso/datapage';
 
 export const DOC_SCHEME = 'riscv-vdso';
@@ -23,40 +25,64 @@ export interface RiscvVdsoApi {
   lastVvar(): VvarModel | undefined;
   /** The last stop the watcher saw. */
   lastStop(): StopInfo | undefined;
+  /** What the memory view shows (undefined before it opened). */
+  memoryView(): unknown;
   /** Resolves once the language client started (or failed: then with the error). */
   languageClient: Promise<unknown>;
 }
 
-/** F5 without launch.json, and the initial/dynamic configurations. */
+/**
+ * F5 without launch.json, and the checks of every riscv-vdso configuration. The initial configuration (what
+ * "create a launch.json file" writes) is package.json's initialConfigurations alone, "RISC-V vDSO Lab: Debug
+ * the active file": this provider adds none, so the new launch.json holds it once.
+ */
 class ConfigurationProvider implements vscode.DebugConfigurationProvider {
-  provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): vscode.DebugConfiguration[] {
-    const root = folder?.uri.fsPath;
-    const prog = (name: string) => root && existsSync(join(root, 'bin', name)) ? '${workspaceFolder}/bin/' + name : '${workspaceFolder}/' + name;
-    return [
-      { type: DEBUG_TYPE, request: 'launch', name: 'vDSO: gettimeofday through libc', program: prog('vdso'), cwd: '${workspaceFolder}', disableRandomization: true, strace: true },
-      { type: DEBUG_TYPE, request: 'launch', name: 'syscall: gettimeofday through ecall', program: prog('syscall'), cwd: '${workspaceFolder}', disableRandomization: true, strace: true },
-    ];
-  }
+  constructor(private readonly timings?: Timings) {}
 
   resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+    this.timings?.resolveStarted();
     const active = vscode.window.activeTextEditor?.document;
     const activeFile = active?.uri.scheme === 'file' ? active.uri.fsPath : undefined;
     const r = resolveLaunch(config as LaunchAttributes, activeFile, folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
-    if (!r.config) {
-      void vscode.window.showErrorMessage(`RISC-V vDSO Lab: ${r.problem}`);
-      return undefined; // abort the launch
-    }
+    if (!r.config) return reportLaunchProblem(r.problem!);
+    return r.config as vscode.DebugConfiguration;
+  }
+
+  resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+    const r = checkLaunch(config as LaunchAttributes);
+    if (!r.config) return reportLaunchProblem(r.problem!);
+    this.timings?.resolveEnded();
     return r.config as vscode.DebugConfiguration;
   }
 }
 
-/** One configuration per RISC-V ELF at the top of the workspace or in its bin/ (the "Run and Debug" drop-down). */
+/** Shows why a launch cannot start, and aborts it (undefined). */
+function reportLaunchProblem(problem: string): undefined {
+  void vscode.window.showErrorMessage(`RISC-V vDSO Lab: ${problem}`);
+  return undefined;
+}
+
+/** Files that are never programs: sources, text, images, objects and libraries (their headers are not read). */
+const NOT_A_PROGRAM = /\.(c|h|cc|cpp|cxx|hpp|s|S|md|txt|json|jsonc|sh|py|js|ts|map|png|svg|jpg|html|css|ld|lds|mk|o|a|ko|so(\.\d+)*)$/i;
+
+/** One configuration per RISC-V ELF program in the workspace (the "Run and Debug" drop-down), each once. */
 class DynamicConfigurationProvider implements vscode.DebugConfigurationProvider {
   async provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): Promise<vscode.DebugConfiguration[]> {
     if (!folder) return [];
-    const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '{*,bin/*}'), undefined, 100);
-    return files.filter((f) => isRiscvElf(f.fsPath)).map((f) => ({
-      type: DEBUG_TYPE, request: 'launch', name: `Debug ${vscode.workspace.asRelativePath(f, false)}`, program: f.fsPath, cwd: folder.uri.fsPath, disableRandomization: true,
+    const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), '{**/node_modules/**,**/.git/**,**/.vscode/**}', 5000);
+    const seen = new Set<string>();
+    const out: { rel: string; program: string }[] = [];
+    for (const f of files) {
+      const rel = vscode.workspace.asRelativePath(f, false).replace(/\\/g, '/');
+      if (seen.has(f.fsPath) || NOT_A_PROGRAM.test(rel)) continue;
+      seen.add(f.fsPath);
+      const h = readHeader(f.fsPath);
+      const info = h && elfInfo(h);
+      if (info && info.machine === EM_RISCV && (info.type === 2 || info.type === 3)) out.push({ rel, program: '${workspaceFolder}/' + rel });
+    }
+    out.sort((x, y) => x.rel.localeCompare(y.rel));
+    return out.map(({ rel, program }) => ({
+      type: DEBUG_TYPE, request: 'launch', name: `${NAME_PREFIX}${rel}`, program, cwd: '${workspaceFolder}', disableRandomization: true,
     }));
   }
 }
@@ -75,6 +101,22 @@ class Documents implements vscode.TextDocumentContentProvider {
   }
 }
 
+/**
+ * Where our views open: beside the editor when it is alone (a second group), else in another group that is
+ * already there (the rightmost one without the active text editor), so the editor is neither covered nor
+ * squeezed into a third column.
+ */
+export function sideColumn(): vscode.ViewColumn {
+  const groups = vscode.window.tabGroups?.all ?? [];
+  if (groups.length < 2) return vscode.ViewColumn.Beside;
+  const editorColumn = vscode.window.activeTextEditor?.viewColumn;
+  const others = groups.filter((g) => g.viewColumn !== editorColumn);
+  return (others[others.length - 1] ?? groups[groups.length - 1]).viewColumn;
+}
+
+const HEX_EDITOR = 'ms-vscode.hexeditor';
+const hasHexEditor = () => !!vscode.extensions?.getExtension(HEX_EDITOR);
+
 function activeRiscvSession(): vscode.DebugSession | undefined {
   const s = vscode.debug.activeDebugSession;
   if (s?.type === DEBUG_TYPE) return s;
@@ -82,17 +124,26 @@ function activeRiscvSession(): vscode.DebugSession | undefined {
 }
 
 export function activateRiscvVdso(context: vscode.ExtensionContext, modeOverride?: AdapterMode): RiscvVdsoApi {
+  const timings = new Timings();
+  const activationStart = timings.now();
   const subs = context.subscriptions;
-  subs.push(vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Initial));
+  const output = vscode.window.createOutputChannel('RISC-V vDSO Lab', { log: true }); // a log file too: the e2e suite reads it
+  subs.push(output);
+  subs.push(vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigurationProvider(timings), vscode.DebugConfigurationProviderTriggerKind.Initial));
   subs.push(vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new DynamicConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic));
-  const adapterFactory = new AdapterFactory(context.extensionPath, modeOverride);
+  const adapterFactory = new AdapterFactory(context.extensionPath, modeOverride, timings);
   subs.push(vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, adapterFactory), adapterFactory);
 
-  const watcher = new StopWatcher();
+  const watcher = new StopWatcher(timings, (line) => output.appendLine(line));
   const status = new PrivilegeStatus(watcher);
   const vvarPanel = new VvarPanel(context.extensionUri);
   const costPanel = new CostPanel(context.extensionUri);
-  subs.push(watcher, status, vvarPanel, costPanel);
+  const memoryView = new MemoryView(context.extensionUri, watcher, sideColumn);
+  subs.push(watcher, status, vvarPanel, costPanel, memoryView);
+  // The Variables view's "View Binary Data (RISC-V vDSO Lab memory view)" shows only without the Hex Editor.
+  const setHexEditorContext = () => void vscode.commands.executeCommand('setContext', 'riscvVdso.hexEditor', hasHexEditor());
+  setHexEditorContext();
+  if (vscode.extensions?.onDidChange) subs.push(vscode.extensions.onDidChange(setHexEditorContext));
 
   // [vvar] at every stop: compared with the same session's previous stop.
   const previous = new Map<string, Map<string, bigint>>();
@@ -133,26 +184,59 @@ export function activateRiscvVdso(context: vscode.ExtensionContext, modeOverride
     return openDoc('vdso-symbols.txt', formatVdsoSymbols(vvar !== undefined ? vdsoBaseFromVvar(vvar) : undefined, s?.name));
   }));
 
-  subs.push(vscode.commands.registerCommand('riscvVdso.openVvarMemory', async () => {
-    const s = activeRiscvSession();
-    const stop = s && watcher.last.get(s.id);
-    if (!s || !stop || stop.vvarAddress === undefined) {
-      void vscode.window.showInformationMessage('Stop a riscv-vdso debug session of a Linux program first: [vvar] is mapped in its address space.');
-      return undefined;
-    }
-    const ref = '0x' + stop.vvarAddress.toString(16);
-    // VS Code's own memory view (the Hex Editor extension) when it is installed; otherwise a hex dump.
-    if (vscode.extensions.getExtension('ms-vscode.hexeditor')) {
-      const uri = vscode.Uri.from({ scheme: 'vscode-debug-memory', authority: s.id, path: `/${encodeURIComponent(ref)}/vvar.bin`, query: `?range=0:${PAGE_SIZE}` });
+  /** VS Code's memory view (the Hex Editor) when it is installed, else ours. */
+  const openMemory = async (session: vscode.DebugSession, reference: string, title: string) => {
+    if (hasHexEditor()) {
+      const uri = vscode.Uri.from({ scheme: 'vscode-debug-memory', authority: session.id, path: `/${encodeURIComponent(reference)}/${title.replace(/\W+/g, '_') || 'memory'}.bin`, query: `?range=0:${PAGE_SIZE}` });
       await vscode.commands.executeCommand('vscode.openWith', uri, 'hexEditor.hexedit');
       return uri;
     }
-    const bytes = await readMemory(s, ref, 512);
-    return openDoc('vvar.hexdump', `[vvar] data page at ${ref} (stop #${stop.stop}; the two struct vdso_data, 480 bytes)\n\n${bytes ? hexDump(bytes, stop.vvarAddress) : 'unreadable'}`);
+    return memoryView.open(session, reference, title);
+  };
+  const needStopped = () => {
+    const s = activeRiscvSession();
+    if (!s || !watcher.last.get(s.id)) {
+      void vscode.window.showInformationMessage('Stop a riscv-vdso debug session first: the memory view reads the stopped program\'s memory.');
+      return undefined;
+    }
+    return s;
+  };
+
+  subs.push(vscode.commands.registerCommand('riscvVdso.openVvarMemory', async () => {
+    const s = needStopped();
+    const stop = s && watcher.last.get(s.id);
+    if (!s || !stop) return undefined;
+    if (stop.vvarAddress === undefined) {
+      void vscode.window.showInformationMessage('This program has no [vvar] page (a bare-metal ELF, or the vDSO is not mapped yet).');
+      return undefined;
+    }
+    return openMemory(s, '0x' + stop.vvarAddress.toString(16), '[vvar]');
+  }));
+
+  // Any address or expression: the last one the Debug Console showed (x ADDR) is offered first.
+  subs.push(vscode.commands.registerCommand('riscvVdso.openMemory', async (reference?: string) => {
+    const s = needStopped();
+    if (!s) return undefined;
+    if (typeof reference !== 'string') {
+      reference = await vscode.window.showInputBox({
+        title: 'Open memory view at address', prompt: 'An address or expression: 0x3fffffe000, $sp, main, &tv',
+        value: watcher.consoleReference.get(s.id)?.expression ?? '$sp',
+      });
+      if (!reference) return undefined;
+    }
+    return openMemory(s, reference.trim(), reference.trim());
+  }));
+
+  // The Variables view's context menu: { sessionId, container, variable } with variable.memoryReference.
+  subs.push(vscode.commands.registerCommand('riscvVdso.viewVariableMemory', async (arg?: { sessionId?: string; variable?: { name?: string; evaluateName?: string; memoryReference?: string } }) => {
+    const s = needStopped();
+    const ref = arg?.variable?.memoryReference;
+    if (!s || !ref) return undefined;
+    return memoryView.open(s, ref, arg?.variable?.evaluateName ?? arg?.variable?.name ?? ref);
   }));
 
   subs.push(vscode.commands.registerCommand('riscvVdso.openVvarInspector', () => {
-    vvarPanel.show();
+    vvarPanel.show(sideColumn());
     vvarPanel.update(lastModel);
   }));
 
@@ -180,10 +264,12 @@ export function activateRiscvVdso(context: vscode.ExtensionContext, modeOverride
     languageClient = Promise.resolve(e);
   }
 
+  timings.activation = { start: activationStart, end: timings.now() };
   return {
     adapterFactory, statusItem: status.item, languageClient,
     lastVvar: () => lastModel,
     lastStop: () => lastStop,
+    memoryView: () => memoryView.current,
   };
 }
 
@@ -195,7 +281,7 @@ function clockloopPath(context: vscode.ExtensionContext): string | undefined {
 }
 
 async function runCost(context: vscode.ExtensionContext, panel: CostPanel): Promise<unknown> {
-  panel.show(vscode.ViewColumn.Active);
+  panel.show(sideColumn());
   const program = clockloopPath(context);
   if (!program) {
     panel.status('The clockloop program was not found (dist/guest/clockloop, or clockloop in the workspace).');

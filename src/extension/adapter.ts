@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import type { Timings } from './timing';
 
 export type AdapterMode = 'inline' | 'process' | 'server';
 
@@ -26,7 +27,7 @@ export function loadDebugger(): { session: SessionModule; kernelLink: KernelLink
 export class AdapterFactory implements vscode.DebugAdapterDescriptorFactory, vscode.Disposable {
   private server?: { child: ChildProcess; port: Promise<number> };
 
-  constructor(private readonly extensionPath: string, private readonly modeOverride?: AdapterMode) {}
+  constructor(private readonly extensionPath: string, private readonly modeOverride?: AdapterMode, private readonly timings?: Timings) {}
 
   get mode(): AdapterMode {
     return this.modeOverride ?? vscode.workspace.getConfiguration('riscvVdso').get<AdapterMode>('adapterMode', 'inline');
@@ -36,7 +37,16 @@ export class AdapterFactory implements vscode.DebugAdapterDescriptorFactory, vsc
     return join(this.extensionPath, 'dist', 'debugAdapter.js');
   }
 
-  async createDebugAdapterDescriptor(_session: vscode.DebugSession): Promise<vscode.DebugAdapterDescriptor> {
+  async createDebugAdapterDescriptor(session: vscode.DebugSession): Promise<vscode.DebugAdapterDescriptor> {
+    this.timings?.adapterStarted(session.id);
+    try {
+      return await this.descriptor();
+    } finally {
+      this.timings?.adapterEnded(session.id);
+    }
+  }
+
+  private async descriptor(): Promise<vscode.DebugAdapterDescriptor> {
     const mode = this.mode;
     if (mode === 'process') {
       // The extension host's executable runs as plain Node with ELECTRON_RUN_AS_NODE (ignored by Node itself).

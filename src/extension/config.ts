@@ -4,7 +4,9 @@
 //  * the active file is a RISC-V ELF (e_machine 243)  -> program = that file
 //  * the active file is C/C++/assembly                 -> program = its built output next to it: foo.c -> foo,
 //                                                         then bin/foo, build/foo, ../bin/foo, ../build/foo, foo.elf
-//  * otherwise                                         -> no program (the provider then asks for one)
+//  * otherwise                                         -> no program (the message names the file)
+// and, after VS Code substituted the variables, checkLaunch(): "${file}" on a source file becomes its program,
+// then the adapter's launch-argument checks (src/debug/launchArgs.ts) report a bad value before a session starts.
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { LaunchConfig } from '../debug/launch';
@@ -80,38 +82,67 @@ export interface Guess {
   problem?: string;
 }
 
+export const NAME_PREFIX = 'RISC-V vDSO Lab: ';
+
+/** The one initial configuration (package.json's initialConfigurations is the same) and the snippets' body. */
+export const ACTIVE_FILE_CONFIGURATION = {
+  type: DEBUG_TYPE, request: 'launch', name: `${NAME_PREFIX}Debug the active file`, program: '${file}', cwd: '${workspaceFolder}', disableRandomization: true,
+} as const;
+
+export function isSourceFile(path: string): boolean { return SOURCE_EXTS.has(extname(path)); }
+
+/** The program built from a C/C++/assembly source, or why there is none. */
+export function builtProgram(source: string, read: (p: string) => Uint8Array | undefined = readHeader): Guess {
+  const found = builtOutputCandidates(source).find((p) => isRiscvElf(p, read));
+  if (found) return { program: found };
+  return { problem: `No RISC-V program built from ${source} was found (looked for ${builtOutputCandidates(source).map((p) => basename(dirname(p)) + '/' + basename(p)).join(', ')}). Build it with riscv64-linux-gnu-gcc -static -g.` };
+}
+
 /** The program to debug for the file in the active editor. */
 export function guessProgram(activeFile: string | undefined, read: (p: string) => Uint8Array | undefined = readHeader): Guess {
-  if (!activeFile) return { problem: 'Open a RISC-V ELF or a C file whose built program is next to it, or add a launch.json.' };
-  if (isRiscvElf(activeFile, read)) return { program: activeFile };
-  if (SOURCE_EXTS.has(extname(activeFile))) {
-    const found = builtOutputCandidates(activeFile).find((p) => isRiscvElf(p, read));
-    if (found) return { program: found };
-    return { problem: `No RISC-V program built from ${basename(activeFile)} was found (looked for ${builtOutputCandidates(activeFile).map((p) => basename(dirname(p)) + '/' + basename(p)).join(', ')}). Build it with riscv64-linux-gnu-gcc -static -g.` };
-  }
-  return { problem: `${basename(activeFile)} is neither a RISC-V ELF nor a C/assembly source.` };
+  if (!activeFile) return { problem: 'There is no file in the editor to debug: open a RISC-V ELF or a C file whose built program is next to it, or add a launch.json with a "program".' };
+  if (isSourceFile(activeFile)) return builtProgram(activeFile, read);
+  const h = read(activeFile);
+  if (h && elfInfo(h)) return { program: activeFile }; // another machine's ELF: checkLaunch() says which
+  return { problem: `${activeFile} is neither a RISC-V ELF nor a C/C++/assembly source: open the program (or its source) in the editor, or add a launch.json with a "program".` };
 }
 
 /**
- * Fill a configuration the user started with F5. An empty one (no launch.json) becomes a launch of the
- * guessed program; a partial one keeps what the user wrote. Returns the problem when there is no program.
+ * Fill a configuration the user started with F5 (before VS Code substitutes variables). An empty one (no
+ * launch.json) becomes a launch of the guessed program; one from launch.json is left as written.
  */
 export function resolveLaunch(config: LaunchAttributes, activeFile: string | undefined, workspaceFolder: string | undefined,
   read: (p: string) => Uint8Array | undefined = readHeader): { config?: LaunchAttributes; problem?: string } {
-  const out: LaunchAttributes = { ...config };
   const empty = !config.type && !config.request && !config.name;
-  if (empty || !out.program) {
-    const g = guessProgram(activeFile, read);
-    if (!g.program) return { problem: g.problem };
-    out.program = g.program;
+  if (!empty) return { config: { ...config } };
+  const g = guessProgram(activeFile, read);
+  if (!g.program) return { problem: g.problem };
+  return {
+    config: {
+      type: DEBUG_TYPE, request: 'launch', name: `${NAME_PREFIX}Debug ${basename(g.program)}`, program: g.program,
+      cwd: workspaceFolder ?? dirname(g.program), disableRandomization: true,
+    },
+  };
+}
+
+type LaunchArgsModule = typeof import('../debug/launchArgs');
+
+/**
+ * After variable substitution: a C/assembly source as "program" (e.g. "${file}" on vdso.c) becomes its built
+ * program, then the adapter's own checks run (src/debug/launchArgs.ts, loaded on demand: a small module
+ * without the emulator), so launch.json mistakes are reported before a session starts.
+ */
+export function checkLaunch(config: LaunchAttributes, read: (p: string) => Uint8Array | undefined = readHeader): { config?: LaunchAttributes; problem?: string } {
+  const out: LaunchAttributes = { ...config };
+  if (typeof out.program === 'string' && isSourceFile(out.program)) {
+    const b = builtProgram(out.program, read);
+    if (!b.program) return { problem: b.problem };
+    out.program = b.program;
   }
-  out.type = out.type ?? DEBUG_TYPE;
-  out.request = out.request ?? 'launch';
-  out.name = out.name ?? `Debug ${basename(out.program!)}`;
-  if (empty) {
-    out.cwd = workspaceFolder ?? dirname(out.program!);
-    out.disableRandomization = true;
-  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { launchArgumentsProblem } = require('../debug/launchArgs') as LaunchArgsModule;
+  const problem = launchArgumentsProblem(out);
+  if (problem) return { problem: config.name ? `${problem} (configuration "${config.name}")` : problem };
   return { config: out };
 }
 

@@ -4,6 +4,7 @@
 // No custom request is needed.
 import * as vscode from 'vscode';
 import { DEBUG_TYPE } from './config';
+import type { Timings } from './timing';
 import { VDSO_DATA_ARRAY_SIZE } from '../kernel/vdso/datapage';
 
 export interface StopInfo {
@@ -71,16 +72,39 @@ export class StopWatcher implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** The last stop of each session. */
   readonly last = new Map<string, StopInfo>();
+  /** The last address the Debug Console showed in each session (an `x ADDR` or an expression with a memoryReference). */
+  readonly consoleReference = new Map<string, { expression: string; reference: string }>();
+  private readonly replRequests = new Map<number, string>();
 
-  constructor() {
+  constructor(private readonly timings?: Timings, private readonly log?: (line: string) => void) {
     this.disposables.push(vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
       createDebugAdapterTracker: (session) => ({
-        onDidSendMessage: (m: { type?: string; event?: string; body?: { reason?: string; threadId?: number } }) => {
+        onDidSendMessage: (m: { type?: string; event?: string; request_seq?: number; success?: boolean; body?: { reason?: string; threadId?: number; memoryReference?: string } }) => {
+          if (m.type === 'response' && m.request_seq !== undefined && this.replRequests.has(m.request_seq)) {
+            const expression = this.replRequests.get(m.request_seq)!;
+            this.replRequests.delete(m.request_seq);
+            if (m.success && m.body?.memoryReference) this.consoleReference.set(session.id, { expression, reference: m.body.memoryReference });
+            return;
+          }
           if (m.type !== 'event') return;
-          if (m.event === 'stopped') void this.stopped(session, m.body?.reason ?? 'stopped', m.body?.threadId);
+          if (m.event === 'stopped') {
+            const line = this.timings?.firstStop(session.id, session.name);
+            if (line) this.log?.(line);
+            void this.stopped(session, m.body?.reason ?? 'stopped', m.body?.threadId);
+          }
           else if (m.event === 'continued') this.emitter.fire({ session, running: true });
         },
-        onWillReceiveMessage: (m: { type?: string; command?: string }) => {
+        onWillReceiveMessage: (m: { type?: string; command?: string; seq?: number; arguments?: { context?: string; expression?: string } }) => {
+          if (m.type === 'request' && m.command === 'launch') this.timings?.launchSent(session.id);
+          if (m.type === 'request' && m.command === 'evaluate' && m.arguments?.context === 'repl' && m.seq !== undefined && typeof m.arguments.expression === 'string') {
+            const x = /^x(?:\/\w*)?\s+(.+)$/.exec(m.arguments.expression.trim());
+            if (x) {
+              this.consoleReference.set(session.id, { expression: x[1], reference: x[1] });
+            } else {
+              if (this.replRequests.size > 100) this.replRequests.clear();
+              this.replRequests.set(m.seq, m.arguments.expression);
+            }
+          }
           if (m.type === 'request' && ['continue', 'next', 'stepIn', 'stepOut', 'stepBack', 'reverseContinue'].includes(m.command ?? '')) {
             this.emitter.fire({ session, running: true });
           }
@@ -92,7 +116,9 @@ export class StopWatcher implements vscode.Disposable {
   }
 
   private ended(session: vscode.DebugSession): void {
+    this.timings?.ended(session.id);
     this.stops.delete(session.id);
+    this.consoleReference.delete(session.id);
     this.last.delete(session.id);
     this.emitter.fire({ session, ended: true });
   }

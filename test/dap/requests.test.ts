@@ -5,6 +5,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -214,11 +216,16 @@ describe('launch errors', () => {
   test('a launch without a program, with bad args or a missing file fails with the reason; requests before a launch too', async () => {
     await dc.initializeRequest();
     await dc.configurationDoneRequest();
-    assert.equal(await errorOf(dc.launchRequest({} as DebugProtocol.LaunchRequestArguments)), 'launch: "program" (a path to an ELF file) is required');
-    assert.equal(await errorOf(dc.launchRequest({ program: VDSO, args: 'x' } as DebugProtocol.LaunchRequestArguments)), 'launch: "args" must be an array of strings');
-    assert.equal(await errorOf(dc.launchRequest({ program: VDSO, timeMode: 'fast' } as DebugProtocol.LaunchRequestArguments)), 'launch: "timeMode" must be "host" or "virtual" (got "fast")');
-    assert.equal(await errorOf(dc.launchRequest({ program: VDSO, timeEpoch: 'now' } as DebugProtocol.LaunchRequestArguments)), 'launch: "timeEpoch" must be a number of seconds since 1970-01-01 (got "now")');
-    assert.equal(await errorOf(dc.launchRequest({ program: '/no/such/prog' } as DebugProtocol.LaunchRequestArguments)), 'launch: program /no/such/prog does not exist');
+    assert.equal(await errorOf(dc.launchRequest({} as DebugProtocol.LaunchRequestArguments)), 'launch: "program" is missing: set it to the path of the riscv64 ELF to debug');
+    assert.equal(await errorOf(dc.launchRequest({ program: VDSO, args: 'x' } as DebugProtocol.LaunchRequestArguments)), 'launch: "args" is "x" (a string); expected an array of strings, e.g. ["1000"]');
+    assert.equal(await errorOf(dc.launchRequest({ program: VDSO, timeMode: 'fast' } as DebugProtocol.LaunchRequestArguments)), 'launch: "timeMode" is "fast" (a string); expected "virtual" or "host"');
+    assert.equal(await errorOf(dc.launchRequest({ program: VDSO, timeEpoch: 'now' } as DebugProtocol.LaunchRequestArguments)), 'launch: "timeEpoch" is "now" (a string); expected a number of seconds since 1970-01-01 UTC, e.g. 1704067200');
+    assert.equal(await errorOf(dc.launchRequest({ program: '/no/such/prog' } as DebugProtocol.LaunchRequestArguments)), 'launch: "program" is "/no/such/prog": no such file');
+    assert.equal(await errorOf(dc.launchRequest({ program: VDSO, strace: 'yes' } as DebugProtocol.LaunchRequestArguments)), 'launch: "strace" is "yes" (a string); expected true or false');
+    assert.equal(await errorOf(dc.launchRequest({ program: VDSO, cwd: '/no/such/dir' } as DebugProtocol.LaunchRequestArguments)), 'launch: "cwd" is "/no/such/dir": no such directory');
+    const script = join(mkdtempSync(join(tmpdir(), 'rvl-launch-')), 'run.sh');
+    writeFileSync(script, '#!/bin/sh\nexec ./vdso\n');
+    assert.equal(await errorOf(dc.launchRequest({ program: script } as DebugProtocol.LaunchRequestArguments)), `launch: ${script} is not an ELF file (it starts with #!)`);
     assert.equal(await errorOf(dc.stackTraceRequest({ threadId: 1 })), 'no program is running');
     assert.equal(await errorOf(evaluate(dc, '$pc')), 'no program is running');
     // and a good launch still works in the same session

@@ -2,7 +2,7 @@
 // by scripts/e2e/install-code-server.sh) serving a copy of samples/ on localhost with our .vsix installed,
 // driven by Playwright in Debian's Chromium. Used by test/e2e/*.e2e.ts (npm run test:e2e; not npm test).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { cpSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,11 +106,30 @@ export async function launchBrowser(): Promise<BrowserContext> {
   });
 }
 
+/** Screenshots samples/README.md shows: kept in samples/images too, so they render when samples/ is the workspace. */
+export const SAMPLE_SHOTS = new Set(['stop-vdso-clock-gettime', 'vvar-variables', 'stop-trap-entry', 'memory-view']);
+
 export async function shot(page: Page, name: string): Promise<string> {
   mkdirSync(SHOTS, { recursive: true });
   const p = join(SHOTS, `${name}.png`);
   await page.screenshot({ path: p });
+  if (SAMPLE_SHOTS.has(name)) {
+    mkdirSync(join(ROOT, 'samples', 'images'), { recursive: true });
+    copyFileSync(p, join(ROOT, 'samples', 'images', `${name}.png`));
+  }
   return p;
+}
+
+/** The frame (a webview's inner iframe) in which `selector` matches, polling until it appears. */
+export async function frameWith(page: Page, selector: string, timeoutMs = 90_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    for (const f of page.frames()) {
+      if (await f.locator(selector).count().catch(() => 0)) return f;
+    }
+    if (Date.now() > until) throw new Error(`no frame shows ${selector}`);
+    await page.waitForTimeout(200);
+  }
 }
 
 /** The quick-input row whose label is exactly `label` (not merely the highlighted first row). */

@@ -128,3 +128,47 @@ test('vDSO vs syscall cost: two SVG bar charts in theme colours, bars proportion
   await shot(page, 'webview-cost');
   await page.close();
 });
+
+/** Elements wider than their box or past the right edge of a `width` px viewport. */
+async function cutOff(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate((sel) => {
+    const d = (globalThis as unknown as { document: { documentElement: { clientWidth: number }; querySelectorAll(s: string): ArrayLike<{ getBoundingClientRect(): { right: number }; scrollWidth: number; clientWidth: number; textContent: string | null; tagName: string }> } }).document;
+    const w = d.documentElement.clientWidth;
+    return Array.from(d.querySelectorAll(sel)).filter((e) => e.getBoundingClientRect().right > w + 0.5 || (e.tagName !== 'svg' && e.scrollWidth > e.clientWidth + 1))
+      .map((e) => `${e.tagName} ${(e.textContent ?? '').slice(0, 40)}`);
+  }, selector);
+}
+
+test('narrow columns (420 px): the inspector turns rows into cards and the cost charts scale; nothing is cut off', async () => {
+  const model = buildVvarModel(dataPage(2, 1_704_067_200n, 12n), 0x3ff7ffd000n, undefined, 1, 'step').model;
+  const vvar = await open('vvar-narrow', 'vvar.js', VVAR_BODY);
+  await vvar.setViewportSize({ width: 420, height: 820 });
+  await vvar.evaluate((m) => window.postMessage({ type: 'update', model: m }, '*'), model as unknown as Record<string, unknown>);
+  await vvar.locator('table.fields').first().waitFor();
+  assert.deepEqual(await cutOff(vvar, 'td, th, h1, h2, p'), []);
+  assert.match(await vvar.locator('tr[data-field="basetime[CLOCK_REALTIME].nsec"] td.note').first().innerText(), /^nanoseconds << shift: \d+ >> 24 = 123000000 ns$/);
+  await shot(vvar, 'webview-vvar-narrow');
+  await vvar.close();
+
+  const result: CostResult = {
+    program: 'clockloop', calls: 2000, timeMode: 'virtual', explain: 'What the counts include.', cycleModel: 'U74-like, hardware-time',
+    vdso: { instructions: 196_217, hostNs: 2_353_765, cycles: 260_000, modelNs: 260_000 },
+    syscall: { instructions: 236_215, hostNs: 72_203_963, cycles: 1_800_000, modelNs: 1_800_000 },
+  };
+  const cost = await open('cost-narrow', 'cost.js', COST_BODY);
+  await cost.setViewportSize({ width: 420, height: 820 });
+  await cost.evaluate((r) => window.postMessage({ type: 'result', result: r }, '*'), result as unknown as Record<string, unknown>);
+  await cost.locator('svg.chart').nth(3).waitFor();
+  assert.match(await cost.locator('#status').innerText(), /cycle model U74-like, hardware-time: the vDSO call takes 130 cycles, the system call 900 cycles \(6\.9×\)/);
+  assert.match(await cost.locator('svg.chart').first().innerHTML(), /Guest cycles per call/);
+  assert.deepEqual(await cutOff(cost, 'svg.chart, #status, h1'), []);
+  // Every label of every chart lies inside its SVG (labels above the bars, values right of them).
+  const outside = await cost.locator('svg.chart text').evaluateAll((ts) => ts.filter((t) => {
+    const e = t as unknown as { getBBox(): { x: number; width: number }; ownerSVGElement: { viewBox: { baseVal: { width: number } } } };
+    const b = e.getBBox();
+    return b.x < 0 || b.x + b.width > e.ownerSVGElement.viewBox.baseVal.width + 0.5;
+  }).length);
+  assert.equal(outside, 0, 'no chart text outside its chart');
+  await shot(cost, 'webview-cost-narrow');
+  await cost.close();
+});

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
+import { LAUNCH_ATTRIBUTE_KINDS } from '../../src/debug/launchArgs';
 
 const ROOT = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -36,13 +37,23 @@ test('configurationAttributes.launch lists exactly the adapter\'s launch argumen
     assert.ok(v.type, `${k} has a type`);
   }
   assert.deepEqual((schema.timeMode as { enum: string[] }).enum.sort(), ['host', 'virtual']);
+  // Every attribute has a type check in the adapter's launch validation (src/debug/launchArgs.ts).
+  assert.deepEqual(Object.keys(LAUNCH_ATTRIBUTE_KINDS).sort(), Object.keys(schema).sort());
 });
 
 test('snippets, initial configurations, breakpoints, language and grammar', () => {
-  assert.deepEqual(debuggerContribution.configurationSnippets.map((s: { label: string }) => s.label),
-    ['vDSO: gettimeofday through libc', 'syscall: gettimeofday through ecall']);
-  for (const s of debuggerContribution.configurationSnippets) assert.equal(s.body.type, 'riscv-vdso');
-  assert.equal(debuggerContribution.initialConfigurations[0].type, 'riscv-vdso');
+  // Every snippet and the one initial configuration say whose they are; the active-file ones debug ${file}.
+  for (const s of debuggerContribution.configurationSnippets) {
+    assert.equal(s.body.type, 'riscv-vdso');
+    assert.match(s.label, /^RISC-V vDSO Lab: /);
+    assert.match(s.body.name, /^RISC-V vDSO Lab: /);
+  }
+  assert.equal(debuggerContribution.configurationSnippets.filter((s: { body: { program: string } }) => s.body.program === '^"\\${file}"').length, 2);
+  assert.deepEqual(debuggerContribution.initialConfigurations, [{
+    type: 'riscv-vdso', request: 'launch', name: 'RISC-V vDSO Lab: Debug the active file', program: '${file}', cwd: '${workspaceFolder}', disableRandomization: true,
+  }]);
+  // The toolbar button comes after VS Code's own debug buttons (navigation@10..70).
+  assert.equal(pkg.contributes.menus['debug/toolBar'][0].group, 'navigation@100');
   assert.deepEqual(pkg.contributes.breakpoints.map((b: { language: string }) => b.language), ['c', 'cpp', 'riscv-asm']);
   const lang = pkg.contributes.languages.find((l: { id: string }) => l.id === 'riscv-asm');
   assert.deepEqual(lang.extensions, ['.S', '.s']);

@@ -72,3 +72,19 @@ test('vDSO symbol table with runtime addresses, and the hex dump', () => {
   assert.match(t, /0000000000000000 g    DO \*ABS\*  0000000000000000  LINUX_4\.15  LINUX_4\.15\n/);
   assert.equal(hexDump(new Uint8Array([0x41, 0, 1, 2]), 0x10n), '000000000010:  41000102' .replace('41000102', '41 00 01 02') + ' '.repeat(52 - 11) + '  A...\n');
 });
+
+test('memory view model: page start, hex with changes, [vvar] field names over their bytes, hex input', async () => {
+  const { pageStart, toHex, changedOffsets, vvarFields, parseHexBytes } = await import('../../src/extension/views/memoryModel');
+  assert.equal(pageStart(0x3fffffe123n), 0x3fffffe000n);
+  assert.equal(toHex(new Uint8Array([0, 0xab, 7]), 3), '00ab07');
+  assert.deepEqual(changedOffsets(undefined, new Uint8Array(4)), []);
+  assert.deepEqual(changedOffsets(new Uint8Array([1, 2, 3, 4]), new Uint8Array([1, 9, 3, 5, 6])), [1, 3]);
+  const fields = vvarFields(0x1000n, 4096, 0x1000n);
+  assert.deepEqual(fields.slice(0, 2), [{ offset: 0, size: 4, name: 'vd[0].seq' }, { offset: 4, size: 4, name: 'vd[0].clock_mode' }]);
+  assert.ok(fields.some((f) => f.name === 'vd[1].seq' && f.offset === 240));
+  assert.deepEqual(vvarFields(0x3000n, 4096, 0x1000n), [], 'another page has no [vvar] names');
+  assert.deepEqual([...parseHexBytes('de ad BE ef')!], [0xde, 0xad, 0xbe, 0xef]);
+  assert.deepEqual([...parseHexBytes('0x1,0x2')!], [1, 2]);
+  assert.equal(parseHexBytes('zz'), undefined);
+  assert.equal(parseHexBytes(''), undefined);
+});

@@ -14,8 +14,11 @@ import type { ProcessFactory } from '../../debug/launch';
 export interface LoopCost {
   /** Instructions retired in the loop (including one getppid marker). */
   instructions: number;
-  /** Host nanoseconds for the loop. */
+  /** Host nanoseconds for the loop: the emulator's own speed, not RISC-V's. */
   hostNs: number;
+  /** Guest cycles and modelled nanoseconds for the loop, when the hart has a cycle model (issue 14). */
+  cycles?: number;
+  modelNs?: number;
 }
 
 export interface CostResult {
@@ -25,6 +28,8 @@ export interface CostResult {
   vdso: LoopCost;
   syscall: LoopCost;
   note?: string;
+  /** The cycle model's name and profile ("hardware-time"), when cycles/modelNs are filled: the view charts them first. */
+  cycleModel?: string;
   /** What the instruction counts include, for the reader. */
   explain: string;
 }

@@ -49,8 +49,17 @@ ${o.body}
 `;
 }
 
-export const VVAR_BODY = `<header><h1>[vvar] data page</h1><p id="where">No riscv-vdso debug session is stopped.</p></header>
+export const VVAR_BODY = `<header><h1>[vvar] data page</h1><p id="where">No riscv-vdso debug session is stopped.</p>
+<p class="muted" id="units">Units: <code>sec</code> in seconds; <code>nsec</code> of the high-resolution clocks
+(REALTIME, MONOTONIC, BOOTTIME, TAI, RAW) is stored shifted left by <code>shift</code> (nanoseconds × 2<sup>shift</sup>), so the
+vDSO can add <code>(cycles − cycle_last) × mult</code> before one right shift; the coarse clocks keep plain nanoseconds.
+<code>cycle_last</code> counts ticks of the <code>time</code> CSR.</p></header>
 <main id="entries"></main>`;
+
+export const MEMORY_BODY = `<header><h1 id="mem-title">Memory</h1><p id="mem-status" class="muted">Nothing is open yet.</p>
+<form id="mem-write" hidden><label>Write at <code id="mem-at"></code> <input id="mem-bytes" size="24" placeholder="hex bytes: de ad be ef" spellcheck="false" autocomplete="off"></label>
+<button type="submit">Write</button> <span id="mem-result" class="muted"></span></form></header>
+<main><div id="mem-rows" class="memory"></div><p id="mem-more" class="muted" hidden>Scroll on for the next page…</p></main>`;
 
 export const COST_BODY = `<header><h1>vDSO vs system call: clock_gettime(CLOCK_MONOTONIC)</h1><p id="status">Not measured yet.</p></header>
 <main><div id="charts"></div><table id="figures"></table><p id="explain" class="muted"></p></main>`;

@@ -16,7 +16,7 @@ abstract class Panel<M> implements vscode.Disposable {
 
   show(column = vscode.ViewColumn.Beside): vscode.WebviewPanel {
     if (this.panel) {
-      this.panel.reveal(column, true);
+      this.panel.reveal(undefined, true);
       return this.panel;
     }
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');

@@ -88,6 +88,17 @@ export function buildVvarModel(page: Uint8Array, address: bigint, previous: Map<
         row.warn = (v & 1n) === 1n;
       } else if (name === 'clock_mode') {
         row.note = clockModeName(v);
+      } else if (/^basetime\[\w+\]\.nsec$/.test(name)) {
+        row.note = /COARSE/.test(name) ? 'nanoseconds (coarse clocks are not shifted)'
+          : `nanoseconds << shift: ${v} >> ${shift} = ${v >> shift} ns`;
+      } else if (name === 'shift') {
+        row.note = `ns = ((cycles - cycle_last) * mult + nsec) >> ${v}`;
+      } else if (name === 'mult') {
+        row.note = 'time CSR ticks -> shifted nanoseconds';
+      } else if (name === 'cycle_last') {
+        row.note = 'time CSR value at the last update';
+      } else if (name === 'hrtimer_res') {
+        row.note = 'ns (clock_getres of the high-resolution clocks)';
       } else {
         const m = /^basetime\[(\w+)\]\.sec$/.exec(name);
         if (m && (v !== 0n || values.get(`${prefix}basetime[${m[1]}].nsec`))) {
