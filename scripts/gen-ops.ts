@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INSNS } from '../src/isa/instructions';
+import { OP_BREAKPOINT } from '../src/hart/layout';
 
 export const OPS_FILE = join(__dirname, '..', 'src', 'hart', 'core', 'ops.generated.ts');
 
@@ -23,8 +24,8 @@ export function generateOps(): string {
   ];
   INSNS.forEach((d, i) => lines.push(`export const ${opConstName(d.name)}: u16 = ${i + 1};`));
   lines.push(`export const OP_COUNT: u16 = ${INSNS.length + 1};`);
-  if (INSNS.length + 1 >= 0xff) throw new Error('ops no longer fit in one byte of a decode entry (src/hart/layout.ts)');
-  lines.push('export const OP_BREAKPOINT: u16 = 0xff;');
+  if (INSNS.length + 1 >= OP_BREAKPOINT) throw new Error('ops no longer fit in one byte of a decode entry (src/hart/layout.ts)');
+  lines.push(`export const OP_BREAKPOINT: u16 = 0x${OP_BREAKPOINT.toString(16)}; // src/hart/layout.ts`);
   return lines.join('\n') + '\n';
 }
 

@@ -148,21 +148,22 @@ export class Hart {
   private decodeInto(pc: bigint, bits: number, entry: number, noBp: number): void {
     const dv = this.dv;
     if (!noBp && this.breakpoints.size > 0 && this.breakpoints.has(BigInt.asUintN(64, pc))) {
-      dv.setUint16(entry + 8, 0xff, true);
-      dv.setUint8(entry + 15, (bits & 3) === 3 ? 4 : 2);
+      dv.setUint8(entry + L.DEC_OP, L.OP_BREAKPOINT);
+      dv.setUint8(entry + L.DEC_CYCLES, 0);
+      dv.setUint8(entry + L.DEC_LEN, (bits & 3) === 3 ? 4 : 2);
       return;
     }
     const d = decode(bits >>> 0);
-    dv.setInt32(entry + 4, d.op < 0 ? 0 : d.imm | 0, true);
-    dv.setUint8(entry + 8, d.op + 1);
-    dv.setUint8(entry + 9, d.op < 0 ? 1 : OP_CYCLES[d.op]);
+    dv.setInt32(entry + L.DEC_IMM, d.op < 0 ? 0 : d.imm | 0, true);
+    dv.setUint8(entry + L.DEC_OP, d.op + 1);
+    dv.setUint8(entry + L.DEC_CYCLES, d.op < 0 ? 1 : OP_CYCLES[d.op]);
     // x0 stays zero without a per-instruction check: writes to it go to the scratch slot x32
-    dv.setUint8(entry + 10, d.rd === 0 && d.op >= 0 && WRITES_X[d.op] ? 32 : d.rd);
-    dv.setUint8(entry + 11, d.rs1);
-    dv.setUint8(entry + 12, d.rs2);
-    dv.setUint8(entry + 13, d.rs3);
-    dv.setUint8(entry + 14, d.rm);
-    dv.setUint8(entry + 15, d.op < 0 ? ((bits & 3) === 3 ? 4 : 2) : d.length);
+    dv.setUint8(entry + L.DEC_RD, d.rd === 0 && d.op >= 0 && WRITES_X[d.op] ? 32 : d.rd);
+    dv.setUint8(entry + L.DEC_RS1, d.rs1);
+    dv.setUint8(entry + L.DEC_RS2, d.rs2);
+    dv.setUint8(entry + L.DEC_RS3, d.rs3);
+    dv.setUint8(entry + L.DEC_RM, d.rm);
+    dv.setUint8(entry + L.DEC_LEN, d.op < 0 ? ((bits & 3) === 3 ? 4 : 2) : d.length);
   }
 
   private hostTime(): number {
@@ -323,9 +324,9 @@ export class Hart {
     for (let p = 0; p < this.ramBytes / PAGE_SIZE; p++) this.u8[L.PAGEFLAGS + p] &= ~L.PF_WATCH;
     this.watches.forEach((w, i) => {
       const e = L.WATCH + i * L.WATCH_ENTRY;
-      this.dv.setBigUint64(e, w.start, true);
-      this.dv.setBigUint64(e + 8, w.end, true);
-      this.dv.setBigUint64(e + 16, BigInt(w.kind), true);
+      this.dv.setBigUint64(e + L.WATCH_START, w.start, true);
+      this.dv.setBigUint64(e + L.WATCH_END, w.end, true);
+      this.dv.setBigUint64(e + L.WATCH_KIND, BigInt(w.kind), true);
       for (let va = w.start & ~PAGE_MASK; va < w.end; va += BigInt(PAGE_SIZE)) {
         const pa = this.translate(va, 'load');
         if (pa !== undefined) this.markPage(pa, L.PF_WATCH);

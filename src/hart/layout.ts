@@ -45,14 +45,19 @@ export const MISC_COST_XRET = 26;    // cycles of an mret/sret beyond its class 
 export const CSRS = 0x11000;
 export const STATE_END = 0x19000;
 
-/** Watch ranges: WATCH_MAX entries of { start: u64, end: u64 (exclusive), kind: u64 (1 read, 2 write, 3 both) }. */
+/** Watch ranges: WATCH_MAX entries of WATCH_ENTRY bytes. */
 export const WATCH = 0x19000;
 export const WATCH_MAX = 64;
 export const WATCH_ENTRY = 24;
+export const WATCH_START = 0;        // u64: first address
+export const WATCH_END = 8;          // u64: end address (exclusive)
+export const WATCH_KIND = 16;        // u64: 1 read, 2 write, 3 both
 
-/** Software TLBs (fetch, load, store), TLB_N entries each of { tag: i64 (page VA, -1 invalid), host: i32, pad }. */
+/** Software TLBs (fetch, load, store): TLB_N direct-mapped entries of TLB_ENTRY bytes, indexed by virtual page. */
 export const TLB_N = 256;
 export const TLB_ENTRY = 16;
+export const TLB_TAG = 0;            // i64: virtual address of the page, -1 when invalid
+export const TLB_HOST = 8;           // u32: wasm address of the page
 export const ITLB = 0x170000;
 export const RTLB = 0x178000;
 export const WTLB = 0x180000;
@@ -65,8 +70,20 @@ export const SCRATCH_SIZE = 0xc000;
 export const DEC = 0x30000;
 export const DEC_N = 65536;
 export const DEC_ENTRY = 16;
-// entry fields: +0 tag u32 (host address, 0 = empty), +4 imm i32, +8 op u8, +9 cycles u8 (the instruction's
-//               class cost, src/hart/cycles.ts), +10 rd u8, +11 rs1 u8, +12 rs2 u8, +13 rs3 u8, +14 rm u8, +15 len u8
+export const DEC_TAG = 0;            // u32: host address of the instruction, 0 = empty
+export const DEC_IMM = 4;            // i32: immediate (see Decoded.imm in src/isa/types.ts)
+export const DEC_OP = 8;             // u8: op number (src/hart/core/ops.generated.ts), OP_BREAKPOINT for a breakpoint
+export const DEC_CYCLES = 9;         // u8: the instruction's class cost (src/hart/cycles.ts)
+export const DEC_RD = 10;            // u8 each: registers, rounding mode / aq-rl, instruction length in bytes
+export const DEC_RS1 = 11;
+export const DEC_RS2 = 12;
+export const DEC_RS3 = 13;
+export const DEC_RM = 14;
+export const DEC_LEN = 15;
+/** The core loads bytes DEC_OP..DEC_LEN as one u64 word; field F is byte (F - DEC_OP) of it. */
+export const DEC_WORD = DEC_OP;
+/** The op of a breakpointed decode entry (the decoder plants it; ops are one byte). */
+export const OP_BREAKPOINT = 0xff;
 
 /**
  * Block cache of the translator (src/hart/jit/): BLK_N direct-mapped entries of BLK_ENTRY bytes, indexed like
@@ -77,6 +94,10 @@ export const DEC_ENTRY = 16;
 export const BLK = 0x190000;
 export const BLK_N = 16384;
 export const BLK_ENTRY = 16;
+export const BLK_TAG = 0;            // u32: host address of the block's first instruction, 0 = empty
+export const BLK_STATE = 4;          // i32: function-table index of the compiled block, or BLK_COUNTING / BLK_NEVER
+export const BLK_PASS = 8;           // u32: instructions in one pass of the block
+export const BLK_HITS = 12;          // u32: entries counted while BLK_COUNTING
 export const BLK_COUNTING = -1;
 export const BLK_NEVER = -2;
 /** A compiled block stores here the number of instructions it executed (i32) before it returns the next pc. */

@@ -11,7 +11,8 @@
 import {
   XREG, DEC, DEC_N, DEC_ENTRY, ITLB, RTLB, WTLB, TLB_N, SCRATCH, STATE, STATE_END, PAGEFLAGS, PAGEFLAGS_SIZE,
   RAM_OFF, EXIT_BUDGET, EXIT_BREAKPOINT, EXIT_WFI, EXIT_HALT, FLAG_SKIP_BP, MISC_WFI as MW,
-  BLK, BLK_N, BLK_COUNTING, JIT_DONE, JIT_CYCLES, JIT_GEN,
+  BLK, BLK_N, BLK_COUNTING, JIT_DONE, JIT_CYCLES, JIT_GEN, BLK_ENTRY, BLK_TAG, BLK_STATE, BLK_PASS, BLK_HITS,
+  TLB_ENTRY, TLB_TAG, TLB_HOST, DEC_TAG, DEC_IMM, DEC_WORD, DEC_CYCLES, DEC_RD, DEC_RS1, DEC_RS2, DEC_RS3, DEC_RM, DEC_LEN,
 } from '../layout';
 import * as L from '../layout';
 import * as st from './state';
@@ -87,7 +88,7 @@ export function reset(): void {
 export function flushDecode(): void {
   memory.fill(DEC, 0, DEC_N * DEC_ENTRY);
   // compiled blocks are decodes too: they go with the decode cache (fence.i, host code writes, breakpoints)
-  memory.fill(BLK, 0, BLK_N * 16);
+  memory.fill(BLK, 0, BLK_N * BLK_ENTRY);
   store<u32>(JIT_GEN, load<u32>(JIT_GEN) + 1);
 }
 
@@ -175,8 +176,8 @@ export function run(budget: i32): i32 {
 @inline function sx32(v: u64): u64 { return <u64><i64><i32>v; }
 
 @inline function tlbHost(tlb: usize, va: u64): usize {
-  const e = tlb + ((<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) << 4);
-  if (load<u64>(e) == (va & ~<u64>PAGE_OFF)) return <usize>load<u32>(e, 8) + (<usize>va & PAGE_OFF);
+  const e = tlb + (<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) * TLB_ENTRY;
+  if (load<u64>(e, TLB_TAG) == (va & ~<u64>PAGE_OFF)) return <usize>load<u32>(e, TLB_HOST) + (<usize>va & PAGE_OFF);
   return 0;
 }
 
@@ -256,7 +257,7 @@ function decodeAt(host: usize, noBp: i32): usize {
   if (noBp) e = SCRATCH_ENTRY;
   else e = DEC + ((host >> 1) & (DEC_N - 1)) * DEC_ENTRY;
   hostDecode(pc, bits, e, noBp);
-  if (!noBp) store<u32>(e, <u32>host);
+  if (!noBp) store<u32>(e, <u32>host, DEC_TAG);
   return e;
 }
 
@@ -293,17 +294,17 @@ function inner(): void {
       pageHost = host - (<usize>pc & PAGE_OFF);
     }
     let e = DEC + ((host >> 1) & (DEC_N - 1)) * DEC_ENTRY;
-    if (load<u32>(e) != <u32>host) {
+    if (load<u32>(e, DEC_TAG) != <u32>host) {
       e = decodeAt(host, 0);
       if (e == 0) continue;
     }
-    let w = load<u64>(e, 8);
-    if ((<u32>w & 0xff) == O.OP_BREAKPOINT) {
+    let w = load<u64>(e, DEC_WORD);
+    if (fOp(w) == O.OP_BREAKPOINT) {
       if ((misc(MISC_FLAGS) & FLAG_SKIP) != 0) {
         setMisc(MISC_FLAGS, misc(MISC_FLAGS) & ~FLAG_SKIP);
         e = decodeAt(host, 1);
         if (e == 0) continue;
-        w = load<u64>(e, 8);
+        w = load<u64>(e, DEC_WORD);
       } else {
         st.cycles--;
         setMisc(MISC_EXIT_D, pc);
@@ -314,17 +315,30 @@ function inner(): void {
     execute(e, w, pc);
     // the instruction's class cost, after it ran (a counter it reads does not include itself), and the
     // extra cycle of a taken branch or jump (a trap's flush is charged by takeTrap)
-    st.clock += ((w >> 8) & 0xff) + (!st.trapped && st.pc - pc != fLen(w) ? 1 : 0);
+    st.clock += fCycles(w) + (!st.trapped && st.pc - pc != fLen(w) ? 1 : 0);
     if (st.exitReason >= 0) break;
   }
 }
 
 /** Execute one decoded instruction at `pc`. Sets st.pc to the next pc (or the trap vector). */
-@inline function fImm(e: usize): u64 { return <u64><i64>load<i32>(e, 4); }
-@inline function fRd(w: u64): u32 { return (<u32>w >> 16) & 0xff; }
-@inline function fRs1(w: u64): u32 { return <u32>w >> 24; }
-@inline function fRs2(w: u64): u32 { return <u32>(w >> 32) & 0xff; }
-@inline function fLen(w: u64): u64 { return w >> 56; }
+// Fields of a decode entry: the immediate from the entry, the rest from its decode word (bytes DEC_WORD..DEC_LEN
+// loaded as one u64), field F being byte F - DEC_WORD of the word.
+const W_CYCLES: u64 = <u64>(DEC_CYCLES - DEC_WORD) * 8;
+const W_RD: u32 = <u32>(DEC_RD - DEC_WORD) * 8;
+const W_RS1: u32 = <u32>(DEC_RS1 - DEC_WORD) * 8;
+const W_RS2: u64 = <u64>(DEC_RS2 - DEC_WORD) * 8;
+const W_RS3: u64 = <u64>(DEC_RS3 - DEC_WORD) * 8;
+const W_RM: u64 = <u64>(DEC_RM - DEC_WORD) * 8;
+const W_LEN: u64 = <u64>(DEC_LEN - DEC_WORD) * 8;
+@inline function fImm(e: usize): u64 { return <u64><i64>load<i32>(e, DEC_IMM); }
+@inline function fOp(w: u64): u32 { return <u32>w & 0xff; }
+@inline function fCycles(w: u64): u64 { return (w >> W_CYCLES) & 0xff; }
+@inline function fRd(w: u64): u32 { return (<u32>w >> W_RD) & 0xff; }
+@inline function fRs1(w: u64): u32 { return <u32>w >> W_RS1; } // the top byte of the low word
+@inline function fRs2(w: u64): u32 { return <u32>(w >> W_RS2) & 0xff; }
+@inline function fRs3(w: u64): u32 { return <u32>(w >> W_RS3) & 0xff; }
+@inline function fRm(w: u64): u32 { return <u32>(w >> W_RM) & 0xff; }
+@inline function fLen(w: u64): u64 { return w >> W_LEN; } // the top byte
 
 /** Next pc meaning "not handled by the fast path" (instruction addresses are even). */
 const SLOW: u64 = 1;
@@ -334,7 +348,7 @@ const SLOW: u64 = 1;
  * whose data TLB hits. Returns the next pc, or SLOW to have the full path (execute) do the instruction.
  */
 @inline function execSimple(e: usize, w: u64, pc: u64): u64 {
-  const op = <i32>(<u32>w & 0xff);
+  const op = <i32>fOp(w);
   switch (op) {
     case O.OP_LUI: xw(fRd(w), fImm(e)); return pc + fLen(w);
     case O.OP_AUIPC: xw(fRd(w), pc + fImm(e)); return pc + fLen(w);
@@ -454,10 +468,10 @@ function fastLoop(): void {
     }
     const e = DEC + ((host >> 1) & (DEC_N - 1)) * DEC_ENTRY;
     if (load<u32>(e) != <u32>host) break;
-    const w = load<u64>(e, 8);
+    const w = load<u64>(e, DEC_WORD);
     const n = execSimple(e, w, pc);
     if (n == SLOW) break;
-    k += ((w >> 8) & 0xff) + <u64>(n - pc != fLen(w));
+    k += fCycles(w) + <u64>(n - pc != fLen(w));
     pc = n;
     c++;
   }
@@ -493,29 +507,29 @@ function fastLoopJit(): bool {
     }
     if (head) {
       head = false;
-      const b = BLK + (((host >> 1) & (BLK_N - 1)) << 4);
+      const b = BLK + ((host >> 1) & (BLK_N - 1)) * BLK_ENTRY;
       if (load<u32>(b) == <u32>host) {
-        const state = load<i32>(b, 4);
+        const state = load<i32>(b, BLK_STATE);
         if (state >= 0) { toBlocks = true; break; }
         if (state == BLK_COUNTING) {
-          const hits = load<u32>(b, 12) + 1;
-          store<u32>(b, hits, 12);
+          const hits = load<u32>(b, BLK_HITS) + 1;
+          store<u32>(b, hits, BLK_HITS);
           if (hits >= BLK_HOT) { toBlocks = true; break; }
         }
       } else {
-        store<u32>(b, <u32>host);
-        store<i32>(b, BLK_COUNTING, 4);
-        store<u32>(b, 1, 12);
+        store<u32>(b, <u32>host, BLK_TAG);
+        store<i32>(b, BLK_COUNTING, BLK_STATE);
+        store<u32>(b, 1, BLK_HITS);
       }
     }
     const e = DEC + ((host >> 1) & (DEC_N - 1)) * DEC_ENTRY;
     if (load<u32>(e) != <u32>host) break;
-    const w = load<u64>(e, 8);
+    const w = load<u64>(e, DEC_WORD);
     const n = execSimple(e, w, pc);
     if (n == SLOW) break;
     const taken = n - pc != fLen(w);
     if (taken) head = true;
-    k += ((w >> 8) & 0xff) + <u64>taken;
+    k += fCycles(w) + <u64>taken;
     pc = n;
     c++;
   }
@@ -547,23 +561,23 @@ function blockLoop(): void {
       pageVa = pc & ~<u64>PAGE_OFF;
       pageHost = host - (<usize>pc & PAGE_OFF);
     }
-    const b = BLK + (((host >> 1) & (BLK_N - 1)) << 4);
+    const b = BLK + ((host >> 1) & (BLK_N - 1)) * BLK_ENTRY;
     if (load<u32>(b) != <u32>host) {
-      store<u32>(b, <u32>host);
-      store<i32>(b, BLK_COUNTING, 4);
-      store<u32>(b, 1, 12);
+      store<u32>(b, <u32>host, BLK_TAG);
+      store<i32>(b, BLK_COUNTING, BLK_STATE);
+      store<u32>(b, 1, BLK_HITS);
       break;
     }
-    let state = load<i32>(b, 4);
+    let state = load<i32>(b, BLK_STATE);
     if (state < 0) {
       if (state != BLK_COUNTING) break;
-      const hits = load<u32>(b, 12) + 1;
-      store<u32>(b, hits, 12);
+      const hits = load<u32>(b, BLK_HITS) + 1;
+      store<u32>(b, hits, BLK_HITS);
       if (hits < BLK_HOT) break;
       state = jitCompile(pc, <u32>host, <u32>b);
       if (state < 0) break;
     }
-    if (c + <u64>load<u32>(b, 8) > stop) break;
+    if (c + <u64>load<u32>(b, BLK_PASS) > stop) break;
     pc = jitCall(state, pc, <i32>(stop - c));
     const done = load<u32>(JIT_DONE);
     c += <u64>done;
@@ -578,7 +592,7 @@ function blockLoop(): void {
 @inline function execute(e: usize, w: u64, pc: u64): void {
   // entry word at +8: op u16 | rd u8 | rs1 u8 | rs2 u8 | rs3 u8 | rm u8 | len u8. Fields are extracted inside
   // each case (fewer values live across the dispatch means fewer spills in the compiled loop).
-  const op = <i32>(<u32>w & 0xff);
+  const op = <i32>fOp(w);
   const simple = execSimple(e, w, pc);
   if (simple != SLOW) { st.pc = simple; return; }
   switch (op) {
@@ -742,7 +756,7 @@ function blockLoop(): void {
     default: {
       // everything else is F/D arithmetic
       if ((csrGet(CSR_MSTATUS) & MSTATUS_FS) == MSTATUS_FS_OFF) { illegal(instrBits(e)); return; }
-      if (!execFp(op, <i32>fRd(w), <i32>fRs1(w), <i32>fRs2(w), <i32>((w >> 40) & 0xff), <i32>((w >> 48) & 0xff))) { illegal(instrBits(e)); return; }
+      if (!execFp(op, <i32>fRd(w), <i32>fRs1(w), <i32>fRs2(w), <i32>fRs3(w), <i32>fRm(w))) { illegal(instrBits(e)); return; }
       fsDirty();
       break;
     }

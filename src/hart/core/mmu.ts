@@ -6,7 +6,8 @@
 // (MMIO, tohost, watchpoints, page-crossing accesses, faults) lands here.
 import {
   ITLB, RTLB, WTLB, TLB_N, TLB_ENTRY, RAM_OFF, PAGEFLAGS, PF_WATCH, PF_TOUCHED, CLINT_BASE, CLINT_SIZE,
-  FINISHER_BASE, WATCH, WATCH_ENTRY, MISC_WATCH_COUNT, EXIT_WATCH, EXIT_HTIF,
+  FINISHER_BASE, WATCH, WATCH_ENTRY, MISC_WATCH_COUNT, EXIT_WATCH, EXIT_HTIF, TLB_TAG, TLB_HOST, WATCH_START,
+  WATCH_END, WATCH_KIND,
 } from '../layout';
 import {
   pc, priv, trapped, ramSize, stopAt, PRV_M, PRV_U, csrGet, csrSet, misc, setMisc, requestExit,
@@ -54,8 +55,8 @@ export function flushTlb(): void {
 
 /** Drop the store-TLB entry of one virtual page (used for LR reservations). */
 export function dropWtlb(va: u64): void {
-  const i = WTLB + ((<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) << 4);
-  store<i64>(i, -1);
+  const i = WTLB + (<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) * TLB_ENTRY;
+  store<i64>(i, -1, TLB_TAG);
 }
 
 function tlbFill(acc: i32, va: u64, pa: u64): void {
@@ -64,9 +65,9 @@ function tlbFill(acc: i32, va: u64, pa: u64): void {
   const flags = load<u8>(PAGEFLAGS + page);
   if (flags & PF_WATCH) return;
   if (acc == ACC_STORE) store<u8>(PAGEFLAGS + page, flags | PF_TOUCHED);
-  const e = tlbBase(acc) + ((<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) << 4);
-  store<u64>(e, va & ~PAGE_MASK);
-  store<u32>(e, <u32>(RAM_OFF + (page << <usize>PAGE_SHIFT)), 8);
+  const e = tlbBase(acc) + (<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) * TLB_ENTRY;
+  store<u64>(e, va & ~PAGE_MASK, TLB_TAG);
+  store<u32>(e, <u32>(RAM_OFF + (page << <usize>PAGE_SHIFT)), TLB_HOST);
 }
 
 // ---- translation ------------------------------------------------------------------------------------
@@ -223,7 +224,7 @@ function checkWatch(va: u64, pa: u64, size: i32, kind: u64, oldV: u64, newV: u64
   const n = <i32>misc(MISC_WATCH_COUNT);
   for (let i = 0; i < n; i++) {
     const e = WATCH + <usize>i * WATCH_ENTRY;
-    const s = load<u64>(e), en = load<u64>(e, 8), k = load<u64>(e, 16);
+    const s = load<u64>(e, WATCH_START), en = load<u64>(e, WATCH_END), k = load<u64>(e, WATCH_KIND);
     if ((k & kind) == 0) continue;
     if (va < en && va + <u64>size > s) {
       setMisc(MISC_EXIT_A, va);
@@ -332,9 +333,9 @@ export function fetchSlow(va: u64): usize {
   if (pa < 0) return 0;
   if (!inRam(<u64>pa, 2)) { accessFault(ACC_FETCH, va); return 0; }
   // fetch TLB entries ignore watch flags: watchpoints are on data accesses
-  const e = ITLB + ((<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) << 4);
-  store<u64>(e, va & ~PAGE_MASK);
-  store<u32>(e, <u32>(RAM_OFF + <usize>((<u64>pa - RAM_BASE) & ~PAGE_MASK)), 8);
+  const e = ITLB + (<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) * TLB_ENTRY;
+  store<u64>(e, va & ~PAGE_MASK, TLB_TAG);
+  store<u32>(e, <u32>(RAM_OFF + <usize>((<u64>pa - RAM_BASE) & ~PAGE_MASK)), TLB_HOST);
   return ramHost(<u64>pa);
 }
 

@@ -201,4 +201,4 @@ export const OP_C_FSDSP: u16 = 196;
 export const OP_C_SWSP: u16 = 197;
 export const OP_C_SDSP: u16 = 198;
 export const OP_COUNT: u16 = 199;
-export const OP_BREAKPOINT: u16 = 0xff;
+export const OP_BREAKPOINT: u16 = 0xff; // src/hart/layout.ts

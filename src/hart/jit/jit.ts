@@ -1,7 +1,7 @@
 // The host side of the block translator: owns the function table the core calls blocks through (via a tiny
 // trampoline module, so the core needs only one imported function), compiles hot blocks on request and
 // keeps compiled functions by host address until the decode cache is flushed.
-import { BLK_NEVER, JIT_GEN } from '../layout';
+import { BLK_NEVER, BLK_STATE, BLK_PASS, JIT_GEN } from '../layout';
 import { scanBlock, emitBlock, blockModule, blockKey, trampolineModule, type CodeSource } from './translate';
 
 let trampoline: WebAssembly.Module | undefined;
@@ -87,7 +87,7 @@ export class Jit {
         f = undefined;
       }
       if (f === undefined) {
-        dv.setInt32(entry + 4, BLK_NEVER, true);
+        dv.setInt32(entry + BLK_STATE, BLK_NEVER, true);
         return BLK_NEVER;
       }
       if (this.next >= this.table.length) this.table.grow(this.table.length);
@@ -96,8 +96,8 @@ export class Jit {
       this.byHost.set(host, b);
       this.stats.compiled++;
     }
-    dv.setInt32(entry + 4, b.idx, true);
-    dv.setUint32(entry + 8, b.count, true);
+    dv.setInt32(entry + BLK_STATE, b.idx, true);
+    dv.setUint32(entry + BLK_PASS, b.count, true);
     return b.idx;
   }
 }

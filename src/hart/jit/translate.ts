@@ -20,9 +20,12 @@
 import { decode } from '../../isa/decode';
 import { INSNS } from '../../isa/instructions';
 import type { Decoded } from '../../isa/types';
-import { XREG, RTLB, WTLB, JIT_DONE, JIT_CYCLES } from '../layout';
+import { XREG, RTLB, WTLB, JIT_DONE, JIT_CYCLES, TLB_N, TLB_ENTRY, TLB_TAG, TLB_HOST } from '../layout';
+import { PAGE_SHIFT } from '../../isa/encoding.generated';
 import { instructionCycles, TAKEN_EXTRA } from '../cycles';
 import { Code, Op, I32, I64, encodeModule, type Func } from './wasm';
+
+const PAGE_SIZE = 1 << Number(PAGE_SHIFT);
 
 export const MAX_INSNS = 64;
 /** A block follows the fall-through of at most this many conditional branches (side exits). */
@@ -83,7 +86,7 @@ export interface CodeSource {
 /** Scan the block at host address `host` (virtual `pc`). Undefined when its first instruction cannot be translated. */
 export function scanBlock(src: CodeSource, host: number, pc: bigint): Block | undefined {
   const u8 = src.u8;
-  const entryOff = host & 0xfff;
+  const entryOff = host & (PAGE_SIZE - 1);
   const pageBase = host - entryOff;
   const items: Item[] = [];
   const seen = new Set<number>();
@@ -92,10 +95,10 @@ export function scanBlock(src: CodeSource, host: number, pc: bigint): Block | un
   let loopJal = -1;
   let branches = 0;
   const checkBp = (d: number) => src.anyBreakpoints && src.isBreakpoint(BigInt.asUintN(64, pc + BigInt(d)));
-  while (items.length < MAX_INSNS && off + 2 <= 4096) {
+  while (items.length < MAX_INSNS && off + 2 <= PAGE_SIZE) {
     let bits = u8[pageBase + off] | (u8[pageBase + off + 1] << 8);
     if ((bits & 3) === 3) {
-      if (off + 4 > 4096) break;
+      if (off + 4 > PAGE_SIZE) break;
       bits = (bits | (u8[pageBase + off + 2] << 16) | (u8[pageBase + off + 3] << 24)) >>> 0;
     }
     if (checkBp(delta)) break;
@@ -110,7 +113,7 @@ export function scanBlock(src: CodeSource, host: number, pc: bigint): Block | un
     if (nm === 'jal') {
       const t = off + d.imm;
       if (t === entryOff) { loopJal = items.length - 1; return { items, endDelta: delta + d.length, loopJal }; }
-      if (t < 0 || t >= 4096 || seen.has(t) || (t & 1) !== 0) return { items, endDelta: delta + d.length, loopJal };
+      if (t < 0 || t >= PAGE_SIZE || seen.has(t) || (t & 1) !== 0) return { items, endDelta: delta + d.length, loopJal };
       off = t;
       delta += d.imm;
       continue;
@@ -201,11 +204,11 @@ export function emitBlock(blk: Block): Func {
       const tlb = isLoad ? RTLB : WTLB;
       get(d.rs1); if (d.imm) c.i64(d.imm).op(Op.i64_add); c.set(L_A);
       // tag of the TLB entry vs the page of the address; and the access must stay in the page
-      c.get(L_A).i64(12).op(Op.i64_shr_u, Op.i32_wrap_i64).i32(255).op(Op.i32_and).i32(4).op(Op.i32_shl).tee(L_E);
-      c.mem(Op.i64_load, 3, tlb).get(L_A).i64(-4096).op(Op.i64_and, Op.i64_ne);
-      if (size > 1) c.get(L_A).op(Op.i32_wrap_i64).i32(0xfff).op(Op.i32_and).i32(4096 - size).op(Op.i32_gt_u, Op.i32_or);
+      c.get(L_A).i64(PAGE_SHIFT).op(Op.i64_shr_u, Op.i32_wrap_i64).i32(TLB_N - 1).op(Op.i32_and).i32(Math.log2(TLB_ENTRY)).op(Op.i32_shl).tee(L_E);
+      c.mem(Op.i64_load, 3, tlb + TLB_TAG).get(L_A).i64(-PAGE_SIZE).op(Op.i64_and, Op.i64_ne);
+      if (size > 1) c.get(L_A).op(Op.i32_wrap_i64).i32(PAGE_SIZE - 1).op(Op.i32_and).i32(PAGE_SIZE - size).op(Op.i32_gt_u, Op.i32_or);
       ifThen(() => { pcAt(delta); exitWith(k); });
-      c.get(L_E).mem(Op.i32_load, 2, tlb + 8).get(L_A).op(Op.i32_wrap_i64).i32(0xfff).op(Op.i32_and, Op.i32_add);
+      c.get(L_E).mem(Op.i32_load, 2, tlb + TLB_HOST).get(L_A).op(Op.i32_wrap_i64).i32(PAGE_SIZE - 1).op(Op.i32_and, Op.i32_add);
       if (isLoad) { c.mem(op, 0, 0); set(d.rd); } else { get(d.rs2); c.mem(op, 0, 0); }
     } else if (name in BRANCHES) {
       get(d.rs1); get(d.rs2); c.op(BRANCHES[name]);
