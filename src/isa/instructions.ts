@@ -25,9 +25,10 @@ const T: InsnDef[] = [];
 function add(name: string, match: number, mask: number, format: Format, ext: Extension,
   operands: OperandKind[], summary: string, expandsTo?: string): void {
   const length = (match & 3) === 3 ? 4 : 2;
+  const x = { fast: false, jit: false, endsBlock: false }; // set by markExecution below
   const d: InsnDef = expandsTo === undefined
-    ? { name, match: match >>> 0, mask: mask >>> 0, length, format, ext, operands, summary }
-    : { name, match: match >>> 0, mask: mask >>> 0, length, format, ext, operands, expandsTo, summary };
+    ? { name, match: match >>> 0, mask: mask >>> 0, length, format, ext, operands, summary, ...x }
+    : { name, match: match >>> 0, mask: mask >>> 0, length, format, ext, operands, expandsTo, summary, ...x };
   T.push(d);
 }
 
@@ -230,6 +231,30 @@ add('c.add', cq(2, 4) | 0x1000, CQ | 0x1000, 'CR', 'C', ['rd', 'rs2'], 'add rd, 
 add('c.fsdsp', cq(2, 5), CQ, 'CSS', 'C', ['fs2', 'mem'], 'fsd fs2, uimm(sp)', 'fsd');
 add('c.swsp', cq(2, 6), CQ, 'CSS', 'C', ['rs2', 'mem'], 'sw rs2, uimm(sp)', 'sw');
 add('c.sdsp', cq(2, 7), CQ, 'CSS', 'C', ['rs2', 'mem'], 'sd rs2, uimm(sp)', 'sd');
+
+// ---- execution properties ------------------------------------------------------------------------------
+/** What the core's call-free fast loop runs: integer ALU, branches and jumps, TLB-hit loads and stores, fences. */
+const FAST_PATH = [
+  'lui', 'auipc', 'jal', 'jalr', 'beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu',
+  'addi', 'slti', 'sltiu', 'xori', 'ori', 'andi', 'slli', 'srli', 'srai',
+  'add', 'sub', 'sll', 'slt', 'sltu', 'xor', 'srl', 'sra', 'or', 'and',
+  'addiw', 'slliw', 'srliw', 'sraiw', 'addw', 'subw', 'sllw', 'srlw', 'sraw',
+  'lb', 'lbu', 'lh', 'lhu', 'lw', 'lwu', 'ld', 'sb', 'sh', 'sw', 'sd', 'fence', 'fence.tso',
+  'mul', 'mulh', 'mulhsu', 'mulhu', 'div', 'divu', 'rem', 'remu', 'mulw', 'divw', 'divuw', 'remw', 'remuw',
+];
+/** Fast-path instructions that a translated block may not contain (no emitter: 128-bit products). */
+const NOT_IN_BLOCKS = ['mulh', 'mulhsu', 'mulhu'];
+/** Instructions after which a translated block ends: the next pc is known only at run time. */
+const ENDS_BLOCK = ['jalr'];
+
+function markExecution(): void {
+  const flags = (name: string) => {
+    const fast = FAST_PATH.includes(name);
+    return { fast, jit: fast && !NOT_IN_BLOCKS.includes(name), endsBlock: ENDS_BLOCK.includes(name) };
+  };
+  for (let i = 0; i < T.length; i++) T[i] = { ...T[i], ...flags(T[i].expandsTo ?? T[i].name) };
+}
+markExecution();
 
 export const INSNS: readonly InsnDef[] = T;
 

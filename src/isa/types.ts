@@ -39,6 +39,13 @@ export interface InsnDef {
   readonly expandsTo?: string;
   /** One line of meaning, for hovers. */
   readonly summary: string;
+  // Execution properties (like v86's instruction-table flags); a compressed form has its base instruction's.
+  /** The core's call-free fast loop runs it (execSimple in src/hart/core/index.ts; test/hart/fastpath.test.ts). */
+  readonly fast: boolean;
+  /** A translated block (src/hart/jit/) may contain it. */
+  readonly jit: boolean;
+  /** A translated block ends after it (its target is known only at run time). */
+  readonly endsBlock: boolean;
 }
 
 /**

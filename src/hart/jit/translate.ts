@@ -60,8 +60,8 @@ const ALU_W: Record<string, number> = {
 const OTHER = new Set(['lui', 'auipc', 'jal', 'jalr', 'slt', 'sltu', 'slti', 'sltiu', 'fence', 'fence.tso',
   'div', 'divu', 'rem', 'remu', 'divw', 'divuw', 'remw', 'remuw']);
 
-/** Instructions a block may contain (those of the core's call-free fast path, less mulh/mulhu/mulhsu). */
-export function translatable(name: string): boolean {
+/** Instructions emitBlock has an emitter for (test/hart/jit.test.ts: exactly the table's `jit` instructions). */
+export function hasEmitter(name: string): boolean {
   return name in LOADS || name in STORES || name in BRANCHES || name in ALU_RR || name in ALU_RI || name in ALU_W || OTHER.has(name);
 }
 
@@ -104,11 +104,12 @@ export function scanBlock(src: CodeSource, host: number, pc: bigint): Block | un
     if (checkBp(delta)) break;
     const d = decode(bits);
     if (d.op < 0) break;
-    const nm = INSNS[d.op].name;
-    if (!translatable(nm)) break;
+    const def = INSNS[d.op];
+    const nm = def.name;
+    if (!def.jit) break;
     items.push({ d, name: nm, delta, len: d.length });
     seen.add(off);
-    if (nm === 'jalr') return { items, endDelta: delta + d.length, loopJal };
+    if (def.endsBlock) return { items, endDelta: delta + d.length, loopJal };
     if (nm in BRANCHES && ++branches >= MAX_SIDE_EXITS) return { items, endDelta: delta + d.length, loopJal };
     if (nm === 'jal') {
       const t = off + d.imm;
