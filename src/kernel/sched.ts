@@ -7,8 +7,7 @@ import type { Hart } from '../hart/hart';
 import { PT_REGS } from '../guest/kernel/entrySymbols.generated';
 import type { SavedContext, Task } from './task';
 
-const FCSR = 0x003;
-const SATP = 0x180;
+import { CSR_FCSR as FCSR, CSR_SATP as SATP } from '../isa/encoding.generated';
 
 /** Thrown by a system call that must wait (LinuxProcess.block): the task sleeps, the call completes later. */
 export class Blocked {
