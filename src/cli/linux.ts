@@ -7,7 +7,8 @@ import { ElfFile, objdumpVersionString, SHN } from '../elf/elf';
 import { guestImagePath } from '../guest/images';
 
 export const RUN_USAGE = `usage: riscv-vdso run [-L SYSROOT] [-E VAR=val]... [--strace] [--vdso FILE] [--no-aslr]
-                      [--time host|virtual] [--time-epoch SECONDS] [--seed N] [--tty] [--max-insns N] PROGRAM [ARGS...]
+                      [--time host|virtual] [--time-epoch SECONDS]
+                      [--time-csr hardware|firmware] [--seed N] [--tty] [--max-insns N] PROGRAM [ARGS...]
 `;
 
 function usage(msg: string): never {
@@ -34,6 +35,7 @@ export function runLinuxCommand(argv: string[]): number {
       if (!/^\d+(\.\d+)?$/.test(t)) usage(`--time-epoch wants seconds since 1970-01-01 (e.g. 1704067200), got ${t}`);
       opts.timeEpoch = Number(t);
     }
+    else if (a === '--time-csr') { const t = val(); if (t !== 'hardware' && t !== 'firmware') usage(`--time-csr wants hardware or firmware, got ${t}`); opts.timeCsr = t; }
     else if (a === '--seed') opts.seed = Number(val());
     else if (a === '--tty') opts.tty = true;
     else if (a === '--max-insns') max = Number(val());

@@ -25,6 +25,12 @@ export interface LaunchOptions {
    * clock at launch, after which virtual time advances with the guest's cycles. Fix it for fully reproducible runs.
    */
   timeEpoch?: number;
+  /**
+   * The board's `time` CSR (docs/time.md): 'hardware' (rdtime is a CSR read of a few cycles, T-Head C906/C910
+   * class, 1 GHz) or 'firmware' (rdtime traps to M-mode firmware that emulates it in ~1 us, SiFive U74 class,
+   * 1.5 GHz). Default 'hardware'.
+   */
+  timeCsr?: 'hardware' | 'firmware';
   /** Timer interrupt rate (default 250). */
   hz?: number;
   /** Trace system calls in strace's format to `onStrace`. */

@@ -8,6 +8,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { randomBytes as hostRandomBytes } from 'node:crypto';
 import { Hart, type Exit } from '../hart/hart';
+import { Board } from './board';
 import { ElfFile, ET, PT } from '../elf/elf';
 import type { LaunchOptions, Mapping, LoadedObject, Process, StopReason, UserContext } from './api';
 import { interruptedUserContext } from './ptrace';
@@ -81,6 +82,8 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   readonly pt: PageTable;
   readonly vfs: Vfs;
   readonly tk: Timekeeper;
+  /** The board profile (how `time` is read, the core clock) and the charges for the model's host-side work. */
+  readonly board: Board;
   readonly tty: Tty;
   /** The task the hart runs and the system calls act for (Linux's `current`). */
   current: Task;
@@ -165,7 +168,8 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     this.tty = new Tty(options);
 
     // ---- the machine
-    this.hart = new Hart({ ramBytes: options.ramBytes ?? 256 * 1024 * 1024, timeMode: options.timeMode ?? 'virtual' });
+    try { this.board = new Board(options.timeCsr); } catch (e) { throw new LaunchError((e as Error).message); }
+    this.hart = new Hart({ ramBytes: options.ramBytes ?? 256 * 1024 * 1024, timeMode: options.timeMode ?? 'virtual', cyclesPerTick: this.board.cyclesPerTick(10_000_000) });
     const hart = this.hart;
     const entryElf = new ElfFile(readGuestImage('entry.elf'));
     this.alloc = new PageAllocator(hart, Number(pageUp(entrySymbol('_end') - ENTRY_LINK_BASE)));
@@ -203,6 +207,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     this.entryPoint = img.entry;
     this.initialSp = img.sp;
     setupHart(hart, this.pt.satp, img.entry, img.sp, hart.time + this.tk.cyclesPerTick);
+    this.board.setupHart(hart, this.alloc.alloc() ?? 0n);
   }
 
   // ---- Process ----------------------------------------------------------------------------------------------
@@ -218,6 +223,8 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
         this.afterHypercall();
         finishHypercall(this.hart);
       }
+      // a debugger stop at the firmware's trap vector: the firmware finishes its trap first
+      if (this.board.inFirmware(this.hart)) this.board.firmwareTrap(this.hart);
       let left = Math.max(0, Math.floor(steps));
       while (left > 0) {
         const e: Exit = this.hart.run(Math.min(left, 0x7fffffff));
@@ -232,6 +239,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
           continue;
         }
         if (e.kind === 'budget') continue;
+        if (e.kind === 'firmware') { this.board.firmwareTrap(this.hart); continue; }
         return { kind: 'hart', exit: e };
       }
       return { kind: 'budget' };
@@ -501,6 +509,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
 
   syscall(regs: PtRegs): 'done' | 'noreturn' | 'restored' {
     this.syscalls++;
+    this.board.chargeSyscallEntry(this.hart);
     const nr = regs.x(17);
     if (nr === BigInt(NR_RT_SIGRETURN)) {
       if (!restoreRtFrame(this.hart, this.mm, this.signals, regs)) {
@@ -542,6 +551,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
         ret = BigInt(-err.errno);
       }
     }
+    this.board.chargeSyscall(this.hart, e.name, args, ret);
     regs.setX(10, BigInt.asUintN(64, ret));
     regs.epc = regs.epc + 4n;
     if (this.strace) {
@@ -557,6 +567,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   tick(_regs: PtRegs): void {
     this.ticks++;
     if (this.tasks.length > 1) this.needResched = true;
+    this.board.chargeTick(this.hart);
     this.tk.jiffies++;
     this.publishTime();
     this.hart.setCsr(CSR_STIMECMP, this.hart.time + this.tk.cyclesPerTick);
@@ -564,6 +575,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
 
   pageFault(regs: PtRegs, code: number): void {
     const addr = regs.badaddr;
+    this.board.chargePageFault(this.hart);
     const r = this.mm.fault(addr, code === CAUSE_FETCH_PAGE ? 'fetch' : code === CAUSE_STORE_PAGE ? 'store' : 'load');
     if (r === 'ok') return;
     if (r === 'oom') {

@@ -11,9 +11,9 @@ import { VDSO_OFFSETS, VDSO_IMAGE_SIZE } from '../../src/guest/vdso/vdsoSymbols.
 
 interface Ctx { p: LinuxProcess; page: bigint; scratch: bigint; ret: bigint; strace: string[]; }
 
-function setup(): Ctx {
+function setup(timeCsr: 'hardware' | 'firmware' = 'hardware'): Ctx {
   const strace: string[] = [];
-  const p = launch({ program: fixture('hello'), disableRandomization: true, seed: 3, timeEpoch: FIXED_EPOCH, strace: true, onStrace: (l) => strace.push(l), onStdout: () => {} });
+  const p = launch({ program: fixture('hello'), disableRandomization: true, seed: 3, timeEpoch: FIXED_EPOCH, timeCsr, strace: true, onStrace: (l) => strace.push(l), onStdout: () => {} });
   const h = p.hart;
   h.setCsr(CSR_STIMECMP, (1n << 64n) - 1n); // stimecmp: no ticks, so nobody rewrites the hand-filled page
   const page = h.translate(p.vvarBase, 'load')!;
@@ -99,8 +99,8 @@ test('__vdso_clock_gettime: the counter delta scales by mult >> shift', () => {
   assert.equal(nsec % 100n, 0n, '100 ns per tick at 10 MHz');
 });
 
-test('seqlock: the reader spins while seq is odd and finishes once the writer makes it even', () => {
-  const c = setup();
+for (const timeCsr of ['hardware', 'firmware'] as const) test(`seqlock (${timeCsr}-time board): the reader spins while seq is odd and finishes once the writer makes it even`, () => {
+  const c = setup(timeCsr);
   fill(c, { seq: 3, base: { [D.CLOCK_MONOTONIC]: [12n, 34n << SH] } });
   start(c, '__vdso_clock_gettime', [BigInt(D.CLOCK_MONOTONIC), c.scratch]);
   const r1 = c.p.run(20_000);

@@ -59,7 +59,7 @@ export function sysUmask(p: LinuxProcess, a: bigint[]): bigint { const old = p.u
 
 export function sysGetrusage(p: LinuxProcess, a: bigint[]): bigint {
   const b = Buffer.alloc(144);
-  const us = p.hart.instret / 100n; // 10 ns per instruction
+  const us = (p.hart.clock * 1_000_000n) / BigInt(p.board.profile.coreHz); // the modelled cycles at the board's clock
   b.writeBigInt64LE(us / 1_000_000n, 0); b.writeBigInt64LE(us % 1_000_000n, 8);
   b.writeBigInt64LE(BigInt(p.mm.populated * 4), 32); // ru_maxrss (KiB)
   if (!p.mm.write(a[1], b)) throw new KernelError(EFAULT);

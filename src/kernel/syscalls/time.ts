@@ -19,10 +19,10 @@ function readTs(p: LinuxProcess, va: bigint): { sec: bigint; nsec: bigint } {
   return ts;
 }
 
-/** The kernel's view of a clock now; CPU-time clocks count retired instructions at 100 MIPS (10 ns each). */
+/** The kernel's view of a clock now; CPU-time clocks count the modelled core cycles at the board's clock. */
 export function clockNow(p: LinuxProcess, clock: number): { sec: bigint; nsec: bigint } {
   if (clock === D.CLOCK_PROCESS_CPUTIME_ID || clock === D.CLOCK_THREAD_CPUTIME_ID) {
-    const ns = p.hart.instret * 10n;
+    const ns = (p.hart.clock * 1_000_000_000n) / BigInt(p.board.profile.coreHz);
     return { sec: ns / 1_000_000_000n, nsec: ns % 1_000_000_000n };
   }
   const t = p.tk.read(clock, p.hart.time);
