@@ -11,7 +11,7 @@
 // inside the guest namespace, so a link can never lead to a host path outside these directories.
 import { existsSync, lstatSync, readlinkSync, readdirSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, join, resolve as hostResolve, basename } from 'node:path';
-import { KernelError, ENOENT, ENOTDIR, ELOOP, EROFS, EACCES, ENAMETOOLONG } from './errno';
+import { KernelError, ENOENT, ENOTDIR, ELOOP, EROFS, EACCES, ENAMETOOLONG, EEXIST } from './errno';
 
 export type NodeKind = 'file' | 'dir' | 'chr' | 'symlink';
 
@@ -195,6 +195,8 @@ export class Vfs {
   mkdirTmp(path: string): void {
     const p = this.absolute(path);
     if (!p.startsWith('/tmp/')) throw new KernelError(EROFS);
+    if (this.tmpDirs.has(p) || this.tmp.has(p)) throw new KernelError(EEXIST);
+    if (!this.tmpDirs.has(dirname(p))) throw new KernelError(this.tmp.has(dirname(p)) ? ENOTDIR : ENOENT);
     this.tmpDirs.add(p);
   }
 

@@ -6,6 +6,8 @@ import {
   KernelError, EBADF, EFAULT, EINVAL, ENOENT, EISDIR, ENOTDIR, ESPIPE, ENOTTY, EMFILE, EROFS, EACCES, ERANGE, EAGAIN, EEXIST, EPIPE,
 } from '../errno';
 import { auxvBytes, cpuinfo, mapsText, statusText, meminfoText } from '../procfs';
+import { anonRead, anonWrite, PIPE_BUF_CAPACITY, type AnonFile } from './events';
+import { SIGPIPE } from '../signal';
 
 export const AT_FDCWD = -100;
 export const AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200;
@@ -16,7 +18,9 @@ const S_IFREG = 0o100000, S_IFDIR = 0o040000, S_IFCHR = 0o020000, S_IFLNK = 0o12
 export class Pipe { buf: number[] = []; readers = 1; writers = 1; }
 
 export interface OpenFile {
-  kind: 'console' | 'file' | 'tmp' | 'dir' | 'dev' | 'pipe' | 'proc';
+  kind: 'console' | 'file' | 'tmp' | 'dir' | 'dev' | 'pipe' | 'proc' | 'anon';
+  /** eventfd, timerfd, signalfd, epoll (events.ts). */
+  anon?: AnonFile;
   node?: Node;
   path: string;
   flags: number;
@@ -41,7 +45,7 @@ export function getFile(p: LinuxProcess, fd: bigint): OpenFile {
   return f;
 }
 
-function installFd(p: LinuxProcess, f: OpenFile, cloexec: boolean, min = 0): number {
+export function installFd(p: LinuxProcess, f: OpenFile, cloexec: boolean, min = 0): number {
   for (let i = min; i < 1024; i++) {
     if (!p.fds[i]) { p.fds[i] = f; p.cloexec[i] = cloexec; return i; }
   }
@@ -150,11 +154,12 @@ function readFrom(p: LinuxProcess, f: OpenFile, len: number, pos?: number): Uint
     case 'pipe': {
       if (f.pipeEnd !== 'r') throw new KernelError(EBADF);
       if (f.pipe!.buf.length === 0) {
-        if (f.pipe!.writers > 0) throw new KernelError(EAGAIN); // one thread: nobody else could write
+        if (f.pipe!.writers > 0) throw new KernelError(EAGAIN); // blocks (blockingIo) unless O_NONBLOCK
         return new Uint8Array(0);
       }
       return Uint8Array.from(f.pipe!.buf.splice(0, len));
     }
+    case 'anon': return anonRead(p, f, len);
   }
   if (pos === undefined) f.pos += out.length;
   return out;
@@ -182,19 +187,59 @@ function writeTo(p: LinuxProcess, f: OpenFile, data: Uint8Array, pos?: number): 
     case 'dev': return data.length;
     case 'pipe':
       if (f.pipeEnd !== 'w') throw new KernelError(EBADF);
-      if (f.pipe!.readers === 0) { p.sendSignal({ signo: 13, code: 0 }); throw new KernelError(EPIPE); }
-      for (const b of data) f.pipe!.buf.push(b);
-      return data.length;
+    {
+      if (f.pipe!.readers === 0) throw new KernelError(EPIPE); // and SIGPIPE (blockingIo)
+      const room = PIPE_BUF_CAPACITY - f.pipe!.buf.length;
+      if (room <= 0 || (data.length <= 4096 && room < data.length)) throw new KernelError(EAGAIN); // PIPE_BUF writes are atomic
+      const n = Math.min(room, data.length);
+      for (let i = 0; i < n; i++) f.pipe!.buf.push(data[i]);
+      return n;
+    }
+    case 'anon': return anonWrite(p, f, data);
     default: throw new KernelError(EBADF);
   }
+}
+
+/** Run an I/O attempt; when it would block (EAGAIN on a blocking pipe, eventfd, ...), sleep until it can go on.
+ *  EPIPE also sends SIGPIPE to the writer. `mm` and the task are the caller's, captured for later attempts. */
+function blockingIo(p: LinuxProcess, f: OpenFile, what: string, attempt: () => bigint): bigint {
+  const task = p.current;
+  const run = (): bigint | undefined => {
+    try { return attempt(); } catch (e) {
+      if (!(e instanceof KernelError)) throw e;
+      if (e.errno === EAGAIN && !(f.flags & O_NONBLOCK)) return undefined;
+      if (e.errno === EPIPE) p.sendTaskSignal(task, { signo: SIGPIPE, code: 0, pid: task.tgid, uid: 1000 });
+      return BigInt(-e.errno);
+    }
+  };
+  const r = run();
+  if (r !== undefined) { if (r < 0n) throw new KernelError(Number(-r)); return r; }
+  return p.block({ what, restartable: true, check: run });
+}
+
+/** A blocking write returns when everything is written (a pipe takes 64 KiB at a time); a non-blocking one
+ *  returns what fit. */
+function writeAll(p: LinuxProcess, f: OpenFile, data: Uint8Array): bigint {
+  let done = 0;
+  return blockingIo(p, f, f.kind === 'pipe' ? 'write to a full pipe' : `write to ${f.path}`, () => {
+    try { done += writeTo(p, f, data.subarray(done)); } catch (e) {
+      if (done > 0 && e instanceof KernelError && e.errno === EAGAIN && (f.flags & O_NONBLOCK)) return BigInt(done);
+      throw e;
+    }
+    if (done < data.length && f.kind === 'pipe' && !(f.flags & O_NONBLOCK)) throw new KernelError(EAGAIN);
+    return BigInt(done);
+  });
 }
 
 export function sysRead(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
   const len = Number(a[2] > 0x7ffff000n ? 0x7ffff000n : a[2]);
-  const data = readFrom(p, f, len);
-  if (!p.mm.write(a[1], data)) throw new KernelError(EFAULT);
-  return BigInt(data.length);
+  const mm = p.mm;
+  return blockingIo(p, f, f.kind === 'pipe' ? 'read from a pipe' : `read from ${f.path}`, () => {
+    const data = readFrom(p, f, len);
+    if (!mm.write(a[1], data)) throw new KernelError(EFAULT);
+    return BigInt(data.length);
+  });
 }
 export function sysPread64(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
@@ -209,7 +254,7 @@ export function sysWrite(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
   const data = p.mm.read(a[1], Number(a[2] > 0x7ffff000n ? 0x7ffff000n : a[2]));
   if (!data) throw new KernelError(EFAULT);
-  return BigInt(writeTo(p, f, data));
+  return writeAll(p, f, data);
 }
 export function sysPwrite64(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
@@ -233,18 +278,27 @@ export function sysWritev(p: LinuxProcess, a: bigint[]): bigint {
     if (!d) throw new KernelError(EFAULT);
     parts.push(d);
   }
-  return BigInt(writeTo(p, f, Buffer.concat(parts)));
+  const data = Buffer.concat(parts);
+  return writeAll(p, f, data);
 }
 export function sysReadv(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
-  let total = 0;
-  for (const [base, len] of iovecs(p, a[1], a[2])) {
-    const d = readFrom(p, f, Number(len));
-    if (!p.mm.write(base, d)) throw new KernelError(EFAULT);
-    total += d.length;
-    if (d.length < Number(len)) break;
-  }
-  return BigInt(total);
+  const vecs = iovecs(p, a[1], a[2]);
+  const mm = p.mm;
+  return blockingIo(p, f, `read from ${f.path}`, () => {
+    let total = 0;
+    for (const [base, len] of vecs) {
+      let d: Uint8Array;
+      try { d = readFrom(p, f, Number(len)); } catch (e) {
+        if (total > 0 && e instanceof KernelError && e.errno === EAGAIN) break;
+        throw e;
+      }
+      if (!mm.write(base, d)) throw new KernelError(EFAULT);
+      total += d.length;
+      if (d.length < Number(len)) break;
+    }
+    return BigInt(total);
+  });
 }
 
 export function sysLseek(p: LinuxProcess, a: bigint[]): bigint {

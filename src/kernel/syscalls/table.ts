@@ -10,6 +10,7 @@ import * as proc from './process';
 import * as misc from './misc';
 import { sysFutex } from '../futex';
 import { sysClone, sysClone3 } from '../fork';
+import * as ev from './events';
 
 export type Handler = (p: LinuxProcess, a: bigint[]) => bigint;
 export interface SyscallEntry { nr: number; name: string; handler?: Handler; }
@@ -32,7 +33,7 @@ export const SYSCALL_NAMES: Record<number, string> = {
   177: 'getegid', 178: 'gettid', 179: 'sysinfo', 198: 'socket', 203: 'connect', 214: 'brk', 215: 'munmap', 216: 'mremap',
   220: 'clone', 221: 'execve', 222: 'mmap', 226: 'mprotect', 227: 'msync', 228: 'mlock', 229: 'munlock', 233: 'madvise',
   258: 'riscv_hwprobe', 259: 'riscv_flush_icache', 260: 'wait4', 261: 'prlimit64', 276: 'renameat2', 278: 'getrandom',
-  279: 'memfd_create', 283: 'membarrier', 291: 'statx', 293: 'rseq', 435: 'clone3', 439: 'faccessat2',
+  279: 'memfd_create', 74: 'signalfd4', 85: 'timerfd_create', 86: 'timerfd_settime', 87: 'timerfd_gettime', 441: 'epoll_pwait2', 283: 'membarrier', 291: 'statx', 293: 'rseq', 435: 'clone3', 439: 'faccessat2',
 };
 
 const HANDLERS: Record<string, Handler> = {
@@ -54,6 +55,9 @@ const HANDLERS: Record<string, Handler> = {
   kill: sig.sysKill, tkill: sig.sysTkill, tgkill: sig.sysTgkill, sigaltstack: sig.sysSigaltstack,
   rt_sigaction: sig.sysRtSigaction, rt_sigprocmask: sig.sysRtSigprocmask,
   brk: mm.sysBrk, munmap: mm.sysMunmap, mremap: mm.sysMremap, mmap: mm.sysMmap, mprotect: mm.sysMprotect, madvise: mm.sysMadvise,
+  ppoll: ev.sysPpoll, pselect6: ev.sysPselect6, epoll_create1: ev.sysEpollCreate1, epoll_ctl: ev.sysEpollCtl,
+  epoll_pwait: ev.sysEpollPwait, epoll_pwait2: ev.sysEpollPwait2, eventfd2: ev.sysEventfd2, timerfd_create: ev.sysTimerfdCreate,
+  timerfd_settime: ev.sysTimerfdSettime, timerfd_gettime: ev.sysTimerfdGettime, signalfd4: ev.sysSignalfd4,
   // rseq: -ENOSYS on purpose (glibc copes: it runs without restartable sequences); rt_sigreturn: handled by the process
 };
 
