@@ -1,7 +1,7 @@
 // What the debugger knows about one mapped ELF object: symbols, the DWARF line table and CFI, all at the
 // object's runtime addresses (link address + bias). Built lazily: a library nobody stops in costs nothing.
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
+import { dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { ElfFile, SHT } from '../elf/elf';
 import { SymbolIndex } from '../elf/symbols';
 import { LineIndex, type SourceLocation } from '../elf/dwarfLine';
@@ -166,7 +166,11 @@ export class DebugModule {
     if (isAbsolute(file)) {
       p = normalize(file);
     } else {
-      const dirs = [...(this.hostPath ? [dirname(this.hostPath)] : []), ...this.searchDirs, repoRoot(), process.cwd()].filter((d): d is string => !!d);
+      // the object's directory and the two above it (a build directory next to the sources, compiled with
+      // -ffile-prefix-map=$PWD=.), extra search directories, the project, the working directory
+      const near: string[] = [];
+      if (this.hostPath) for (let d = dirname(this.hostPath), i = 0; i < 3; i++, d = dirname(d)) near.push(d);
+      const dirs = [...near, ...this.searchDirs, repoRoot(), process.cwd()].filter((d): d is string => !!d);
       for (const d of dirs) {
         const c = resolve(d, file);
         if (existsSync(c)) { p = c; break; }
@@ -187,7 +191,8 @@ export class DebugModule {
     const li = this.lines;
     if (!li) return [];
     const want = normalize(hostFile);
-    return li.files().filter((f) => this.sourceHostPath(f) === want || normalize(f) === want);
+    // a relative DWARF name also matches a host file by its trailing components ('src/vdso.c')
+    return li.files().filter((f) => this.sourceHostPath(f) === want || normalize(f) === want || (!isAbsolute(f) && want.endsWith(sep + normalize(f))));
   }
 
   /** Breakpoint addresses for a host file and line (the first line at or after `line` with code). */
@@ -200,6 +205,44 @@ export class DebugModule {
       if (r && (!best || r.line < best.line)) best = r;
     }
     return best;
+  }
+
+  private lineStartCache?: bigint[];
+
+  /** Every is_stmt row's address (runtime, ascending, unique): where a source line begins. */
+  lineStarts(): bigint[] {
+    if (!this.lineStartCache) {
+      const li = this.lines;
+      const set = new Set<bigint>();
+      if (li) for (const r of li.rows()) if (r.isStmt && !r.endSequence) set.add(r.address + li.bias);
+      this.lineStartCache = [...set].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    }
+    return this.lineStartCache;
+  }
+
+  /** The function symbol containing an address (start and size), when the symbol table has one. */
+  functionRange(addr: bigint): { name: string; start: bigint; end: bigint } | undefined {
+    const f = this.symbols.functionAt(addr);
+    return f ? { name: f.name, start: f.address, end: f.address + (f.size > 0n ? f.size : 1n) } : undefined;
+  }
+
+  /**
+   * Where a debugger stops for "break FUNCTION" (gdb's skip_prologue_using_sal): the row marked prologue_end when
+   * there is one; else the first is_stmt row of a different line than the function's opening line; else the
+   * function's first address.
+   */
+  afterPrologue(fnStart: bigint): bigint {
+    const li = this.lines;
+    const fn = this.functionRange(fnStart);
+    if (!li || !fn || fn.start !== fnStart) return fnStart;
+    const lo = fn.start - li.bias, hi = fn.end - li.bias;
+    const rows = li.rows().filter((r) => !r.endSequence && r.address >= lo && r.address < hi).sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+    if (!rows.length || rows[0].address !== lo) return fnStart;
+    const pe = rows.find((r) => r.prologueEnd);
+    if (pe) return pe.address + li.bias;
+    const first = rows[0];
+    const next = rows.find((r) => r.isStmt && r.line !== first.line);
+    return next ? next.address + li.bias : fnStart;
   }
 
   /** Host paths of every source file this module's line table names. */

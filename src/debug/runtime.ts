@@ -50,6 +50,7 @@ export class DebugRuntime extends EventEmitter {
   private knownModules = new Set<DebugModule>();
   private processFactory?: ProcessFactory;
   private watchesInstalled = false;
+  private jobStartCycles = 0n;
 
   constructor(processFactory?: ProcessFactory) {
     super();
@@ -154,6 +155,8 @@ export class DebugRuntime extends EventEmitter {
     if (!this.target) return;
     const want = this.breakpoints.addresses();
     for (const a of this.tempBps) want.add(a);
+    // a step re-arms the same set many times: setting the hart's breakpoints flushes its decode cache
+    if (want.size === this.installed.size && [...want].every((a) => this.installed.has(a))) return;
     this.target.hart.setBreakpoints(want);
     this.installed = want;
   }
@@ -212,6 +215,7 @@ export class DebugRuntime extends EventEmitter {
       hart: target.hart, target,
       locationAt: (pc: bigint) => this.locationAt(pc),
       moduleAt: (a: bigint) => this.moduleAt(a),
+      modules: () => this.modules(),
       stack: (max?: number) => this.stack(max),
     };
   }
@@ -245,6 +249,7 @@ export class DebugRuntime extends EventEmitter {
       return;
     }
     this.jobReq = r.value;
+    this.jobStartCycles = this.target?.hart.cycles ?? 0n;
     this.prepareRequest(r.value);
     setImmediate(() => this.tick());
   }
@@ -257,6 +262,7 @@ export class DebugRuntime extends EventEmitter {
   }
 
   private finishJob(stop: StopEvent): void {
+    if (stop.message) this.emit('output', 'console', stop.message + '\n');
     this.job = undefined;
     this.jobReq = undefined;
     this.running = false;
@@ -294,7 +300,10 @@ export class DebugRuntime extends EventEmitter {
         if (s.kind === 'hart' && s.exit.kind === 'breakpoint') {
           const pc = hart.pc;
           if (this.tempBps.has(pc) && (req.priv === undefined || hart.priv === req.priv) &&
-              (req.spAtLeast === undefined || hart.x(2) >= req.spAtLeast)) {
+              (req.spAtLeast === undefined || hart.x(2) >= req.spAtLeast) && (!req.accept || req.accept())) {
+            // a user breakpoint at the same place is reported as such
+            const user = this.breakpoints.at(pc).length ? this.userBreakpointStop(pc) : undefined;
+            if (user) return this.finishJob(user);
             return this.advanceJob(true);
           }
           const user = this.userBreakpointStop(pc);
@@ -309,6 +318,7 @@ export class DebugRuntime extends EventEmitter {
         const stop = this.checkStop(s, false);
         if (stop) return this.finishJob(stop);
         if (this.pauseRequested) return this.finishJob({ event: 'stopOnPause', args: [] });
+        if (req.maxSteps !== undefined && hart.cycles - this.jobStartCycles > BigInt(req.maxSteps)) return this.advanceJob(false);
         const dt = performance.now() - t0;
         if (dt > 12) break;
       }

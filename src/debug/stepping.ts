@@ -1,8 +1,18 @@
 // Stepping: each debugger action is a job, a generator that asks the runtime to run (one instruction, or until
 // a temporary breakpoint / a privilege change) and looks at where the hart is after each request. The runtime
 // (runtime.ts) drives the jobs in slices and turns their result into a stop event.
-import { PRV_U, type Hart } from '../hart/hart';
+//
+// Line steps run at full speed with temporary breakpoints, not instruction by instruction (like gdb's step
+// ranges): on every line start (is_stmt row) where the step may end, on the trap vector (a kernel target's
+// system calls), and on the return address of the current function. A predicate decides at each hit whether
+// the step ends there; everything else (code without source, however many calls deep, interrupts, page faults
+// served by the kernel) runs through. Step Into ends at the first line start of any code with source (the
+// program, our vDSO, the kernel's trap entry entered by an ecall); Step Over only at a line start of the same
+// function in the same frame; both end in the caller when the function returns, and stop with a message
+// instead of letting the program exit or run on without end.
+import { PRV_U, PRV_S, type Hart } from '../hart/hart';
 import { opIndex } from '../isa/decode';
+import { CSR_SCAUSE, CSR_STVEC, CSR_SSTATUS } from '../isa/encoding.generated';
 import type { DebugModule, ResolvedLocation } from './modules';
 import type { Target } from './target';
 import type { Frame } from './unwind';
@@ -10,9 +20,16 @@ import { instructionAt, isCall } from './code';
 
 export type RunReq =
   | { run: 'one' }
-  | { run: 'until'; addrs?: bigint[]; spAtLeast?: bigint; priv?: number; privChangeTo?: number };
+  | {
+    run: 'until'; addrs?: bigint[]; spAtLeast?: bigint; priv?: number; privChangeTo?: number;
+    /** At a temporary breakpoint: does the request end here (default yes)? Decided without leaving the run loop. */
+    accept?: () => boolean;
+    /** Give up (the job is resumed with `false`) after this many instructions. */
+    maxSteps?: number;
+  };
 
-export type StopEvent = { event: string; args: unknown[] };
+/** A stop; `message` goes to the Debug Console first. */
+export type StopEvent = { event: string; args: unknown[]; message?: string };
 export type Job = Generator<RunReq, StopEvent | undefined, boolean>;
 
 /** What a job looks at between its run requests. */
@@ -21,10 +38,15 @@ export interface StepContext {
   readonly target: Target;
   locationAt(pc: bigint): ResolvedLocation | undefined;
   moduleAt(addr: bigint): DebugModule | undefined;
+  modules(): DebugModule[];
   stack(max?: number): Frame[];
 }
 
 const OP_ECALL = opIndex('ecall');
+const CAUSE_USER_ECALL = 8n;
+/** A line step that has not found its line after this many instructions stops where it is. */
+export const STEP_LIMIT = 200_000_000;
+const hex = (v: bigint) => '0x' + v.toString(16);
 
 export function* continueJob(): Job {
   yield { run: 'until' };
@@ -52,37 +74,110 @@ export function* instructionStepJob(ctx: StepContext, over: boolean): Job {
   return undefined;
 }
 
+/** The frame a step starts in: its function, line, canonical frame address and return point. */
+interface StepFrame {
+  fn?: { start: bigint; end: bigint };
+  loc?: ResolvedLocation;
+  /** The caller's sp after the return (the CFA of this frame), when the unwinder found the caller. */
+  cfa?: bigint;
+  ret?: { pc: bigint; priv: number };
+}
+
+function currentFrame(ctx: StepContext): StepFrame {
+  const hart = ctx.hart;
+  const m = ctx.moduleAt(hart.pc);
+  const frames = ctx.stack(2);
+  const caller = frames[1];
+  return {
+    fn: m?.functionRange(hart.pc),
+    loc: ctx.locationAt(hart.pc),
+    cfa: caller?.regs[2],
+    ret: caller ? { pc: caller.pc, priv: caller.priv } : undefined,
+  };
+}
+
+/** The CFA of the innermost frame now (undefined when the caller cannot be found). */
+function cfaNow(ctx: StepContext): bigint | undefined {
+  return ctx.stack(2)[1]?.regs[2];
+}
+
+function isLineStart(ctx: StepContext, pc: bigint): boolean {
+  const loc = ctx.locationAt(pc);
+  return !!loc && loc.address === pc && !!ctx.moduleAt(pc)?.lineStarts().includes(pc);
+}
+
 export function* lineStepJob(ctx: StepContext, over: boolean): Job {
   const hart = ctx.hart;
-  const startLoc = ctx.locationAt(hart.pc);
-  if (!startLoc) {
-    yield* oneInstruction(ctx, over);
+  const target = ctx.target;
+  for (let round = 0; round < 64; round++) {
+    const start = currentFrame(ctx);
+    const startPriv = hart.priv;
+    const startPc = hart.pc;
+    const startModule = ctx.moduleAt(startPc);
+    const kernel = target.capabilities.kernel;
+    const vector = kernel && startPriv === PRV_U ? hart.csr(CSR_STVEC) & ~3n : undefined;
+    const addrs = new Set<bigint>();
+    if (over) {
+      if (start.fn && startModule) for (const a of startModule.lineStarts()) if (a >= start.fn.start && a < start.fn.end) addrs.add(a);
+    } else {
+      // from user mode the kernel is entered through its trap vector only (checked below)
+      for (const m of ctx.modules()) if (!(m.kind === 'kernel' && vector !== undefined)) for (const a of m.lineStarts()) addrs.add(a);
+    }
+    if (start.ret) addrs.add(start.ret.pc);
+    if (vector !== undefined) addrs.add(vector);
+    if (!addrs.size) {
+      // nothing to run to (no source anywhere, no caller): an instruction is all a step can safely do
+      yield* oneInstruction(ctx, over);
+      return { event: 'stopOnStep', args: [], message: `step: no line information and no caller at ${hex(startPc)}; stepped one instruction` };
+    }
+    const hit: { reason: 'line' | 'return' | 'syscall' | 'exit' } = { reason: 'line' };
+    const sameFrame = () => {
+      if (!start.fn || hart.pc < start.fn.start || hart.pc >= start.fn.end) return false;
+      return start.cfa === undefined || cfaNow(ctx) === start.cfa;
+    };
+    const accept = (): boolean => {
+      const pc = hart.pc;
+      if (vector !== undefined && pc === vector && hart.priv === PRV_S) {
+        // a trap from the stepped code: stop at the kernel's entry for its system calls (Step Into), or before
+        // the program ends (any step); interrupts and page faults are served and the step goes on
+        const fromUser = ((hart.csr(CSR_SSTATUS) >> 8n) & 1n) === 0n;
+        if (!fromUser || hart.csr(CSR_SCAUSE) !== CAUSE_USER_ECALL) return false;
+        const nr = Number(hart.x(17));
+        if (target.exitSyscalls?.includes(nr)) { hit.reason = 'exit'; return true; }
+        if (!over) { hit.reason = 'syscall'; return true; }
+        return false;
+      }
+      if (start.ret && pc === start.ret.pc && hart.priv === start.ret.priv && (start.cfa === undefined || hart.x(2) >= start.cfa)) {
+        hit.reason = 'return';
+        return true;
+      }
+      if (!isLineStart(ctx, pc)) return false;
+      const loc = ctx.locationAt(pc)!;
+      const sameLine = !!start.loc && loc.line === start.loc.line && loc.file === start.loc.file;
+      hit.reason = 'line';
+      if (over) return !sameLine && sameFrame();
+      return !(sameLine && sameFrame());
+    };
+    const ok: boolean = yield { run: 'until', addrs: [...addrs], accept, maxSteps: STEP_LIMIT };
+    if (!ok) return { event: 'stopOnStep', args: [], message: `step: no next line found within ${STEP_LIMIT.toLocaleString('en-US')} instructions; stopped at ${hex(hart.pc)}` };
+    if (hit.reason === 'exit') return { event: 'stopOnStep', args: [], message: `step: the program is about to exit (system call ${hart.x(17)}); stopped at the kernel's trap entry` };
+    if (hit.reason === 'syscall') return undefined;
+    if (hit.reason === 'return') {
+      // in the caller: mid-line in code with source, finish that line as a step of its own (gdb's step range)
+      const loc = ctx.locationAt(hart.pc);
+      if (loc && loc.address !== hart.pc) continue;
+      return undefined;
+    }
+    // a line start: entering a function, stop after its prologue (where a breakpoint on it would stop)
+    const m = ctx.moduleAt(hart.pc);
+    const fn = m?.functionRange(hart.pc);
+    if (m && fn && fn.start === hart.pc) {
+      const body = m.afterPrologue(hart.pc);
+      if (body !== hart.pc) yield { run: 'until', addrs: [body], priv: hart.priv, maxSteps: 10_000 };
+    }
     return undefined;
   }
-  const startPriv = hart.priv;
-  for (let n = 0; ; n++) {
-    const pc = hart.pc;
-    const d = instructionAt(hart, pc);
-    const wasCall = isCall(d);
-    const spBefore = hart.x(2);
-    yield* oneInstruction(ctx, over);
-    const now = hart.pc;
-    if (hart.priv !== startPriv) {
-      // entered or left the kernel: stop if there is source here (the trap entry has its line table)
-      if (ctx.locationAt(now)) return undefined;
-      continue;
-    }
-    const loc = ctx.locationAt(now);
-    if (!loc) {
-      if (!over && wasCall) {
-        // a function without line info: run until it returns
-        yield { run: 'until', addrs: [pc + BigInt(d!.length)], spAtLeast: spBefore, priv: hart.priv };
-      }
-      continue;
-    }
-    if (loc.address !== now) continue; // mid-line (e.g. back from a call): go on to a line start
-    if (loc.line !== startLoc.line || loc.file !== startLoc.file) return undefined;
-  }
+  return { event: 'stopOnStep', args: [], message: 'step: gave up after 64 returns into lines without a line start' };
 }
 
 export function* stepOutJob(ctx: StepContext): Job {

@@ -8,6 +8,7 @@ import { loadBare, type BareImage } from '../hart/bare';
 import { ElfFile, PT } from '../elf/elf';
 import type { Mapping, Process, LoadedObject, UserContext } from '../kernel/api';
 import { DebugModule } from './modules';
+import { NR_EXIT, NR_EXIT_GROUP } from '../kernel/syscalls/table';
 import { guestImagePath } from '../guest/images';
 
 export type TargetStop =
@@ -48,6 +49,8 @@ export interface Target {
   setTrapStops(exceptions: bigint, interrupts: bigint): void;
   /** Called when new objects have been mapped. */
   onModulesChanged?: () => void;
+  /** System call numbers that end the process (kernel targets): a step stops before them. */
+  readonly exitSyscalls?: readonly number[];
   /** While the hart is in the kernel's trap entry: the user context the trap interrupted (kernel targets). */
   userContext?(): UserContext | undefined;
 }
@@ -172,6 +175,7 @@ const KERNEL_NAME = '[kernel] entry.elf';
 export class LinuxTarget implements Target {
   readonly kind = 'linux' as const;
   readonly capabilities: TargetCapabilities = { process: true, kernel: true };
+  readonly exitSyscalls = [NR_EXIT, NR_EXIT_GROUP];
   private readonly cache = new Map<LoadedObject, DebugModule>();
   private kernel?: DebugModule;
   private known = 0;
