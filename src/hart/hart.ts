@@ -67,6 +67,7 @@ interface CoreExports {
   setTime(v: bigint): void;
   setJit(on: number): void;
   hostMret(): void;
+  staticEnd(): number;
 }
 
 /** A 1 GHz core on the 10 MHz timebase. */
@@ -120,9 +121,16 @@ export class Hart {
         abort: (_msg: number, _file: number, line: number, col: number) => {
           throw new Error(`execution core aborted at ${line}:${col}`);
         },
+        // the core has no heap (src/hart/core/rt/none.ts); a build that allocates anyway stops here
+        coreAllocated: (size: number) => {
+          throw new Error(`the execution core tried to allocate ${size} bytes at run time (it must allocate nothing)`);
+        },
       },
     });
     this.core = instance.exports as unknown as CoreExports;
+    if (this.core.staticEnd() > L.STATE) {
+      throw new Error(`the execution core's static data ends at 0x${this.core.staticEnd().toString(16)}, inside the hart state (0x${L.STATE.toString(16)})`);
+    }
     if (!this.core.init(this.ramBytes)) throw new Error(`cannot allocate ${this.ramBytes} bytes of guest RAM`);
     this.jitCompiler.attach(this.core.memory);
     this.core.setJit(this.jit ? 1 : 0);

@@ -56,6 +56,12 @@ export function setJit(on: i32): void { jitOn = on != 0; }
 
 // ---- exports for the host ------------------------------------------------------------------------------
 
+/**
+ * End of the core's static data (strings, tables): the memory below STATE must hold all of it, and nothing
+ * else ever grows there (the core has no heap: rt/none.ts). The host checks this at start-up.
+ */
+export function staticEnd(): usize { return __heap_base; }
+
 /** Size guest RAM (bytes, multiple of 64 KiB) and reset the machine. Returns false if memory cannot grow. */
 export function init(ramBytes: u32): bool {
   const needPages = <i32>((RAM_OFF + <usize>ramBytes + 0xffff) >> 16);
