@@ -33,6 +33,12 @@ export const EXCEPTION_FILTERS: { filter: ExceptionFilter; label: string; descri
 
 const hex = (v: bigint) => '0x' + v.toString(16);
 
+/** A failure inside the debugger while running: said once, in words (no exception text or stack for the user). */
+function internalError(e: unknown): StopEvent {
+  const what = e instanceof RangeError ? 'an address or size out of range' : e instanceof Error && !(e instanceof TypeError) ? e.message : 'an internal error';
+  return { event: 'stopOnException', args: [`the debugger stopped the program: ${what}`, 'The program is paused where the debugger failed; continuing may work.'] };
+}
+
 export class DebugRuntime extends EventEmitter {
   target?: Target;
   readonly breakpoints = new BreakpointTable();
@@ -241,7 +247,7 @@ export class DebugRuntime extends EventEmitter {
     try {
       r = first ? job.next(true) : job.next(ok);
     } catch (e) {
-      this.finishJob({ event: 'stopOnException', args: [`debugger error: ${(e as Error).message}`, (e as Error).stack ?? ''] });
+      this.finishJob(internalError(e));
       return;
     }
     if (r.done) {
@@ -328,7 +334,7 @@ export class DebugRuntime extends EventEmitter {
       else if (dt > 25 && this.sliceSize > 1000) this.sliceSize = Math.floor(this.sliceSize / 2);
       setImmediate(() => this.tick());
     } catch (e) {
-      this.finishJob({ event: 'stopOnException', args: [`debugger error: ${(e as Error).message}`, (e as Error).stack ?? ''] });
+      this.finishJob(internalError(e));
     }
   }
 

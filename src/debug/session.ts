@@ -68,7 +68,9 @@ export class VdsoDebugSession extends LoggingDebugSession {
       this.sendEvent(e);
     });
     rt.on('end', (code: number, message?: string) => {
-      if (message) this.sendEvent(new OutputEvent(`${message}\n`, 'console'));
+      // the end announced like cppdbg: 'exited with code N', or the signal that killed the program
+      const end = !message ? `exited with code ${code}` : /^killed by /.test(message) ? message : `${message} (exited with code ${code})`;
+      this.sendEvent(new OutputEvent(`${end}\n`, 'console'));
       this.sendEvent(new ExitedEvent(code));
       this.sendEvent(new TerminatedEvent());
     });
@@ -92,8 +94,8 @@ export class VdsoDebugSession extends LoggingDebugSession {
     }
   }
 
-  private fail(response: DebugProtocol.Response, message: string): void {
-    this.sendErrorResponse(response, { id: 1001, format: message.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser: true });
+  private fail(response: DebugProtocol.Response, message: string, showUser = true): void {
+    this.sendErrorResponse(response, { id: 1001, format: message.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser });
   }
 
   private needStopped(): void {
@@ -446,7 +448,23 @@ export class VdsoDebugSession extends LoggingDebugSession {
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
-    this.guard(response, () => {
+    // hover, watch, variables and clipboard evaluations fail quietly (no toast, every stop); a hover on a name
+    // that means nothing here shows nothing; only the console's answers are meant for the user's eyes
+    const context = args?.context;
+    if (context && context !== 'repl') {
+      try {
+        this.evaluate(response, args);
+      } catch (e) {
+        const hoverName = context === 'hover' && /^[A-Za-z_$][\w$.]*$/.test((args.expression ?? '').trim());
+        this.fail(response, hoverName ? '' : (e as Error).message, false);
+      }
+      return;
+    }
+    this.guard(response, () => this.evaluate(response, args));
+  }
+
+  private evaluate(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    {
       const expr = (args.expression ?? '').trim();
       if (!expr) throw new Error('evaluate: empty expression');
       if (!this.runtime.target) throw new Error('no program is running');
@@ -462,7 +480,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
         if (this.runtime.mappingAt(v)) response.body.memoryReference = hex(v);
       }
       this.sendResponse(response);
-    });
+    }
   }
 
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {

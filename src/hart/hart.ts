@@ -15,7 +15,8 @@ const WRITES_X = INSNS.map((d) => d.operands.includes('rd'));
 const OP_CYCLES = INSNS.map((d) => instructionCycles(d.expandsTo ?? d.name));
 
 export { PRV_U, PRV_S, PRV_M } from '../isa/encoding.generated';
-import { MCAUSE_INTERRUPT, MCAUSE_CODE, PAGE_SHIFT } from '../isa/encoding.generated';
+import { MCAUSE_INTERRUPT, MCAUSE_CODE, PAGE_SHIFT, PRV_M, CSR_SATP, SATP_MODE, SATP_MODE_SHIFT, SATP_MODE_SV39, SATP_PPN,
+  SV39_LEVELS, SV39_VPN_BITS, PTE_V, PTE_R, PTE_W, PTE_X, PTE_PPN, PTE_PPN_SHIFT } from '../isa/encoding.generated';
 
 export type ExitKind = 'budget' | 'breakpoint' | 'watch' | 'trap' | 'htif' | 'sbi' | 'wfi' | 'priv' | 'halt' | 'firmware';
 // by EXIT_* code (src/hart/layout.ts); EXIT_MMIO (9) is reported as 'halt'
@@ -389,13 +390,38 @@ export class Hart {
     const r = this.core.debugTranslateVa(BigInt.asIntN(64, va), access === 'fetch' ? 0 : access === 'load' ? 1 : 2);
     return r < 0n ? undefined : r;
   }
-  /** Read virtual memory as the current mode sees it; undefined if any byte is unmapped or not RAM. */
+  /**
+   * Translate for a debugger: through the page tables of the stopped context (satp; M-mode sees physical
+   * memory) with the debugger's rights: any valid leaf maps, whatever its U/R/W/X bits, SUM or MXR say; no
+   * faults, no A/D updates, no TLB fill. undefined when unmapped.
+   */
+  debugTranslate(va: bigint): bigint | undefined {
+    const satp = this.csr(CSR_SATP);
+    if (this.priv === PRV_M || (satp & SATP_MODE) >> SATP_MODE_SHIFT !== SATP_MODE_SV39) return BigInt.asUintN(64, va);
+    const sva = BigInt.asIntN(64, va);
+    const top = sva >> 38n;
+    if (top !== 0n && top !== -1n) return undefined;
+    let table = (satp & SATP_PPN) << BigInt(PAGE_SHIFT);
+    for (let level = SV39_LEVELS - 1; level >= 0; level--) {
+      const shift = BigInt(PAGE_SHIFT) + SV39_VPN_BITS * BigInt(level);
+      const pteAddr = table + ((BigInt.asUintN(64, va) >> shift) & ((1n << SV39_VPN_BITS) - 1n)) * 8n;
+      if (!this.isRam(pteAddr, 8)) return undefined;
+      const pte = this.readPhys64(pteAddr);
+      if (!(pte & PTE_V) || (pte & (PTE_R | PTE_W)) === PTE_W) return undefined;
+      const ppn = (pte & PTE_PPN) >> PTE_PPN_SHIFT;
+      if (!(pte & (PTE_R | PTE_X))) { table = ppn << BigInt(PAGE_SHIFT); continue; }
+      const pageMask = (1n << shift) - 1n;
+      return ((ppn << BigInt(PAGE_SHIFT)) & ~pageMask) | (BigInt.asUintN(64, va) & pageMask);
+    }
+    return undefined;
+  }
+  /** Read virtual memory as a debugger sees it (debugTranslate); undefined if any byte is unmapped or not RAM. */
   readVirt(va: bigint, len: number): Uint8Array | undefined {
     const out = new Uint8Array(len);
     let done = 0;
     while (done < len) {
       const a = BigInt.asUintN(64, va + BigInt(done));
-      const pa = this.translate(a, 'load');
+      const pa = this.debugTranslate(a);
       const chunk = Math.min(len - done, PAGE_SIZE - Number(a & PAGE_MASK));
       if (pa === undefined || !this.isRam(pa, chunk)) return undefined;
       out.set(this.physView(pa, chunk), done);
@@ -403,13 +429,13 @@ export class Hart {
     }
     return out;
   }
-  /** Write virtual memory (debugger writes); false if any byte is unmapped. */
+  /** Write virtual memory as a debugger (debugTranslate: read-only pages too); false if any byte is unmapped. */
   writeVirt(va: bigint, data: Uint8Array): boolean {
     const parts: [bigint, number, number][] = [];
     let done = 0;
     while (done < data.length) {
       const a = BigInt.asUintN(64, va + BigInt(done));
-      const pa = this.translate(a, 'load');
+      const pa = this.debugTranslate(a);
       const chunk = Math.min(data.length - done, PAGE_SIZE - Number(a & PAGE_MASK));
       if (pa === undefined || !this.isRam(pa, chunk)) return false;
       parts.push([pa, done, chunk]);
