@@ -43,13 +43,19 @@ async function main(argv: string[]): Promise<number> {
     return vdsoCommand(rest);
   }
   if (cmd === 'run') {
+    // options anywhere: run --bare PROGRAM --max-insns N is the same as run --max-insns N --bare PROGRAM
     let bare = false, max: bigint | undefined, program: string | undefined;
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i];
       if (a === '--bare') bare = true;
-      else if (a === '--max-insns') max = BigInt(rest[++i] ?? fail('--max-insns needs a number'));
+      else if (a === '--max-insns' || a.startsWith('--max-insns=')) {
+        const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : rest[++i];
+        if (v === undefined || !/^(0x[0-9a-f]+|[0-9]+)$/i.test(v.replace(/_/g, ''))) fail(`--max-insns needs a number of instructions (got ${v === undefined ? 'nothing' : `'${v}'`})`);
+        max = BigInt(v.replace(/_/g, ''));
+      } else if (a === '--') { if (!program) program = rest[++i]; }
       else if (a.startsWith('-')) fail(`unknown option ${a}`);
-      else { program = a; break; }
+      else if (program === undefined) program = a;
+      else fail(`run --bare takes one program (got '${program}' and '${a}')`);
     }
     if (!program) fail('run: no program given');
     if (!bare) fail('run: only --bare is available in this version');

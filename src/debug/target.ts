@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Hart, type Exit } from '../hart/hart';
-import { loadBare, type BareImage } from '../hart/bare';
+import { BareMachine, type BareImage } from '../hart/bare';
 import { ElfFile, PT } from '../elf/elf';
 import type { Mapping, Process, LoadedObject, UserContext } from '../kernel/api';
 import { DebugModule } from './modules';
@@ -64,9 +64,6 @@ export interface TargetIo {
 
 // ---- bare metal -----------------------------------------------------------------------------------------
 
-const SYS_WRITE = 64n, SYS_EXIT = 93n, SYS_EXIT_GROUP = 94n;
-const ECALL_FROM_M = 11;
-
 export class BareTarget implements Target {
   readonly kind = 'bare' as const;
   readonly capabilities: TargetCapabilities = { process: false, kernel: false };
@@ -74,11 +71,10 @@ export class BareTarget implements Target {
   readonly pid = 1;
   strace = false;
   stopOnSignal = false;
-  private readonly image: BareImage;
   private readonly module: DebugModule;
-  private readonly proxy: boolean;
-  private userExc = 0n;
-  private userIrq = 0n;
+  /** The one bare-metal machine (src/hart/bare.ts): HTIF, the syscall proxy, unfetchable trap handlers. */
+  private readonly machine: BareMachine;
+  private pending: number[] = [];
 
   constructor(readonly programPath: string, private readonly io: TargetIo, opts: { timeMode?: 'host' | 'virtual' } = {}) {
     const bytes = new Uint8Array(readFileSync(programPath));
@@ -86,14 +82,15 @@ export class BareTarget implements Target {
     if (elf.header.machine !== 243) throw new Error(`${programPath} is not a RISC-V ELF (e_machine ${elf.header.machine})`);
     const loads = elf.programHeaders.filter((p) => p.type === PT.LOAD && p.memsz > 0n);
     const tohost = elf.symbols().find((s) => s.name === 'tohost' && s.shndx !== 0)?.value;
-    this.image = { entry: elf.header.entry, segments: loads.map((p) => ({ paddr: p.paddr, data: elf.segmentData(p), memsz: p.memsz })), tohost };
-    this.proxy = tohost === undefined;
+    const image: BareImage = { entry: elf.header.entry, segments: loads.map((p) => ({ paddr: p.paddr, data: elf.segmentData(p), memsz: p.memsz })), tohost };
     const start = loads.reduce((m, p) => (p.vaddr < m ? p.vaddr : m), loads[0]?.vaddr ?? 0n);
     const end = loads.reduce((m, p) => (p.vaddr + p.memsz > m ? p.vaddr + p.memsz : m), 0n);
     this.module = new DebugModule(basename(programPath), 'program', elf, 0n, start, end, programPath);
     this.hart = new Hart({ ramBytes: 64 * 1024 * 1024, timeMode: opts.timeMode });
-    loadBare(this.hart, this.image);
-    this.applyTrapStops();
+    this.machine = new BareMachine(this.hart, image, {
+      stdout: (b) => { for (const c of b) this.pending.push(c); },
+      stderr: (b) => this.io.stderr(b),
+    });
   }
 
   modules(): DebugModule[] { return [this.module]; }
@@ -108,62 +105,16 @@ export class BareTarget implements Target {
 
   auxv(): AuxEntry[] { return []; }
 
-  setTrapStops(exceptions: bigint, interrupts: bigint): void {
-    this.userExc = exceptions;
-    this.userIrq = interrupts;
-    this.applyTrapStops();
-  }
-  private applyTrapStops(): void {
-    this.hart.setTrapStops(this.userExc | (this.proxy ? 1n << BigInt(ECALL_FROM_M) : 0n), this.userIrq);
-  }
-
-  private pending: number[] = [];
+  setTrapStops(exceptions: bigint, interrupts: bigint): void { this.machine.setTrapStops(exceptions, interrupts); }
 
   run(steps: number): TargetStop {
     try {
-      return this.runInner(steps);
+      const r = this.machine.run(steps);
+      if (r.kind === 'exited') return { kind: 'exited', code: r.code, message: r.message };
+      return r;
     } finally {
+      // console output in one write per run call
       if (this.pending.length) { this.io.stdout(new Uint8Array(this.pending)); this.pending = []; }
-    }
-  }
-
-  private runInner(steps: number): TargetStop {
-    const hart = this.hart;
-    let left = steps;
-    for (;;) {
-      const e = hart.run(left);
-      left -= e.steps;
-      if (e.kind === 'htif') {
-        const v = e.value!;
-        if (v >> 48n === 0x0101n) {
-          this.pending.push(Number(v & 0xffn));
-          hart.writePhys64(hart.tohost, 0n);
-          if (left > 0) continue;
-          return { kind: 'budget' };
-        }
-        const code = Number((v >> 1n) & 0xffffn);
-        return { kind: 'exited', code, message: code === 0 ? undefined : `the program reported failure ${code} through tohost` };
-      }
-      if (e.kind === 'trap' && this.proxy && !e.trap!.interrupt && e.trap!.code === ECALL_FROM_M && !(this.userExc & (1n << 11n))) {
-        const epc = hart.csr(0x341);
-        const nr = hart.x(17), a0 = hart.x(10), a1 = hart.x(11), a2 = hart.x(12);
-        if (nr === SYS_EXIT || nr === SYS_EXIT_GROUP) return { kind: 'exited', code: Number(a0 & 0xffn) };
-        let ret = BigInt.asUintN(64, -38n);
-        if (nr === SYS_WRITE && (a0 === 1n || a0 === 2n) && hart.isRam(a1, Number(a2))) {
-          (a0 === 1n ? this.io.stdout : this.io.stderr)(hart.readPhys(a1, Number(a2)));
-          ret = a2;
-        }
-        hart.setX(10, ret);
-        const ms = hart.csr(0x300);
-        hart.setCsr(0x300, (ms & ~(1n << 3n)) | (((ms >> 7n) & 1n) << 3n) | (1n << 7n));
-        hart.priv = Number((ms >> 11n) & 3n);
-        hart.pc = epc + 4n;
-        if (left > 0) continue;
-        return { kind: 'budget' };
-      }
-      if (e.kind === 'budget') return { kind: 'budget' };
-      if (e.kind === 'wfi') return { kind: 'exited', code: 125, message: 'wfi with no interrupt that could ever wake the hart' };
-      return { kind: 'hart', exit: e };
     }
   }
 }
