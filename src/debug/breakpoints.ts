@@ -81,7 +81,7 @@ export class BreakpointTable {
 
   /** Try to resolve one breakpoint against the modules; returns true when its resolution changed. */
   resolve(b: UserBreakpoint, modules: DebugModule[]): boolean {
-    const before = b.addresses.join(',') + b.verified;
+    const before = b.addresses.join(',') + b.verified + b.message;
     if (b.kind === 'instruction') {
       const base = parseNumber(b.reference ?? '');
       if (base === undefined) {
@@ -105,12 +105,14 @@ export class BreakpointTable {
         for (const m of modules) {
           if (modName && m.name !== modName && !m.name.endsWith('/' + modName)) continue;
           const a = m.lookup(sym);
-          if (a !== undefined && m.contains(a)) addrs.push(a);
+          // where gdb stops for "break NAME": after the prologue, by the line table
+          if (a !== undefined && m.contains(a)) addrs.push(m.afterPrologue(a));
         }
       }
       b.addresses = [...new Set(addrs)];
       b.verified = b.addresses.length > 0;
-      b.message = b.verified ? undefined : `pending: no loaded object defines '${name}' yet`;
+      // still pending: an object loaded later (dlopen) may define it
+      b.message = b.verified ? undefined : `no function ${name} in the loaded objects`;
     } else {
       let best: { line: number; addresses: bigint[] } | undefined;
       for (const m of modules) {
@@ -123,13 +125,13 @@ export class BreakpointTable {
         b.addresses = best.addresses;
         b.line = best.line;
         b.verified = true;
-        b.message = undefined;
+        b.message = best.line !== b.requestedLine ? `line ${b.requestedLine} has no code: moved to line ${best.line}` : undefined;
       } else {
         b.verified = false;
         b.message = `pending: no line-table entry for this file at or after line ${b.requestedLine} in the loaded objects`;
       }
     }
-    return before !== b.addresses.join(',') + b.verified;
+    return before !== b.addresses.join(',') + b.verified + b.message;
   }
 
   /** Resolve every breakpoint again (new modules mapped); returns those that changed. */

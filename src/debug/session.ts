@@ -174,8 +174,8 @@ export class VdsoDebugSession extends LoggingDebugSession {
 
   private toDapBreakpoint(b: UserBreakpoint): DebugProtocol.Breakpoint {
     const bp: DebugProtocol.Breakpoint = { id: b.id, verified: b.verified };
-    if (b.message) bp.message = b.message;
-    else if (b.verified) bp.message = `at ${this.runtime.describeBreakpoint(b)}`;
+    const where = b.verified ? `at ${this.runtime.describeBreakpoint(b)}` : undefined;
+    bp.message = [b.message, where].filter((x) => x).join('; ') || undefined;
     if (b.addresses.length) bp.instructionReference = hex(b.addresses[0]);
     if (b.kind === 'source') {
       bp.source = new Source(basename(b.path!), b.path!);
