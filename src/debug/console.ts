@@ -1,19 +1,28 @@
 // The debug console: gdb-like commands, and expressions for everything else.
-//   info registers | info csr [NAME] | info auxv | info proc mappings | info vdso | info breakpoints
-//   x/NFU ADDR (F: x d u c s i, U: b h w g) | strace on|off | disassemble [ADDR] | help
+//   bt | p[/F] EXPR | info frame | info locals | info registers | info csr [NAME] | info auxv |
+//   info proc mappings | info vdso | info breakpoints | x/NFU ADDR (F: x d u c s i, U: b h w g) |
+//   disassemble [ADDR] | finish | step | next | stepi | nexti | continue | strace on|off | help
+// A word that is neither a command nor the start of an expression is an unknown command.
 // Expressions: see expr.ts. Values print as hex and decimal; CSRs also print their decoded fields.
 import { csrByName, decodeCsrFields, causeName, CSRS } from '../isa/csrs';
 import { XNAMES } from '../isa/disasm';
 import { decodeDataPage, VDSO_DATA_SIZE } from '../kernel/vdso/datapage';
 import { VDSO_OFFSETS, VDSO_SONAME } from '../guest/vdso/vdsoSymbols.generated';
 import type { DebugRuntime, Frame } from './runtime';
-import { auxvNodes, mapsText } from './variables';
+import { auxvNodes, mapsText, scopesFor } from './variables';
 import { decodeForward } from './disassemble';
 
 const hex = (v: bigint) => '0x' + v.toString(16);
 const hex64 = (v: bigint) => '0x' + v.toString(16).padStart(16, '0');
 
 export const HELP = `Commands:
+  bt                        the call stack (backtrace, where)
+  p[/F] EXPR                print an expression (F: x d u o t c a), e.g. p/x $sp, p *(u32*)($sp + 8)
+  info frame                the selected frame: pc, function, caller, canonical frame address
+  info locals               the selected frame's local variables
+  finish                    run until the selected frame returns (Step Out)
+  step, next, stepi, nexti, continue
+                            Step Into, Step Over (by line or, with i, by instruction), Continue
   info registers            integer registers and pc
   info csr [NAME]           CSRs with decoded fields (all key CSRs, or one)
   info auxv                 the auxiliary vector
@@ -25,7 +34,33 @@ export const HELP = `Commands:
   strace on|off             trace system calls to the console
 Expressions: $a0, $pc, $sstatus, sstatus.SPP, main, *(u32*)($sp+8), __vdso_clock_gettime + 4, ...`;
 
-export interface ConsoleResult { text: string; value?: bigint }
+/** What the console asks the session to do after answering (execution commands). */
+export type ConsoleAction = { kind: 'stepIn' | 'next' | 'stepOut'; granularity: 'line' | 'instruction' } | { kind: 'continue' };
+
+export interface ConsoleResult { text: string; value?: bigint; action?: ConsoleAction }
+
+const VERBS = new Set(['help', 'info', 'i', 'x', 'strace', 'disassemble', 'disas', 'print', 'p', 'bt', 'backtrace', 'where',
+  'finish', 'fin', 'step', 's', 'next', 'n', 'stepi', 'si', 'nexti', 'ni', 'continue', 'c']);
+
+/** p/F: one value in gdb's output formats. */
+function formatAs(fmt: string, v: bigint, rt: DebugRuntime): string {
+  switch (fmt) {
+    case 'x': return hex(v);
+    case 'd': return String(BigInt.asIntN(64, v));
+    case 'u': return String(v);
+    case 'o': return '0' + v.toString(8);
+    case 't': return v.toString(2);
+    case 'c': return `${BigInt.asIntN(8, v)} '${v >= 32n && v < 127n ? String.fromCharCode(Number(v)) : '.'}'`;
+    case 'a': { const s = rt.symbolize(v); return `${hex(v)}${s ? ` <${s}>` : ''}`; }
+  }
+  throw new Error(`p/${fmt}: unknown format (use x d u o t c a)`);
+}
+
+function frameLine(f: Frame): string {
+  const mod = f.module ? ` (${f.module.name})` : '';
+  const at = f.location ? ` at ${f.location.hostPath}:${f.location.line}` : '';
+  return `#${f.index}  ${hex(f.pc)} in ${f.name}${mod}${at}${f.priv === 0 ? '' : ` [${['U', 'S', '?', 'M'][f.priv]}-mode]`}`;
+}
 
 export function formatValue(name: string, v: bigint): string {
   const s = BigInt.asIntN(64, v);
@@ -70,12 +105,39 @@ export function runConsole(rt: DebugRuntime, line: string, frame?: Frame): Conso
     const n = rest[1] ? Number(rest[1]) : 16;
     return { text: decodeForward(rt, at, n).map((l) => `${l.address === rt.hart.pc ? '=> ' : '   '}${hex(l.address)}${l.symbol ? ` <${l.symbol}>` : ''}:\t${l.bytes}\t${l.text}`).join('\n') };
   }
-  if (w0 === 'print' || w0 === 'p') {
+  const pm = /^(?:print|p)(?:\/([a-z]))?$/.exec(w0);
+  if (pm) {
     const e = text.slice(w0.length).trim();
+    if (!e) throw new Error(`${w0}: an expression is required (e.g. ${w0} $sp)`);
     const v = rt.evaluate(e, frame);
-    return { text: formatValue(e, v), value: v };
+    return { text: pm[1] ? formatAs(pm[1], v, rt) : formatValue(e, v), value: v };
   }
-  const v = rt.evaluate(text, frame);
+  if (w0 === 'bt' || w0 === 'backtrace' || w0 === 'where') {
+    const frames = rt.stack();
+    return { text: frames.length ? frames.map(frameLine).join('\n') : 'no stack' };
+  }
+  const exec: Record<string, ConsoleAction> = {
+    finish: { kind: 'stepOut', granularity: 'line' }, fin: { kind: 'stepOut', granularity: 'line' },
+    step: { kind: 'stepIn', granularity: 'line' }, s: { kind: 'stepIn', granularity: 'line' },
+    next: { kind: 'next', granularity: 'line' }, n: { kind: 'next', granularity: 'line' },
+    stepi: { kind: 'stepIn', granularity: 'instruction' }, si: { kind: 'stepIn', granularity: 'instruction' },
+    nexti: { kind: 'next', granularity: 'instruction' }, ni: { kind: 'next', granularity: 'instruction' },
+    continue: { kind: 'continue' }, c: { kind: 'continue' },
+  };
+  if (Object.prototype.hasOwnProperty.call(exec, w0) && words.length === 1) {
+    const a = exec[w0];
+    const f = frame ?? rt.stack(1)[0];
+    const what = a.kind === 'continue' ? 'continuing' : a.kind === 'stepOut' ? `run till exit from ${f ? frameLine(f) : 'this frame'}` : `${w0}`;
+    return { text: what, action: a };
+  }
+  let v: bigint;
+  try {
+    v = rt.evaluate(text, frame);
+  } catch (e) {
+    // 'word more words' that is no expression: a mistyped or unknown command
+    if (/^[A-Za-z_][\w-]*\s+[A-Za-z_$0-9"']/.test(text) && !VERBS.has(w0)) throw new Error(`unknown command '${w0}'. ${HELP}`);
+    throw e;
+  }
   return { text: formatValue(text, v), value: v };
 }
 
@@ -100,6 +162,25 @@ function info(rt: DebugRuntime, args: string[], frame?: Frame): string {
       return `${def.name.padEnd(10)} ${formatValue(def.name, hart.csr(def.address))}`;
     }).join('\n');
   }
+  if (what === 'frame' || what === 'f') {
+    const frames = rt.stack(Math.max(2, (frame?.index ?? 0) + 2));
+    const f = frames[frame?.index ?? 0];
+    if (!f) return 'no frame';
+    const caller = frames[f.index + 1];
+    const lines = [`Stack level ${f.index}, frame at ${caller?.regs[2] !== undefined ? hex(caller.regs[2]) : '<unknown>'}:`,
+      ` pc = ${hex(f.pc)} in ${f.name}${f.module ? ` (${f.module.name})` : ''}${f.location ? ` (${f.location.hostPath}:${f.location.line})` : ''}; ${['U', 'S', '?', 'M'][f.priv]}-mode`,
+      caller ? ` called by frame at level ${caller.index}: pc = ${hex(caller.pc)} in ${caller.name}` : ' caller: <outermost frame, or not found>',
+      ` sp = ${f.regs[2] !== undefined ? hex(f.regs[2]) : '<not saved>'}, ra = ${f.regs[1] !== undefined ? hex(f.regs[1]) : '<not saved>'}, s0 = ${f.regs[8] !== undefined ? hex(f.regs[8]) : '<not saved>'}`];
+    return lines.join('\n');
+  }
+  if (what === 'locals') {
+    const f = frame ?? rt.stack(1)[0];
+    if (!f) return 'no frame';
+    // the Locals scope of the variables view (DWARF variables, where the object has them)
+    const locals = scopesFor(rt, f).find((sc) => sc.name === 'Locals');
+    const nodes = locals ? locals.children() : [];
+    return nodes.length ? nodes.map((n) => `${n.name} = ${n.value}`).join('\n') : 'No locals.';
+  }
   if (what === 'auxv') return auxvNodes(rt).map((n) => `${n.name.padEnd(24)} ${n.value}`).join('\n');
   if (what === 'proc' && (args[1] ?? 'mappings') === 'mappings' || what === 'maps' || what === 'mappings') {
     const lines = mapsText(rt);
@@ -107,7 +188,7 @@ function info(rt: DebugRuntime, args: string[], frame?: Frame): string {
   }
   if (what === 'vdso') {
     const t = rt.target;
-    if (!t || t.kind !== 'linux' || !t.vdsoBase) return 'no vDSO in this target';
+    if (!t || !t.capabilities.process || !t.vdsoBase) return 'no vDSO in this target';
     const base = t.vdsoBase!, vvar = t.vvarBase!;
     const lines = [`${VDSO_SONAME} at ${hex(base)} ([vdso]), data page at ${hex(vvar)} ([vvar])`];
     for (const [n, off] of Object.entries(VDSO_OFFSETS)) lines.push(`  ${hex(base + BigInt(off))}  ${n}`);
@@ -129,7 +210,7 @@ function info(rt: DebugRuntime, args: string[], frame?: Frame): string {
       ...rt.breakpoints.data.map((d) => `${d.id}\tdata\t${d.label}\t${d.access}\thits ${d.hits}`),
     ].join('\n');
   }
-  throw new Error(`unknown info command '${args.join(' ')}' (try: info registers, info csr, info auxv, info proc mappings, info vdso, info breakpoints)`);
+  throw new Error(`unknown info command '${args.join(' ')}' (try: info frame, info locals, info registers, info csr, info auxv, info proc mappings, info vdso, info breakpoints)`);
 }
 
 function examine(rt: DebugRuntime, cmd: string, arg: string): string {

@@ -13,7 +13,7 @@ import type { UserBreakpoint } from './breakpoints';
 import type { DebugModule } from './modules';
 import { scopesFor, type VarNode } from './variables';
 import { readMemory, writeMemory } from './memory';
-import { disassembleAround } from './disassemble';
+import { disassembleAround, decodeForward } from './disassemble';
 import { runConsole, formatValue } from './console';
 import { launchArgumentsProblem } from './launchArgs';
 import { DATAPAGE_FIELDS } from '../kernel/vdso/datapage';
@@ -359,9 +359,14 @@ export class VdsoDebugSession extends LoggingDebugSession {
           sf.line = f.location.line;
           sf.column = Math.max(1, f.location.column);
         } else {
-          sf.line = 0;
-          sf.column = 0;
-          sf.presentationHint = 'subtle';
+          // no source: 'function+offset (module)', and a disassembly document the editor can show (as CodeLLDB
+          // does), so selecting the frame or stopping in it shows its code; callers without source are subtle
+          sf.name = `${f.module?.describe(f.pc) ?? f.name}${mod}`;
+          const d = this.disassemblySource(f);
+          sf.source = d.source;
+          sf.line = d.line;
+          sf.column = 1;
+          if (f.index > 0) sf.presentationHint = 'subtle';
         }
         sf.instructionPointerReference = hex(f.pc);
         if (f.module) sf.moduleId = f.module.id;
@@ -370,6 +375,26 @@ export class VdsoDebugSession extends LoggingDebugSession {
       response.body = { stackFrames: frames, totalFrames: all.length };
       this.sendResponse(response);
     });
+  }
+
+  private disasmDocs = new Map<string, { ref: number; text: string; addresses: bigint[] }>();
+
+  /** A read-only document with the disassembly of the function around a frame's pc (sourceReference). */
+  private disassemblySource(f: Frame): { source: Source; line: number } {
+    const fn = f.module?.functionRange(f.pc);
+    const start = fn && fn.end - fn.start > 1n ? fn.start : f.pc;
+    const count = fn && fn.end - fn.start > 1n ? Math.min(4096, Number(fn.end - fn.start) / 2) : 256;
+    const key = `${hex(start)}:${count}`;
+    let doc = this.disasmDocs.get(key);
+    if (!doc) {
+      const lines = decodeForward(this.runtime, start, count).filter((l) => !fn || fn.end - fn.start <= 1n || l.address < fn.end);
+      const text = lines.map((l) => `${hex(l.address)}${l.symbol ? ` <${l.symbol}>` : ''}:\t${l.bytes}\t${l.text}`).join('\n') + '\n';
+      doc = { ref: this.sourceRefs.create(`disassembly:${key}`), text, addresses: lines.map((l) => l.address) };
+      this.disasmDocs.set(key, doc);
+    }
+    const i = doc.addresses.indexOf(f.pc);
+    const name = `${fn?.name ?? hex(start)} (disassembly${f.module ? `, ${f.module.name}` : ''})`;
+    return { source: new Source(name, undefined, doc.ref, 'disassembly'), line: i >= 0 ? i + 1 : 1 };
   }
 
   private sourceFor(path: string): Source {
@@ -381,6 +406,13 @@ export class VdsoDebugSession extends LoggingDebugSession {
     this.guard(response, () => {
       const p = args.sourceReference ? this.sourceRefs.get(args.sourceReference) : args.source?.path;
       if (!p) throw new Error('source: unknown source reference');
+      if (p.startsWith('disassembly:')) {
+        const doc = [...this.disasmDocs.values()].find((d) => d.ref === args.sourceReference);
+        if (!doc) throw new Error('source: this disassembly is no longer available');
+        response.body = { content: doc.text, mimeType: 'text/x-riscv-asm' };
+        this.sendResponse(response);
+        return;
+      }
       if (!existsSync(p)) throw new Error(`source ${p} is not available on this machine`);
       response.body = { content: readFileSync(p, 'utf8') };
       this.sendResponse(response);
@@ -472,8 +504,19 @@ export class VdsoDebugSession extends LoggingDebugSession {
       const frame = this.frameOf(args.frameId);
       if (args.context === 'repl' || args.context === undefined) {
         const r = runConsole(this.runtime, expr, frame);
+        if (r.action) this.needStopped();
         response.body = { result: r.text, variablesReference: 0 };
         if (r.value !== undefined && this.runtime.mappingAt(r.value)) response.body.memoryReference = hex(r.value);
+        if (r.action) {
+          // finish / step / next / continue typed in the console: answer, then run like the toolbar would
+          const a = r.action;
+          this.sendResponse(response);
+          this.invalidate();
+          this.sendEvent(new ContinuedEvent(this.threadId(), true));
+          if (a.kind === 'continue') this.runtime.continue();
+          else this.runtime.step(a.kind, a.granularity);
+          return;
+        }
       } else {
         const v = this.runtime.evaluate(expr, frame);
         response.body = { result: formatValue(expr, v).split('\n')[0], variablesReference: 0 };

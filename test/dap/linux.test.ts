@@ -151,7 +151,7 @@ describe('Linux: syscall.c, through the ecall into the kernel and back', () => {
     assert.equal(frames[0].name, 'handle_exception ([kernel] entry.elf)');
     assert.ok(frames[0].source?.path?.endsWith(join('src', 'guest', 'kernel', 'entry.S')));
     assert.equal(frames[1].instructionPointerReference, hex(ecall));
-    assert.equal(frames[1].name, 'syscall (/program/syscall)');
+    assert.match(frames[1].name, /^syscall\+0x[0-9a-f]+ \(\/program\/syscall\)$/, 'a frame without source: function+offset (module)');
     assert.ok(frames.some((f) => f.name === 'main (/program/syscall)'));
     // a few instruction steps inside the kernel keep the user frame
     await stopAfter(dc, () => dc.stepInRequest({ threadId: 1, granularity: 'instruction' }));
