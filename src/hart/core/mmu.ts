@@ -1,24 +1,24 @@
-// Address translation (Sv39), the software TLBs, the physical bus (RAM, CLINT, test finisher, HTIF) and the
-// slow paths of loads, stores and fetches. AssemblyScript.
+// Address translation (Sv39), the software TLBs, RAM (with HTIF `tohost` and watchpoints) and the slow paths of
+// loads, stores and fetches; the devices are in bus.ts. AssemblyScript.
 //
 // Fast path: the run loop looks a virtual page up in a direct-mapped TLB (one per access kind) and gets the
 // wasm address of the page. A TLB entry exists only for RAM pages that are not watched, so anything unusual
 // (MMIO, tohost, watchpoints, page-crossing accesses, faults) lands here.
 import {
-  ITLB, RTLB, WTLB, TLB_N, TLB_ENTRY, RAM_OFF, PAGEFLAGS, PF_WATCH, PF_TOUCHED, CLINT_BASE, CLINT_SIZE,
-  FINISHER_BASE, WATCH, WATCH_ENTRY, MISC_WATCH_COUNT, EXIT_WATCH, EXIT_HTIF, TLB_TAG, TLB_HOST, WATCH_START,
+  ITLB, RTLB, WTLB, TLB_N, TLB_ENTRY, RAM_OFF, PAGEFLAGS, PF_WATCH, PF_TOUCHED,
+  WATCH, WATCH_ENTRY, MISC_WATCH_COUNT, EXIT_WATCH, EXIT_HTIF, TLB_TAG, TLB_HOST, WATCH_START,
   WATCH_END, WATCH_KIND,
 } from '../layout';
 import {
-  pc, priv, trapped, ramSize, stopAt, PRV_M, PRV_U, csrGet, csrSet, misc, setMisc, requestExit,
-  MISC_RES_ADDR, MISC_MTIMECMP, MISC_EXIT_A, MISC_EXIT_B, MISC_EXIT_C, MISC_EXIT_D, MISC_TOHOST,
+  pc, priv, trapped, ramSize, stopAt, PRV_M, PRV_U, csrGet, misc, setMisc, requestExit,
+  MISC_RES_ADDR, MISC_EXIT_A, MISC_EXIT_B, MISC_EXIT_C, MISC_EXIT_D, MISC_TOHOST,
 } from './state';
 import { MISC_EXIT_E } from '../layout';
 import { raise } from './trap';
-import { readTime, writeTime, interruptsChanged } from './timer';
+import { busLoad, busStore } from './bus';
 import * as L from '../layout';
 import {
-  CSR_MSTATUS as MSTATUS, CSR_SATP as SATP, CSR_MIP as MIP, MIP_MSIP, MIP_MSIP_SHIFT, MSTATUS_MPRV, MSTATUS_MPP,
+  CSR_MSTATUS as MSTATUS, CSR_SATP as SATP, MSTATUS_MPRV, MSTATUS_MPP,
   MSTATUS_MPP_SHIFT, MSTATUS_SUM, MSTATUS_MXR, SATP_PPN, SATP_MODE_SHIFT, SATP_MODE_SV39,
   PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D, PTE_PPN, PTE_PPN_SHIFT, PTE_RESERVED, PTE_PBMT, PTE_N,
   PAGE_SHIFT, SV39_LEVELS, SV39_VPN_BITS,
@@ -82,7 +82,7 @@ function tlbFill(acc: i32, va: u64, pa: u64): void {
 function pageFault(acc: i32, va: u64): void {
   raise(acc == ACC_FETCH ? CAUSE_FETCH_PAGE : acc == ACC_LOAD ? CAUSE_LOAD_PAGE : CAUSE_STORE_PAGE, va);
 }
-function accessFault(acc: i32, va: u64): void {
+export function accessFault(acc: i32, va: u64): void {
   raise(acc == ACC_FETCH ? CAUSE_FETCH_ACCESS : acc == ACC_LOAD ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS, va);
 }
 
@@ -144,11 +144,19 @@ export function walk(va: u64, acc: i32, p: i32, fault: bool): i64 {
   return -1;
 }
 
+/** Physical addresses have 56 bits (Sv39's PPN is 44 bits of 4 KiB pages). */
+const PA_BITS: u64 = 56;
+
 /** Translate `va` for an access of kind `acc`; -1 after raising the fault. */
 export function translate(va: u64, acc: i32): i64 {
   const p = acc == ACC_FETCH ? priv : dataPriv();
   const satp = csrGet(SATP);
-  if (p == PRV_M || (satp >> SATP_MODE_SHIFT) != SATP_MODE_SV39) return <i64>va;
+  if (p == PRV_M || (satp >> SATP_MODE_SHIFT) != SATP_MODE_SV39) {
+    // untranslated: an address beyond the 56-bit physical address space (e.g. with bit 63 set) reaches
+    // nothing. It faults here, so that -1 keeps meaning "fault raised" to every caller.
+    if ((va >> PA_BITS) != 0) { accessFault(acc, va); return -1; }
+    return <i64>va;
+  }
   return walk(va, acc, p, true);
 }
 
@@ -156,67 +164,14 @@ export function translate(va: u64, acc: i32): i64 {
 export function debugTranslate(va: u64, acc: i32): i64 {
   const p = acc == ACC_FETCH ? priv : dataPriv();
   const satp = csrGet(SATP);
-  if (p == PRV_M || (satp >> SATP_MODE_SHIFT) != SATP_MODE_SV39) return <i64>va;
+  if (p == PRV_M || (satp >> SATP_MODE_SHIFT) != SATP_MODE_SV39) return (va >> PA_BITS) != 0 ? -1 : <i64>va;
   return walk(va, acc, p, false);
 }
 
 // ---- physical bus -----------------------------------------------------------------------------------
 
-function mmioLoad(pa: u64, size: i32, va: u64): u64 {
-  if (pa >= <u64>CLINT_BASE && pa < <u64>(CLINT_BASE + CLINT_SIZE)) {
-    const off = <u32>(pa - CLINT_BASE);
-    let v: u64 = 0;
-    let base: u32 = 0;
-    if (off < 0x4000) { base = 0; v = (csrGet(MIP) & MIP_MSIP) >> MIP_MSIP_SHIFT; }
-    else if (off >= 0x4000 && off < 0x4008) { base = 0x4000; v = misc(MISC_MTIMECMP); }
-    else if (off >= 0xbff8) { base = 0xbff8; v = readTime(); }
-    const sh = (off - base) * 8;
-    v = v >> sh;
-    if (size < 8) v &= (<u64>1 << (<u64>size * 8)) - 1;
-    return v;
-  }
-  if (pa >= <u64>FINISHER_BASE && pa < <u64>(FINISHER_BASE + 0x1000)) return 0;
-  accessFault(ACC_LOAD, va);
-  return 0;
-}
-
-function mmioStore(pa: u64, size: i32, v: u64, va: u64): void {
-  if (pa >= <u64>CLINT_BASE && pa < <u64>(CLINT_BASE + CLINT_SIZE)) {
-    const off = <u32>(pa - CLINT_BASE);
-    if (off < 0x4000) {
-      if (off == 0) {
-        const mip = csrGet(MIP);
-        csrSet(MIP, (v & 1) != 0 ? mip | 8 : mip & ~<u64>8);
-        interruptsChanged();
-      }
-      return;
-    }
-    if (off >= 0x4000 && off < 0x4008) {
-      setMisc(MISC_MTIMECMP, mergeBytes(misc(MISC_MTIMECMP), off - 0x4000, size, v));
-      interruptsChanged();
-      return;
-    }
-    if (off >= 0xbff8) {
-      writeTime(mergeBytes(readTime(), off - 0xbff8, size, v));
-      interruptsChanged();
-      return;
-    }
-    return;
-  }
-  if (pa >= <u64>FINISHER_BASE && pa < <u64>(FINISHER_BASE + 0x1000)) {
-    const low = v & 0xffff;
-    if (low == 0x5555) { setMisc(MISC_EXIT_A, 1); requestExit(EXIT_HTIF); }
-    else if (low == 0x3333) { setMisc(MISC_EXIT_A, ((v >> 16) << 1) | 1); requestExit(EXIT_HTIF); }
-    return;
-  }
-  accessFault(ACC_STORE, va);
-}
-
-function mergeBytes(old: u64, byteOff: u32, size: i32, v: u64): u64 {
-  const sh: u64 = <u64>byteOff * 8;
-  const mask: u64 = size >= 8 ? <u64>-1 : ((<u64>1 << (<u64>size * 8)) - 1);
-  return (old & ~(mask << sh)) | ((v & mask) << sh);
-}
+// The devices (CLINT, SiFive test finisher) live in bus.ts; an address with neither RAM nor a device faults
+// there. HTIF `tohost` is a word of RAM (a watched page, see physStore).
 
 // ---- watchpoints ------------------------------------------------------------------------------------
 
@@ -246,7 +201,7 @@ function checkWatch(va: u64, pa: u64, size: i32, kind: u64, oldV: u64, newV: u64
 
 /** Physical load of `size` bytes (1, 2, 4, 8) that does not cross a page. */
 function physLoad(pa: u64, size: i32, va: u64): u64 {
-  if (!inRam(pa, <u64>size)) return mmioLoad(pa, size, va);
+  if (!inRam(pa, <u64>size)) return busLoad(pa, size, va);
   const h = ramHost(pa);
   let v: u64;
   if (size == 1) v = <u64>load<u8>(h);
@@ -258,7 +213,7 @@ function physLoad(pa: u64, size: i32, va: u64): u64 {
 }
 
 function physStore(pa: u64, size: i32, v: u64, va: u64): void {
-  if (!inRam(pa, <u64>size)) { mmioStore(pa, size, v, va); return; }
+  if (!inRam(pa, <u64>size)) { busStore(pa, size, v, va); return; }
   const h = ramHost(pa);
   const flags = pageFlags(pa);
   let old: u64 = 0;
@@ -340,10 +295,10 @@ export function fetchSlow(va: u64): usize {
 }
 
 /** Translate for an AMO/LR/SC (store permission, except LR which is a load); physical address or -1. */
-export function amoTranslate(va: u64, isLoad: bool): i64 {
+export function amoTranslate(va: u64, isLoad: bool, size: u64): i64 {
   const pa = translate(va, isLoad ? ACC_LOAD : ACC_STORE);
   if (pa < 0) return -1;
-  if (!inRam(<u64>pa, 8)) { accessFault(isLoad ? ACC_LOAD : ACC_STORE, va); return -1; }
+  if (!inRam(<u64>pa, size)) { accessFault(isLoad ? ACC_LOAD : ACC_STORE, va); return -1; }
   return pa;
 }
 export function amoHost(pa: u64): usize { return ramHost(pa); }
