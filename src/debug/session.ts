@@ -338,6 +338,9 @@ export class VdsoDebugSession extends LoggingDebugSession {
 
   private frameOf(frameId: number | undefined): Frame | undefined {
     if (frameId === undefined) return undefined;
+    // Frame ids are index + 1 within a stop: after a writeMemory/setVariable invalidated them, the client still
+    // holds them (nothing told it to fetch the stack again), so they are rebuilt from the stack as it is now.
+    if (!this.frames.size && !this.runtime.isRunning && this.runtime.target) for (const f of this.stack()) this.frames.set(f.index + 1, f);
     const f = this.frames.get(frameId);
     if (!f) throw new Error(`frame ${frameId} is not a frame of the current stop`);
     return f;

@@ -96,6 +96,8 @@ describe('Linux requests on vdso.c, stopped in __vdso_clock_gettime', () => {
     assert.match(await evaluate(dc, 'x/s $sp - 16'), /"RISC-V!"/);
     await dc.customRequest('writeMemory', { memoryReference: hex(sp - 16n), data: old.toString('base64') });
     assert.deepEqual(await read(dc, hex(sp - 16n), 8), old);
+    // The client's frame ids of this stop stay valid after a write (VS Code evaluates in its focused frame).
+    assert.equal((await dc.evaluateRequest({ expression: '$sp', frameId: 1, context: 'repl' })).body.memoryReference, hex(sp));
     // [vvar] hrtimer_res (read-only for the guest; the debugger writes it)
     const vv = await variables(dc, (await scope(dc, '[vvar]')).variablesReference);
     const vd0 = await variables(dc, vv.find((v) => v.name === 'vd[0]')!.variablesReference);
