@@ -5,7 +5,10 @@ import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
 const entries = [
-  { in: 'src/extension/extension.ts', out: 'extension', external: ['vscode'] },
+  // The language client is its own bundle (about 1 MB of libraries): the extension requires it only when the
+  // first riscv-asm document opens, so activation for a debug session does not load it.
+  { in: 'src/extension/extension.ts', out: 'extension', external: ['vscode', './lspClient'] },
+  { in: 'src/extension/lspClient.ts', out: 'lspClient', external: ['vscode'] },
   { in: 'src/debug/debugAdapter.ts', out: 'debugAdapter' },
   { in: 'src/lsp/server.ts', out: 'lspServer' },
   { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },

@@ -72,8 +72,9 @@
     // model's work runs on the host and costs the guest nothing, so their ratio is not a real machine's speed-up.
     if (model) {
       const vc = per(r.vdso.cycles), sc = per(r.syscall.cycles);
-      status.textContent = `${r.calls} calls each way (${r.program}), cycle model ${r.cycleModel}: the vDSO call takes ${fmt(vc)} cycles, `
-        + `the system call ${fmt(sc)} cycles (${fmt(sc / vc, 1)}×).`;
+      const vn = per(r.vdso.modelNs), sn = per(r.syscall.modelNs);
+      status.textContent = `${r.calls} calls each way (${r.program}) on the cycle model, ${r.cycleModel}: clock_gettime through the vDSO `
+        + `takes ${fmt(vc)} cycles (${fmt(vn)} ns), through the system call ${fmt(sc)} cycles (${fmt(sn)} ns): ${fmt(sc / vc, 1)}× the vDSO's.`;
       charts.append(barChart('Guest cycles per call (cycle model)', 'cycles', ways.map((w) => ({ label: w.label, value: per(w.c.cycles), cls: w.cls }))));
       if (r.vdso.modelNs !== undefined && r.syscall.modelNs !== undefined) {
         charts.append(barChart('Modelled time per call', 'ns', ways.map((w) => ({ label: w.label, value: per(w.c.modelNs), cls: w.cls }))));

@@ -40,7 +40,7 @@
   function render(m) {
     current = m;
     asked = false;
-    title.textContent = `${m.title} — ${m.reference}${m.reference !== m.target ? ` = ${m.target}` : ''}`;
+    title.textContent = [m.title, m.reference, m.target].filter((x, i, a) => a.indexOf(x) === i).join(' = ');
     status.textContent = m.status + (m.changed.length ? ` — ${m.changed.length} byte${m.changed.length === 1 ? '' : 's'} changed since the last read` : '');
     const changed = new Set(m.changed);
     const fieldAt = new Map();

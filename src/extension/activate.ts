@@ -16,6 +16,7 @@ import { formatVdsoSymbols, vdsoFunctions, vdsoBaseFromVvar } from './vdsoTable'
 import { PAGE_SIZE } from '../kernel/vdso/datapage';
 
 export const DOC_SCHEME = 'riscv-vdso';
+const LANGUAGE_ID = 'riscv-asm'; // lspClient.ts's LANGUAGE_ID (not imported: that module loads on demand)
 
 /** What activate() returns: used by the integration tests and by other extensions. */
 export interface RiscvVdsoApi {
@@ -27,8 +28,8 @@ export interface RiscvVdsoApi {
   lastStop(): StopInfo | undefined;
   /** What the memory view shows (undefined before it opened). */
   memoryView(): unknown;
-  /** Resolves once the language client started (or failed: then with the error). */
-  languageClient: Promise<unknown>;
+  /** Starts the language client if no riscv-asm document did yet; resolves once it started (or failed: then with the error). */
+  startLanguageClient(): Promise<unknown>;
 }
 
 /**
@@ -255,18 +256,28 @@ export function activateRiscvVdso(context: vscode.ExtensionContext, modeOverride
 
   subs.push(vscode.commands.registerCommand('riscvVdso.showCost', () => runCost(context, costPanel)));
 
-  let languageClient: Promise<unknown> = Promise.resolve(undefined);
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const lsp = require('./lspClient') as typeof import('./lspClient');
-    languageClient = lsp.startLanguageClient(context).catch((e: Error) => e);
-  } catch (e) {
-    languageClient = Promise.resolve(e);
-  }
+  // The language client (and its ~1 MB of libraries, dist/lspClient.js) starts with the first riscv-asm
+  // document, not at activation: an F5 on a C file or an ELF does not pay for it.
+  let languageClient: Promise<unknown> | undefined;
+  const startLanguageClient = (): Promise<unknown> => {
+    if (!languageClient) {
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const lsp = require('./lspClient') as typeof import('./lspClient');
+        languageClient = lsp.startLanguageClient(context).catch((e: Error) => e);
+      } catch (e) {
+        languageClient = Promise.resolve(e);
+      }
+    }
+    return languageClient;
+  };
+  if (vscode.workspace.textDocuments?.some((d) => d.languageId === LANGUAGE_ID)) void startLanguageClient();
+  const opened = vscode.workspace.onDidOpenTextDocument?.((d) => { if (d.languageId === LANGUAGE_ID) void startLanguageClient(); });
+  if (opened) subs.push(opened);
 
   timings.activation = { start: activationStart, end: timings.now() };
   return {
-    adapterFactory, statusItem: status.item, languageClient,
+    adapterFactory, statusItem: status.item, startLanguageClient,
     lastVvar: () => lastModel,
     lastStop: () => lastStop,
     memoryView: () => memoryView.current,
@@ -298,7 +309,8 @@ async function runCost(context: vscode.ExtensionContext, panel: CostPanel): Prom
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { measureCost } = require('./cost/measure') as typeof import('./cost/measure');
-    const result = measureCost(factory, program, calls, (t) => panel.status(t));
+    const timeCsr = vscode.workspace.getConfiguration('riscvVdso').get<'hardware' | 'firmware'>('cost.timeCsr', 'hardware');
+    const result = measureCost(factory, program, calls, (t) => panel.status(t), timeCsr === 'firmware' ? 'firmware' : 'hardware');
     panel.result(result);
     return result;
   } catch (e) {

@@ -169,6 +169,30 @@ test('the memory webview opens from the Variables view at [vvar], names its fiel
   await mem.locator('#mem-rows .row[data-row="256"]').waitFor(WAIT);
 });
 
+test('an address examined in the Debug Console (x/4gx $sp) is what "Open memory view at address..." offers', async () => {
+  await runCommand(page, 'Debug Console: Focus on Debug Console View');
+  await page.locator('.repl-input-wrapper .monaco-editor .view-lines').first().click();
+  await page.keyboard.type('x/4gx $sp');
+  await page.keyboard.press('Enter');
+  await page.locator('.repl', { hasText: /0x[0-9a-f]{16}/ }).first().waitFor(WAIT);
+  await runCommand(page, 'RISC-V vDSO: Open memory view at address...');
+  const box = page.locator('.quick-input-widget input');
+  await box.waitFor({ state: 'visible' });
+  assert.equal(await box.inputValue(), '$sp');
+  await page.keyboard.press('Enter');
+  const mem = await frameWith(page, '#mem-rows .row');
+  await mem.locator('#mem-title', { hasText: /^\$sp = 0x[0-9a-f]+$/ }).waitFor(WAIT);
+  assert.equal(await mem.locator('.b.target').count(), 1, 'the address itself is marked');
+});
+
+test('the debug toolbar shows the inspector button after the standard buttons', async () => {
+  const stop = page.locator('.action-label[aria-label^="Stop"]').first();
+  const inspector = page.locator('.action-label[aria-label*="Open [vvar] inspector"]').first();
+  await inspector.waitFor(WAIT);
+  const [s, i] = [await stop.boundingBox(), await inspector.boundingBox()];
+  assert.ok(s && i && i.x > s.x, `inspector button (x ${i?.x}) right of Stop (x ${s?.x})`);
+});
+
 test('the [vvar] inspector opens in the existing side group and nothing in it is cut off', async () => {
   await runCommand(page, 'RISC-V vDSO: Open [vvar] inspector');
   const f = await frameWith(page, '#entries table.fields');

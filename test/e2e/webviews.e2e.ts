@@ -159,7 +159,7 @@ test('narrow columns (420 px): the inspector turns rows into cards and the cost 
   await cost.setViewportSize({ width: 420, height: 820 });
   await cost.evaluate((r) => window.postMessage({ type: 'result', result: r }, '*'), result as unknown as Record<string, unknown>);
   await cost.locator('svg.chart').nth(3).waitFor();
-  assert.match(await cost.locator('#status').innerText(), /cycle model U74-like, hardware-time: the vDSO call takes 130 cycles, the system call 900 cycles \(6\.9×\)/);
+  assert.match(await cost.locator('#status').innerText(), /on the cycle model, U74-like, hardware-time: clock_gettime through the vDSO takes 130 cycles \(130 ns\), through the system call 900 cycles \(900 ns\): 6\.9× the vDSO's/);
   assert.match(await cost.locator('svg.chart').first().innerHTML(), /Guest cycles per call/);
   assert.deepEqual(await cutOff(cost, 'svg.chart, #status, h1'), []);
   // Every label of every chart lies inside its SVG (labels above the bars, values right of them).

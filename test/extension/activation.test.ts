@@ -31,7 +31,7 @@ test('activation registers the provider, the factory, the tracker and the comman
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { activateRiscvVdso } = require('../../src/extension/activate') as typeof import('../../src/extension/activate');
   const api = activateRiscvVdso(fakeContext() as never);
-  await api.languageClient; // started or failed against the fake; either way it must not load the emulator
+  await api.startLanguageClient(); // started or failed against the fake; either way it must not load the emulator
   assert.deepEqual(loadedEmulatorModules(), [], 'activation loaded emulator modules');
 
   for (const id of ['riscvVdso.showVdsoSymbols', 'riscvVdso.openVvarMemory', 'riscvVdso.openVvarInspector', 'riscvVdso.setVdsoBreakpoint', 'riscvVdso.showCost']) {

@@ -69,7 +69,7 @@ test('.vscodeignore is an allowlist', () => {
   const lines = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   assert.equal(lines[0], '**', 'everything is excluded first');
   for (const l of lines.slice(1)) assert.ok(l.startsWith('!'), `${l} re-includes`);
-  for (const must of ['!dist/extension.js', '!dist/debugAdapter.js', '!dist/lspServer.js', '!dist/hart.wasm', '!dist/guest/**', '!media/**', '!syntaxes/*.json', '!language-configuration.json', '!package.json', '!README.md', '!LICENSE', '!CHANGELOG.md']) {
+  for (const must of ['!dist/extension.js', '!dist/lspClient.js', '!dist/debugAdapter.js', '!dist/lspServer.js', '!dist/hart.wasm', '!dist/guest/**', '!media/**', '!syntaxes/*.json', '!language-configuration.json', '!package.json', '!README.md', '!LICENSE', '!CHANGELOG.md']) {
     assert.ok(lines.includes(must), must);
   }
 });
