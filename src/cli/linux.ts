@@ -8,7 +8,8 @@ import { guestImagePath } from '../guest/images';
 
 export const RUN_USAGE = `usage: riscv-vdso run [-L SYSROOT] [-E VAR=val]... [--strace] [--vdso FILE] [--no-aslr]
                       [--time host|virtual] [--time-epoch SECONDS]
-                      [--time-csr hardware|firmware] [--seed N] [--tty] [--max-insns N] PROGRAM [ARGS...]
+                      [--time-csr hardware|firmware] [--seed N] [--tty] [--max-insns N]
+                      [--cwd DIR] [--allow DIR[:ro]]... PROGRAM [ARGS...]
 `;
 
 function usage(msg: string): never {
@@ -38,6 +39,8 @@ export function runLinuxCommand(argv: string[]): number {
     else if (a === '--time-csr') { const t = val(); if (t !== 'hardware' && t !== 'firmware') usage(`--time-csr wants hardware or firmware, got ${t}`); opts.timeCsr = t; }
     else if (a === '--seed') opts.seed = Number(val());
     else if (a === '--tty') opts.tty = true;
+    else if (a === '--allow') (opts.allow ??= []).push(val());
+    else if (a === '--cwd') opts.cwd = val();
     else if (a === '--max-insns') max = Number(val());
     else if (a === '--') { i++; break; }
     else if (a.startsWith('-')) usage(`unknown option ${a}`);
@@ -45,6 +48,7 @@ export function runLinuxCommand(argv: string[]): number {
   }
   if (i >= argv.length) usage('run: no program given');
   opts.program = argv[i];
+  opts.cwd ??= process.cwd();
   opts.args = argv.slice(i + 1);
   if (haveEnv) opts.env = { PATH: '/usr/bin:/bin', HOME: '/tmp', LANG: 'C', ...env };
   opts.stdin = readStdinChunk;

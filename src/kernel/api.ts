@@ -8,7 +8,8 @@ export interface LaunchOptions {
   program: string;
   /** argv[1..] (argv[0] is the program path as given). */
   args?: string[];
-  /** Guest working directory = this host directory (default: the program's directory). */
+  /** The guest's working directory, this host directory at its own path, read-write (default: the program's
+   *  directory; the CLI passes the caller's). */
   cwd?: string;
   /** Environment of the guest (default: a small fixed one, not the host's). */
   env?: Record<string, string>;
@@ -37,9 +38,12 @@ export interface LaunchOptions {
   strace?: boolean;
   /** Guest RAM in bytes (default 256 MiB). */
   ramBytes?: number;
-  /** Extra host directories the guest may read (besides program dir, sysroot and cwd). */
+  /** More host directories the guest may use at their own paths: "DIR" read-write, "DIR:ro" read-only. Anything
+   *  outside the program's directory, cwd, the sysroot, /tmp (private) and these is EACCES with one warning. */
+  allow?: string[];
+  /** Extra host directories the guest may read (the same as allow with DIR:ro). */
   allowRead?: string[];
-  /** Whether the guest may write inside cwd (default false: read-only). */
+  /** false: the working directory is read-only (default: read-write). */
   allowWrite?: boolean;
   /** Guest stdin (default: empty). */
   stdin?: Uint8Array | (() => Uint8Array | null);

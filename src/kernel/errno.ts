@@ -3,7 +3,7 @@
 export const EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, E2BIG = 7, ENOEXEC = 8, EBADF = 9,
   ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17, EXDEV = 18,
   ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENFILE = 23, EMFILE = 24, ENOTTY = 25, EFBIG = 27,
-  ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31, EPIPE = 32, ERANGE = 34, ENAMETOOLONG = 36, ENOSYS = 38,
+  ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31, EPIPE = 32, ERANGE = 34, EDEADLK = 35, ENAMETOOLONG = 36, ENOLCK = 37, ENOSYS = 38,
   ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61, EOVERFLOW = 75, ENOTSUP = 95, ETIMEDOUT = 110;
 
 const NAMES: Record<number, [string, string]> = {
@@ -17,7 +17,8 @@ const NAMES: Record<number, [string, string]> = {
   22: ['EINVAL', 'Invalid argument'], 23: ['ENFILE', 'Too many open files in system'], 24: ['EMFILE', 'Too many open files'],
   25: ['ENOTTY', 'Inappropriate ioctl for device'], 27: ['EFBIG', 'File too large'], 28: ['ENOSPC', 'No space left on device'],
   29: ['ESPIPE', 'Illegal seek'], 30: ['EROFS', 'Read-only file system'], 31: ['EMLINK', 'Too many links'],
-  32: ['EPIPE', 'Broken pipe'], 34: ['ERANGE', 'Numerical result out of range'], 36: ['ENAMETOOLONG', 'File name too long'],
+  32: ['EPIPE', 'Broken pipe'], 34: ['ERANGE', 'Numerical result out of range'], 35: ['EDEADLK', 'Resource deadlock avoided'], 36: ['ENAMETOOLONG', 'File name too long'],
+  37: ['ENOLCK', 'No locks available'],
   38: ['ENOSYS', 'Function not implemented'], 39: ['ENOTEMPTY', 'Directory not empty'],
   40: ['ELOOP', 'Too many levels of symbolic links'], 61: ['ENODATA', 'No data available'],
   75: ['EOVERFLOW', 'Value too large for defined data type'], 95: ['EOPNOTSUPP', 'Operation not supported'],

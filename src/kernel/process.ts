@@ -39,6 +39,7 @@ import { FORMATS, HEX_RESULT, result as straceResult, ptr } from './strace';
 import type { OpenFile } from './syscalls/fs';
 import { Task, Files, type Wait } from './task';
 import { Futexes, exitFutexes } from './futex';
+import { Locks } from './syscalls/namei';
 import { Blocked, contextSwitch, roundRobin, ctxReg, setCtxReg } from './sched';
 import { errnoName } from './errno';
 import { Tty } from './tty';
@@ -61,6 +62,13 @@ export function realtimeAtLaunchNs(timeEpoch: number | undefined): bigint {
   }
   const sec = Math.floor(timeEpoch);
   return BigInt(sec) * 1_000_000_000n + BigInt(Math.round((timeEpoch - sec) * 1e9));
+}
+
+/** "DIR" (read-write) or "DIR:ro" (read-only). */
+function parseAllow(spec: string): { dir: string; writable: boolean } {
+  if (spec.endsWith(':ro')) return { dir: spec.slice(0, -3), writable: false };
+  if (spec.endsWith(':rw')) return { dir: spec.slice(0, -3), writable: true };
+  return { dir: spec, writable: true };
 }
 
 /** A small deterministic PRNG (xorshift128+) for seeded runs. */
@@ -90,6 +98,8 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   /** Every live task, in run-queue order. */
   readonly tasks: Task[] = [];
   readonly futexes = new Futexes();
+  /** Record locks and flocks (fs/locks.c). */
+  readonly locks = new Locks();
   /** Set by the tick, yields, wake-ups: pick a task again at the end of this trap. */
   needResched = false;
   /** The first task's thread group: its exit ends the run. */
@@ -162,8 +172,12 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     this.vdso = loadVdsoImage(options.vdso);
 
     const sysroot = options.sysroot ?? (existsSync(DEFAULT_SYSROOT) ? DEFAULT_SYSROOT : undefined);
-    this.vfs = new Vfs({ sysroot, programDir: dirname(hostProgram), cwd: options.cwd ?? dirname(hostProgram), allowRead: options.allowRead, allowWrite: options.allowWrite });
-    this.exePath = this.vfs.guestPathOf(hostProgram) ?? '/program/' + basename(hostProgram);
+    const allow = [...(options.allowRead ?? []).map((dir) => ({ dir, writable: false })), ...(options.allow ?? []).map(parseAllow)];
+    this.vfs = new Vfs({
+      sysroot, programDir: dirname(hostProgram), cwd: options.cwd ?? dirname(hostProgram), readOnlyCwd: options.allowWrite === false, allow,
+      onDenied: (path) => this.warn(`${path}: outside what the guest may use (EACCES); allow it with --allow ${dirname(path)}[:ro] (launch.json: "allow")`),
+    });
+    this.exePath = hostProgram;
     this.argv = [options.program, ...(options.args ?? [])];
     this.tty = new Tty(options);
 
@@ -268,14 +282,20 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   // ---- helpers for the system calls ---------------------------------------------------------------------------
 
   /** A stable inode number for a guest path (host inode numbers would make runs differ between checkouts). */
-  static inodeOf(path: string): number {
+  static inodeOf(path: string, data?: Uint8Array): number {
+    // from the file's name and contents, not its directory: the same program has the same inode in every checkout
     let h = 2166136261;
-    for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 16777619) >>> 0;
+    const name = basename(path);
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619) >>> 0;
+    if (data) {
+      h = Math.imul(h ^ data.length, 16777619) >>> 0;
+      for (let i = 0; i < Math.min(data.length, 4096); i++) h = Math.imul(h ^ data[i], 16777619) >>> 0;
+    }
     return 100000 + (h % 900000);
   }
 
   fileBacking(path: string, data: Uint8Array, _hostInode: number): FileBacking {
-    const inode = LinuxProcess.inodeOf(path);
+    const inode = LinuxProcess.inodeOf(path, data);
     const key = `${path}\0${data.length}`;
     let b = this.backings.get(key);
     if (!b || b.data !== data) { b = { data, path, dev: path.startsWith('/tmp/') ? '00:2d' : 'fe:01', inode }; this.backings.set(key, b); }

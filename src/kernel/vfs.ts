@@ -1,17 +1,34 @@
 // models fs/namei.c (path walk, symlinks, ELOOP) and the mount table of fs/namespace.c, for the guest's view
-// of the file system. The guest sees only:
-//   /            the sysroot, read-only (so the dynamic loader finds /lib/ld-linux-riscv64-lp64d.so.1 and
-//                /lib/riscv64-linux-gnu/libc.so.6: the multiarch directories fall back to the sysroot's lib/)
-//   /program     the program's directory, read-only
-//   /cwd         the working directory (read-only unless allowWrite); it is /program when they are the same
-//   /tmp         an in-memory tmpfs, writable
-//   /proc        procfs.ts;  /dev/null, /dev/zero, /dev/urandom, /dev/random
-//   each allowRead directory at its own absolute path, read-only
-// Everything else is ENOENT; writes outside /tmp (and cwd with allowWrite) are EROFS. Symlinks are followed
-// inside the guest namespace, so a link can never lead to a host path outside these directories.
-import { existsSync, lstatSync, readlinkSync, readdirSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs';
+// of the file system. The guest sees host paths as they are, but only where it was given access:
+//   the program's directory       read-only        (so argv[0], /proc/self/exe and messages show the real path)
+//   the working directory         read-write       (the caller's cwd on the command line, launch `cwd`)
+//   each `allow` directory        read-write, or read-only with DIR:ro
+//   /tmp                          a private in-memory tmpfs (unless a grant above covers the path)
+//   /proc, /dev/{null,zero,urandom,random}
+//   everything else               the sysroot, read-only (ld.so finds /lib/ld-linux-riscv64-lp64d.so.1 and
+//                                 /lib/riscv64-linux-gnu/libc.so.6: multiarch directories fall back to its lib/)
+// A path outside all of these that exists on the host in a user directory (not /etc, /usr, ...) is EACCES, with one
+// warning naming the path and the option that would allow it. Directories above a grant are listed with just the
+// way down to it. Symlinks are followed inside this namespace, so a link never leads to a host path outside it, and
+// readlink of a link that points outside answers EACCES rather than the host path.
+import {
+  existsSync, lstatSync, readlinkSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync, rmdirSync, unlinkSync, renameSync,
+  symlinkSync, linkSync, chmodSync, utimesSync, type Stats,
+} from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { dirname, join, resolve as hostResolve, basename } from 'node:path';
-import { KernelError, ENOENT, ENOTDIR, ELOOP, EROFS, EACCES, ENAMETOOLONG, EEXIST } from './errno';
+import {
+  KernelError, ENOENT, ENOTDIR, ELOOP, EROFS, EACCES, ENAMETOOLONG, EEXIST, EBUSY, EISDIR, ENOTEMPTY, EXDEV, EINVAL, EPERM,
+} from './errno';
+
+/** A host file-system change; its error becomes the same errno for the guest. */
+function hostCallV(fn: () => void): void {
+  try { fn(); } catch (e) {
+    const errno = (osConstants.errno as Record<string, number>)[(e as NodeJS.ErrnoException).code ?? ''];
+    if (typeof errno === 'number') throw new KernelError(errno);
+    throw e;
+  }
+}
 
 export type NodeKind = 'file' | 'dir' | 'chr' | 'symlink';
 
@@ -26,6 +43,11 @@ export type Node =
   | { type: 'root'; kind: 'dir'; guestPath: string; name: string };
 
 interface Mount { guest: string; host: string; writable: boolean; }
+/** A host directory the guest sees at its own path. */
+export interface Grant { dir: string; writable: boolean; }
+
+/** Top-level host directories that belong to the system: missing in the sysroot means ENOENT there, not EACCES. */
+const SYSTEM_TOP = new Set(['etc', 'usr', 'lib', 'lib32', 'lib64', 'libx32', 'bin', 'sbin', 'var', 'sys', 'run', 'boot', 'opt', 'snap', 'srv', 'proc', 'dev', 'tmp']);
 
 export const MULTIARCH = 'riscv64-linux-gnu';
 const PROC_FILES = ['/proc/self/maps', '/proc/self/auxv', '/proc/cpuinfo', '/proc/self/exe', '/proc/self/cmdline',
@@ -45,9 +67,13 @@ export function normalize(p: string): string {
 export interface VfsOptions {
   sysroot?: string;
   programDir: string;
+  /** The working directory (host path), read-write unless readOnlyCwd. */
   cwd: string;
-  allowRead?: string[];
-  allowWrite?: boolean;
+  readOnlyCwd?: boolean;
+  /** More host directories, read-write or read-only. */
+  allow?: Grant[];
+  /** Told once per directory when the guest is refused a path outside its grants. */
+  onDenied?: (path: string) => void;
 }
 
 export class Vfs {
@@ -57,7 +83,9 @@ export class Vfs {
   private nextIno = 1000;
   /** Guest path of the working directory. */
   cwd: string;
-  readonly programGuestDir = '/program';
+  /** Granted host directories (guest path = host path). */
+  private readonly grants: string[] = [];
+  private readonly denied = new Set<string>();
 
   constructor(readonly opts: VfsOptions) {
     const add = (guest: string, host: string, writable = false): void => { this.mounts.push({ guest, host: hostResolve(host), writable }); };
@@ -69,11 +97,17 @@ export class Vfs {
         if (!existsSync(join(sr, alias)) && existsSync(lib)) add(alias, lib);
       }
     }
-    add('/program', opts.programDir);
-    const cwdHost = hostResolve(opts.cwd);
-    if (cwdHost === hostResolve(opts.programDir) && !opts.allowWrite) this.cwd = '/program';
-    else { add('/cwd', cwdHost, !!opts.allowWrite); this.cwd = '/cwd'; }
-    for (const d of opts.allowRead ?? []) add(normalize(hostResolve(d)), d);
+    const grant = (dir: string, writable: boolean): void => {
+      const d = normalize(hostResolve(dir));
+      const old = this.mounts.find((m) => m.guest === d && m.host === d);
+      if (old) { old.writable ||= writable; return; }
+      this.mounts.push({ guest: d, host: d, writable });
+      this.grants.push(d);
+    };
+    grant(opts.programDir, false);
+    grant(opts.cwd, !opts.readOnlyCwd);
+    for (const g of opts.allow ?? []) grant(g.dir, g.writable);
+    this.cwd = normalize(hostResolve(opts.cwd));
     this.mounts.sort((a, b) => b.guest.length - a.guest.length);
   }
 
@@ -90,6 +124,30 @@ export class Vfs {
   private mountOf(p: string): Mount | undefined {
     for (const m of this.mounts) if (p === m.guest || p.startsWith(m.guest === '/' ? '/' : m.guest + '/')) return m;
     return undefined;
+  }
+
+  /** Is `p` a directory above a grant (the way down to it)? */
+  private aboveGrant(p: string): boolean {
+    const pre = p === '/' ? '/' : p + '/';
+    return this.grants.some((g) => g.startsWith(pre));
+  }
+
+  /** The guest is refused `p` (outside every grant): EACCES and one warning per directory, when the host has it in a
+   *  user directory; ENOENT otherwise. */
+  private refuse(p: string, full = p): never {
+    const top = p.split('/')[1] ?? '';
+    if (!SYSTEM_TOP.has(top) && existsSync(p)) {
+      const dir = dirname(full);
+      if (!this.denied.has(dir)) { this.denied.add(dir); this.opts.onDenied?.(full); }
+      throw new KernelError(EACCES);
+    }
+    throw new KernelError(ENOENT);
+  }
+
+  /** May the guest see host path `h` (inside a grant or the sysroot)? */
+  visibleHost(h: string): boolean {
+    const n = normalize(h);
+    return this.mounts.some((m) => n === m.host || n.startsWith(m.host === '/' ? '/' : m.host + '/'));
   }
 
   absolute(path: string, dirGuest = this.cwd): string {
@@ -127,10 +185,17 @@ export class Vfs {
         continue;
       }
       const m = this.mountOf(next);
-      if (!m) throw new KernelError(ENOENT);
+      if (!m) { if (this.aboveGrant(next)) { if (last) return { type: 'root', kind: 'dir', guestPath: next, name: next }; cur = next; continue; } this.refuse(next, p); }
       const host = next === m.guest ? m.host : join(m.host, next.slice(m.guest === '/' ? 1 : m.guest.length + 1));
       let st: Stats;
-      try { st = lstatSync(host); } catch { throw new KernelError(ENOENT); }
+      try { st = lstatSync(host); } catch {
+        if (m.guest === '/' || !this.grants.includes(m.guest)) {
+          // not in the sysroot: the way down to a grant, or a refused host path
+          if (this.aboveGrant(next)) { if (last) return { type: 'root', kind: 'dir', guestPath: next, name: next }; cur = next; continue; }
+          this.refuse(next, p);
+        }
+        throw new KernelError(ENOENT);
+      }
       if (st.isSymbolicLink() && (!last || follow)) {
         const target = readlinkSync(host);
         const rest = parts.slice(i + 1).join('/');
@@ -152,8 +217,9 @@ export class Vfs {
 
   /** Nodes that do not come from a host directory. */
   private special(p: string): Node | undefined {
-    if (p === '/tmp' || this.tmpDirs.has(p)) return { type: 'tmpdir', kind: 'dir', guestPath: p, ino: 1 };
-    if (p.startsWith('/tmp/')) {
+    const granted = this.grants.some((g) => p === g || p.startsWith(g + '/'));
+    if (!granted && !this.aboveGrant(p) && (p === '/tmp' || this.tmpDirs.has(p))) return { type: 'tmpdir', kind: 'dir', guestPath: p, ino: 1 };
+    if (!granted && p.startsWith('/tmp/')) {
       const f = this.tmp.get(p);
       if (f) return { type: 'tmpfile', kind: 'file', guestPath: p, file: f };
       if (!this.tmpDirs.has(dirname(p))) throw new KernelError(ENOENT);
@@ -167,44 +233,181 @@ export class Vfs {
     }
     if (p === '/dev') return { type: 'root', kind: 'dir', guestPath: p, name: 'dev' };
     if (p.startsWith('/dev/')) throw new KernelError(ENOENT);
-    if ((p === '/program' || p === '/cwd') && !this.mountOf(p)) throw new KernelError(ENOENT);
     return undefined;
   }
 
-  /** Create (or truncate) a file for O_CREAT: only /tmp and a writable cwd. */
+  /** Is `p` in the private /tmp (and not inside a grant)? */
+  private isTmp(p: string): boolean {
+    return (p === '/tmp' || p.startsWith('/tmp/')) && !this.grants.some((g) => p === g || p.startsWith(g + '/'));
+  }
+
+  /** The host path of `p` for a change of the namespace (create, unlink, rename, ...): it must lie in a
+   *  read-write grant; its parent must be a directory. */
+  private writableHost(p: string): string {
+    for (const c of p.split('/')) if (c.length > 255) throw new KernelError(ENAMETOOLONG);
+    const m = this.mountOf(p);
+    if (!m || !this.grants.includes(m.guest)) {
+      if (p.startsWith('/proc') || p.startsWith('/dev')) throw new KernelError(EACCES);
+      if (m && m.guest === '/' && !this.aboveGrant(p)) { try { this.lookup(dirname(p)); } catch (e) { throw e; } }
+      throw new KernelError(EROFS);
+    }
+    if (p === m.guest) throw new KernelError(EBUSY);
+    if (!m.writable) throw new KernelError(EROFS);
+    const dir = this.lookup(dirname(p));
+    if (dir.kind !== 'dir') throw new KernelError(ENOTDIR);
+    return p;
+  }
+
+  /** Create (or truncate) a file for O_CREAT: in /tmp or a read-write grant. */
   create(path: string, mode: number, dirGuest = this.cwd): Node {
     const p = this.absolute(path, dirGuest);
-    if (p.startsWith('/tmp/')) {
-      if (!this.tmpDirs.has(dirname(p))) throw new KernelError(ENOENT);
-      const f: TmpFile = { data: Buffer.alloc(0), size: 0, mode: 0o100000 | (mode & 0o7777), ino: this.nextIno++, mtimeNs: 0n };
+    if (this.isTmp(p)) {
+      for (const c of p.split('/')) if (c.length > 255) throw new KernelError(ENAMETOOLONG);
+      if (!this.tmpDirs.has(dirname(p))) throw new KernelError(this.tmp.has(dirname(p)) ? ENOTDIR : ENOENT);
+      const f: TmpFile = { data: Buffer.alloc(0), size: 0, mode: 0o100000 | (mode & 0o7777 & ~this.umask), ino: this.nextIno++, mtimeNs: 0n };
       this.tmp.set(p, f);
       return { type: 'tmpfile', kind: 'file', guestPath: p, file: f };
     }
-    const m = this.mountOf(p);
-    if (!m || p === m.guest) throw new KernelError(p.startsWith('/proc') || p.startsWith('/dev') ? EACCES : EROFS);
-    const parent = dirname(p);
-    let dir: Node;
-    try { dir = this.lookup(parent); } catch (e) { throw e; }
-    if (dir.kind !== 'dir') throw new KernelError(ENOTDIR);
-    if (!m.writable || dir.type !== 'host' || !dir.writable) throw new KernelError(EROFS);
-    const host = join(dir.hostPath, basename(p));
-    writeFileSync(host, '');
+    const host = this.writableHost(p);
+    hostCallV(() => writeFileSync(host, '', { flag: 'wx', mode: mode & 0o7777 & ~this.umask }));
     return this.lookup(p);
   }
 
-  mkdirTmp(path: string): void {
+  /** The umask of the calling task, applied to created files and directories. */
+  umask = 0o022;
+
+  mkdir(path: string, mode = 0o777): void {
     const p = this.absolute(path);
-    if (!p.startsWith('/tmp/')) throw new KernelError(EROFS);
-    if (this.tmpDirs.has(p) || this.tmp.has(p)) throw new KernelError(EEXIST);
-    if (!this.tmpDirs.has(dirname(p))) throw new KernelError(this.tmp.has(dirname(p)) ? ENOTDIR : ENOENT);
-    this.tmpDirs.add(p);
+    if (this.isTmp(p)) {
+      for (const c of p.split('/')) if (c.length > 255) throw new KernelError(ENAMETOOLONG);
+      if (p === '/tmp' || this.tmpDirs.has(p) || this.tmp.has(p)) throw new KernelError(EEXIST);
+      if (!this.tmpDirs.has(dirname(p))) throw new KernelError(this.tmp.has(dirname(p)) ? ENOTDIR : ENOENT);
+      this.tmpDirs.add(p);
+      return;
+    }
+    if (this.existsNoFollow(p)) throw new KernelError(EEXIST);
+    const host = this.writableHost(p);
+    hostCallV(() => mkdirSync(host, { mode: mode & 0o7777 & ~this.umask }));
+  }
+
+  private existsNoFollow(p: string): boolean {
+    try { this.lookup(p, false); return true; } catch (e) { if (e instanceof KernelError && e.errno === ENOENT) return false; throw e; }
+  }
+
+  rmdir(path: string): void {
+    const p = this.absolute(path);
+    if (this.isTmp(p)) {
+      if (p === '/tmp') throw new KernelError(EBUSY);
+      if (!this.tmpDirs.has(p)) throw new KernelError(this.tmp.has(p) ? ENOTDIR : ENOENT);
+      const pre = p + '/';
+      if ([...this.tmp.keys(), ...this.tmpDirs].some((k) => k.startsWith(pre))) throw new KernelError(ENOTEMPTY);
+      this.tmpDirs.delete(p);
+      return;
+    }
+    const n = this.lookup(p, false);
+    if (n.kind !== 'dir') throw new KernelError(ENOTDIR);
+    const host = this.writableHost(p);
+    hostCallV(() => rmdirSync(host));
   }
 
   unlink(path: string): void {
     const p = this.absolute(path);
-    if (this.tmp.delete(p)) return;
-    this.lookup(p, false);
-    throw new KernelError(EROFS);
+    if (this.isTmp(p)) {
+      if (this.tmp.delete(p)) return;
+      if (p === '/tmp' || this.tmpDirs.has(p)) throw new KernelError(EISDIR);
+      throw new KernelError(ENOENT);
+    }
+    const n = this.lookup(p, false);
+    if (n.kind === 'dir') throw new KernelError(EISDIR);
+    const host = this.writableHost(p);
+    hostCallV(() => unlinkSync(host));
+  }
+
+  /** renameat2: RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2. */
+  rename(from: string, to: string, flags = 0): void {
+    const a = this.absolute(from), b = this.absolute(to);
+    if (flags & ~3 || (flags & 3) === 3) throw new KernelError(EINVAL);
+    const src = this.lookup(a, false);
+    if (flags & 1 && this.existsNoFollow(b)) throw new KernelError(EEXIST);
+    if (flags & 2 && !this.existsNoFollow(b)) throw new KernelError(ENOENT);
+    if (b === a || b.startsWith(a + '/')) { if (b === a) return; throw new KernelError(EINVAL); }
+    if (this.isTmp(a) !== this.isTmp(b)) throw new KernelError(EXDEV);
+    if (this.isTmp(a)) {
+      if (!this.tmpDirs.has(dirname(b))) throw new KernelError(ENOENT);
+      const move = (x: string, y: string): void => {
+        const f = this.tmp.get(x), g = this.tmp.get(y);
+        this.tmp.delete(x); this.tmp.delete(y);
+        if (f) this.tmp.set(y, f);
+        if (g && flags & 2) this.tmp.set(x, g);
+      };
+      if (src.kind === 'dir') {
+        if (this.tmp.has(b)) throw new KernelError(ENOTDIR);
+        const pre = a + '/';
+        for (const k of [...this.tmp.keys()]) if (k.startsWith(pre)) { const f = this.tmp.get(k)!; this.tmp.delete(k); this.tmp.set(b + k.slice(a.length), f); }
+        for (const d of [...this.tmpDirs]) if (d === a || d.startsWith(pre)) { this.tmpDirs.delete(d); this.tmpDirs.add(b + d.slice(a.length)); }
+      } else {
+        if (this.tmpDirs.has(b)) throw new KernelError(EISDIR);
+        move(a, b);
+      }
+      return;
+    }
+    const ha = this.writableHost(a), hb = this.writableHost(b);
+    if (flags & 2) {
+      const tmp = hb + '.riscv-vdso-exchange';
+      hostCallV(() => { renameSync(ha, tmp); renameSync(hb, ha); renameSync(tmp, hb); });
+    } else hostCallV(() => renameSync(ha, hb));
+  }
+
+  symlink(target: string, linkPath: string): void {
+    const p = this.absolute(linkPath);
+    if (this.existsNoFollow(p)) throw new KernelError(EEXIST);
+    if (this.isTmp(p)) throw new KernelError(EPERM); // the private /tmp holds files and directories only
+    const host = this.writableHost(p);
+    hostCallV(() => symlinkSync(target, host));
+  }
+
+  link(from: string, to: string): void {
+    const a = this.absolute(from), b = this.absolute(to);
+    const src = this.lookup(a, false);
+    if (src.kind === 'dir') throw new KernelError(EPERM);
+    if (this.existsNoFollow(b)) throw new KernelError(EEXIST);
+    if (this.isTmp(a) !== this.isTmp(b)) throw new KernelError(EXDEV);
+    if (this.isTmp(a)) { if (!this.tmpDirs.has(dirname(b))) throw new KernelError(ENOENT); this.tmp.set(b, this.tmp.get(a)!); return; }
+    const ha = this.writableHost(a), hb = this.writableHost(b);
+    hostCallV(() => linkSync(ha, hb));
+  }
+
+  chmod(path: string, mode: number, follow = true): void {
+    const n = this.lookup(path, follow);
+    if (n.type === 'tmpfile') { n.file.mode = (n.file.mode & ~0o7777) | (mode & 0o7777); return; }
+    if (n.type === 'tmpdir') return;
+    if (n.type !== 'host') throw new KernelError(EPERM);
+    const host = this.writableHost(n.guestPath);
+    hostCallV(() => chmodSync(host, mode & 0o7777));
+  }
+
+  utimes(path: string, atimeNs: bigint | undefined, mtimeNs: bigint | undefined, follow = true): void {
+    const n = this.lookup(path, follow);
+    if (n.type === 'tmpfile') { if (mtimeNs !== undefined) n.file.mtimeNs = mtimeNs; return; }
+    if (n.type === 'tmpdir') return;
+    if (n.type !== 'host') throw new KernelError(EPERM);
+    const host = this.writableHost(n.guestPath);
+    const st = statSync(host);
+    const sec = (v: bigint | undefined, old: number): number => (v === undefined ? old / 1000 : Number(v) / 1e9);
+    hostCallV(() => utimesSync(host, sec(atimeNs, st.atimeMs), sec(mtimeNs, st.mtimeMs)));
+  }
+
+  /** Is node `n` where the guest may write? */
+  writableNode(n: Node): boolean {
+    return n.type === 'tmpfile' || n.type === 'tmpdir' || n.type === 'dev' || (n.type === 'host' && n.writable);
+  }
+
+  /** The next path components from directory `dir` toward the mounts below it. */
+  private toward(dir: string): string[] {
+    const pre = dir === '/' ? '/' : dir + '/';
+    const names = new Set<string>();
+    for (const m of this.mounts) if (m.guest.startsWith(pre) && m.guest !== dir) names.add(m.guest.slice(pre.length).split('/')[0]);
+    return [...names];
   }
 
   /** Directory entries (name, kind) of a node. */
@@ -213,12 +416,10 @@ export class Vfs {
       const out = readdirSync(n.hostPath, { withFileTypes: true }).map((d) => ({
         name: d.name, kind: (d.isDirectory() ? 'dir' : d.isSymbolicLink() ? 'symlink' : d.isFile() ? 'file' : 'chr') as NodeKind, ino: 0,
       }));
-      // mount points below this directory
-      for (const m of this.mounts) {
-        if (m.guest !== n.guestPath && dirname(m.guest) === n.guestPath && !out.some((o) => o.name === basename(m.guest))) out.push({ name: basename(m.guest), kind: 'dir', ino: 0 });
-      }
+      for (const name of this.toward(n.guestPath)) if (!out.some((o) => o.name === name)) out.push({ name, kind: 'dir', ino: 0 });
       return out;
     }
+    if (n.type === 'root' && n.name !== 'dev') return this.toward(n.guestPath).map((name) => ({ name, kind: 'dir' as const, ino: 0 }));
     if (n.type === 'tmpdir') {
       const pre = n.guestPath + '/';
       const out: { name: string; kind: NodeKind; ino: number }[] = [];

@@ -28,7 +28,7 @@ for (const b of BUILDS) {
 
     test(`${b.opt}: bt, p, p/x, info frame, info locals`, async () => {
       const bt = (await evaluate(dc, 'bt')).split('\n');
-      assert.match(bt[0], /^#0 {2}0x[0-9a-f]+ in main \(\/program\/vdso\) at .*vdso\.c:\d+$/);
+      assert.match(bt[0], /^#0 {2}0x[0-9a-f]+ in main \(\/.*\/vdso\) at .*vdso\.c:\d+$/);
       assert.ok(bt.length >= 2, bt.join('\n'));
       const sp = await evalNumber(dc, '$sp');
       assert.equal(await evaluate(dc, 'p/x $sp'), '0x' + sp.toString(16));
@@ -36,7 +36,7 @@ for (const b of BUILDS) {
       assert.match(await evaluate(dc, 'p $sp'), new RegExp(`^0x${sp.toString(16)} \\(${sp}\\)$`));
       const frame = await evaluate(dc, 'info frame');
       assert.match(frame, /^Stack level 0, frame at 0x[0-9a-f]+:/);
-      assert.match(frame, /pc = 0x[0-9a-f]+ in main \(\/program\/vdso\)/);
+      assert.match(frame, /pc = 0x[0-9a-f]+ in main \(\/.*\/vdso\)/);
       assert.match(frame, /called by frame at level 1/);
       assert.ok((await evaluate(dc, 'info locals')).length > 0);
     });
@@ -54,7 +54,7 @@ for (const b of BUILDS) {
       const fs = await frames(dc);
       for (const f of fs) assert.ok(f.instructionPointerReference, `${f.name} has an instruction pointer reference`);
       const f0 = fs[0];
-      assert.match(f0.name, /^__libc_start_call_main\+0x[0-9a-f]+ \(\/program\/vdso\)$/);
+      assert.match(f0.name, /^__libc_start_call_main\+0x[0-9a-f]+ \(\/.*\/vdso\)$/);
       assert.ok(f0.source?.sourceReference, 'a disassembly document');
       const doc = (await dc.sourceRequest({ sourceReference: f0.source!.sourceReference!, source: f0.source })).body.content;
       const pc = await evalNumber(dc, '$pc');

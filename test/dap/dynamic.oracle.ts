@@ -58,7 +58,8 @@ describe('dynamic vdso.c: ld.so, libc.so.6 and the vDSO', () => {
   test('modules: the program, ld-linux-riscv64-lp64d.so.1, libc.so.6 and linux-vdso.so.1 at their addresses (as in the maps)', async () => {
     const mods = (await dc.customRequest('modules', {})).body.modules as DebugProtocol.Module[];
     const names = mods.map((m) => m.name);
-    for (const n of ['/program/vdso', '/lib/ld-linux-riscv64-lp64d.so.1', 'linux-vdso.so.1']) assert.ok(names.includes(n), names.join(', '));
+    for (const n of ['/lib/ld-linux-riscv64-lp64d.so.1', 'linux-vdso.so.1']) assert.ok(names.includes(n), names.join(', '));
+    assert.ok(names.some((n) => n.startsWith('/') && n.endsWith('/vdso')), names.join(', ')); // the program under its host path
     const libc = mods.find((m) => /\/libc\.so\.6$/.test(m.name));
     assert.ok(libc, names.join(', '));
     const maps = await variables(dc, (await scope(dc, 'Memory map')).variablesReference);
@@ -85,7 +86,7 @@ describe('dynamic vdso.c: ld.so, libc.so.6 and the vDSO', () => {
     const names = frames.map((f) => f.name);
     assert.equal(names[0], '__vdso_clock_gettime (linux-vdso.so.1)');
     assert.ok(frames[0].source?.path?.endsWith(join('src', 'guest', 'vdso', 'vgettimeofday.c')), frames[0].source?.path);
-    const main = names.indexOf('main (/program/vdso)');
+    const main = names.findIndex((n) => /^main \(\/.*\/vdso\)$/.test(n));
     assert.ok(main >= 2, names.join(' <- '));
     const between = names.slice(1, main);
     assert.ok(between.length && between.every((n) => /\(\/lib\/riscv64-linux-gnu\/libc\.so\.6\)$/.test(n) || /\(\/.*libc\.so\.6\)$/.test(n)), names.join(' <- '));

@@ -77,7 +77,7 @@ describe('filter "pagefault" on signal.c die: the bad stores stop at the trap en
     assert.ok(sepc >= main, hex(sepc));
     const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
     assert.equal(frames[0].name, 'handle_exception ([kernel] entry.elf)');
-    assert.equal(frames[1].name, 'main (/program/signal)');
+    assert.match(frames[1].name, /^main \(\/.*\/signal\)$/);
     assert.equal(frames[1].instructionPointerReference, hex(sepc));
     const info = await dc.exceptionInfoRequest({ threadId: 1 });
     assert.equal(info.body.details!.message, `scause = 0xf, stval = 0x10; now at ${hex(HANDLE_EXCEPTION)}`);

@@ -53,7 +53,7 @@ describe('Linux: vdso.c, function breakpoints in the vDSO', () => {
     assert.ok(frames[0].source?.path?.endsWith(join('src', 'guest', 'vdso', 'vgettimeofday.c')), frames[0].source?.path);
     assert.ok(frames[0].line > 0);
     const names = frames.map((f) => f.name);
-    const main = names.findIndex((n) => n === 'main (/program/vdso)');
+    const main = names.findIndex((n) => /^main \(\/.*\/vdso\)$/.test(n));
     assert.ok(main >= 2, names.join(' <- '));
     assert.ok(names.slice(1, main).some((n) => /gettime/.test(n)), names.join(' <- '));
     for (const f of frames) assert.match(f.name, /\(.+\)$/);
@@ -151,8 +151,8 @@ describe('Linux: syscall.c, through the ecall into the kernel and back', () => {
     assert.equal(frames[0].name, 'handle_exception ([kernel] entry.elf)');
     assert.ok(frames[0].source?.path?.endsWith(join('src', 'guest', 'kernel', 'entry.S')));
     assert.equal(frames[1].instructionPointerReference, hex(ecall));
-    assert.match(frames[1].name, /^syscall\+0x[0-9a-f]+ \(\/program\/syscall\)$/, 'a frame without source: function+offset (module)');
-    assert.ok(frames.some((f) => f.name === 'main (/program/syscall)'));
+    assert.match(frames[1].name, /^syscall\+0x[0-9a-f]+ \(\/.*\/syscall\)$/, 'a frame without source: function+offset (module)');
+    assert.ok(frames.some((f) => /^main \(\/.*\/syscall\)$/.test(f.name)));
     // a few instruction steps inside the kernel keep the user frame
     await stopAfter(dc, () => dc.stepInRequest({ threadId: 1, granularity: 'instruction' }));
     assert.equal(await evalNumber(dc, '$pc'), HANDLE_EXCEPTION + 4n);

@@ -252,7 +252,7 @@ describe('pause of a busy Linux guest', () => {
     assert.equal(ev.body.reason, 'pause');
     const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
     // inside the loop: main itself, glibc's clock_gettime, the vDSO, or the kernel's timer entry
-    assert.ok(frames.some((f) => f.name === 'main (/program/clockloop)'), frames.map((f) => f.name).join(' <- '));
+    assert.ok(frames.some((f) => /^main \(\/.*\/clockloop\)$/.test(f.name)), frames.map((f) => f.name).join(' <- '));
     const instret = await evalNumber(dc, '$instret');
     assert.ok(instret > 100_000n, String(instret));
     await dc.continueRequest({ threadId: 1 });

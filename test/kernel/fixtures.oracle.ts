@@ -63,3 +63,15 @@ test('signal.c die: killed by SIGSEGV like under qemu (status 139 from a shell)'
   assert.equal(q.status, null, 'qemu-riscv64 itself dies of the signal');
   assert.equal(ours.stdout, q.stdout);
 });
+
+test('files.c in an empty working directory: same stdout and status as qemu-riscv64', { skip }, () => {
+  const { mkdtempSync, rmSync } = require('node:fs') as typeof import('node:fs');
+  const { tmpdir } = require('node:os') as typeof import('node:os');
+  const a = mkdtempSync(join(tmpdir(), 'files-q-')), b = mkdtempSync(join(tmpdir(), 'files-o-'));
+  try {
+    const q = spawnSync('qemu-riscv64', [join(FIXTURES, 'files')], { cwd: a, encoding: 'utf8' });
+    const ours = runFixture('files', { cwd: b });
+    assert.deepEqual(ours.stop, { kind: 'exited', code: q.status });
+    assert.equal(ours.stdout, q.stdout);
+  } finally { rmSync(a, { recursive: true, force: true }); rmSync(b, { recursive: true, force: true }); }
+});

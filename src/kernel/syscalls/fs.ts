@@ -1,5 +1,7 @@
 // models fs/read_write.c, fs/open.c, fs/stat.c, fs/fcntl.c, fs/ioctl.c, fs/pipe.c, fs/readdir.c, fs/d_path.c
 // (getcwd) and fs/namei.c (readlinkat, faccessat, unlinkat, mkdirat) over the guest view of vfs.ts.
+import * as hostFs from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import type { LinuxProcess } from '../process';
 import type { Node, TmpFile } from '../vfs';
 import {
@@ -8,6 +10,17 @@ import {
 import { auxvBytes, cpuinfo, mapsText, statusText, meminfoText } from '../procfs';
 import { anonRead, anonWrite, PIPE_BUF_CAPACITY, type AnonFile } from './events';
 import { SIGPIPE } from '../signal';
+import { fcntlLock, F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW } from './namei';
+
+/** A host file-system call; its error becomes the same errno for the guest. */
+export function hostCall<T>(fn: () => T): T {
+  try { return fn(); } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const errno = code ? (osConstants.errno as Record<string, number>)[code] : undefined;
+    if (typeof errno === 'number') throw new KernelError(errno);
+    throw e;
+  }
+}
 
 export const AT_FDCWD = -100;
 export const AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200;
@@ -21,6 +34,8 @@ export interface OpenFile {
   kind: 'console' | 'file' | 'tmp' | 'dir' | 'dev' | 'pipe' | 'proc' | 'anon';
   /** eventfd, timerfd, signalfd, epoll (events.ts). */
   anon?: AnonFile;
+  /** A host file opened for writing (inside a read-write grant): the host's fd. */
+  hostFd?: number;
   node?: Node;
   path: string;
   flags: number;
@@ -52,14 +67,14 @@ export function installFd(p: LinuxProcess, f: OpenFile, cloexec: boolean, min = 
   throw new KernelError(EMFILE);
 }
 
-function userPath(p: LinuxProcess, va: bigint): string {
+export function userPath(p: LinuxProcess, va: bigint): string {
   const s = p.mm.readString(va, 4096);
   if (s === undefined) throw new KernelError(EFAULT);
   return s;
 }
 
 /** The guest directory relative paths of *at() calls start from. */
-function dirOf(p: LinuxProcess, dirfd: bigint, path: string): string {
+export function dirOf(p: LinuxProcess, dirfd: bigint, path: string): string {
   if (path.startsWith('/') || i32(dirfd) === AT_FDCWD) return p.vfs.cwd;
   const f = getFile(p, dirfd);
   if (f.kind !== 'dir') throw new KernelError(ENOTDIR);
@@ -90,7 +105,11 @@ export function openNode(p: LinuxProcess, n: Node, flags: number): OpenFile {
   switch (n.type) {
     case 'host':
       if (wants && !n.writable) throw new KernelError(EROFS);
-      if (wants) throw new KernelError(EACCES);
+      if (wants) {
+        if (n.kind !== 'file') throw new KernelError(EACCES);
+        const hflags = (acc === O_WRONLY ? hostFs.constants.O_WRONLY : hostFs.constants.O_RDWR) | (flags & O_TRUNC ? hostFs.constants.O_TRUNC : 0);
+        return { kind: 'file', node: n, path: n.guestPath, flags, pos: 0, refs: 1, hostFd: hostCall(() => hostFs.openSync(n.hostPath, hflags)) };
+      }
       return { kind: 'file', node: n, path: n.guestPath, flags, pos: 0, data: p.vfs.readHostFile(n), refs: 1 };
     case 'tmpfile':
       if (flags & O_TRUNC) { n.file.size = 0; }
@@ -114,6 +133,7 @@ export function sysOpenat(p: LinuxProcess, a: bigint[]): bigint {
     if ((flags & O_CREAT) && (flags & O_EXCL)) throw new KernelError(EEXIST);
   } catch (e) {
     if (!(e instanceof KernelError) || e.errno !== ENOENT || !(flags & O_CREAT)) throw e;
+    p.vfs.umask = p.umask;
     node = p.vfs.create(path, Number(a[3]), dir);
   }
   if (node.type === 'proc' && node.kind === 'symlink') throw new KernelError(ENOENT);
@@ -124,12 +144,20 @@ export function sysOpenat(p: LinuxProcess, a: bigint[]): bigint {
 export function sysClose(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
   p.fds[i32(a[0])] = undefined;
+  if (f.node && p.locks.posix.size) {
+    // closing any fd of a file drops the process's POSIX locks on it (fs/locks.c locks_remove_posix)
+    const key = f.node.type === 'host' ? f.node.hostPath : f.node.guestPath;
+    const list = p.locks.posix.get(key);
+    if (list) { const keep = list.filter((l) => l.owner !== p.current.group); if (keep.length) p.locks.posix.set(key, keep); else p.locks.posix.delete(key); }
+  }
+  if (f.refs === 1 && (p.locks.flocks.size || p.locks.posix.size)) p.locks.release(f);
   releaseFile(f);
   return 0n;
 }
 
 export function releaseFile(f: OpenFile): void {
   if (--f.refs > 0) return;
+  if (f.hostFd !== undefined) { try { hostFs.closeSync(f.hostFd); } catch { /* already gone */ } f.hostFd = undefined; }
   if (f.pipe) { if (f.pipeEnd === 'r') f.pipe.readers--; else f.pipe.writers--; }
 }
 
@@ -142,7 +170,12 @@ function readFrom(p: LinuxProcess, f: OpenFile, len: number, pos?: number): Uint
       out = p.readStdin(len);
       return out;
     }
-    case 'file': case 'proc': out = f.data!.subarray(Math.min(at, f.data!.length), Math.min(at + len, f.data!.length)); break;
+    case 'file': case 'proc': if (f.hostFd !== undefined) {
+      const b = Buffer.alloc(len);
+      out = b.subarray(0, hostCall(() => hostFs.readSync(f.hostFd!, b, 0, len, at)));
+      break;
+    }
+      out = f.data!.subarray(Math.min(at, f.data!.length), Math.min(at + len, f.data!.length)); break;
     case 'tmp': out = f.tmp!.data.subarray(Math.min(at, f.tmp!.size), Math.min(at + len, f.tmp!.size)); break;
     case 'dir': throw new KernelError(EISDIR);
     case 'dev': {
@@ -185,6 +218,13 @@ function writeTo(p: LinuxProcess, f: OpenFile, data: Uint8Array, pos?: number): 
       return data.length;
     }
     case 'dev': return data.length;
+    case 'file': {
+      if (f.hostFd === undefined || (f.flags & O_ACCMODE) === 0) throw new KernelError(EBADF);
+      const at = f.flags & O_APPEND ? hostFs.fstatSync(f.hostFd).size : pos ?? f.pos;
+      const n = hostCall(() => hostFs.writeSync(f.hostFd!, data, 0, data.length, at));
+      if (pos === undefined) f.pos = at + n;
+      return n;
+    }
     case 'pipe':
       if (f.pipeEnd !== 'w') throw new KernelError(EBADF);
     {
@@ -304,7 +344,7 @@ export function sysReadv(p: LinuxProcess, a: bigint[]): bigint {
 export function sysLseek(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
   if (f.kind === 'pipe' || f.kind === 'console') throw new KernelError(ESPIPE);
-  const size = f.kind === 'tmp' ? f.tmp!.size : f.data ? f.data.length : 0;
+  const size = f.kind === 'tmp' ? f.tmp!.size : f.hostFd !== undefined ? hostFs.fstatSync(f.hostFd).size : f.data ? f.data.length : 0;
   const off = Number(BigInt.asIntN(64, a[1]));
   const whence = Number(a[2]);
   const np = whence === 0 ? off : whence === 1 ? f.pos + off : whence === 2 ? size + off : NaN;
@@ -323,9 +363,9 @@ function nodeStat(p: LinuxProcess, n: Node | undefined, f?: OpenFile): { mode: n
   if (!n) throw new KernelError(EBADF);
   switch (n.type) {
     case 'host': {
-      const s = n.stats;
+      const s = f?.hostFd !== undefined ? hostFs.fstatSync(f.hostFd) : n.stats;
       const mode = n.kind === 'dir' ? S_IFDIR | 0o755 : n.kind === 'symlink' ? S_IFLNK | 0o777 : S_IFREG | (s.mode & 0o777);
-      return { ...base, mode, size: n.kind === 'symlink' ? 0 : Number(s.size), ino: Number(s.ino & 0xffffffff), nlink: n.kind === 'dir' ? 2 : 1, mtimeNs: BigInt(Math.floor(s.mtimeMs)) * 1_000_000n, dev: 0xfe01 };
+      return { ...base, mode, size: n.kind === 'symlink' ? 0 : Number(s.size), ino: Number(s.ino & 0xffffffff), nlink: Number(s.nlink), mtimeNs: BigInt(Math.floor(s.mtimeMs)) * 1_000_000n, dev: 0xfe01 };
     }
     case 'tmpfile': return { ...base, mode: n.file.mode, size: n.file.size, ino: n.file.ino, uid: 1000, gid: 1000, dev: 0x2d };
     case 'tmpdir': return { ...base, mode: S_IFDIR | 0o1777, size: 40, ino: n.ino, nlink: 2, dev: 0x2d };
@@ -399,7 +439,10 @@ export function sysReadlinkat(p: LinuxProcess, a: bigint[]): bigint {
   else {
     const n = p.vfs.lookup(path, false, dirOf(p, a[0], path));
     if (n.kind !== 'symlink' || n.type !== 'host') throw new KernelError(EINVAL);
-    target = require('node:fs').readlinkSync(n.hostPath) as string;
+    target = hostFs.readlinkSync(n.hostPath);
+    // a link that leads outside what the guest may see does not show the host path
+    const abs = target.startsWith('/') ? target : n.guestPath.slice(0, n.guestPath.lastIndexOf('/') + 1) + target;
+    try { p.vfs.lookup(abs, false); } catch (e) { if (e instanceof KernelError && e.errno === EACCES) throw e; }
   }
   const bytes = Buffer.from(target).subarray(0, Number(a[3]));
   if (!p.mm.write(a[2], bytes)) throw new KernelError(EFAULT);
@@ -411,8 +454,7 @@ export function sysFaccessat(p: LinuxProcess, a: bigint[]): bigint {
   const n = p.vfs.lookup(path, true, dirOf(p, a[0], path));
   const mode = Number(a[2]);
   if (mode & 2) {
-    const writable = n.type === 'tmpfile' || n.type === 'tmpdir' || n.type === 'dev' || (n.type === 'host' && n.writable);
-    if (!writable) throw new KernelError(EROFS);
+    if (!p.vfs.writableNode(n)) throw new KernelError(EROFS);
   }
   if (mode & 1 && n.type === 'host' && n.kind === 'file' && !(n.stats.mode & 0o111)) throw new KernelError(EACCES);
   return 0n;
@@ -459,6 +501,8 @@ export function sysFcntl(p: LinuxProcess, a: bigint[]): bigint {
     case F_SETFD: p.cloexec[fd] = (Number(a[2]) & 1) !== 0; return 0n;
     case F_GETFL: return BigInt(f.flags | (f.kind === 'console' && f.console ? O_WRONLY : 0));
     case F_SETFL: f.flags = (f.flags & ~(O_APPEND | O_NONBLOCK)) | (Number(a[2]) & (O_APPEND | O_NONBLOCK)); return 0n;
+    case F_GETLK: case F_SETLK: case F_SETLKW: case F_OFD_GETLK: case F_OFD_SETLK: case F_OFD_SETLKW:
+      return fcntlLock(p, a[0], Number(a[1]), a[2]);
   }
   throw new KernelError(EINVAL);
 }
@@ -519,16 +563,21 @@ export function sysGetdents64(p: LinuxProcess, a: bigint[]): bigint {
 
 export function sysUnlinkat(p: LinuxProcess, a: bigint[]): bigint {
   const path = userPath(p, a[1]);
-  p.vfs.unlink(p.vfs.absolute(path, dirOf(p, a[0], path)));
+  const flags = Number(a[2]);
+  if (flags & ~AT_REMOVEDIR) throw new KernelError(EINVAL);
+  const full = p.vfs.absolute(path, dirOf(p, a[0], path));
+  if (flags & AT_REMOVEDIR) p.vfs.rmdir(full); else p.vfs.unlink(full);
   return 0n;
 }
 export function sysMkdirat(p: LinuxProcess, a: bigint[]): bigint {
   const path = userPath(p, a[1]);
-  p.vfs.mkdirTmp(p.vfs.absolute(path, dirOf(p, a[0], path)));
+  p.vfs.umask = p.umask;
+  p.vfs.mkdir(p.vfs.absolute(path, dirOf(p, a[0], path)), Number(a[2]));
   return 0n;
 }
 export function sysFtruncate(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
+  if (f.hostFd !== undefined) { hostCall(() => hostFs.ftruncateSync(f.hostFd!, Number(BigInt.asIntN(64, a[1])))); return 0n; }
   if (f.kind !== 'tmp') throw new KernelError(EINVAL);
   const n = Number(a[1]);
   if (n > f.tmp!.data.length) { const nb = Buffer.alloc(n); f.tmp!.data.copy(nb, 0, 0, f.tmp!.size); f.tmp!.data = nb; }

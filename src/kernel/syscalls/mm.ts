@@ -1,4 +1,5 @@
 // models mm/mmap.c (sys_brk, ksys_mmap_pgoff, sys_munmap), mm/mprotect.c, mm/mremap.c and mm/madvise.c.
+import { readFileSync } from 'node:fs';
 import type { LinuxProcess } from '../process';
 import { KernelError, EBADF, EINVAL, EACCES, ENODEV } from '../errno';
 import { MAP_ANONYMOUS, MAP_SHARED, PROT_WRITE, type FileBacking } from '../mm';
@@ -16,7 +17,8 @@ export function sysMmap(p: LinuxProcess, a: bigint[]): bigint {
     const f = getFile(p, fdB);
     if (f.kind === 'dir' || f.kind === 'pipe' || f.kind === 'console') throw new KernelError(ENODEV);
     if ((flags & MAP_SHARED) && (prot & PROT_WRITE) && f.kind === 'file') throw new KernelError(EACCES);
-    const data = f.kind === 'tmp' ? f.tmp!.data.subarray(0, f.tmp!.size) : f.data;
+    const data = f.kind === 'tmp' ? f.tmp!.data.subarray(0, f.tmp!.size)
+      : f.hostFd !== undefined && f.node?.type === 'host' ? new Uint8Array(readFileSync(f.node.hostPath)) : f.data;
     if (!data) throw new KernelError(ENODEV);
     const st = f.node && f.node.type === 'host' ? f.node.stats : undefined;
     file = p.fileBacking(f.path, data, st ? Number(st.ino & 0xffffffff) : 0);

@@ -11,6 +11,7 @@ import * as misc from './misc';
 import { sysFutex } from '../futex';
 import { sysClone, sysClone3 } from '../fork';
 import * as ev from './events';
+import * as namei from './namei';
 
 export type Handler = (p: LinuxProcess, a: bigint[]) => bigint;
 export interface SyscallEntry { nr: number; name: string; handler?: Handler; }
@@ -58,6 +59,9 @@ const HANDLERS: Record<string, Handler> = {
   ppoll: ev.sysPpoll, pselect6: ev.sysPselect6, epoll_create1: ev.sysEpollCreate1, epoll_ctl: ev.sysEpollCtl,
   epoll_pwait: ev.sysEpollPwait, epoll_pwait2: ev.sysEpollPwait2, eventfd2: ev.sysEventfd2, timerfd_create: ev.sysTimerfdCreate,
   timerfd_settime: ev.sysTimerfdSettime, timerfd_gettime: ev.sysTimerfdGettime, signalfd4: ev.sysSignalfd4,
+  renameat: namei.sysRenameat, renameat2: namei.sysRenameat2, symlinkat: namei.sysSymlinkat, linkat: namei.sysLinkat,
+  fchmodat: namei.sysFchmodat, fchmod: namei.sysFchmod, fchownat: namei.sysFchownat, fchown: namei.sysFchown,
+  utimensat: namei.sysUtimensat, statfs: namei.sysStatfs, fstatfs: namei.sysFstatfs, flock: namei.sysFlock,
   // rseq: -ENOSYS on purpose (glibc copes: it runs without restartable sequences); rt_sigreturn: handled by the process
 };
 
