@@ -40,9 +40,10 @@ export const CSR_RANGES: readonly { first: number; last: number; readsZero: bool
   { first: 0xc03, last: 0xc1f, readsZero: true, summary: 'hpmcounter3..31' },
   { first: 0xb03, last: 0xb1f, readsZero: true, summary: 'mhpmcounter3..31' },
   { first: 0x323, last: 0x33f, readsZero: true, summary: 'mhpmevent3..31' },
-  { first: 0x3a0, last: 0x3ef, readsZero: true, summary: 'pmpcfg0..15, pmpaddr0..63 (no PMP)' },
-  { first: 0x310, last: 0x310, readsZero: false, summary: 'mstatush' },
-  { first: 0x34a, last: 0x34b, readsZero: false, summary: 'mtinst, mtval2' },
+  // RV64 has only the even pmpcfg registers (each holds 8 entries); the odd numbers do not exist
+  ...Array.from({ length: 8 }, (_, i) => ({ first: 0x3a0 + 2 * i, last: 0x3a0 + 2 * i, readsZero: true, summary: `pmpcfg${2 * i} (no PMP)` })),
+  { first: 0x3b0, last: 0x3ef, readsZero: true, summary: 'pmpaddr0..63 (no PMP)' },
+  // not here, so an access is an illegal instruction: mstatush (RV32 only), mtinst and mtval2 (hypervisor)
 ];
 
 /** Privilege levels by their letter (the encoding of mstatus.MPP, and of the CSR address bits 9:8). */

@@ -470,11 +470,11 @@ export const SV39_VPN_BITS: u64 = 9;
     case 0x340: case 0x341: case 0x342: case 0x343: case 0x344: case 0xb00: case 0xb02:
       return true;
   }
-  return (a >= 0xc03 && a <= 0xc1f) || (a >= 0xb03 && a <= 0xb1f) || (a >= 0x323 && a <= 0x33f) || (a >= 0x3a0 && a <= 0x3ef) || a == 0x310 || (a >= 0x34a && a <= 0x34b);
+  return (a >= 0xc03 && a <= 0xc1f) || (a >= 0xb03 && a <= 0xb1f) || (a >= 0x323 && a <= 0x33f) || a == 0x3a0 || a == 0x3a2 || a == 0x3a4 || a == 0x3a6 || a == 0x3a8 || a == 0x3aa || a == 0x3ac || a == 0x3ae || (a >= 0x3b0 && a <= 0x3ef);
 }
 /** Whether CSR `a` reads as zero and ignores writes (a function this hart does not have). */
 @inline export function csrReadsZero(a: u32): bool {
-  return (a >= 0xc03 && a <= 0xc1f) || (a >= 0xb03 && a <= 0xb1f) || (a >= 0x323 && a <= 0x33f) || (a >= 0x3a0 && a <= 0x3ef);
+  return (a >= 0xc03 && a <= 0xc1f) || (a >= 0xb03 && a <= 0xb1f) || (a >= 0x323 && a <= 0x33f) || a == 0x3a0 || a == 0x3a2 || a == 0x3a4 || a == 0x3a6 || a == 0x3a8 || a == 0x3aa || a == 0x3ac || a == 0x3ae || (a >= 0x3b0 && a <= 0x3ef);
 }
 /** The bits of CSR `a` that a plain write changes (the others keep their value). */
 @inline export function csrWriteMask(a: u32): u64 {
