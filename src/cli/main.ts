@@ -1,6 +1,7 @@
 // The command line: riscv-vdso <command> ...
 //   run --bare PROGRAM        run a bare-metal ELF (exit status = the program's)
 //   run [options] PROGRAM     run a riscv64 Linux program with the kernel model (src/cli/linux.ts)
+//   cost [--calls N] [--json] what a clock read costs, vDSO vs system call, per board profile (src/cli/cost.ts)
 //   vdso [FILE]               objdump -T of our vdso.so
 //   disasm FILE               objdump -d style listing of an ELF's code, with symbols
 import { readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ commands:
   run --bare PROGRAM [--max-insns N]   run a bare-metal RISC-V ELF on the emulated hart
   run [-L SYSROOT] [-E VAR=val] [--strace] [--vdso FILE] [--no-aslr] [--time host|virtual] PROGRAM [ARGS]
                                        run a riscv64 Linux program (static or dynamic glibc) on the kernel model
+  cost [--calls N] [--json] [PROGRAM]  cycles and modelled ns of a clock read, vDSO vs system call, on each board profile
   vdso [FILE]                          print our vdso.so's dynamic symbol table (objdump -T form)
   disasm FILE                          disassemble an ELF's code sections (objdump -d style)
 `;
@@ -37,6 +39,10 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'run' && !rest.includes('--bare')) {
     const { runLinuxCommand } = await import('./linux');
     return runLinuxCommand(rest);
+  }
+  if (cmd === 'cost') {
+    const { costCommand } = await import('./cost');
+    return costCommand(rest);
   }
   if (cmd === 'vdso') {
     const { vdsoCommand } = await import('./linux');

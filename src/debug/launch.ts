@@ -20,6 +20,8 @@ export interface LaunchConfig {
   timeMode?: 'host' | 'virtual';
   /** CLOCK_REALTIME at launch in seconds since 1970 (default: the host's wall clock at launch). */
   timeEpoch?: number;
+  /** The board's `time` CSR: 'hardware' (a CSR read, default) or 'firmware' (rdtime traps to M-mode firmware). */
+  timeCsr?: 'hardware' | 'firmware';
   /** Debug a bare-metal ELF (M-mode, HTIF console) instead of a Linux program. */
   bare?: boolean;
 }
@@ -53,7 +55,7 @@ export function createTarget(config: LaunchConfig, processFactory: ProcessFactor
   if (!processFactory) throw new Error('launch: the Linux kernel model is not available in this build (use "bare": true for bare-metal ELFs)');
   const proc = processFactory({
     program: config.program, args: config.args, cwd: config.cwd, env: config.env, sysroot: config.sysroot,
-    vdso: config.vdso, disableRandomization: config.disableRandomization, timeMode: config.timeMode, timeEpoch: config.timeEpoch, strace: config.strace,
+    vdso: config.vdso, disableRandomization: config.disableRandomization, timeMode: config.timeMode, timeEpoch: config.timeEpoch, timeCsr: config.timeCsr, strace: config.strace,
     onStdout: (b) => io.stdout(text(b)), onStderr: (b) => io.stderr(text(b)),
     onStrace: (line) => io.strace(line), onWarning: (line) => io.warning(line),
   });

@@ -6,12 +6,12 @@
 // starts a session (src/extension/config.ts) without loading the emulator.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 
-type Kind = 'string' | 'boolean' | 'string[]' | 'env' | 'timeMode' | 'seconds';
+type Kind = 'string' | 'boolean' | 'string[]' | 'env' | 'timeMode' | 'timeCsr' | 'seconds';
 
 /** Every launch attribute the adapter reads, with its type (package.json's schema mirrors it). */
 export const LAUNCH_ATTRIBUTE_KINDS: Record<string, Kind> = {
   program: 'string', args: 'string[]', cwd: 'string', env: 'env', sysroot: 'string', stopOnEntry: 'boolean', vdso: 'string',
-  disableRandomization: 'boolean', strace: 'boolean', timeMode: 'timeMode', timeEpoch: 'seconds', bare: 'boolean', trace: 'boolean',
+  disableRandomization: 'boolean', strace: 'boolean', timeMode: 'timeMode', timeCsr: 'timeCsr', timeEpoch: 'seconds', bare: 'boolean', trace: 'boolean',
 };
 
 const EXPECTED: Record<Kind, string> = {
@@ -20,6 +20,7 @@ const EXPECTED: Record<Kind, string> = {
   'string[]': 'an array of strings, e.g. ["1000"]',
   env: 'an object whose values are strings',
   timeMode: '"virtual" or "host"',
+  timeCsr: '"hardware" or "firmware"',
   seconds: 'a number of seconds since 1970-01-01 UTC, e.g. 1704067200',
 };
 
@@ -39,6 +40,7 @@ function kindHolds(kind: Kind, v: unknown): boolean {
     case 'string[]': return Array.isArray(v) && v.every((a) => typeof a === 'string');
     case 'env': return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((a) => typeof a === 'string');
     case 'timeMode': return v === 'virtual' || v === 'host';
+    case 'timeCsr': return v === 'hardware' || v === 'firmware';
     case 'seconds': return typeof v === 'number' && Number.isFinite(v) && v >= 0;
   }
 }

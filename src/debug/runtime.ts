@@ -6,7 +6,7 @@
 //   moduleLoaded(module) | output(category, text) | end(exitCode, message?)
 // The guest runs in slices on setImmediate, so a pause request is seen within one slice (~10 ms).
 import { EventEmitter } from 'node:events';
-import { PRV_S, type Hart, type Exit } from '../hart/hart';
+import { PRV_S, PRV_M, type Hart, type Exit } from '../hart/hart';
 import { FLAG_SKIP_BP } from '../hart/layout';
 import { csrByName, causeName, decodeCsrFields, privilegeName } from '../isa/csrs';
 import { CAUSE_USER_ECALL, CAUSE_FETCH_PAGE, CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE, CAUSE_ILLEGAL, MCAUSE_INTERRUPT } from '../isa/encoding.generated';
@@ -16,18 +16,20 @@ import type { DebugModule, ResolvedLocation } from './modules';
 import { BreakpointTable, hitConditionMet, type UserBreakpoint, type DataWatch } from './breakpoints';
 import { evaluateExpr, type ExprEnv } from './expr';
 import { createTarget, type LaunchConfig, type ProcessFactory } from './launch';
+import { isRdtime } from '../kernel/board';
 import { unwindStack, type Frame } from './unwind';
 import { continueJob, instructionStepJob, lineStepJob, stepOutJob, type Job, type RunReq, type StopEvent } from './stepping';
 
 export type { LaunchConfig, ProcessFactory } from './launch';
 export type { Frame } from './unwind';
 
-export type ExceptionFilter = 'syscall' | 'interrupt' | 'pagefault' | 'illegal' | 'signal';
+export type ExceptionFilter = 'syscall' | 'interrupt' | 'pagefault' | 'illegal' | 'firmware' | 'signal';
 export const EXCEPTION_FILTERS: { filter: ExceptionFilter; label: string; description: string }[] = [
   { filter: 'syscall', label: 'System call (ecall from U-mode)', description: 'Stop on the first instruction of the trap handler after an ecall from U-mode' },
   { filter: 'interrupt', label: 'Interrupt', description: 'Stop when the hart takes any interrupt (timer, software, external)' },
   { filter: 'pagefault', label: 'Page fault', description: 'Stop after an instruction, load or store page fault' },
   { filter: 'illegal', label: 'Illegal instruction', description: 'Stop after an illegal-instruction exception' },
+  { filter: 'firmware', label: 'Firmware: rdtime emulated in M-mode', description: 'On a firmware-time board ("timeCsr": "firmware"): stop when rdtime traps to M-mode, before the firmware emulates it and returns with mret' },
   { filter: 'signal', label: 'Signal delivered', description: 'Stop before the kernel delivers a signal to the program' },
 ];
 
@@ -195,7 +197,7 @@ export class DebugRuntime extends EventEmitter {
     const bit = (cause: number) => 1n << BigInt(cause);
     if (this.filters.has('syscall')) exc |= bit(CAUSE_USER_ECALL);
     if (this.filters.has('pagefault')) exc |= bit(CAUSE_FETCH_PAGE) | bit(CAUSE_LOAD_PAGE) | bit(CAUSE_STORE_PAGE);
-    if (this.filters.has('illegal')) exc |= bit(CAUSE_ILLEGAL);
+    if (this.filters.has('illegal') || this.filters.has('firmware')) exc |= bit(CAUSE_ILLEGAL);
     if (this.filters.has('interrupt')) irq |= 0xffffn; // every interrupt cause 0..15
     this.target.setTrapStops(exc, irq);
     this.target.stopOnSignal = this.filters.has('signal');
@@ -375,8 +377,18 @@ export class DebugRuntime extends EventEmitter {
     }
   }
 
-  private trapStop(e: Exit): StopEvent {
+  private trapStop(e: Exit): StopEvent | undefined {
     const t = e.trap!;
+    // an rdtime trapping into M-mode is the firmware's emulation (its own filter); other illegal instructions
+    // are the 'illegal' filter's
+    if (!t.interrupt && t.code === CAUSE_ILLEGAL) {
+      const firmware = t.toPriv === PRV_M && isRdtime(t.tval);
+      if (!this.filters.has(firmware ? 'firmware' : 'illegal')) return undefined;
+      if (firmware) {
+        return { event: 'stopOnException', args: ['rdtime trapped to M-mode: the firmware emulates it (firmware-time board)',
+          `mcause = 0x2, mtval = ${hex(t.tval)} (rdtime); continuing, the firmware writes the time to rd, sets mepc += 4 and returns with mret; now at ${hex(e.pc)}`] };
+      }
+    }
     const cause = t.interrupt ? MCAUSE_INTERRUPT | BigInt(t.code) : BigInt(t.code);
     const from = privilegeName(t.fromPriv), to = privilegeName(t.toPriv);
     const text = `${causeName(cause)} (${t.interrupt ? 'interrupt' : 'exception'} ${t.code}) from ${from}-mode to ${to}-mode`;

@@ -76,7 +76,7 @@ export const BOARD_PROFILES: Record<TimeCsr, BoardProfile> = {
     description: 'rdtime reads a hardware counter in a few cycles (T-Head C906/C910 class); 1 GHz core',
     coreHz: 1_000_000_000,
     nullSyscallNs: 650,
-    nullSyscallSource: 'Lichee Pi 4A (T-Head C910): 636.90-666.58 ns per null system call [3]',
+    nullSyscallSource: 'null system call 636.90-666.58 ns on a Lichee Pi 4A (T-Head C910), Linux commit 5d5fc33ce58e',
     rdtimeEmulationNs: 0,
   },
   firmware: {
@@ -84,7 +84,7 @@ export const BOARD_PROFILES: Record<TimeCsr, BoardProfile> = {
     description: 'rdtime traps to M-mode firmware that emulates it, ~1 us (SiFive U74 class); 1.5 GHz core',
     coreHz: 1_500_000_000,
     nullSyscallNs: 183,
-    nullSyscallSource: 'VisionFive 2 (SiFive U74, 1.5 GHz): 176.76-189.87 ns per null system call [3]',
+    nullSyscallSource: 'null system call 176.76-189.87 ns on a VisionFive 2 (SiFive U74, 1.5 GHz), Linux commit 5d5fc33ce58e',
     rdtimeEmulationNs: 1000,
   },
 };

@@ -144,3 +144,26 @@ describe('filter "illegal" on bare trap.elf: mcause 2, mepc at the instruction, 
     assert.equal(ins2.presentationHint, 'invalid');
   });
 });
+
+describe('filter "firmware" on a firmware-time board: rdtime traps to M-mode, the firmware emulates it', () => {
+  let dc: DebugClient;
+  before(async () => { dc = await startClient(); });
+  after(async () => { await dc.stop(); });
+
+  test('vdso.c with "timeCsr": "firmware": the stop is in M-mode with mtval = the rdtime; continuing, the program ends normally', async () => {
+    const ev = await launchStopped(dc, { program: join(LINUX, 'vdso'), timeCsr: 'firmware', timeEpoch: 1704067200 }, async () => {
+      await dc.setExceptionBreakpointsRequest({ filters: ['firmware'] });
+    });
+    assert.equal(ev.body.reason, 'exception');
+    assert.equal(ev.body.description, 'rdtime trapped to M-mode: the firmware emulates it (firmware-time board)');
+    assert.equal(await evalNumber(dc, '$mcause'), 2n);
+    assert.equal((await evalNumber(dc, '$mtval')) & 0xfffff07fn, 0xc0102073n, 'mtval is csrrs rd, time, x0');
+    const out: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.category === 'stdout') out.push(e.body.output); });
+    // one rdtime per gettimeofday: after this stop the program prints and exits
+    const exited = dc.waitForEvent('exited');
+    await dc.continueRequest({ threadId: 1 });
+    assert.equal((await exited).body.exitCode, 0);
+    assert.match(out.join(''), /^tv_sec=1704067200, tv_usec=\d+\n$/);
+  });
+});

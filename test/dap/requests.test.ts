@@ -196,7 +196,7 @@ describe('Linux requests on vdso.c, stopped in __vdso_clock_gettime', () => {
     const regs = (await scope(dc, 'Registers')).variablesReference;
     assert.equal(await errorOf(dc.setVariableRequest({ variablesReference: regs, name: 'x99', value: '1' })), "no variable 'x99' in this scope");
     assert.equal(await errorOf(dc.setVariableRequest({ variablesReference: regs, name: 'x10 (a0)', value: 'nope' })), "no symbol, register or CSR named 'nope' in the loaded objects");
-    assert.equal(await errorOf(dc.setExceptionBreakpointsRequest({ filters: ['bogus'] })), "unknown exception filter 'bogus' (known: syscall, interrupt, pagefault, illegal, signal)");
+    assert.equal(await errorOf(dc.setExceptionBreakpointsRequest({ filters: ['bogus'] })), "unknown exception filter 'bogus' (known: syscall, interrupt, pagefault, illegal, firmware, signal)");
     assert.equal(await errorOf(dc.customRequest('noSuchRequest')), "unknown request 'noSuchRequest'");
     const info = await dc.dataBreakpointInfoRequest({ name: 'nothing_here' });
     assert.equal(info.body.dataId, null);
@@ -222,6 +222,7 @@ describe('launch errors', () => {
     assert.equal(await errorOf(dc.launchRequest({ program: VDSO, args: 'x' } as DebugProtocol.LaunchRequestArguments)), 'launch: "args" is "x" (a string); expected an array of strings, e.g. ["1000"]');
     assert.equal(await errorOf(dc.launchRequest({ program: VDSO, timeMode: 'fast' } as DebugProtocol.LaunchRequestArguments)), 'launch: "timeMode" is "fast" (a string); expected "virtual" or "host"');
     assert.equal(await errorOf(dc.launchRequest({ program: VDSO, timeEpoch: 'now' } as DebugProtocol.LaunchRequestArguments)), 'launch: "timeEpoch" is "now" (a string); expected a number of seconds since 1970-01-01 UTC, e.g. 1704067200');
+    assert.equal(await errorOf(dc.launchRequest({ program: VDSO, timeCsr: 'sbi' } as DebugProtocol.LaunchRequestArguments)), 'launch: "timeCsr" is "sbi" (a string); expected "hardware" or "firmware"');
     assert.equal(await errorOf(dc.launchRequest({ program: '/no/such/prog' } as DebugProtocol.LaunchRequestArguments)), 'launch: "program" is "/no/such/prog": no such file');
     assert.equal(await errorOf(dc.launchRequest({ program: VDSO, strace: 'yes' } as DebugProtocol.LaunchRequestArguments)), 'launch: "strace" is "yes" (a string); expected true or false');
     assert.equal(await errorOf(dc.launchRequest({ program: VDSO, cwd: '/no/such/dir' } as DebugProtocol.LaunchRequestArguments)), 'launch: "cwd" is "/no/such/dir": no such directory');
