@@ -1,6 +1,6 @@
 // `riscv-vdso run [options] PROGRAM [ARGS]`: run a riscv64 Linux program on the hart with the kernel model
 // (src/kernel/); and `riscv-vdso vdso`: our vdso.so's dynamic symbol table as `objdump -T` prints it.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readSync, writeSync } from 'node:fs';
 import { launch, LaunchError } from '../kernel/process';
 import type { LaunchOptions } from '../kernel/api';
 import { ElfFile, objdumpVersionString, SHN } from '../elf/elf';
@@ -83,10 +83,9 @@ export function runLinuxCommand(argv: string[]): number {
 }
 
 function writeAll(fd: number, d: Uint8Array): void {
-  const fs = require('node:fs') as typeof import('node:fs');
   let off = 0;
   while (off < d.length) {
-    try { off += fs.writeSync(fd, d, off, d.length - off); } catch (e) {
+    try { off += writeSync(fd, d, off, d.length - off); } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
       throw e;
     }
@@ -94,11 +93,10 @@ function writeAll(fd: number, d: Uint8Array): void {
 }
 
 function readStdinChunk(): Uint8Array | null {
-  const fs = require('node:fs') as typeof import('node:fs');
   const b = Buffer.alloc(65536);
   for (;;) {
     try {
-      const n = fs.readSync(0, b, 0, b.length, null);
+      const n = readSync(0, b, 0, b.length, null);
       return n > 0 ? b.subarray(0, n) : null;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;

@@ -37,7 +37,6 @@ const OPC = 0x7f;
 const F3 = 0x7 << 12;
 const F7 = 0x7f << 25;
 const RS2 = 0x1f << 20;
-const RS1 = 0x1f << 15;
 const RD = 0x1f << 7;
 const F3M = OPC | F3;                 // opcode + funct3
 const RM = OPC | F3 | F7;             // R-type

@@ -221,7 +221,7 @@ export class MM {
     this.hart.flushTlbs();
   }
 
-  mremap(old: bigint, oldLen: bigint, newLen: bigint, flags: number, newAddr: bigint): bigint {
+  mremap(old: bigint, oldLen: bigint, newLen: bigint, flags: number): bigint {
     if ((old & 0xfffn) || newLen === 0n) throw new KernelError(EINVAL);
     oldLen = pageUp(oldLen); newLen = pageUp(newLen);
     const v = this.find(old);

@@ -41,7 +41,6 @@ import { Task, Files, type Wait } from './task';
 import { Futexes, exitFutexes } from './futex';
 import { Locks } from './syscalls/namei';
 import { Blocked, contextSwitch, roundRobin, ctxReg, setCtxReg } from './sched';
-import { errnoName } from './errno';
 import { Tty } from './tty';
 import { execImage, LaunchError, type ExecContext } from './exec';
 import { mapKernel, setupHart, entrySymbol } from './setup';

@@ -158,7 +158,7 @@ test('unwindStep recovers the caller from a synthetic stack', () => {
 
 function exercise(bytes: Uint8Array): void {
   const e = new ElfFile(bytes);
-  e.interp;
+  void e.interp;
   e.symbols();
   e.dynamicSymbols();
   e.versions();

@@ -2,7 +2,7 @@
 // (breakpoints, watchpoints, trap stops, snapshots).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { enc, hartWith, RAM, u64 } from './helpers';
+import { enc, hartWith, RAM } from './helpers';
 import { PRV_M, PRV_S, PRV_U } from '../../src/hart/hart';
 
 import {

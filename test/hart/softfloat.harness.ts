@@ -7,12 +7,16 @@ import { join, relative, sep } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
 
+/** The exports of a compiled AssemblyScript module: numbers and bigints in, a number or bigint out. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- wasm exports are untyped: i32 arrive as numbers, i64 as bigints
+export type WasmExports = Record<string, (...args: any[]) => any>;
+
 /**
  * Compile an AssemblyScript entry and return its exports. The entry is generated into a temporary directory
  * (so that no AssemblyScript file under test/ reaches `tsc`): `source` receives the relative path from there to
  * the repository root, for its imports.
  */
-export async function compileAs(source: (root: string) => string, extraArgs: string[] = []): Promise<Record<string, any>> {
+export async function compileAs(source: (root: string) => string, extraArgs: string[] = []): Promise<WasmExports> {
   const dir = mkdtempSync(join(tmpdir(), 'asc-'));
   try {
     const entry = join(dir, 'entry.ts'), out = join(dir, 'out.wasm');
@@ -20,11 +24,11 @@ export async function compileAs(source: (root: string) => string, extraArgs: str
     execFileSync(join(ROOT, 'node_modules', '.bin', 'asc'),
       [entry, '--outFile', out, '-O3', '--runtime', 'stub', '--noAssert', '--config', 'none.json', ...extraArgs],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const wasm = (globalThis as any).WebAssembly;
+    const wasm = (globalThis as unknown as { WebAssembly: { instantiate(b: Uint8Array, i: object): Promise<{ instance: { exports: unknown } }> } }).WebAssembly;
     const { instance } = await wasm.instantiate(readFileSync(out), {
       env: { abort: () => { throw new Error('abort'); } },
     });
-    return instance.exports as Record<string, any>;
+    return instance.exports as WasmExports;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -49,8 +53,8 @@ export function opNumbers(): Record<string, number> {
   return ops;
 }
 
-let cached: Promise<Record<string, any>> | undefined;
-export function softfloat(): Promise<Record<string, any>> {
+let cached: Promise<WasmExports> | undefined;
+export function softfloat(): Promise<WasmExports> {
   cached ??= compileAs(SOFTFLOAT_ENTRY);
   return cached;
 }
@@ -58,7 +62,7 @@ export function softfloat(): Promise<Record<string, any>> {
 const RM_INDEPENDENT = /_(min|max|eq|lt|le|classify)$/;
 
 /** Call one operation the way a vector line names it; returns the result as the u64 the hardware register holds. */
-export function callOp(sf: Record<string, any>, name: string, rm: number, args: bigint[]): bigint {
+export function callOp(sf: WasmExports, name: string, rm: number, args: bigint[]): bigint {
   const fn = sf[name];
   if (typeof fn !== 'function') throw new Error(`no export ${name}`);
   const src = name.slice(0, 3);
@@ -78,7 +82,7 @@ export function callOp(sf: Record<string, any>, name: string, rm: number, args: 
 export interface VectorResult { total: number; failures: string[]; perOp: Map<string, [number, number]> }
 
 /** Check vector lines `<op> <rm> <a> <b> <c> <result> <flags>` (hex) against the soft-float exports. */
-export function checkVectors(sf: Record<string, any>, text: string, maxReport = 20): VectorResult {
+export function checkVectors(sf: WasmExports, text: string, maxReport = 20): VectorResult {
   const res: VectorResult = { total: 0, failures: [], perOp: new Map() };
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;

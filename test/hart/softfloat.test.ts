@@ -6,13 +6,13 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { softfloat, checkVectors, compileAs, FPU_ENTRY, opNumbers } from './softfloat.harness';
+import { softfloat, checkVectors, compileAs, FPU_ENTRY, opNumbers, type WasmExports } from './softfloat.harness';
 
 const RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4;
 const NV = 16, DZ = 8, OF = 4, UF = 2, NX = 1;
 const QNAN_S = 0x7fc00000, QNAN_D = 0x7ff8000000000000n;
 
-let sf: Record<string, any>;
+let sf: WasmExports;
 before(async () => { sf = await softfloat(); });
 
 const dv = new DataView(new ArrayBuffer(8));
@@ -385,7 +385,7 @@ test('execFp: NaN boxing, fmv, dynamic rounding mode, flags in fcsr', async () =
   const L = await import('../../src/hart/layout');
   const O = opNumbers();
   const fpu = await compileAs(FPU_ENTRY, ['--initialMemory', '2']);
-  const mem = new DataView(fpu.memory.buffer as ArrayBuffer);
+  const mem = new DataView((fpu.memory as unknown as { buffer: ArrayBuffer }).buffer);
   const F = (r: number) => mem.getBigUint64(L.FREG + r * 8, true);
   const setF = (r: number, v: bigint) => mem.setBigUint64(L.FREG + r * 8, v, true);
   const X = (r: number) => mem.getBigUint64(L.XREG + r * 8, true);

@@ -8,6 +8,7 @@ import { launch, LaunchError } from '../../src/kernel/process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 
 const VIRTUAL_SEC = `tv_sec=${FIXED_EPOCH}`; // the helper fixes CLOCK_REALTIME's start (timeEpoch) at 2024-01-01T00:00:00Z
 
@@ -195,7 +196,6 @@ test('out of guest RAM: mmap gives -ENOMEM instead of crashing', () => {
 });
 
 test('riscv-vdso vdso prints the dynamic symbol table like objdump -T', () => {
-  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'src', 'cli', 'main.ts'), 'vdso', 'src/guest/vdso/build/vdso.so'],
     { encoding: 'utf8', cwd: join(__dirname, '..', '..') });
   assert.equal(r.status, 0, r.stderr);

@@ -31,5 +31,5 @@ export function sysMmap(p: LinuxProcess, a: bigint[]): bigint {
 
 export function sysMunmap(p: LinuxProcess, a: bigint[]): bigint { p.mm.munmap(a[0], a[1]); return 0n; }
 export function sysMprotect(p: LinuxProcess, a: bigint[]): bigint { p.mm.mprotect(a[0], a[1], Number(a[2])); return 0n; }
-export function sysMremap(p: LinuxProcess, a: bigint[]): bigint { return p.mm.mremap(a[0], a[1], a[2], Number(a[3]), a[4]); }
+export function sysMremap(p: LinuxProcess, a: bigint[]): bigint { return p.mm.mremap(a[0], a[1], a[2], Number(a[3])); } // MREMAP_FIXED (new_address in a[4]) is EINVAL
 export function sysMadvise(_p: LinuxProcess, _a: bigint[]): bigint { return 0n; }
