@@ -1,5 +1,5 @@
-// One bundler script, one entry per process (extension host, debug adapter, language server, CLI).
-// Entries that do not exist yet are skipped, so the script works as the project grows.
+// One bundler script, one entry per process (extension host, debug adapter, language server, CLI), plus the
+// files loaded beside the bundles at run time. A missing entry or file is an error that names it.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -14,9 +14,15 @@ const entries = [
   { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
 ];
 
+/** Fail with the path and how to make it, instead of leaving a bundle or a run-time file out. */
+function need(path, how) {
+  if (!existsSync(path)) throw new Error(`esbuild.mjs: ${path} is missing (${how})`);
+  return path;
+}
+
 mkdirSync('dist', { recursive: true });
 for (const e of entries) {
-  if (!existsSync(e.in)) continue;
+  need(e.in, 'an entry of esbuild.mjs');
   await build({
     entryPoints: [e.in],
     outfile: `dist/${e.out}.js`,
@@ -31,8 +37,8 @@ for (const e of entries) {
   });
 }
 // The wasm core and the guest images are loaded at run time from beside the bundles.
-if (existsSync('build/core/hart.wasm')) copyFileSync('build/core/hart.wasm', 'dist/hart.wasm');
+copyFileSync(need('build/core/hart.wasm', 'npm run build:core'), 'dist/hart.wasm');
 mkdirSync('dist/guest', { recursive: true });
 for (const f of ['src/guest/vdso/build/vdso.so', 'src/guest/vdso/build/vdso.so.dbg', 'src/guest/kernel/build/entry.elf']) {
-  if (existsSync(f)) copyFileSync(f, `dist/guest/${basename(f)}`);
+  copyFileSync(need(f, 'committed; npm run build:guest rebuilds it'), `dist/guest/${basename(f)}`);
 }

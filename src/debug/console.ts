@@ -238,7 +238,7 @@ function examine(rt: DebugRuntime, cmd: string, arg: string): string {
     const where = rt.mappingAt(addr);
     throw new Error(`cannot read ${n * size} bytes at ${hex(addr)}: ${where ? 'not all of it is present' : 'the address is outside any mapping'}`);
   }
-  const per = size === 8 ? 2 : size === 4 ? 4 : size === 2 ? 8 : 8;
+  const per = size === 8 ? 2 : size === 4 ? 4 : 8;
   const lines: string[] = [];
   for (let i = 0; i < n; i += per) {
     const a = addr + BigInt(i * size);

@@ -1,15 +1,7 @@
-// Where the debugger gets Linux processes from: the kernel model (src/kernel/), through its launch function.
-// The require sits in a try block so the adapter still builds and runs (bare-metal only) in a tree where
-// the kernel model has not landed yet; esbuild bundles the module when it exists.
-import type { ProcessFactory } from './runtime';
+// Where the debugger gets Linux processes from: the kernel model's launch function (src/kernel/process.ts).
+import { launch } from '../kernel/process';
+import type { ProcessFactory } from './launch';
 
-export function processFactory(): ProcessFactory | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const m = require('../kernel/process') as Record<string, unknown>;
-    const f = m.launch ?? m.launchProcess ?? m.createProcess;
-    return typeof f === 'function' ? (f as ProcessFactory) : undefined;
-  } catch {
-    return undefined;
-  }
+export function processFactory(): ProcessFactory {
+  return launch;
 }

@@ -43,7 +43,7 @@ function looksBare(program: string): boolean {
   return elf.header.type === ET.EXEC && !elf.interp && elf.symbols().some((s) => s.name === 'tohost');
 }
 
-export function createTarget(config: LaunchConfig, processFactory: ProcessFactory | undefined, io: LaunchIo): Target {
+export function createTarget(config: LaunchConfig, processFactory: ProcessFactory, io: LaunchIo): Target {
   // The same checks as the launch request's (types, paths, what the program file is): src/debug/launchArgs.ts.
   const problem = launchArgumentsProblem(config);
   if (problem) throw new Error(`launch: ${problem}`);
@@ -52,7 +52,6 @@ export function createTarget(config: LaunchConfig, processFactory: ProcessFactor
   if (bare) {
     return new BareTarget(config.program, { stdout: (b) => io.stdout(text(b)), stderr: (b) => io.stderr(text(b)) }, { timeMode: config.timeMode });
   }
-  if (!processFactory) throw new Error('launch: the Linux kernel model is not available in this build (use "bare": true for bare-metal ELFs)');
   const proc = processFactory({
     program: config.program, args: config.args, cwd: config.cwd, env: config.env, sysroot: config.sysroot,
     vdso: config.vdso, disableRandomization: config.disableRandomization, timeMode: config.timeMode, timeEpoch: config.timeEpoch, timeCsr: config.timeCsr, strace: config.strace,

@@ -56,11 +56,11 @@ export class DebugRuntime extends EventEmitter {
   private filters = new Set<ExceptionFilter>();
   private sliceSize = 20_000;
   private knownModules = new Set<DebugModule>();
-  private processFactory?: ProcessFactory;
+  private readonly processFactory: ProcessFactory;
   private watchesInstalled = false;
   private jobStartCycles = 0n;
 
-  constructor(processFactory?: ProcessFactory) {
+  constructor(processFactory: ProcessFactory) {
     super();
     this.processFactory = processFactory;
   }
@@ -290,14 +290,10 @@ export class DebugRuntime extends EventEmitter {
     try {
       if (req.run === 'one') {
         this.skipBreakpointHere();
-        const before = hart.cycles;
         const s = this.target.run(1);
         hart.setFlag(FLAG_SKIP_BP, false);
         const stop = this.checkStop(s, true);
         if (stop) return this.finishJob(stop);
-        if (s.kind === 'budget' && hart.cycles === before) {
-          // nothing executed (e.g. a wfi): treat as done
-        }
         return this.advanceJob(true);
       }
       // 'until': run slices until a temp breakpoint / privilege change, a real stop, or a pause

@@ -38,7 +38,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
   private exceptionText?: { text: string; details: string };
   private sourceRefs = new Handles<string>();
 
-  constructor(processFactory?: ProcessFactory) {
+  constructor(processFactory: ProcessFactory) {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);

@@ -461,7 +461,6 @@ export function evalDwarfExpr(expr: Uint8Array, ctx: ExprContext, initialStack: 
 
 // ---------------------------------------------------------------- table and unwinder
 
-export const RISCV_RA = 1;
 export const RISCV_SP = 2;
 
 export interface UnwindResult {

@@ -19,8 +19,12 @@ import { MCAUSE_INTERRUPT, MCAUSE_CODE, PAGE_SHIFT, PRV_M, CSR_SATP, SATP_MODE, 
   SV39_LEVELS, SV39_VPN_BITS, PTE_V, PTE_R, PTE_W, PTE_X, PTE_PPN, PTE_PPN_SHIFT } from '../isa/encoding.generated';
 
 export type ExitKind = 'budget' | 'breakpoint' | 'watch' | 'trap' | 'htif' | 'sbi' | 'wfi' | 'priv' | 'halt' | 'firmware';
-// by EXIT_* code (src/hart/layout.ts); EXIT_MMIO (9) is reported as 'halt'
-const EXIT_KINDS: ExitKind[] = ['budget', 'breakpoint', 'watch', 'trap', 'htif', 'sbi', 'wfi', 'priv', 'halt', 'halt', 'firmware'];
+/** The kind of each EXIT_* code the core returns (src/hart/layout.ts). */
+const EXIT_KINDS: ReadonlyMap<number, ExitKind> = new Map([
+  [L.EXIT_BUDGET, 'budget'], [L.EXIT_BREAKPOINT, 'breakpoint'], [L.EXIT_WATCH, 'watch'], [L.EXIT_TRAP, 'trap'],
+  [L.EXIT_HTIF, 'htif'], [L.EXIT_SBI, 'sbi'], [L.EXIT_WFI, 'wfi'], [L.EXIT_PRIV, 'priv'], [L.EXIT_HALT, 'halt'],
+  [L.EXIT_FIRMWARE, 'firmware'],
+]);
 
 export interface TrapInfo { cause: bigint; interrupt: boolean; code: number; tval: bigint; fromPriv: number; toPriv: number; }
 export interface WatchHit { pc: bigint; address: bigint; size: number; kind: 'read' | 'write'; oldValue: bigint; newValue: bigint; }
@@ -239,7 +243,8 @@ export class Hart {
   run(budget: number): Exit {
     const before = this.cycles;
     const code = this.core.run(Math.min(Math.max(0, Math.floor(budget)), 0x7fffffff));
-    const kind = EXIT_KINDS[code] ?? 'halt';
+    const kind = EXIT_KINDS.get(code);
+    if (kind === undefined) throw new Error(`the hart's core returned exit code ${code}, which src/hart/hart.ts does not know`);
     const exit: Exit = { kind, steps: Number(this.cycles - before), pc: this.pc };
     if (kind === 'trap') {
       const cause = this.misc(L.MISC_EXIT_CAUSE);

@@ -19,7 +19,6 @@ export const MISC_PRIV = 1;          // 0 = U, 1 = S, 3 = M
 export const MISC_CYCLES = 2;        // instructions started (the hart's clock: `cycle`, virtual time, budgets)
 export const MISC_RES_ADDR = 3;      // LR/SC reservation address (physical), -1 when none
 export const MISC_FCSR = 4;          // fflags (bits 0..4) | frm (bits 5..7)
-export const MISC_MTIME = 5;         // the timebase counter (`time` CSR, CLINT mtime) when in virtual time
 export const MISC_MTIMECMP = 6;      // CLINT mtimecmp
 export const MISC_WFI = 7;           // 1 while waiting for an interrupt
 export const MISC_EXIT_CAUSE = 8;    // details of the last exit (see EXIT_*), cause for traps
@@ -115,7 +114,6 @@ export const PF_TOUCHED = 2;            // written at least once (snapshots copy
 
 /** Guest RAM: guest physical RAM_BASE maps to wasm offset RAM_OFF. */
 export const RAM_OFF = 0x200000;
-export const RAM_BASE_HI = 0;           // RAM_BASE = 0x80000000 (as a u64: hi 0, lo 0x80000000)
 export const RAM_BASE = 0x80000000;
 
 /** CLINT (as on QEMU's virt machine and Spike). */
@@ -134,7 +132,6 @@ export const EXIT_SBI = 5;           // ecall from S-mode with FLAG_SBI_HOST: th
 export const EXIT_WFI = 6;           // wfi with no interrupt possible in virtual time, or host time mode
 export const EXIT_PRIV = 7;          // privilege changed with FLAG_STOP_PRIV set
 export const EXIT_HALT = 8;          // the host asked the core to stop (pause)
-export const EXIT_MMIO = 9;          // access to an address with no device (bus error), details in EXIT_A/B
 export const EXIT_FIRMWARE = 10;     // a trap into M-mode with FLAG_FW_HOST: the host plays the firmware (then mret)
 
 /** MISC_FLAGS bits. */

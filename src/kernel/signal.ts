@@ -89,8 +89,6 @@ export class SignalState {
   onAltStack(sp: bigint): boolean { return sp > this.altStack.sp && sp - this.altStack.sp <= this.altStack.size; }
 }
 
-export interface FrameResult { ok: boolean; }
-
 /** setup_rt_frame + the register changes of handle_signal. */
 export function setupRtFrame(hart: Hart, mm: MM, st: SignalState, regs: PtRegs, info: SigInfo, act: SigAction, sigreturn: bigint): boolean {
   let sp = regs.x(2);

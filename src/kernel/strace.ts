@@ -138,7 +138,7 @@ export const FORMATS: Record<string, ArgFormatter> = {
   rt_sigaction: (_m, a) => `${sig(a[0])}, ${ptr(a[1])}, ${ptr(a[2])}, ${a[3]}`,
   getrandom: (_m, a) => `${ptr(a[0])}, ${a[1]}, ${flags(Number(a[2]), [[1, 'GRND_NONBLOCK'], [2, 'GRND_RANDOM'], [4, 'GRND_INSECURE']])}`,
   ioctl: (_m, a) => `${fd(a[0])}, ${({ 0x5401: 'TCGETS', 0x5413: 'TIOCGWINSZ', 0x540f: 'TIOCGPGRP' } as Record<number, string>)[Number(a[1])] ?? '0x' + a[1].toString(16)}, ${ptr(a[2])}`,
-  uname: (_m, a) => `{sysname="Linux", nodename="riscv-vdso-lab", ...}`.replace(/^/, a[0] === 0n ? '' : ''),
+  uname: (_m, _a) => '{sysname="Linux", nodename="riscv-vdso-lab", ...}',
   dup: (_m, a) => fd(a[0]),
   dup3: (_m, a) => `${fd(a[0])}, ${fd(a[1])}, ${a[2]}`,
 };

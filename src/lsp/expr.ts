@@ -179,6 +179,3 @@ function relocPlacementOk(toks: Tok[]): boolean {
   const next = toks[i];
   return next.k === 'op' && (next.s === '+' || next.s === '-') && !toks.slice(i).some((t) => t.k === 'rel');
 }
-
-/** The value as an unsigned 64-bit number (for `li` range checks and hovers). */
-export const toU64 = (v: bigint): bigint => v & MASK64;

@@ -53,7 +53,7 @@ for (const path of [...fixtures, ...libs]) {
       assert.equal(lines.length, syms.length, `${tname} count`);
       for (const m of lines) {
         const s = syms[Number(m[1])];
-        const size = m[3].startsWith('0x') ? BigInt(m[3]) : BigInt(m[3]);
+        const size = BigInt(m[3]);
         const ndx = m[7] === 'UND' ? SHN.UNDEF : m[7] === 'ABS' ? SHN.ABS : m[7] === 'COM' ? SHN.COMMON : Number(m[7]);
         // readelf appends @VER / @@VER (and " (n)" for needed versions) to dynamic names.
         const rname = m[8].replace(/ \(\d+\)$/, '').replace(/@.*$/, '');

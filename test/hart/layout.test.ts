@@ -20,5 +20,4 @@ test('layout regions do not overlap and RAM starts after the page-flag map', () 
     assert.ok(regions[i - 1][2] <= regions[i][1], `${regions[i - 1][0]} overlaps ${regions[i][0]}`);
   }
   assert.ok(regions[regions.length - 1][2] <= L.RAM_OFF);
-  assert.equal(typeof __dirname, 'string');
 });

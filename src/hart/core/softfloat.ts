@@ -466,7 +466,7 @@ function gToInt(a: u64, rm: i32, signed: bool, bits: i32, F: i32, E: i32): i64 {
   const maxU: u64 = bits == 64 ? <u64>-1 : 0xffffffff;
   const maxS: u64 = bits == 64 ? 0x7fffffffffffffff : 0x7fffffff;
   // saturation values as sign-extended results
-  const satMax: i64 = signed ? <i64>maxS : (bits == 64 ? -1 : -1);
+  const satMax: i64 = signed ? <i64>maxS : -1;
   const satMin: i64 = signed ? -<i64>maxS - 1 : 0;
   if (k >= K_QNAN) { fflags |= FLAG_NV; return satMax; }
   if (k == K_INF) { fflags |= FLAG_NV; return sign != 0 ? satMin : satMax; }

@@ -5,7 +5,6 @@
 export const I32 = 0x7f;
 export const I64 = 0x7e;
 export const FUNCREF = 0x70;
-export const VOID = 0x40;
 
 /** Opcodes (WebAssembly 2.0 core, plus sign-extension ops which Node 20 has). */
 export const Op = {
