@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { DapClient, adapterPath } from '../src/cli/debug';
+import { DapClient, adapterPath } from '../src/cli/dapClient';
 
 const FIX = join(__dirname, '..', 'test', 'fixtures', 'linux');
 const STATIC_VDSO = join(FIX, 'build', 'vdso');

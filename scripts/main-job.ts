@@ -4,8 +4,8 @@
 // then an ecall stepped into handle_exception and back out after sret. Exits 0 only when every step happened.
 // Usage: npm run build && node --import tsx scripts/main-job.ts [VDSO_PROGRAM [SYSCALL_PROGRAM]]
 import { join } from 'node:path';
-import { runDebugScenario } from '../src/cli/debug';
+import { runWalkthrough } from '../src/cli/debug';
 
 const fixtures = join(__dirname, '..', 'test', 'fixtures', 'linux', 'build');
 const [vdso = join(fixtures, 'vdso'), sys = join(fixtures, 'syscall')] = process.argv.slice(2);
-runDebugScenario(vdso, sys).then((code) => process.exit(code), (e: Error) => { console.error(e); process.exit(1); });
+runWalkthrough(vdso, sys).then((code) => process.exit(code), (e: Error) => { console.error(e); process.exit(1); });

@@ -1,90 +1,25 @@
-// riscv-vdso debug PROGRAM: a real DAP client against the debug adapter process (dist/debugAdapter.js). It
-// runs the vDSO walk-through and prints what a user would see at each stop:
-//   1. the vDSO program: function breakpoints __vdso_clock_gettime / __vdso_gettimeofday, pending until the
-//      vDSO is mapped, verified at this run's address; the stop inside the vDSO (address, module, source line,
-//      call stack, decoded [vvar], key CSRs);
-//   2. the syscall program (--syscall PROGRAM): break in glibc's syscall(), step to its ecall, step into the
-//      kernel's trap entry (handle_exception, S-mode; scause, sepc, sstatus.SPP), stepOut back through sret.
-// Exits 0 only when every step happened as described; each check prints "ok" or "FAILED".
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// `riscv-vdso debug PROGRAM [--syscall PROGRAM]`: a guided debug session, headless. It drives the debug adapter
+// (dist/debugAdapter.js) the way an editor does and tells, stop by stop, what you would see there and why:
+//   1. the vDSO program: function breakpoints on __vdso_clock_gettime / __vdso_gettimeofday wait (pending)
+//      until the vDSO is mapped, then stop inside it: address, module, source line, call stack, [vvar], CSRs;
+//   2. the syscall program (--syscall PROGRAM): from glibc's syscall() to its ecall, one instruction into the
+//      kernel's trap entry (handle_exception, S-mode: scause, sepc, sstatus.SPP), and out again after sret.
+// Each statement the tour makes is checked against the session; one that does not hold is printed as
+// "unexpected" and the command exits 1 (so a run on your own build tells whether the debugger behaves).
+import { resolve } from 'node:path';
+import { DapClient, adapterPath, type Msg } from './dapClient';
 import { VDSO_OFFSETS } from '../guest/vdso/vdsoSymbols.generated';
 import { ENTRY_SYMBOLS } from '../guest/kernel/entrySymbols.generated';
 
-interface Msg { seq: number; type: string; command?: string; event?: string; request_seq?: number; success?: boolean; message?: string; body?: any } // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** A minimal DAP client over a child process's stdio (Content-Length framing). */
-export class DapClient {
-  private seq = 1;
-  private buf = Buffer.alloc(0);
-  private pending = new Map<number, (m: Msg) => void>();
-  private waiters: { event: string; resolve: (m: Msg) => void }[] = [];
-  private queued: Msg[] = [];
-  readonly child: ChildProcess;
-  onEvent?: (m: Msg) => void;
-
-  constructor(adapter: string, nodeArgs: string[] = []) {
-    this.child = spawn(process.execPath, [...nodeArgs, adapter], { stdio: ['pipe', 'pipe', 'inherit'] });
-    this.child.stdout!.on('data', (d: Buffer) => this.data(d));
-  }
-
-  private data(d: Buffer): void {
-    this.buf = Buffer.concat([this.buf, d]);
-    for (;;) {
-      const h = this.buf.indexOf('\r\n\r\n');
-      if (h < 0) return;
-      const m = /Content-Length: (\d+)/i.exec(this.buf.subarray(0, h).toString());
-      const len = Number(m?.[1] ?? 0);
-      if (this.buf.length < h + 4 + len) return;
-      const msg = JSON.parse(this.buf.subarray(h + 4, h + 4 + len).toString()) as Msg;
-      this.buf = this.buf.subarray(h + 4 + len);
-      if (msg.type === 'response') this.pending.get(msg.request_seq!)?.(msg);
-      else if (msg.type === 'event') {
-        this.onEvent?.(msg);
-        const i = this.waiters.findIndex((w) => w.event === msg.event);
-        if (i >= 0) this.waiters.splice(i, 1)[0].resolve(msg);
-        else this.queued.push(msg);
-      }
-    }
-  }
-
-  request(command: string, args: unknown = {}): Promise<Msg> {
-    const seq = this.seq++;
-    const body = JSON.stringify({ seq, type: 'request', command, arguments: args });
-    this.child.stdin!.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-    return new Promise((res, rej) => this.pending.set(seq, (m) => (m.success ? res(m) : rej(new Error(`${command}: ${m.message}`)))));
-  }
-
-  /** The next event of that kind (one already received and not yet taken counts). */
-  event(event: string, timeoutMs = 30000): Promise<Msg> {
-    const i = this.queued.findIndex((m) => m.event === event);
-    if (i >= 0) return Promise.resolve(this.queued.splice(i, 1)[0]);
-    return new Promise((res, rej) => {
-      const t = setTimeout(() => rej(new Error(`no '${event}' event within ${timeoutMs} ms`)), timeoutMs);
-      this.waiters.push({ event, resolve: (m) => { clearTimeout(t); res(m); } });
-    });
-  }
-
-  drop(event: string): void { this.queued = this.queued.filter((m) => m.event !== event); }
-
-  close(): void { this.child.kill(); }
-}
-
-export function adapterPath(): string {
-  const c = [join(__dirname, 'debugAdapter.js'), join(__dirname, '..', '..', 'dist', 'debugAdapter.js'), join(__dirname, '..', 'dist', 'debugAdapter.js')];
-  for (const p of c) if (existsSync(p)) return p;
-  throw new Error(`the debug adapter was not found (looked in ${c.join(', ')}): run npm run build`);
-}
-
 const hex = (v: bigint) => '0x' + v.toString(16);
 
-class Checks {
-  failed = 0;
-  check(ok: boolean, what: string, detail = ''): boolean {
-    process.stdout.write(`  ${ok ? 'ok    ' : 'FAILED'} ${what}${detail ? `: ${detail}` : ''}\n`);
-    if (!ok) this.failed++;
-    return ok;
+/** The narration: each statement is what you see at this point of the session; one that does not hold is marked. */
+class Tour {
+  unexpected = 0;
+  /** State what the session shows (`shown`: the value it showed). */
+  see(holds: boolean, statement: string, shown = ''): void {
+    process.stdout.write(`  ${holds ? '- ' : '! unexpected: '}${statement}${shown ? ` [${shown}]` : ''}\n`);
+    if (!holds) this.unexpected++;
   }
 }
 
@@ -132,71 +67,72 @@ async function launch(dc: DapClient, program: string, setup: () => Promise<void>
   await setup();
   await dc.request('configurationDone');
   const stopped = dc.event('stopped');
+  stopped.catch(() => undefined); // when the launch fails, its error is the one to report
   await dc.request('launch', { program, ...extra });
   return stopped;
 }
 
 /** Part 1: stop in the vDSO through a pending function breakpoint. */
-export async function vdsoWalkthrough(program: string, c: Checks): Promise<void> {
+export async function vdsoWalkthrough(program: string, t: Tour): Promise<void> {
   const dc = new DapClient(adapterPath());
   dc.onEvent = (m) => { if (m.event === 'output' && m.body.category !== 'telemetry') process.stdout.write(`  [${m.body.category}] ${m.body.output}`); };
   try {
-    process.stdout.write(`\n### ${program}: function breakpoints in the vDSO\n`);
+    process.stdout.write(`\n### Part 1, ${program}: stop inside the vDSO with function breakpoints\n`);
     let pending: { verified: boolean; message?: string }[] = [];
     const stopped = await launch(dc, program, async () => {
       const r = await dc.request('setFunctionBreakpoints', { breakpoints: [{ name: '__vdso_clock_gettime' }, { name: '__vdso_gettimeofday' }] });
       pending = r.body.breakpoints;
       for (const b of pending) process.stdout.write(`  breakpoint: verified=${b.verified} ${b.message ?? ''}\n`);
     });
-    c.check(pending.length === 2 && pending.every((b) => !b.verified), 'breakpoints are pending before the program is loaded');
+    t.see(pending.length === 2 && pending.every((b) => !b.verified), 'the breakpoints are pending: the vDSO is mapped only when the program starts');
     const changed = await dc.event('breakpoint');
     process.stdout.write(`  breakpoint event: verified=${changed.body.breakpoint.verified} ${changed.body.breakpoint.message ?? ''}\n`);
     const ev = (await stopped).body;
-    c.check(ev.reason === 'function breakpoint', 'stopped at a function breakpoint', ev.reason);
+    t.see(ev.reason === 'function breakpoint', 'the program stops at a function breakpoint', ev.reason);
     const st = await printStop(dc, 'stop in the vDSO');
     const vdsoLine = (await evaluate(dc, 'info vdso')).split('\n')[0];
     const base = BigInt(/at (0x[0-9a-f]+) \(\[vdso\]\)/.exec(vdsoLine)?.[1] ?? '0');
     process.stdout.write(`  ${vdsoLine}\n`);
     const pc = BigInt(st[0].instructionPointerReference!);
     const at = Object.entries(VDSO_OFFSETS).find(([, off]) => base + BigInt(off) === pc)?.[0];
-    c.check(at === '__vdso_gettimeofday' || at === '__vdso_clock_gettime', 'pc = vDSO base + the generated offset of the function', `${hex(pc)} = ${hex(base)} + ${at ? hex(BigInt(VDSO_OFFSETS[at])) : '?'}`);
-    c.check(/^__vdso_(gettimeofday|clock_gettime) \(linux-vdso\.so\.1\)$/.test(st[0].name), 'frame #0 names the vDSO function and module', st[0].name);
-    c.check(!!st[0].source?.path?.endsWith('vgettimeofday.c'), 'frame #0 is shown in our vDSO source', `${st[0].source?.path}:${st[0].line}`);
+    t.see(at === '__vdso_gettimeofday' || at === '__vdso_clock_gettime', 'pc is where the vDSO was mapped plus the offset of the function in vdso.so', `${hex(pc)} = ${hex(base)} + ${at ? hex(BigInt(VDSO_OFFSETS[at])) : '?'}`);
+    t.see(/^__vdso_(gettimeofday|clock_gettime) \(linux-vdso\.so\.1\)$/.test(st[0].name), 'the top frame names the function and the module linux-vdso.so.1', st[0].name);
+    t.see(!!st[0].source?.path?.endsWith('vgettimeofday.c'), 'the editor shows it in the vDSO source, vgettimeofday.c', `${st[0].source?.path}:${st[0].line}`);
     const mainIdx = st.findIndex((f) => f.name.startsWith('main '));
-    c.check(mainIdx > 1, 'the stack unwinds through libc to main', st.map((f) => f.name.split(' ')[0]).join(' <- '));
+    t.see(mainIdx > 1, 'the call stack goes through libc back to main', st.map((f) => f.name.split(' ')[0]).join(' <- '));
     const vv = await printScope(dc, st[0].id, '[vvar]', 1);
     const seqText = vv.find((v) => v.name === 'seq')?.value ?? '';
     const seq = BigInt(seqText.split(' ')[0] || '1');
-    c.check(seq % 2n === 0n, '[vvar] seq is even (no update in progress)', seqText);
+    t.see(seq % 2n === 0n, '[vvar] seq is even: the kernel is not updating the time data right now', seqText);
     const addr = vv.find((v) => v.name === 'address')?.memoryReference;
     if (addr) {
       const mem = await dc.request('readMemory', { memoryReference: addr, count: 8 });
       const first = Buffer.from(mem.body.data, 'base64').readUInt32LE(0);
-      c.check(BigInt(first) === seq, 'readMemory on the [vvar] reference: its first word is seq', `${first}`);
-    } else c.check(false, '[vvar] scope has a memory reference');
+      t.see(BigInt(first) === seq, 'the memory view of [vvar] starts with that seq', `${first}`);
+    } else t.see(false, 'the [vvar] scope opens in the memory view');
     await printScope(dc, st[0].id, 'CSRs', 1, (n) => ['sstatus', 'scause', 'stvec', 'satp', 'time', 'cycle', 'instret'].includes(n));
-    c.check(/MODE = Sv39/.test(await evaluate(dc, 'info csr satp')), 'satp.MODE = Sv39');
+    t.see(/MODE = Sv39/.test(await evaluate(dc, 'info csr satp')), 'satp.MODE is Sv39: user addresses are translated by page tables');
     const exited = dc.event('exited');
     await dc.request('setFunctionBreakpoints', { breakpoints: [] });
     await dc.request('continue', { threadId: 1 });
     const code = (await exited).body.exitCode;
-    c.check(code === 0, 'the program exits with 0', String(code));
+    t.see(code === 0, 'the program runs to its end and exits with 0', String(code));
   } finally {
     dc.close();
   }
 }
 
 /** Part 2: through an ecall into the kernel's trap entry and back out after sret. */
-export async function syscallWalkthrough(program: string, c: Checks): Promise<void> {
+export async function syscallWalkthrough(program: string, t: Tour): Promise<void> {
   const dc = new DapClient(adapterPath());
   dc.onEvent = (m) => { if (m.event === 'output') process.stdout.write(`  [${m.body.category}] ${m.body.output}`); };
   try {
-    process.stdout.write(`\n### ${program}: into the kernel through ecall\n`);
+    process.stdout.write(`\n### Part 2, ${program}: follow a system call into the kernel and back\n`);
     const stopped = await launch(dc, program, async () => {
       await dc.request('setFunctionBreakpoints', { breakpoints: [{ name: 'syscall' }] });
     });
     const ev = (await stopped).body;
-    c.check(ev.reason === 'function breakpoint', 'stopped in glibc syscall()', ev.reason);
+    t.see(ev.reason === 'function breakpoint', 'the program stops in glibc\'s syscall()', ev.reason);
     await dc.request('setFunctionBreakpoints', { breakpoints: [] });
     let ecallPc = 0n;
     for (let i = 0; i < 200; i++) {
@@ -207,47 +143,48 @@ export async function syscallWalkthrough(program: string, c: Checks): Promise<vo
       await dc.request('stepIn', { threadId: 1, granularity: 'instruction' });
       await s;
     }
-    c.check(ecallPc !== 0n, 'instruction steps reach the ecall', hex(ecallPc));
-    c.check((await num(dc, '$a7')) === 169n, 'a7 = 169 (gettimeofday)');
+    t.see(ecallPc !== 0n, 'stepping by instruction reaches the ecall', hex(ecallPc));
+    t.see((await num(dc, '$a7')) === 169n, 'a7 holds 169, the number of gettimeofday');
     await printStop(dc, 'at the ecall');
     let s = dc.event('stopped');
     await dc.request('stepIn', { threadId: 1, granularity: 'instruction' });
     await s;
     const st = await printStop(dc, 'after stepIn: the trap entry');
     const he = ENTRY_SYMBOLS.find((x) => x.name === 'handle_exception')!.address;
-    c.check((await num(dc, '$pc')) === he, 'pc = handle_exception (the first instruction of the trap entry)', hex(he));
-    c.check((await num(dc, '$priv')) === 1n, 'the hart is in S-mode');
-    c.check(/^8 \(environment call from U-mode\)/.test(await evaluate(dc, '$scause')), 'scause = 8 (environment call from U-mode)');
-    c.check((await num(dc, '$sepc')) === ecallPc, 'sepc = the ecall');
-    c.check(/^U \(0\)/.test(await evaluate(dc, 'sstatus.SPP')), 'sstatus.SPP = U');
-    c.check(st[0].name.startsWith('handle_exception') && st.length > 1 && BigInt(st[1].instructionPointerReference!) === ecallPc, 'the stack shows the kernel frame above the user frame', st.slice(0, 3).map((f) => f.name).join(' <- '));
+    t.see((await num(dc, '$pc')) === he, 'one more step lands on handle_exception, the first instruction of the kernel\'s trap entry', hex(he));
+    t.see((await num(dc, '$priv')) === 1n, 'the hart is now in S-mode');
+    t.see(/^8 \(environment call from U-mode\)/.test(await evaluate(dc, '$scause')), 'scause says why: 8, an environment call from U-mode');
+    t.see((await num(dc, '$sepc')) === ecallPc, 'sepc holds the address of the ecall, where the kernel will return');
+    t.see(/^U \(0\)/.test(await evaluate(dc, 'sstatus.SPP')), 'sstatus.SPP records that the trap came from U-mode');
+    t.see(st[0].name.startsWith('handle_exception') && st.length > 1 && BigInt(st[1].instructionPointerReference!) === ecallPc, 'the call stack shows the kernel frame above the user program\'s', st.slice(0, 3).map((f) => f.name).join(' <- '));
     await printScope(dc, st[0].id, 'CSRs', 1, (n) => ['sstatus', 'scause', 'sepc', 'stvec', 'satp'].includes(n));
     s = dc.event('stopped');
     await dc.request('stepOut', { threadId: 1 });
     await s;
     await printStop(dc, 'after stepOut: back in user mode after sret');
-    c.check((await num(dc, '$pc')) === ecallPc + 4n, 'pc = the instruction after the ecall');
-    c.check((await num(dc, '$priv')) === 0n, 'the hart is in U-mode');
-    c.check((await num(dc, '$a0')) === 0n, 'a0 = 0 (gettimeofday succeeded)');
+    t.see((await num(dc, '$pc')) === ecallPc + 4n, 'step out returns after sret to the instruction after the ecall');
+    t.see((await num(dc, '$priv')) === 0n, 'the hart is back in U-mode');
+    t.see((await num(dc, '$a0')) === 0n, 'a0 is 0: gettimeofday succeeded');
     const exited = dc.event('exited');
     await dc.request('continue', { threadId: 1 });
     const code = (await exited).body.exitCode;
-    c.check(code === 0, 'the program exits with 0', String(code));
+    t.see(code === 0, 'the program runs to its end and exits with 0', String(code));
   } finally {
     dc.close();
   }
 }
 
-export async function runDebugScenario(vdsoProgram: string, syscallProgram?: string): Promise<number> {
-  const c = new Checks();
+/** The whole tour; 0 when the session showed everything as described, 1 otherwise. */
+export async function runWalkthrough(vdsoProgram: string, syscallProgram?: string): Promise<number> {
+  const t = new Tour();
   try {
-    await vdsoWalkthrough(resolve(vdsoProgram), c);
-    if (syscallProgram) await syscallWalkthrough(resolve(syscallProgram), c);
+    await vdsoWalkthrough(resolve(vdsoProgram), t);
+    if (syscallProgram) await syscallWalkthrough(resolve(syscallProgram), t);
   } catch (e) {
-    c.check(false, 'the walk-through ran to the end', (e as Error).message);
+    t.see(false, 'the session goes on to the end of the tour', (e as Error).message);
   }
-  process.stdout.write(`\n${c.failed === 0 ? 'all steps happened as described' : `${c.failed} step(s) FAILED`}\n`);
-  return c.failed === 0 ? 0 : 1;
+  process.stdout.write(`\n${t.unexpected === 0 ? 'The session showed everything as described.' : `${t.unexpected} statement(s) did not hold (marked "unexpected" above).`}\n`);
+  return t.unexpected === 0 ? 0 : 1;
 }
 
 /** riscv-vdso debug PROGRAM [--syscall PROGRAM] */
@@ -259,5 +196,5 @@ export async function debugCommand(argv: string[]): Promise<number> {
     else throw new Error(`debug: unexpected argument ${argv[i]}`);
   }
   if (!program) throw new Error('usage: riscv-vdso debug PROGRAM [--syscall PROGRAM]');
-  return runDebugScenario(program, sys);
+  return runWalkthrough(program, sys);
 }
