@@ -10,6 +10,9 @@ import type { Mapping, Process, LoadedObject, UserContext } from '../kernel/api'
 import { DebugModule } from './modules';
 import { NR_EXIT, NR_EXIT_GROUP } from '../kernel/syscalls/table';
 import { guestImagePath } from '../guest/images';
+import { PAGE_SHIFT } from '../isa/encoding.generated';
+
+const PAGE_OFFSET_MASK = (1n << PAGE_SHIFT) - 1n;
 
 export type TargetStop =
   | { kind: 'budget' }
@@ -97,9 +100,9 @@ export class BareTarget implements Target {
 
   mappings(): Mapping[] {
     return this.module.elf.programHeaders.filter((p) => p.type === PT.LOAD && p.memsz > 0n).map((p) => ({
-      start: p.vaddr & ~0xfffn, end: (p.vaddr + p.memsz + 0xfffn) & ~0xfffn,
+      start: p.vaddr & ~PAGE_OFFSET_MASK, end: (p.vaddr + p.memsz + PAGE_OFFSET_MASK) & ~PAGE_OFFSET_MASK,
       perms: `${p.flags & 4 ? 'r' : '-'}${p.flags & 2 ? 'w' : '-'}${p.flags & 1 ? 'x' : '-'}p`,
-      offset: p.offset & ~0xfffn, dev: '00:00', inode: 0, path: this.programPath,
+      offset: p.offset & ~PAGE_OFFSET_MASK, dev: '00:00', inode: 0, path: this.programPath,
     }));
   }
 

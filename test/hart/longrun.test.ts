@@ -12,6 +12,7 @@ import { loadBare } from '../../src/hart/bare';
 import { bareImageFromElf } from '../../src/cli/bareImage';
 import { ElfFile } from '../../src/elf/elf';
 import * as L from '../../src/hart/layout';
+import { CSR_FCSR, CSR_MSTATUS, MSTATUS_MIE, MSTATUS_MIE_SHIFT } from '../../src/isa/encoding.generated';
 
 const elfBytes = readFileSync(join(__dirname, '..', 'fixtures', 'bare', 'build', 'storm.elf'));
 const image = bareImageFromElf(elfBytes);
@@ -65,8 +66,8 @@ export function runStorm(p: StormParams): StormResult {
   const counts = [0, 1, 2, 3, 4].map((i) => h.readPhys64(sym('storm_counts') + BigInt(i * 8)));
   return {
     x: Array.from({ length: 32 }, (_, i) => h.x(i)), f: Array.from({ length: 32 }, (_, i) => h.f(i)),
-    fcsr: h.csr(3), priv: h.priv, pc: h.pc, counts, instret: h.instret - i0, cycles: h.cycles - c0,
-    lowMemoryChanged: changed, mstatusMie: (h.csr(0x300) >> 3n) & 1n,
+    fcsr: h.csr(CSR_FCSR), priv: h.priv, pc: h.pc, counts, instret: h.instret - i0, cycles: h.cycles - c0,
+    lowMemoryChanged: changed, mstatusMie: (h.csr(CSR_MSTATUS) & MSTATUS_MIE) >> MSTATUS_MIE_SHIFT,
   };
 }
 

@@ -9,7 +9,7 @@ import { launch, LaunchError } from '../../src/kernel/process';
 import { BOARD_PROFILES } from '../../src/hart/cycles';
 import { isRdtime } from '../../src/kernel/board';
 import { PRV_M, PRV_U } from '../../src/hart/hart';
-import { CAUSE_ILLEGAL, CSR_MCOUNTEREN, CSR_MEDELEG, MCOUNTEREN_TM } from '../../src/isa/encoding.generated';
+import { CAUSE_ILLEGAL, CSR_MCOUNTEREN, CSR_MEDELEG, CSR_MEPC, MCOUNTEREN_TM } from '../../src/isa/encoding.generated';
 
 interface Figures { cg: [number, number, number]; gt: [number, number, number]; nullNs: number }
 
@@ -68,7 +68,7 @@ test('rdtime on a firmware-time board is an architectural trap: illegal instruct
   assert.equal(r.exit.trap!.toPriv, PRV_M);
   assert.ok(isRdtime(r.exit.trap!.tval), `mtval 0x${r.exit.trap!.tval.toString(16)} is an rdtime`);
   assert.equal(h.priv, PRV_M);
-  const inVdso = h.csr(0x341);
+  const inVdso = h.csr(CSR_MEPC);
   assert.ok(inVdso >= p.vdsoBase && inVdso < p.vdsoBase + 0x2000n, 'mepc is in the vDSO');
   const clock0 = h.clock;
   // resuming, the firmware finishes: the value lands in rd, mepc + 4, mret to U-mode; ~1 us charged
