@@ -1,6 +1,7 @@
 // readMemory / writeMemory over the guest's virtual memory as the hart currently sees it. Memory references
 // are addresses in hex ('0x3fffff8000'); symbols and expressions are accepted too ('$sp', 'main').
 import type { DebugRuntime } from './runtime';
+import { PAGE_SIZE } from '../kernel/pagetable';
 
 const hex = (v: bigint) => '0x' + v.toString(16);
 
@@ -26,7 +27,7 @@ export function readMemory(rt: DebugRuntime, ref: string, offset = 0, count = 0)
   let done = 0;
   while (done < count) {
     const a = address + BigInt(done);
-    const chunk = Math.min(count - done, 4096 - Number(a & 0xfffn));
+    const chunk = Math.min(count - done, PAGE_SIZE - Number(a & BigInt(PAGE_SIZE - 1)));
     const b = hart.readVirt(a, chunk);
     if (!b) break;
     out.set(b, done);

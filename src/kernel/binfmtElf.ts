@@ -3,7 +3,7 @@
 // mm/util.c (mmap_base, randomize_stack_top, arch_randomize_brk) for riscv64 Sv39.
 import { ElfFile, EM_RISCV, ET, PT, PF } from '../elf/elf';
 import { PROT_READ, PROT_WRITE, PROT_EXEC, TASK_SIZE, type FileBacking, type MM } from './mm';
-import { pageDown, pageUp } from './pagetable';
+import { pageDown, pageUp, PAGE_BYTES, PAGE_SHIFT, PAGE_OFFSET_MASK } from './pagetable';
 
 export const AT_NULL = 0, AT_IGNORE = 1, AT_EXECFD = 2, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7,
   AT_FLAGS = 8, AT_ENTRY = 9, AT_NOTELF = 10, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15,
@@ -23,7 +23,7 @@ export const HWCAP_IMAFDC = ['i', 'm', 'a', 'f', 'd', 'c'].reduce((m, c) => m | 
 export const ELF_ET_DYN_BASE = pageDown((TASK_SIZE / 3n) * 2n);
 /** mm/util.c: MIN_GAP between the stack top and mmap_base. */
 const MIN_GAP = 128n * 1024n * 1024n;
-const STACK_GUARD_GAP = 256n * 4096n;
+const STACK_GUARD_GAP = 256n * PAGE_BYTES;
 /** Initial size of [stack] below the arguments (setup_arg_pages' stack_expand). */
 const STACK_EXPAND = 128n * 1024n;
 
@@ -67,7 +67,7 @@ export function mapElf(mm: MM, elf: ElfFile, file: FileBacking, what: string, ba
   if (lo + bias < 0x1000n || hi + bias > TASK_SIZE) throw new ExecError(`${what}: segments outside the user address space`);
   for (const p of loads) {
     if (p.filesz > p.memsz) throw new ExecError(`${what}: PT_LOAD ${p.index} has p_filesz > p_memsz`);
-    if ((p.vaddr - p.offset) & 0xfffn) throw new ExecError(`${what}: PT_LOAD ${p.index} is not page-congruent`);
+    if ((p.vaddr - p.offset) & PAGE_OFFSET_MASK) throw new ExecError(`${what}: PT_LOAD ${p.index} is not page-congruent`);
     if (p.offset + p.filesz > BigInt(file.data.length)) throw new ExecError(`${what}: PT_LOAD ${p.index} extends past the end of the file`);
     const prot = protOf(p.flags);
     const start = pageDown(p.vaddr + bias);
@@ -98,12 +98,12 @@ export interface Layout { stackTop: bigint; mmapBase: bigint; etDynBase: bigint;
 /** The randomized (or fixed) layout of a new process. */
 export function chooseLayout(rand: (bits: number) => bigint, randomize: boolean): Layout {
   const r = (bits: number): bigint => (randomize ? rand(bits) : 0n);
-  const stackTop = pageDown(TASK_SIZE - (r(18) << 12n));
-  const rnd = r(18) << 12n;
-  let gap = 8n * 1024n * 1024n + STACK_GUARD_GAP + (randomize ? (0x3ffffn << 12n) : 0n);
+  const stackTop = pageDown(TASK_SIZE - (r(18) << PAGE_SHIFT));
+  const rnd = r(18) << PAGE_SHIFT;
+  let gap = 8n * 1024n * 1024n + STACK_GUARD_GAP + (randomize ? (0x3ffffn << PAGE_SHIFT) : 0n);
   if (gap < MIN_GAP) gap = MIN_GAP;
   const mmapBase = pageDown(TASK_SIZE - gap - rnd);
-  return { stackTop, mmapBase, etDynBase: ELF_ET_DYN_BASE + (r(18) << 12n), brkOffset: r(18) << 12n, stackAlign: randomize ? r(13) : 0n };
+  return { stackTop, mmapBase, etDynBase: ELF_ET_DYN_BASE + (r(18) << PAGE_SHIFT), brkOffset: r(18) << PAGE_SHIFT, stackAlign: randomize ? r(13) : 0n };
 }
 
 export interface AuxEntry { type: number; name: string; value: bigint; }

@@ -5,7 +5,7 @@
 import { ElfFile, ET } from '../elf/elf';
 import type { LoadedObject } from './api';
 import { MM, PROT_READ, PROT_WRITE, type FileBacking } from './mm';
-import { pageUp } from './pagetable';
+import { pageUp, PAGE_BYTES } from './pagetable';
 import type { Vfs } from './vfs';
 import { readHostCached } from './vfs';
 import { setupAdditionalPages, type VdsoImage, type VdsoPages } from './vdso/vdso';
@@ -93,7 +93,7 @@ export function execImage(k: ExecContext, mm: MM, req: ExecRequest): ExecImage {
   });
 
   const aux: [number, bigint][] = [
-    [AT_SYSINFO_EHDR, vm.vdsoBase], [AT_MINSIGSTKSZ, MINSIGSTKSZ], [AT_HWCAP, HWCAP_IMAFDC], [AT_PAGESZ, 4096n],
+    [AT_SYSINFO_EHDR, vm.vdsoBase], [AT_MINSIGSTKSZ, MINSIGSTKSZ], [AT_HWCAP, HWCAP_IMAFDC], [AT_PAGESZ, PAGE_BYTES],
     [AT_CLKTCK, 100n], [AT_PHDR, prog.phdr], [AT_PHENT, 56n], [AT_PHNUM, BigInt(progElf.header.phnum)], [AT_BASE, interpBase],
     [AT_FLAGS, 0n], [AT_ENTRY, prog.entry], [AT_UID, BigInt(CRED.uid)], [AT_EUID, BigInt(CRED.euid)], [AT_GID, BigInt(CRED.gid)],
     [AT_EGID, BigInt(CRED.egid)], [AT_SECURE, 0n], [AT_RANDOM, 0n], [AT_EXECFN, 0n],

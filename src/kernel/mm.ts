@@ -3,7 +3,7 @@
 // real Sv39 page tables (pagetable.ts). Special mappings ([vvar], [vdso]) have pages shared with the kernel.
 // Also copy_from_user/copy_to_user for the system calls.
 import type { Hart } from '../hart/hart';
-import { PageAllocator, PageTable, pageDown, pageUp } from './pagetable';
+import { PageAllocator, PageTable, pageDown, pageUp, PAGE_SIZE, PAGE_BYTES, PAGE_SHIFT, PAGE_OFFSET_MASK } from './pagetable';
 import { PTE_R, PTE_W, PTE_X, PTE_U } from '../isa/encoding.generated';
 import { EINVAL, ENOMEM, EFAULT, EEXIST, KernelError } from './errno';
 
@@ -134,16 +134,16 @@ export class MM {
 
   /** mmap(2) without the fd lookup: returns the address or throws KernelError. */
   mmap(addr: bigint, len: bigint, prot: number, flags: number, file?: FileBacking, offset = 0n, name = ''): bigint {
-    if (len === 0n || (offset & 0xfffn) !== 0n) throw new KernelError(EINVAL);
+    if (len === 0n || (offset & PAGE_OFFSET_MASK) !== 0n) throw new KernelError(EINVAL);
     const size = pageUp(len);
     if (size > TASK_SIZE) throw new KernelError(ENOMEM);
     if (!(flags & (MAP_SHARED | MAP_PRIVATE))) throw new KernelError(EINVAL);
     // __vm_enough_memory (overcommit heuristic): PROT_NONE and MAP_NORESERVE reservations commit nothing
     // (Go reserves 512 MiB of address space this way); others may not exceed the free RAM.
-    if (prot !== PROT_NONE && !(flags & MAP_NORESERVE) && Number(size / 4096n) > this.alloc.freePages) throw new KernelError(ENOMEM);
+    if (prot !== PROT_NONE && !(flags & MAP_NORESERVE) && Number(size / PAGE_BYTES) > this.alloc.freePages) throw new KernelError(ENOMEM);
     let start: bigint;
     if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-      if (addr & 0xfffn) throw new KernelError(EINVAL);
+      if (addr & PAGE_OFFSET_MASK) throw new KernelError(EINVAL);
       if (addr < MMAP_MIN_ADDR || addr + size > TASK_SIZE) throw new KernelError(ENOMEM);
       if (flags & MAP_FIXED_NOREPLACE && this.overlaps(addr, addr + size)) throw new KernelError(EEXIST);
       start = addr;
@@ -156,7 +156,7 @@ export class MM {
       start, end: start + size, prot, shared: !!(flags & MAP_SHARED) && !!file, file, pgoff: offset,
       name: file ? file.path : name, growsDown: !!(flags & MAP_GROWSDOWN),
     });
-    if (flags & MAP_POPULATE) for (let a = start; a < start + size; a += 4096n) this.populate(a);
+    if (flags & MAP_POPULATE) for (let a = start; a < start + size; a += PAGE_BYTES) this.populate(a);
     return start;
   }
 
@@ -170,7 +170,7 @@ export class MM {
       if (v.start < start) out.push({ ...v, end: start });
       if (v.end > end) out.push({ ...v, start: end, pgoff: v.pgoff + (end - v.start) });
       const from = v.start > start ? v.start : start, to = v.end < end ? v.end : end;
-      for (let a = from; a < to; a += 4096n) this.dropPage(a, (v.prot & PROT_EXEC) !== 0);
+      for (let a = from; a < to; a += PAGE_BYTES) this.dropPage(a, (v.prot & PROT_EXEC) !== 0);
     }
     if (changed) {
       this.vmas = out;
@@ -180,7 +180,7 @@ export class MM {
   }
 
   private dropPage(va: bigint, wasCode: boolean): void {
-    const vpn = Number(va >> 12n);
+    const vpn = Number(va >> PAGE_SHIFT);
     const pa = this.pages.get(vpn);
     if (pa === undefined) return;
     this.pages.delete(vpn);
@@ -190,12 +190,12 @@ export class MM {
   }
 
   munmap(addr: bigint, len: bigint): void {
-    if ((addr & 0xfffn) || len === 0n || addr + pageUp(len) > TASK_SIZE) throw new KernelError(EINVAL);
+    if ((addr & PAGE_OFFSET_MASK) || len === 0n || addr + pageUp(len) > TASK_SIZE) throw new KernelError(EINVAL);
     this.unmapRange(addr, addr + pageUp(len));
   }
 
   mprotect(addr: bigint, len: bigint, prot: number): void {
-    if (addr & 0xfffn) throw new KernelError(EINVAL);
+    if (addr & PAGE_OFFSET_MASK) throw new KernelError(EINVAL);
     const end = addr + pageUp(len);
     // every page must be mapped
     for (let a = addr; a < end;) {
@@ -210,8 +210,8 @@ export class MM {
       const from = v.start > addr ? v.start : addr, to = v.end < end ? v.end : end;
       out.push({ ...v, start: from, end: to, pgoff: v.pgoff + (from - v.start), prot });
       if (v.end > end) out.push({ ...v, start: end, pgoff: v.pgoff + (end - v.start) });
-      for (let a = from; a < to; a += 4096n) {
-        if (!this.pages.has(Number(a >> 12n))) continue;
+      for (let a = from; a < to; a += PAGE_BYTES) {
+        if (!this.pages.has(Number(a >> PAGE_SHIFT))) continue;
         if (prot === PROT_NONE) this.dropPage(a, (v.prot & PROT_EXEC) !== 0);
         else this.pt.protect(a, pteFlags(prot));
       }
@@ -222,7 +222,7 @@ export class MM {
   }
 
   mremap(old: bigint, oldLen: bigint, newLen: bigint, flags: number): bigint {
-    if ((old & 0xfffn) || newLen === 0n) throw new KernelError(EINVAL);
+    if ((old & PAGE_OFFSET_MASK) || newLen === 0n) throw new KernelError(EINVAL);
     oldLen = pageUp(oldLen); newLen = pageUp(newLen);
     const v = this.find(old);
     if (!v || old + oldLen > v.end) throw new KernelError(EFAULT);
@@ -239,12 +239,12 @@ export class MM {
     if (dest === undefined) throw new KernelError(ENOMEM);
     const moved: Vma = { ...v, start: dest, end: dest + newLen, pgoff: v.pgoff + (old - v.start) };
     this.vmas.push(moved);
-    for (let off = 0n; off < oldLen; off += 4096n) {
-      const vpn = Number((old + off) >> 12n), pa = this.pages.get(vpn);
+    for (let off = 0n; off < oldLen; off += PAGE_BYTES) {
+      const vpn = Number((old + off) >> PAGE_SHIFT), pa = this.pages.get(vpn);
       if (pa === undefined) continue;
       this.pages.delete(vpn);
       this.pt.unmap(old + off);
-      const nvpn = Number((dest + off) >> 12n);
+      const nvpn = Number((dest + off) >> PAGE_SHIFT);
       this.pages.set(nvpn, pa);
       if (this.foreign.delete(vpn)) this.foreign.add(nvpn);
       this.pt.map(dest + off, pa, pteFlags(v.prot));
@@ -260,7 +260,7 @@ export class MM {
     const oldEnd = pageUp(this.brk), newEnd = pageUp(want);
     if (newEnd > oldEnd) {
       if (this.overlaps(oldEnd, newEnd)) return this.brk;
-      if (Number((newEnd - oldEnd) / 4096n) > this.alloc.freePages) return this.brk;
+      if (Number((newEnd - oldEnd) / PAGE_BYTES) > this.alloc.freePages) return this.brk;
       const heap = this.vmas.find((v) => v.name === '[heap]');
       if (heap) { heap.end = newEnd; }
       else this.vmas.push({ start: pageUp(this.startBrk), end: newEnd, prot: PROT_READ | PROT_WRITE, shared: false, pgoff: 0n, name: '[heap]' });
@@ -274,7 +274,7 @@ export class MM {
 
   /** Map a physical page that belongs to the kernel (special mappings) at `va`. */
   installForeignPage(va: bigint, pa: bigint, prot: number): void {
-    const vpn = Number(va >> 12n);
+    const vpn = Number(va >> PAGE_SHIFT);
     this.pages.set(vpn, pa);
     this.foreign.add(vpn);
     this.pt.map(va, pa, pteFlags(prot));
@@ -283,7 +283,7 @@ export class MM {
   /** Back one page of a VMA (do_anonymous_page / do_read_fault). */
   private populate(va: bigint): FaultResult {
     va = pageDown(va);
-    const vpn = Number(va >> 12n);
+    const vpn = Number(va >> PAGE_SHIFT);
     if (this.pages.has(vpn)) return 'ok';
     const v = this.find(va);
     if (!v) return 'maperr';
@@ -291,7 +291,7 @@ export class MM {
     if (pa === undefined) return 'oom';
     if (v.file) {
       const fileOff = v.pgoff + (va - v.start);
-      let n = 4096;
+      let n = PAGE_SIZE;
       if (v.fileLimit !== undefined) n = Math.max(0, Math.min(n, Number(v.fileLimit - va)));
       const avail = Number(BigInt(v.file.data.length) - fileOff);
       n = Math.max(0, Math.min(n, avail));
@@ -322,7 +322,7 @@ export class MM {
       v = stack;
     }
     if (!this.allowed(v, access)) return 'accerr';
-    if (this.pages.has(Number(va >> 12n))) return 'accerr'; // present yet faulted: the PTE forbids it
+    if (this.pages.has(Number(va >> PAGE_SHIFT))) return 'accerr'; // present yet faulted: the PTE forbids it
     return this.populate(va);
   }
 
@@ -330,10 +330,10 @@ export class MM {
   private userPa(va: bigint, access: Access): bigint | undefined {
     if (va < 0n || va >= TASK_SIZE) return undefined;
     const v = this.find(va);
-    const vpn = Number(va >> 12n);
+    const vpn = Number(va >> PAGE_SHIFT);
     if (v && !this.allowed(v, access)) return undefined;
     if (!this.pages.has(vpn)) { if (this.fault(va, access) !== 'ok') return undefined; }
-    return this.pages.get(vpn)! + (va & 0xfffn);
+    return this.pages.get(vpn)! + (va & PAGE_OFFSET_MASK);
   }
 
   /** copy_from_user: undefined when any byte is not readable. */
@@ -344,7 +344,7 @@ export class MM {
       const a = va + BigInt(done);
       const pa = this.userPa(a, 'load');
       if (pa === undefined) return undefined;
-      const n = Math.min(len - done, 4096 - Number(a & 0xfffn));
+      const n = Math.min(len - done, PAGE_SIZE - Number(a & PAGE_OFFSET_MASK));
       out.set(this.hart.physView(pa, n), done);
       done += n;
     }
@@ -359,7 +359,7 @@ export class MM {
       const a = va + BigInt(done);
       const pa = this.userPa(a, 'store');
       if (pa === undefined) return false;
-      const n = Math.min(data.length - done, 4096 - Number(a & 0xfffn));
+      const n = Math.min(data.length - done, PAGE_SIZE - Number(a & PAGE_OFFSET_MASK));
       parts.push([pa, done, n]);
       done += n;
     }
@@ -374,7 +374,7 @@ export class MM {
       const a = va + BigInt(bytes.length);
       const pa = this.userPa(a, 'load');
       if (pa === undefined) return undefined;
-      const n = 4096 - Number(a & 0xfffn);
+      const n = PAGE_SIZE - Number(a & PAGE_OFFSET_MASK);
       const view = this.hart.physView(pa, n);
       for (let i = 0; i < n; i++) {
         if (view[i] === 0) return Buffer.from(bytes).toString('utf8');

@@ -8,8 +8,13 @@ import {
   SATP_MODE_SHIFT, SATP_PPN, SV39_LEVELS, SV39_VPN_BITS,
 } from '../isa/encoding.generated';
 
+export { PAGE_SHIFT };
+/** Bytes in a page, as a number and as a bigint. */
 export const PAGE_SIZE = 1 << Number(PAGE_SHIFT);
-const PAGE_MASK = BigInt(PAGE_SIZE - 1);
+export const PAGE_BYTES = BigInt(PAGE_SIZE);
+/** The offset-in-page bits of an address (Linux's PAGE_MASK is the complement). */
+export const PAGE_OFFSET_MASK = PAGE_BYTES - 1n;
+const PAGE_MASK = PAGE_OFFSET_MASK;
 /** The low bits of a PTE below the PPN: permissions, A/D, RSW. */
 const PTE_FLAGS = (1n << PTE_PPN_SHIFT) - 1n;
 const VPN_MASK = (1n << SV39_VPN_BITS) - 1n;

@@ -2,6 +2,7 @@
 // getrusage, sysinfo) and kernel/fork.c (set_tid_address). clone and futex: ../fork.ts, ../futex.ts.
 import type { LinuxProcess } from '../process';
 import { KernelError, EFAULT, EINVAL, EPERM } from '../errno';
+import { PAGE_BYTES } from '../pagetable';
 
 export const UID = 1000n, GID = 1000n;
 
@@ -70,8 +71,8 @@ export function sysSysinfo(p: LinuxProcess, a: bigint[]): bigint {
   const b = Buffer.alloc(112);
   const up = p.tk.read(1, p.hart.time)!;
   b.writeBigInt64LE(up.sec, 0);
-  b.writeBigUInt64LE(BigInt(p.alloc.totalPages) * 4096n, 32);
-  b.writeBigUInt64LE(BigInt(p.alloc.freePages) * 4096n, 40);
+  b.writeBigUInt64LE(BigInt(p.alloc.totalPages) * PAGE_BYTES, 32);
+  b.writeBigUInt64LE(BigInt(p.alloc.freePages) * PAGE_BYTES, 40);
   b.writeUInt16LE(1, 80);
   b.writeUInt32LE(1, 104);
   if (!p.mm.write(a[0], b)) throw new KernelError(EFAULT);

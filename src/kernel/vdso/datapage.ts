@@ -27,8 +27,11 @@
 //  * A time-namespace page (not used by our model yet) has seq = 1, clock_mode = VDSO_CLOCKMODE_TIMENS and
 //    offset[] in place of basetime[]; it is then mapped at the data page slot and the real data page in the
 //    timens slot. The vDSO supports that layout like Linux does.
+import { PAGE_SHIFT } from '../../isa/encoding.generated';
 
-export const PAGE_SIZE = 4096;
+/** The page size (the encoding module's PAGE_SHIFT; imported from src/isa/ so the extension's views stay light). */
+
+export const PAGE_SIZE = 1 << Number(PAGE_SHIFT);
 
 // Clock ids (include/uapi/linux/time.h).
 export const CLOCK_REALTIME = 0;

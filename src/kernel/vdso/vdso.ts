@@ -8,7 +8,7 @@ import { readGuestImage } from '../../guest/images';
 import type { MM } from '../mm';
 import { PROT_READ, PROT_EXEC } from '../mm';
 import type { PageAllocator } from '../pagetable';
-import { pageUp } from '../pagetable';
+import { pageUp, PAGE_BYTES } from '../pagetable';
 import { VVAR_NR_PAGES, PAGE_SIZE } from './datapage';
 import { VDSO_OFFSETS } from '../../guest/vdso/vdsoSymbols.generated';
 
@@ -52,7 +52,7 @@ export class VdsoPages {
     };
     this.dataPagePa = need();
     this.timensPagePa = need();
-    const n = Number(pageUp(BigInt(image.bytes.length)) / 4096n);
+    const n = Number(pageUp(BigInt(image.bytes.length)) / PAGE_BYTES);
     for (let i = 0; i < n; i++) {
       const pa = need();
       writePhys(pa, image.bytes.subarray(i * PAGE_SIZE, Math.min(image.bytes.length, (i + 1) * PAGE_SIZE)));
@@ -71,7 +71,7 @@ export function setupAdditionalPages(mm: MM, pages: VdsoPages, at?: bigint): Vds
   if (base === undefined) throw new Error('no address space left for the vDSO');
   mm.mapFixed({ start: base, end: base + vvarLen, prot: PROT_READ, shared: false, pgoff: 0n, name: '[vvar]', special: 'vvar' });
   mm.installForeignPage(base, pages.dataPagePa, PROT_READ);
-  mm.installForeignPage(base + 4096n, pages.timensPagePa, PROT_READ);
+  mm.installForeignPage(base + PAGE_BYTES, pages.timensPagePa, PROT_READ);
   const vdsoBase = base + vvarLen;
   mm.mapFixed({ start: vdsoBase, end: vdsoBase + pages.textLen, prot: PROT_READ | PROT_EXEC, shared: false, pgoff: 0n, name: '[vdso]', special: 'vdso' });
   pages.imagePages.forEach((pa, i) => mm.installForeignPage(vdsoBase + BigInt(i * PAGE_SIZE), pa, PROT_READ | PROT_EXEC));
