@@ -7,6 +7,7 @@
 import { INSNS, byName } from '../isa/instructions';
 import type { InsnDef, OperandKind } from '../isa/types';
 import { CSRS } from '../isa/csrs';
+import { CSR_STVAL, CSR_MTVAL, CSR_SATP, CSR_MCOUNTINHIBIT, CSR_PMPCFG0, CSR_PMPADDR0 } from '../isa/encoding.generated';
 import { XNAMES, FNAMES, csrName } from '../isa/disasm';
 import { PSEUDOS, type PseudoDef } from './pseudo';
 import { X, F, range, IMM12, UIMM20, MEM12, TARGET, ZIMM, shamt, LO_RELOCS, HI_RELOCS, type Spec, type Form } from './specs';
@@ -38,10 +39,11 @@ export const CSR_NAMES: ReadonlyMap<string, number> = (() => {
   }
   for (const c of CSRS) m.set(c.name, c.address);
   // names from older privileged specs that gas 2.40 still accepts
-  for (const [n, a] of [['ubadaddr', 0x043], ['sbadaddr', 0x143], ['mbadaddr', 0x343], ['sptbr', 0x180], ['dscratch', 0x7b2],
-    ['mucounteren', 0x320], ['mscounteren', 0x321], ['mhcounteren', 0x322]] as const) m.set(n, a);
-  for (let i = 0; i < 16; i++) m.set(`pmpcfg${i}`, 0x3a0 + i);
-  for (let i = 0; i < 64; i++) m.set(`pmpaddr${i}`, 0x3b0 + i);
+  // (utval, dscratch0 and the old counter-enable pair are not in our table: their numbers are gas's)
+  for (const [n, a] of [['ubadaddr', 0x043], ['sbadaddr', CSR_STVAL], ['mbadaddr', CSR_MTVAL], ['sptbr', CSR_SATP], ['dscratch', 0x7b2],
+    ['mucounteren', CSR_MCOUNTINHIBIT], ['mscounteren', 0x321], ['mhcounteren', 0x322]] as const) m.set(n, a);
+  for (let i = 0; i < 16; i++) m.set(`pmpcfg${i}`, CSR_PMPCFG0 + i);
+  for (let i = 0; i < 64; i++) m.set(`pmpaddr${i}`, CSR_PMPADDR0 + i);
   return m;
 })();
 
