@@ -4,7 +4,8 @@
 //   disassemble [ADDR] | finish | step | next | stepi | nexti | continue | strace on|off | help
 // A word that is neither a command nor the start of an expression is an unknown command.
 // Expressions: see expr.ts. Values print as hex and decimal; CSRs also print their decoded fields.
-import { csrByName, decodeCsrFields, causeName, CSRS } from '../isa/csrs';
+import { csrByName, decodeCsrFields, causeName, CSRS, privilegeName } from '../isa/csrs';
+import { PRV_U } from '../isa/encoding.generated';
 import { XNAMES } from '../isa/disasm';
 import { decodeDataPage, VDSO_DATA_SIZE } from '../kernel/vdso/datapage';
 import { VDSO_OFFSETS, VDSO_SONAME } from '../guest/vdso/vdsoSymbols.generated';
@@ -59,7 +60,7 @@ function formatAs(fmt: string, v: bigint, rt: DebugRuntime): string {
 function frameLine(f: Frame): string {
   const mod = f.module ? ` (${f.module.name})` : '';
   const at = f.location ? ` at ${f.location.hostPath}:${f.location.line}` : '';
-  return `#${f.index}  ${hex(f.pc)} in ${f.name}${mod}${at}${f.priv === 0 ? '' : ` [${['U', 'S', '?', 'M'][f.priv]}-mode]`}`;
+  return `#${f.index}  ${hex(f.pc)} in ${f.name}${mod}${at}${f.priv === PRV_U ? '' : ` [${privilegeName(f.priv)}-mode]`}`;
 }
 
 export function formatValue(name: string, v: bigint): string {
@@ -168,7 +169,7 @@ function info(rt: DebugRuntime, args: string[], frame?: Frame): string {
     if (!f) return 'no frame';
     const caller = frames[f.index + 1];
     const lines = [`Stack level ${f.index}, frame at ${caller?.regs[2] !== undefined ? hex(caller.regs[2]) : '<unknown>'}:`,
-      ` pc = ${hex(f.pc)} in ${f.name}${f.module ? ` (${f.module.name})` : ''}${f.location ? ` (${f.location.hostPath}:${f.location.line})` : ''}; ${['U', 'S', '?', 'M'][f.priv]}-mode`,
+      ` pc = ${hex(f.pc)} in ${f.name}${f.module ? ` (${f.module.name})` : ''}${f.location ? ` (${f.location.hostPath}:${f.location.line})` : ''}; ${privilegeName(f.priv)}-mode`,
       caller ? ` called by frame at level ${caller.index}: pc = ${hex(caller.pc)} in ${caller.name}` : ' caller: <outermost frame, or not found>',
       ` sp = ${f.regs[2] !== undefined ? hex(f.regs[2]) : '<not saved>'}, ra = ${f.regs[1] !== undefined ? hex(f.regs[1]) : '<not saved>'}, s0 = ${f.regs[8] !== undefined ? hex(f.regs[8]) : '<not saved>'}`];
     return lines.join('\n');
