@@ -10,7 +10,10 @@ import { XNAMES } from '../isa/disasm';
 import { decodeDataPage, VDSO_DATA_SIZE } from '../kernel/vdso/datapage';
 import { VDSO_OFFSETS, VDSO_SONAME } from '../guest/vdso/vdsoSymbols.generated';
 import type { DebugRuntime, Frame } from './runtime';
-import { auxvNodes, mapsText, scopesFor } from './variables';
+import { auxvNodes, mapsText } from './variables';
+import type { VarNode } from './variables';
+import { tryEvaluateC, infoLines } from './cnodes';
+import { withInlineFrames } from './cframe';
 import { decodeForward } from './disassemble';
 
 const hex = (v: bigint) => '0x' + v.toString(16);
@@ -20,6 +23,7 @@ export const HELP = `Commands:
   bt                        the call stack (backtrace, where)
   p[/F] EXPR                print an expression (F: x d u o t c a), e.g. p/x $sp, p *(u32*)($sp + 8)
   info frame                the selected frame: pc, function, caller, canonical frame address
+  info args                 the selected frame's arguments (DWARF)
   info locals               the selected frame's local variables
   finish                    run until the selected frame returns (Step Out)
   step, next, stepi, nexti, continue
@@ -38,7 +42,7 @@ Expressions: $a0, $pc, $sstatus, sstatus.SPP, main, *(u32*)($sp+8), __vdso_clock
 /** What the console asks the session to do after answering (execution commands). */
 export type ConsoleAction = { kind: 'stepIn' | 'next' | 'stepOut'; granularity: 'line' | 'instruction' } | { kind: 'continue' };
 
-export interface ConsoleResult { text: string; value?: bigint; action?: ConsoleAction }
+export interface ConsoleResult { text: string; value?: bigint; action?: ConsoleAction; /** A C value: expandable in the console. */ node?: VarNode }
 
 const VERBS = new Set(['help', 'info', 'i', 'x', 'strace', 'disassemble', 'disas', 'print', 'p', 'bt', 'backtrace', 'where',
   'finish', 'fin', 'step', 's', 'next', 'n', 'stepi', 'si', 'nexti', 'ni', 'continue', 'c']);
@@ -110,11 +114,15 @@ export function runConsole(rt: DebugRuntime, line: string, frame?: Frame): Conso
   if (pm) {
     const e = text.slice(w0.length).trim();
     if (!e) throw new Error(`${w0}: an expression is required (e.g. ${w0} $sp)`);
+    if (!pm[1]) {
+      const c = tryEvaluateC(rt, e, frame, true);
+      if (c) return { text: c.text, node: c.node };
+    }
     const v = rt.evaluate(e, frame);
     return { text: pm[1] ? formatAs(pm[1], v, rt) : formatValue(e, v), value: v };
   }
   if (w0 === 'bt' || w0 === 'backtrace' || w0 === 'where') {
-    const frames = rt.stack();
+    const frames = withInlineFrames(rt, rt.stack()); // inlined functions are frames, as in gdb's bt
     return { text: frames.length ? frames.map(frameLine).join('\n') : 'no stack' };
   }
   const exec: Record<string, ConsoleAction> = {
@@ -131,6 +139,8 @@ export function runConsole(rt: DebugRuntime, line: string, frame?: Frame): Conso
     const what = a.kind === 'continue' ? 'continuing' : a.kind === 'stepOut' ? `run till exit from ${f ? frameLine(f) : 'this frame'}` : `${w0}`;
     return { text: what, action: a };
   }
+  const c = tryEvaluateC(rt, text, frame);
+  if (c) return { text: c.text, node: c.node };
   let v: bigint;
   try {
     v = rt.evaluate(text, frame);
@@ -174,14 +184,7 @@ function info(rt: DebugRuntime, args: string[], frame?: Frame): string {
       ` sp = ${f.regs[2] !== undefined ? hex(f.regs[2]) : '<not saved>'}, ra = ${f.regs[1] !== undefined ? hex(f.regs[1]) : '<not saved>'}, s0 = ${f.regs[8] !== undefined ? hex(f.regs[8]) : '<not saved>'}`];
     return lines.join('\n');
   }
-  if (what === 'locals') {
-    const f = frame ?? rt.stack(1)[0];
-    if (!f) return 'no frame';
-    // the Locals scope of the variables view (DWARF variables, where the object has them)
-    const locals = scopesFor(rt, f).find((sc) => sc.name === 'Locals');
-    const nodes = locals ? locals.children() : [];
-    return nodes.length ? nodes.map((n) => `${n.name} = ${n.value}`).join('\n') : 'No locals.';
-  }
+  if (what === 'args' || what === 'locals') return infoLines(rt, frame ?? withInlineFrames(rt, rt.stack(1))[0], what);
   if (what === 'auxv') return auxvNodes(rt).map((n) => `${n.name.padEnd(24)} ${n.value}`).join('\n');
   if (what === 'proc' && (args[1] ?? 'mappings') === 'mappings' || what === 'maps' || what === 'mappings') {
     const lines = mapsText(rt);

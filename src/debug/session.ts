@@ -12,6 +12,8 @@ import { DebugRuntime, EXCEPTION_FILTERS, type Frame, type LaunchConfig, type Pr
 import type { UserBreakpoint } from './breakpoints';
 import type { DebugModule } from './modules';
 import { scopesFor, type VarNode } from './variables';
+import { tryEvaluateC } from './cnodes';
+import { withInlineFrames } from './cframe';
 import { readMemory, writeMemory } from './memory';
 import { disassembleAround, decodeForward } from './disassemble';
 import { runConsole, formatValue } from './console';
@@ -332,7 +334,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
   // ---- state -------------------------------------------------------------------------------------------------------
 
   private stack(): Frame[] {
-    if (!this.framesCache) this.framesCache = this.runtime.stack();
+    if (!this.framesCache) this.framesCache = withInlineFrames(this.runtime, this.runtime.stack());
     return this.framesCache;
   }
 
@@ -505,11 +507,13 @@ export class VdsoDebugSession extends LoggingDebugSession {
       if (!this.runtime.target) throw new Error('no program is running');
       if (this.runtime.isRunning && !/^strace\b/.test(expr)) throw new Error('the program is running: pause it first');
       const frame = this.frameOf(args.frameId);
+      let c: ReturnType<typeof tryEvaluateC>;
       if (args.context === 'repl' || args.context === undefined) {
         const r = runConsole(this.runtime, expr, frame);
         if (r.action) this.needStopped();
-        response.body = { result: r.text, variablesReference: 0 };
-        if (r.value !== undefined && this.runtime.mappingAt(r.value)) response.body.memoryReference = hex(r.value);
+        response.body = { result: r.text, variablesReference: r.node?.children ? this.vars.create(r.node.children) : 0 };
+        if (r.node) response.body.memoryReference = r.node.memoryReference;
+        else if (r.value !== undefined && this.runtime.mappingAt(r.value)) response.body.memoryReference = hex(r.value);
         if (r.action) {
           // finish / step / next / continue typed in the console: answer, then run like the toolbar would
           const a = r.action;
@@ -520,6 +524,9 @@ export class VdsoDebugSession extends LoggingDebugSession {
           else this.runtime.step(a.kind, a.granularity);
           return;
         }
+      } else if ((c = tryEvaluateC(this.runtime, expr, frame, true))) {
+        // C expressions (watch, hover): gdb's print text, expandable, with the value's memory reference
+        response.body = { result: c.text, type: c.type, variablesReference: c.node.children ? this.vars.create(c.node.children) : 0, memoryReference: c.node.memoryReference };
       } else {
         const v = this.runtime.evaluate(expr, frame);
         response.body = { result: formatValue(expr, v).split('\n')[0], variablesReference: 0 };

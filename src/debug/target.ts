@@ -192,4 +192,6 @@ export class LinuxTarget implements Target {
   mappings(): Mapping[] { return this.process.mappings(); }
   auxv(): AuxEntry[] { return this.process.auxv(); }
   userContext(): UserContext | undefined { return this.process.userContext(); }
+  /** Read user memory the way ptrace does (pages not yet faulted in are populated). */
+  accessVm(addr: bigint, len: number): Uint8Array | undefined { return this.process.accessVm?.(addr, len); }
 }

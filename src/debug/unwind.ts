@@ -16,6 +16,10 @@ export interface Frame {
   module?: DebugModule;
   name: string;
   location?: ResolvedLocation;
+  /** Inline frames (see cframe.ts withInlineFrames): 0 = the innermost inlined function at this pc. */
+  inlineDepth?: number;
+  /** The index of the physical frame an inline frame belongs to. */
+  physical?: number;
 }
 
 /** What the unwinder reads: the stopped hart, modules, and the kernel's answer for trap frames. */

@@ -7,6 +7,8 @@ import { XNAMES, FNAMES } from '../isa/disasm';
 import { DATAPAGE_FIELDS, VDSO_DATA_SIZE, CLOCK_NAMES, VDSO_DATA_FIELDS } from '../kernel/vdso/datapage';
 import type { DebugRuntime, Frame } from './runtime';
 import { evaluateExpr } from './expr';
+import { cScopes } from './cnodes';
+import { moduleDwarfError } from './cframe';
 
 export interface VarNode {
   name: string;
@@ -46,7 +48,7 @@ function parseValue(rt: DebugRuntime, text: string): bigint {
 
 export function registerNodes(rt: DebugRuntime, frame: Frame): VarNode[] {
   const hart = rt.hart;
-  const top = frame.index === 0;
+  const top = (frame.physical ?? frame.index) === 0;
   const out: VarNode[] = [];
   const pcSym = rt.symbolize(frame.pc);
   out.push({
@@ -271,10 +273,10 @@ export function mapNodes(rt: DebugRuntime): VarNode[] {
 
 export function scopesFor(rt: DebugRuntime, frame: Frame): ScopeNode[] {
   const scopes: ScopeNode[] = [
-    {
+    ...(cScopes(rt, frame) ?? [{
       name: 'Locals', expensive: false, presentationHint: 'locals',
-      children: () => [{ name: '(locals)', value: 'DWARF variables are not read yet: use the Registers scope, the debug console ($a0, *(u64*)$sp) or the memory view', presentationHint: { kind: 'virtual' } }],
-    },
+      children: () => [{ name: '(locals)', value: noDwarfText(rt, frame), presentationHint: { kind: 'virtual' } }],
+    }]),
     { name: 'Registers', expensive: false, presentationHint: 'registers', children: () => registerNodes(rt, frame) },
     { name: 'CSRs', expensive: false, children: () => csrNodes(rt) },
   ];
@@ -285,6 +287,16 @@ export function scopesFor(rt: DebugRuntime, frame: Frame): ScopeNode[] {
   }
   scopes.push({ name: 'Memory map', expensive: false, children: () => mapNodes(rt) });
   return scopes;
+}
+
+/** Why a frame has no C variables. */
+function noDwarfText(rt: DebugRuntime, frame: Frame): string {
+  const m = frame.module;
+  if (!m) return 'no loaded object holds this pc: use the Registers scope or the memory view';
+  const err = moduleDwarfError(m);
+  if (err) return `the DWARF of ${m.name} cannot be read: ${err}`;
+  if (m.kind === 'kernel') return 'kernel entry code (assembly): use the Registers and CSRs scopes';
+  return `${m.name} has no DWARF variables for this pc (built without -g, or assembly): use the Registers scope, the debug console ($a0, *(u64*)$sp) or the memory view`;
 }
 
 export { CLOCK_NAMES };

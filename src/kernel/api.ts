@@ -117,6 +117,8 @@ export interface Process {
   /** /proc/self/maps as lines, and structured. */
   mappings(): Mapping[];
   mapsText(): string;
+  /** The debugger's read of user memory (access_process_vm, as ptrace PEEKDATA): faults pages in; undefined = EFAULT. */
+  accessVm?(va: bigint, len: number): Uint8Array | undefined;
   /** The auxiliary vector given to the program, in order (type, value). */
   auxv(): { type: number; name: string; value: bigint }[];
   /** Objects mapped so far (grows as ld.so maps libraries). */

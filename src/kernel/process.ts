@@ -267,6 +267,11 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     if (this.alloc.codeFreed) { this.alloc.codeFreed = false; this.hart.invalidateCode(); }
   }
 
+  /** access_process_vm for the debugger: reads user memory, populating demand-paged pages as a fault would. */
+  accessVm(va: bigint, len: number): Uint8Array | undefined {
+    return this.mm.read(va, len);
+  }
+
   mappings(): Mapping[] {
     return this.mm.vmas.map((v) => ({
       start: v.start, end: v.end, perms: protString(v), offset: v.file ? v.pgoff : 0n,
