@@ -5,7 +5,7 @@
 import { DW_AT, DW_TAG, type Die } from '../elf/dwarfInfo';
 import { strip, sizeOf, typeName, typeFromDie, isFloat, type CType } from '../elf/dwarfTypes';
 import { formatValue, formatForPrint, member, element, encodeScalar, scalar, floatOf, isCharType, type CValue, type CMemory } from './cvalue';
-import { cframe, frameArguments, frameLocals, unitGlobals, lookupVariable, storeValue, guestMemory, moduleDwarf, type CFrame, type NamedValue } from './cframe';
+import { cframe, withInlineFrames, frameArguments, frameLocals, unitGlobals, lookupVariable, storeValue, guestMemory, moduleDwarf, type CFrame, type NamedValue } from './cframe';
 import { evaluateC, ExprError, cIdentifiers, type CEnv } from './expr';
 import type { DebugRuntime, Frame } from './runtime';
 import type { VarNode, ScopeNode } from './variables';
@@ -68,22 +68,23 @@ export function cEnvFor(rt: DebugRuntime, frame: Frame | undefined, cf?: CFrame)
  * function with DWARF, uses C-only syntax, or is plain arithmetic on numbers in a frame with DWARF. Register and
  * CSR expressions ($a0, sstatus.SPP) and bare symbols keep the console's own evaluator and format.
  */
-export function wantsC(rt: DebugRuntime, expr: string, frame: Frame | undefined, functions = false): CFrame | undefined | false {
+export function wantsC(rt: DebugRuntime, expr: string, frame: Frame | undefined, cFirst = false): CFrame | undefined | false {
+  // the console's own idioms stay its own: *(u64*)ADDR, *(u8 *)symbol (a bare symbol is its address there)
+  if (/\(\s*(const\s+)?[usi](8|16|32|64)\s*\*/.test(expr)) return false;
   const cf = frame ? cframe(rt, frame) : undefined;
   if (/^[A-Za-z_$][\w$]*\.[A-Za-z_]\w*$/.test(expr) && rt.register(expr, frame) !== undefined) return false; // sstatus.SPP
   if (/->|\[|sizeof|\bstruct\b|\bunion\b|\benum\b|'|\d\.\d|\(\s*(const\s+)?(char|short|int|long|unsigned|signed|float|double|_Bool)\b/.test(expr)) return cf;
   if (/(^|[^&])&(?!&)/.test(expr) && !/&\s*[0-9(]/.test(expr)) return cf;
   if (!cf) return false;
   const ids = cIdentifiers(expr);
-  if (!ids.length && !expr.includes('$')) return cf;
   const env = cEnvFor(rt, frame, cf);
   let unknown = false;
   for (const id of ids) {
-    if (lookupVariable(cf, id) || env.type(id) || env.enumerator?.(id) || (functions && functionValue(cf, id))) return cf;
+    if (lookupVariable(cf, id) || env.type(id) || env.enumerator?.(id) || (cFirst && functionValue(cf, id))) return cf;
     if (rt.register(id, frame) === undefined && rt.symbol(id) === undefined) unknown = true;
   }
-  // a name nothing knows: the C evaluator's message (No symbol "x" in current context.)
-  return unknown ? cf : false;
+  // watch, hover and p: a name nothing knows gets the C evaluator's message (No symbol "x" in current context.)
+  return unknown && cFirst ? cf : false;
 }
 
 /** A function with DWARF as a C value ({int (int)} 0x10450 <square>). */
@@ -231,9 +232,9 @@ export function infoLines(rt: DebugRuntime, frame: Frame, what: 'args' | 'locals
 }
 
 /** A C result for an expression that needs the C evaluator (undefined: leave it to the register/symbol evaluator). */
-export function tryEvaluateC(rt: DebugRuntime, expr: string, frame: Frame | undefined, functions = false): CResult | undefined {
-  if (!frame && rt.target && !rt.isRunning) frame = rt.stack(1)[0];
-  const cf = wantsC(rt, expr, frame, functions);
+export function tryEvaluateC(rt: DebugRuntime, expr: string, frame: Frame | undefined, cFirst = false): CResult | undefined {
+  if (!frame && rt.target && !rt.isRunning) frame = withInlineFrames(rt, rt.stack(1))[0];
+  const cf = wantsC(rt, expr, frame, cFirst);
   if (cf === false) return undefined;
   try {
     return evaluateCExpression(rt, expr, frame, cf);

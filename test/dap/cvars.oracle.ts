@@ -17,7 +17,7 @@ const EXPRS_LOCALS = [
   'local_pt', 'local_pt.x + 1', 'arr[2] * 3', '&arr[1]', 'sizeof(struct node)', 'sizeof arr', 'g_list->next->label', '*g_list',
   'g_ratio * 2', '(char)65', 's_nodes[1].w', 'g_bits', 'g_bits.delta', 'BLUE', 'col', 'perm', 'g_op', 'arr', 'buf', 'buf[0] == 97',
   '-seed', 'seed / 2', '(unsigned char)300', 'g_short * g_byte', 'g_big >> 60', '*bl', 'g_matrix[1]', 'g_matrix[1][2]', 'g_perm | 2',
-  'g_flag', '&g_ts', '&s_nodes[2]', 'g_list->where[1]', 'g_message', 'g_half + 1', '10 / 3', '-7 % 3', '1u - 2', '(short)-1',
+  'g_flag', '&g_ts', '&s_nodes[2]', 'g_list->where[1]', 'g_message', 'g_half + 1', 'g_counter / 5', '-g_counter % 5', 'g_counter - 43u', '(short)-1',
   'sizeof(g_matrix)', 'g_name', 'g_zeros', '!g_counter', '~g_counter', 'g_counter > 40 && g_counter < 50', 'g_counter ? 1 : 2',
   '(long)g_ratio', 'g_ratio > 3', 'g_ts.tv_sec + g_ts.tv_nsec', 'g_word', 'g_word.b[1]', 'g_schar', 'g_byte', 'g_neg', 'g_big',
   's_hidden', 'g_same', 'g_list->next->next->c', '&g_list->next->value', '*g_list->next', 'w', 'bits', 'ts', 'g_color == BLUE',
