@@ -92,6 +92,31 @@ test('a launch of "vDSO: gettimeofday through libc" stops at __vdso_clock_gettim
   await shot(page, 'stop-vdso-clock-gettime');
 });
 
+test('C variables from the vDSO\'s DWARF: clock and ts under Arguments, a hover on ts in the source', async () => {
+  const vars = page.locator('.debug-variables');
+  const argsScope = vars.locator('.monaco-list-row', { hasText: /^\s*Arguments\s*$/ }).first();
+  await argsScope.waitFor(WAIT);
+  const clock = vars.locator('.monaco-list-row', { hasText: /clock\s*[:=]\s*\d+/ }).first();
+  // VS Code expands the first scope itself; expand it when it did not (bounded)
+  for (let i = 0; i < 50 && !(await clock.isVisible().catch(() => false)); i++) {
+    if ((await argsScope.getAttribute('aria-expanded')) === 'false') await argsScope.click();
+    await page.waitForTimeout(200);
+  }
+  await clock.waitFor(WAIT);
+  await vars.locator('.monaco-list-row', { hasText: /ts\s*[:=]\s*0x[0-9a-f]+/ }).first().waitFor(WAIT);
+  await shot(page, 'c-variables-vdso');
+  // hover: the parameter ts on the signature line of __vdso_clock_gettime
+  const sig = page.locator('.editor-group-container.active .view-lines .view-line', { hasText: '__vdso_clock_gettime(int clock' }).first();
+  await sig.waitFor(WAIT);
+  const ts = sig.locator('span', { hasText: /^\s*\*?ts\s*$/ }).last();
+  await ts.hover();
+  const hover = page.locator('.debug-hover-widget').first();
+  await hover.waitFor(WAIT);
+  assert.match(await hover.innerText(), /0x[0-9a-f]+/);
+  await shot(page, 'c-variables-hover');
+  await page.keyboard.press('Escape');
+});
+
 test('[vvar] in the Variables view, in the memory view and in the inspector', async () => {
   const vvarScope = page.locator('.debug-variables .monaco-list-row', { hasText: '[vvar]' }).first();
   await vvarScope.click();
