@@ -144,6 +144,35 @@ describe('.debug_info reader', () => {
     assert.throws(() => evaluateLocation(Uint8Array.of(0x22), ctx), (e: Error) => e instanceof ElfError && /stack underflow/.test(e.message));
   });
 
+  test('seeded random byte flips in every DWARF section: ElfError or a result, never another exception', () => {
+    const elf = ElfFile.parse(readFileSync(join(BUILD, 'cvars')));
+    const names = ['info', 'abbrev', 'str', 'line_str', 'loclists', 'rnglists'] as const;
+    const base = Object.fromEntries(names.map((n) => [n, elf.sectionBytes(`.debug_${n}`)!]));
+    let seed = 12345;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
+    for (let round = 0; round < 150; round++) {
+      const secs = Object.fromEntries(names.map((n) => [n, Uint8Array.from(base[n])]));
+      const target = secs[names[Math.floor(rnd() * names.length)]];
+      for (let k = 0; k < 1 + Math.floor(rnd() * 4); k++) target[Math.floor(rnd() * target.length)] = Math.floor(rnd() * 256);
+      try {
+        const d = new DwarfInfo(secs);
+        for (const u of d.units) {
+          const walk = (x: Die, depth: number): void => {
+            if (depth > 40) return;
+            x.name; x.ranges();
+            for (const a of [DW_AT.location, DW_AT.frame_base]) if (x.has(a)) { const l = d.locationList(x, a); if (!l) { const e = x.attr(a); if (e instanceof Uint8Array) try { evaluateLocation(e, { readReg: () => 0n, readMem: () => 0n, frameBase: () => 0n, cfa: () => 0n }); } catch (err) { if (!(err instanceof ElfError)) throw err; } } }
+            if (x.has(DW_AT.type)) { const t = typeOf(x); typeName(t); sizeOf(t); const st = strip(t); if (st.kind === 'struct' || st.kind === 'union') st.members(); }
+            for (const k of x.children) walk(k, depth + 1);
+          };
+          walk(u.root, 0);
+        }
+        d.scopeChain(0x10700n);
+      } catch (e) {
+        assert.ok(e instanceof ElfError, `round ${round}: ${(e as Error).stack}`);
+      }
+    }
+  });
+
   test('malformed input: truncated units, bad abbreviation codes and missing sections are clear ElfErrors', () => {
     const elf = ElfFile.parse(readFileSync(join(BUILD, 'cvars-O0')));
     const info = elf.sectionBytes('.debug_info')!;
