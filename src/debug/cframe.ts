@@ -139,7 +139,7 @@ export function cframe(rt: DebugRuntime, frame: Frame, inlineDepth = 0): CFrame 
 }
 
 /** How many inline frames the pc of a physical frame has (inlined subroutines holding it). */
-export function inlineDepthAt(rt: DebugRuntime, frame: Frame): Die[] {
+export function inlineDepthAt(_rt: DebugRuntime, frame: Frame): Die[] {
   const m = frame.module;
   if (!m || m.kind === 'kernel') return [];
   const dwarf = moduleDwarf(m);

@@ -164,7 +164,9 @@ export function formatFloat(x: number, digits: number): string {
   }
   if (e < -4 || e >= digits) {
     s = x.toExponential(digits - 1);
-    let [mant, ex] = s.split('e');
+    const parts = s.split('e');
+    let mant = parts[0];
+    const ex = parts[1];
     if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '');
     const n = Number(ex);
     return `${mant}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;

@@ -207,7 +207,7 @@ export function parseNumber(text: string): bigint | undefined {
 // most MAX_C_LENGTH characters, MAX_C_DEPTH nesting; every error is an ExprError with a message for users.
 import { DW_ATE } from '../elf/dwarfInfo';
 import { strip, sizeOf, typeName, isSigned, isFloat, type CType } from '../elf/dwarfTypes';
-import { member, members, element, scalar, floatOf, encodeScalar, CValueError, type CValue, type CMemory } from './cvalue';
+import { member, members, scalar, floatOf, encodeScalar, CValueError, type CValue, type CMemory } from './cvalue';
 
 export interface CEnv {
   mem: CMemory;

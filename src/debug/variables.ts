@@ -275,7 +275,7 @@ export function scopesFor(rt: DebugRuntime, frame: Frame): ScopeNode[] {
   const scopes: ScopeNode[] = [
     ...(cScopes(rt, frame) ?? [{
       name: 'Locals', expensive: false, presentationHint: 'locals',
-      children: () => [{ name: '(locals)', value: noDwarfText(rt, frame), presentationHint: { kind: 'virtual' } }],
+      children: () => [{ name: '(locals)', value: noDwarfText(frame), presentationHint: { kind: 'virtual' } }],
     }]),
     { name: 'Registers', expensive: false, presentationHint: 'registers', children: () => registerNodes(rt, frame) },
     { name: 'CSRs', expensive: false, children: () => csrNodes(rt) },
@@ -290,7 +290,7 @@ export function scopesFor(rt: DebugRuntime, frame: Frame): ScopeNode[] {
 }
 
 /** Why a frame has no C variables. */
-function noDwarfText(rt: DebugRuntime, frame: Frame): string {
+function noDwarfText(frame: Frame): string {
   const m = frame.module;
   if (!m) return 'no loaded object holds this pc: use the Registers scope or the memory view';
   const err = moduleDwarfError(m);

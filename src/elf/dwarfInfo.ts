@@ -88,6 +88,7 @@ export class Die {
   }
   /** The name, following DW_AT_abstract_origin and DW_AT_specification (as gdb does). */
   get name(): string | undefined {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     let d: Die | undefined = this;
     for (let i = 0; d && i < 8; i++) {
       const n = d.str(DW_AT.name);
@@ -98,6 +99,7 @@ export class Die {
   }
   /** An attribute looked up on this DIE, then its abstract origin / specification. */
   inherited(at: number): Die | undefined {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     let d: Die | undefined = this;
     for (let i = 0; d && i < 8; i++) {
       if (d.has(at)) return d;
@@ -380,12 +382,12 @@ export class DwarfInfo {
     if (form === F.ref_sig8) {
       const tu = this.sigs.get(v);
       if (!tu || tu.typeOffset === undefined) return undefined;
-      tu.root;
+      void tu.root; // parses the unit's DIEs
       return tu.dies!.get(tu.offset + tu.typeOffset);
     }
     if (form === F.ref_addr) return this.dieAtInfoOffset(Number(v));
     if (form === F.ref1 || form === F.ref2 || form === F.ref4 || form === F.ref8 || form === F.ref_udata) {
-      u.root;
+      void u.root; // parses the unit's DIEs
       return u.dies!.get(u.offset + Number(v));
     }
     return undefined;
@@ -403,7 +405,7 @@ export class DwarfInfo {
   dieAtInfoOffset(off: number): Die | undefined {
     const u = this.unitAt(off);
     if (!u) return undefined;
-    u.root;
+    void u.root; // parses the unit's DIEs
     return u.dies!.get(off);
   }
 

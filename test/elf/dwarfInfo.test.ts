@@ -159,7 +159,7 @@ describe('.debug_info reader', () => {
         for (const u of d.units) {
           const walk = (x: Die, depth: number): void => {
             if (depth > 40) return;
-            x.name; x.ranges();
+            void x.name; x.ranges();
             for (const a of [DW_AT.location, DW_AT.frame_base]) if (x.has(a)) { const l = d.locationList(x, a); if (!l) { const e = x.attr(a); if (e instanceof Uint8Array) try { evaluateLocation(e, { readReg: () => 0n, readMem: () => 0n, frameBase: () => 0n, cfa: () => 0n }); } catch (err) { if (!(err instanceof ElfError)) throw err; } } }
             if (x.has(DW_AT.type)) { const t = typeOf(x); typeName(t); sizeOf(t); const st = strip(t); if (st.kind === 'struct' || st.kind === 'union') st.members(); }
             for (const k of x.children) walk(k, depth + 1);

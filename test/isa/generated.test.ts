@@ -53,3 +53,8 @@ test('encoding constants: the same names in both languages, values from the CSR 
   assert.match(generateEncodingAs(), /^export const CSR_SATP: u32 = 0x180;$/m);
   assert.match(generateEncodingAs(), /^export const MSTATUS_SD: u64 = 0x8000000000000000;$/m);
 });
+
+test('page sizes written outside the encoding module agree with PAGE_SHIFT', async () => {
+  const { PAGE_SIZE } = await import('../../src/kernel/vdso/datapage');
+  assert.equal(PAGE_SIZE, 1 << Number(E.PAGE_SHIFT));
+});

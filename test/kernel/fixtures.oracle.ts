@@ -8,7 +8,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFixture, FIXTURES } from './helpers';
 
@@ -65,8 +66,6 @@ test('signal.c die: killed by SIGSEGV like under qemu (status 139 from a shell)'
 });
 
 test('files.c in an empty working directory: same stdout and status as qemu-riscv64', { skip }, () => {
-  const { mkdtempSync, rmSync } = require('node:fs') as typeof import('node:fs');
-  const { tmpdir } = require('node:os') as typeof import('node:os');
   const a = mkdtempSync(join(tmpdir(), 'files-q-')), b = mkdtempSync(join(tmpdir(), 'files-o-'));
   try {
     const q = spawnSync('qemu-riscv64', [join(FIXTURES, 'files')], { cwd: a, encoding: 'utf8' });
