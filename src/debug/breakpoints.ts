@@ -4,6 +4,8 @@
 import { normalize } from 'node:path';
 import type { DebugModule } from './modules';
 import { parseNumber } from './expr';
+import { MAX_DATA_BREAKPOINT_BYTES } from './limits';
+import { WATCH_MAX } from '../hart/layout';
 
 export type BreakpointKind = 'source' | 'function' | 'instruction';
 
@@ -158,9 +160,19 @@ export class BreakpointTable {
   }
 
   setData(specs: Omit<DataWatch, 'id' | 'hits'>[]): DataWatch[] {
+    if (specs.length > WATCH_MAX) throw new Error(`${specs.length} data breakpoints: the hart watches at most ${WATCH_MAX} ranges (docs/limits.md)`);
+    for (const s of specs) checkWatchRange(s.start, s.end, s.label);
     this.data = specs.map((s) => ({ ...s, id: nextId++, hits: 0 }));
     return this.data;
   }
+}
+
+/** A data breakpoint watches [start, end): at least 1 and at most MAX_DATA_BREAKPOINT_BYTES bytes, inside 64 bits. */
+export function checkWatchRange(start: bigint, end: bigint, label: string): void {
+  const size = end - start;
+  if (start < 0n || end > 1n << 64n) throw new Error(`data breakpoint ${label}: the range ${hex(start)}..${hex(end)} leaves the 64-bit address space`);
+  if (size < 1n) throw new Error(`data breakpoint ${label}: the size must be at least 1 byte`);
+  if (size > BigInt(MAX_DATA_BREAKPOINT_BYTES)) throw new Error(`data breakpoint ${label}: ${size} bytes; at most ${MAX_DATA_BREAKPOINT_BYTES} bytes per data breakpoint (docs/limits.md)`);
 }
 
 /** Does a hit count condition ('3', '>= 3', '% 2', '== 5') allow a stop at hit number `hits`? */

@@ -15,6 +15,7 @@ import type { VarNode } from './variables';
 import { tryEvaluateC, infoLines } from './cnodes';
 import { withInlineFrames } from './cframe';
 import { decodeForward } from './disassemble';
+import { MAX_EXPRESSION_LENGTH } from './limits';
 
 const hex = (v: bigint) => '0x' + v.toString(16);
 const hex64 = (v: bigint) => '0x' + v.toString(16).padStart(16, '0');
@@ -89,6 +90,7 @@ export function formatValue(name: string, v: bigint): string {
 
 export function runConsole(rt: DebugRuntime, line: string, frame?: Frame): ConsoleResult {
   const text = line.trim();
+  if (text.length > MAX_EXPRESSION_LENGTH) throw new Error(`a console command of ${text.length} characters: at most ${MAX_EXPRESSION_LENGTH} (docs/limits.md)`);
   const words = text.split(/\s+/);
   const w0 = words[0];
   if (w0 === 'help' || w0 === '?') return { text: HELP };
@@ -108,6 +110,7 @@ export function runConsole(rt: DebugRuntime, line: string, frame?: Frame): Conso
     const rest = words.slice(1);
     const at = rest[0] ? rt.evaluate(rest[0], frame) : frame?.pc ?? rt.hart.pc;
     const n = rest[1] ? Number(rest[1]) : 16;
+    if (!Number.isSafeInteger(n) || n < 0) throw new Error(`usage: disassemble [ADDR [N]] (N: a count of instructions, got '${rest[1]}')`);
     return { text: decodeForward(rt, at, n).map((l) => `${l.address === rt.hart.pc ? '=> ' : '   '}${hex(l.address)}${l.symbol ? ` <${l.symbol}>` : ''}:\t${l.bytes}\t${l.text}`).join('\n') };
   }
   const pm = /^(?:print|p)(?:\/([a-z]))?$/.exec(w0);

@@ -4,6 +4,7 @@ import { decode } from '../isa/decode';
 import { disassemble as disasmOne, newDisasmContext } from '../isa/disasm';
 import type { DebugRuntime } from './runtime';
 import type { ResolvedLocation } from './modules';
+import { MAX_DISASSEMBLE_INSTRUCTIONS } from './limits';
 
 export interface InsnLine {
   address: bigint;
@@ -28,8 +29,15 @@ function readInsn(rt: DebugRuntime, pc: bigint): { bits: number; length: number 
   return { bits, length: 4 };
 }
 
+/** Counts of instructions are bounded (docs/limits.md): the work and the answer stay small. */
+function checkCount(what: string, n: number, min: number): void {
+  if (!Number.isSafeInteger(n) || n < min) throw new Error(`${what} must be ${min === 0 ? 'a non-negative integer' : 'an integer'} (got ${n})`);
+  if (Math.abs(n) > MAX_DISASSEMBLE_INSTRUCTIONS) throw new Error(`${what} ${n}: at most ${MAX_DISASSEMBLE_INSTRUCTIONS} instructions per request (docs/limits.md)`);
+}
+
 /** Decode forward from `start`, `count` instructions. */
 export function decodeForward(rt: DebugRuntime, start: bigint, count: number): InsnLine[] {
+  checkCount('instruction count', count, 0);
   const out: InsnLine[] = [];
   const ctx = newDisasmContext();
   let pc = start;
@@ -59,8 +67,8 @@ export function decodeForward(rt: DebugRuntime, start: bigint, count: number): I
  * from far enough back that the stream has resynchronised) up to the address.
  */
 export function disassembleAround(rt: DebugRuntime, address: bigint, instructionOffset: number, count: number): InsnLine[] {
-  if (!Number.isInteger(count) || count < 0) throw new Error(`instructionCount must be a non-negative integer (got ${count})`);
-  if (count > 100_000) throw new Error(`instructionCount ${count} is too large`);
+  checkCount('instructionCount', count, 0);
+  checkCount('instructionOffset', instructionOffset, -MAX_DISASSEMBLE_INSTRUCTIONS);
   let before: InsnLine[] = [];
   if (instructionOffset < 0) {
     const need = -instructionOffset;

@@ -13,6 +13,8 @@ export interface ExprEnv {
 
 export class ExprError extends Error {}
 
+import { MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LENGTH } from './limits';
+
 const TYPES: Record<string, [number, boolean]> = {
   u8: [1, false], u16: [2, false], u32: [4, false], u64: [8, false],
   i8: [1, true], i16: [2, true], i32: [4, true], i64: [8, true], s8: [1, true], s16: [2, true], s32: [4, true], s64: [8, true],
@@ -67,7 +69,12 @@ const BIN: [string[], (a: bigint, b: bigint) => bigint][] = [
   [['*', '/', '%'], () => 0n],
 ];
 
+/** Every operation reduces to 64 bits as it goes: a product of 20,000 factors stays a 64-bit multiply each. */
 function apply(op: string, a: bigint, b: bigint): bigint {
+  return BigInt.asUintN(64, apply64(op, a, b));
+}
+
+function apply64(op: string, a: bigint, b: bigint): bigint {
   const sa = BigInt.asIntN(64, a), sb = BigInt.asIntN(64, b);
   switch (op) {
     case '||': return a || b ? 1n : 0n;
@@ -95,8 +102,13 @@ function apply(op: string, a: bigint, b: bigint): bigint {
 /** Evaluate an expression to an unsigned 64-bit value. */
 export function evaluateExpr(text: string, env: ExprEnv): bigint {
   if (!text.trim()) throw new ExprError('empty expression');
+  if (text.length > MAX_EXPRESSION_LENGTH) throw new ExprError(`an expression of ${text.length} characters: at most ${MAX_EXPRESSION_LENGTH} (docs/limits.md)`);
   const toks = lex(text);
   let p = 0;
+  let depth = 0;
+  const enter = () => {
+    if (++depth > MAX_EXPRESSION_DEPTH) throw new ExprError(`the expression nests deeper than ${MAX_EXPRESSION_DEPTH} levels (docs/limits.md)`);
+  };
   const peek = () => toks[p];
   const isOp = (v: string) => { const t = toks[p]; return t.t === 'op' && t.v === v; };
   const expectOp = (v: string) => {
@@ -123,11 +135,15 @@ export function evaluateExpr(text: string, env: ExprEnv): bigint {
   };
 
   const unary = (): bigint => {
+    enter();
+    try { return unary1(); } finally { depth--; }
+  };
+  const unary1 = (): bigint => {
     const t = peek();
     if (t.t === 'op') {
-      if (t.v === '-') { p++; return -unary(); }
+      if (t.v === '-') { p++; return BigInt.asUintN(64, -unary()); }
       if (t.v === '+') { p++; return unary(); }
-      if (t.v === '~') { p++; return ~unary(); }
+      if (t.v === '~') { p++; return BigInt.asUintN(64, ~unary()); }
       if (t.v === '!') { p++; return unary() === 0n ? 1n : 0n; }
       if (t.v === '*') {
         p++;

@@ -3,7 +3,7 @@
 // naming what is wrong; the session lives on.
 import {
   LoggingDebugSession, InitializedEvent, StoppedEvent, OutputEvent, TerminatedEvent, ExitedEvent, BreakpointEvent,
-  ModuleEvent, Thread, StackFrame, Source, Scope, Handles, Module, ContinuedEvent,
+  ModuleEvent, Thread, StackFrame, Source, Scope, Handles, Module, ContinuedEvent, Response, ErrorDestination,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { basename } from 'node:path';
@@ -19,6 +19,8 @@ import { disassembleAround, decodeForward } from './disassemble';
 import { runConsole, formatValue } from './console';
 import { launchArgumentsProblem } from './launchArgs';
 import { DATAPAGE_FIELDS } from '../kernel/vdso/datapage';
+import { validateArguments, ERROR_BAD_ARGUMENTS, ERROR_INTERNAL, ERROR_REQUEST_FAILED } from './protocol-validate';
+import { errorText, internalError } from './errors';
 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments, LaunchConfig {
   /** Log the DAP traffic to the console. */
@@ -87,17 +89,38 @@ export class VdsoDebugSession extends LoggingDebugSession {
     this.framesCache = undefined;
   }
 
-  /** Run a handler; any exception becomes an error response saying what is wrong. */
+  /** Run a handler; any exception becomes an error response saying what is wrong (internal errors: an incident id). */
   private guard<R extends DebugProtocol.Response>(response: R, fn: () => void): void {
     try {
       fn();
     } catch (e) {
-      this.fail(response, (e as Error).message);
+      this.fail(response, errorText(e, response.command));
     }
   }
 
-  private fail(response: DebugProtocol.Response, message: string, showUser = true): void {
-    this.sendErrorResponse(response, { id: 1001, format: message.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser });
+  private fail(response: DebugProtocol.Response, message: string, showUser = true, id = ERROR_REQUEST_FAILED): void {
+    this.sendErrorResponse(response, { id, format: message.replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')), showUser });
+  }
+
+  /** Every request's arguments are checked against its schema (protocol-validate.ts) before a handler runs. */
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const v = validateArguments(request.command, request.arguments);
+    if (!v.ok) {
+      this.fail(new Response(request), v.message, true, ERROR_BAD_ARGUMENTS);
+      return;
+    }
+    request.arguments = v.args;
+    if (request.command === 'initialize' && !request.arguments.pathFormat) request.arguments.pathFormat = 'path';
+    super.dispatchRequest(request);
+  }
+
+  /** The base class answers an exception escaping a handler with its stack (id 1104): log it, answer an id. */
+  protected override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string, variables?: any, dest?: ErrorDestination): void {
+    if (codeOrMessage === 1104) {
+      const stack = (variables as { _stack?: string } | undefined)?._stack ?? 'unknown exception';
+      return this.fail(response, internalError(stack, response.command), true, ERROR_INTERNAL);
+    }
+    super.sendErrorResponse(response, codeOrMessage as number, format, variables, dest);
   }
 
   private needStopped(): void {
@@ -149,7 +172,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
       this.runtime.start(args);
       this.sendResponse(response);
     } catch (e) {
-      this.fail(response, (e as Error).message);
+      this.fail(response, errorText(e, 'launch'));
     }
   }
 
@@ -257,7 +280,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
         try {
           start = rt.target ? rt.evaluate(m[1]) : undefined;
         } catch (e) {
-          response.body = { dataId: null, description: `cannot watch '${name}': ${(e as Error).message}` };
+          response.body = { dataId: null, description: `cannot watch '${name}': ${errorText(e, 'dataBreakpointInfo')}` };
           this.sendResponse(response);
           return;
         }
@@ -493,7 +516,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
         this.evaluate(response, args);
       } catch (e) {
         const hoverName = context === 'hover' && /^[A-Za-z_$][\w$.]*$/.test((args.expression ?? '').trim());
-        this.fail(response, hoverName ? '' : (e as Error).message, false);
+        this.fail(response, hoverName ? '' : errorText(e, 'evaluate'), false);
       }
       return;
     }

@@ -182,12 +182,12 @@ describe('Linux requests on vdso.c, stopped in __vdso_clock_gettime', () => {
     assert.equal(await errorOf(evaluate(dc, '1 / 0')), 'division by zero');
     assert.equal(await errorOf(dc.evaluateRequest({ expression: '  ', context: 'watch' })), 'evaluate: empty expression');
     assert.equal(await errorOf(dc.customRequest('readMemory', { memoryReference: '0x10', count: 8 })), 'cannot read memory at 0x10: the address is outside any mapping');
-    assert.equal(await errorOf(dc.customRequest('readMemory', { memoryReference: hex(pc), count: -1 })), 'count must be a non-negative integer (got -1)');
+    assert.equal(await errorOf(dc.customRequest('readMemory', { memoryReference: hex(pc), count: -1 })), 'readMemory: arguments.count is -1: it must be at least 0 and at most 16777216 (docs/limits.md)');
     assert.equal(await errorOf(dc.customRequest('readMemory', { memoryReference: 'nowhere', count: 4 })), "memoryReference 'nowhere': no symbol, register or CSR named 'nowhere' in the loaded objects");
-    assert.equal(await errorOf(dc.customRequest('readMemory', { count: 4 })), 'memoryReference is missing');
+    assert.equal(await errorOf(dc.customRequest('readMemory', { count: 4 })), 'readMemory: arguments.memoryReference is required (a string)');
     assert.equal(await errorOf(dc.customRequest('writeMemory', { memoryReference: '0x10', data: 'AAAA' })), 'cannot write 3 bytes at 0x10: the address is outside any mapping');
-    assert.equal(await errorOf(dc.customRequest('writeMemory', { memoryReference: hex(pc) })), 'writeMemory: data (base64) is required');
-    assert.equal(await errorOf(dc.disassembleRequest({ memoryReference: hex(pc), instructionCount: -3 })), 'instructionCount must be a non-negative integer (got -3)');
+    assert.equal(await errorOf(dc.customRequest('writeMemory', { memoryReference: hex(pc) })), 'writeMemory: arguments.data is required (a string)');
+    assert.equal(await errorOf(dc.disassembleRequest({ memoryReference: hex(pc), instructionCount: -3 })), 'disassemble: arguments.instructionCount is -3: it must be at least 0 and at most 10000 (docs/limits.md)');
     assert.equal(await errorOf(dc.setBreakpointsRequest({ source: { path: '/x.c' }, breakpoints: [{ line: 0 }] })), 'setBreakpoints: line 0 is not a line number');
     assert.equal(await errorOf(dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: ' ' }] })), 'setFunctionBreakpoints: every breakpoint needs a name');
     assert.equal(await errorOf(dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: 'bogus' }] })), "setDataBreakpoints: 'bogus' is not a dataId from dataBreakpointInfo");
