@@ -118,12 +118,15 @@ export class DebugModule {
         if (sec.type !== type) continue;
         const str = elf.sections[sec.link];
         if (!str || str.type === SHT.NOBITS) return true; // unusual: let the full index decide
-        const strData = Buffer.from(elf.data.buffer, elf.data.byteOffset + Number(str.offset), Number(str.size));
+        // sectionData checks the ranges against the file (a corrupt table is an ElfError naming it)
+        const strBytes = elf.sectionData(str);
+        const strData = Buffer.from(strBytes.buffer, strBytes.byteOffset, strBytes.byteLength);
         const offsets = new Set<number>();
         for (let i = strData.indexOf(needle); i >= 0; i = strData.indexOf(needle, i + 1)) offsets.add(i);
         if (!offsets.size) continue;
         const ent = Number(sec.entsize) || 24;
-        const dv = new DataView(elf.data.buffer, elf.data.byteOffset + Number(sec.offset), Number(sec.size));
+        const symBytes = elf.sectionData(sec);
+        const dv = new DataView(symBytes.buffer, symBytes.byteOffset, symBytes.byteLength);
         for (let o = 0; o + 24 <= dv.byteLength; o += ent) if (offsets.has(dv.getUint32(o, true))) return true;
       }
     }
