@@ -45,6 +45,8 @@ export interface LaunchOptions {
   allowRead?: string[];
   /** false: the working directory is read-only (default: read-write). */
   allowWrite?: boolean;
+  /** Size of the guest's private /tmp in bytes (default 64 MiB): file data beyond it is ENOSPC. */
+  tmpQuota?: number;
   /** Guest stdin (default: empty). */
   stdin?: Uint8Array | (() => Uint8Array | null);
   onStdout?: (data: Uint8Array) => void;

@@ -1,6 +1,7 @@
 // models fs/binfmt_elf.c: load_elf_binary (the program's PT_LOADs, PT_INTERP, brk, the load bias of ET_DYN)
 // and create_elf_tables (argc, argv, envp, the auxiliary vector on the new stack), with the layout choices of
 // mm/util.c (mmap_base, randomize_stack_top, arch_randomize_brk) for riscv64 Sv39.
+import { MAX_PHDR_TABLE_BYTES } from './limits';
 import { ElfFile, EM_RISCV, ET, PT, PF } from '../elf/elf';
 import { PROT_READ, PROT_WRITE, PROT_EXEC, TASK_SIZE, type FileBacking, type MM } from './mm';
 import { pageDown, pageUp, PAGE_BYTES, PAGE_SHIFT, PAGE_OFFSET_MASK } from './pagetable';
@@ -46,6 +47,11 @@ export function parseElf(data: Uint8Array, what: string): ElfFile {
   if (elf.header.type !== ET.EXEC && elf.header.type !== ET.DYN) throw new ExecError(`${what}: not an executable (e_type ${elf.header.type})`);
   if (!elf.programHeaders.some((p) => p.type === PT.LOAD)) throw new ExecError(`${what}: no PT_LOAD segment`);
   if (elf.header.phentsize !== 56) throw new ExecError(`${what}: bad e_phentsize ${elf.header.phentsize}`);
+  // load_elf_phdrs: the program header table is at most 64 KiB (1,170 entries), else ENOEXEC; this also
+  // bounds the work of mapping the segments (65,534 PT_LOADs took minutes)
+  if (elf.header.phnum * 56 > MAX_PHDR_TABLE_BYTES) {
+    throw new ExecError(`${what}: ${elf.header.phnum} program headers (${elf.header.phnum * 56} bytes): Linux loads at most ${MAX_PHDR_TABLE_BYTES} bytes of them (${Math.floor(MAX_PHDR_TABLE_BYTES / 56)} entries)`);
+  }
   return elf;
 }
 

@@ -31,6 +31,7 @@ import {
   setupRtFrame, restoreRtFrame, defaultAction, signalName, sigBit, SIG_DFL, SIG_IGN, SIGSEGV, SIGILL, SA_RESTART,
   SIGTRAP, SIGBUS, SIGKILL, SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPC, TRAP_BRKPT, BUS_ADRALN, type SigInfo, type SignalState,
 } from './signal';
+import { MAX_PROGRAM_BYTES } from './limits';
 import { parseElf, ExecError, type AuxEntry } from './binfmtElf';
 import { mapsText as renderMaps } from './procfs';
 import { KernelError, ENOSYS, EINTR } from './errno';
@@ -161,7 +162,9 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     const hostProgram = resolve(options.program);
     let progData: Uint8Array;
     try {
-      if (!statSync(hostProgram).isFile()) throw new LaunchError(`${options.program}: not a regular file`);
+      const st = statSync(hostProgram);
+      if (!st.isFile()) throw new LaunchError(`${options.program}: not a regular file`);
+      if (st.size > MAX_PROGRAM_BYTES) throw new LaunchError(`${options.program}: ${st.size} bytes; a program file is at most ${MAX_PROGRAM_BYTES} bytes`);
       progData = new Uint8Array(readFileSync(hostProgram));
     } catch (e) {
       if (e instanceof LaunchError) throw e;
@@ -173,7 +176,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     const sysroot = options.sysroot ?? (existsSync(DEFAULT_SYSROOT) ? DEFAULT_SYSROOT : undefined);
     const allow = [...(options.allowRead ?? []).map((dir) => ({ dir, writable: false })), ...(options.allow ?? []).map(parseAllow)];
     this.vfs = new Vfs({
-      sysroot, programDir: dirname(hostProgram), cwd: options.cwd ?? dirname(hostProgram), readOnlyCwd: options.allowWrite === false, allow,
+      sysroot, programDir: dirname(hostProgram), cwd: options.cwd ?? dirname(hostProgram), readOnlyCwd: options.allowWrite === false, allow, tmpQuota: options.tmpQuota,
       onDenied: (path) => this.warn(`${path}: outside what the guest may use (EACCES); allow it with --allow ${dirname(path)}[:ro] (launch.json: "allow")`),
     });
     this.exePath = hostProgram;

@@ -18,8 +18,10 @@ import {
 import { constants as osConstants } from 'node:os';
 import { dirname, join, resolve as hostResolve, basename } from 'node:path';
 import {
-  KernelError, ENOENT, ENOTDIR, ELOOP, EROFS, EACCES, ENAMETOOLONG, EEXIST, EBUSY, EISDIR, ENOTEMPTY, EXDEV, EINVAL, EPERM,
+  KernelError, ENOENT, ENOTDIR, ELOOP, EROFS, EACCES, ENAMETOOLONG, EEXIST, EBUSY, EISDIR, ENOTEMPTY, EXDEV, EINVAL, EPERM, ENXIO,
 } from './errno';
+import { TmpQuota } from './quota';
+import { DEFAULT_TMP_QUOTA, HOST_FILE_CACHE_BYTES } from './limits';
 
 /** A host file-system change; its error becomes the same errno for the guest. */
 function hostCallV(fn: () => void): void {
@@ -32,7 +34,11 @@ function hostCallV(fn: () => void): void {
 
 export type NodeKind = 'file' | 'dir' | 'chr' | 'symlink';
 
-export interface TmpFile { data: Buffer; size: number; mode: number; ino: number; mtimeNs: bigint; }
+export interface TmpFile {
+  data: Buffer; size: number; mode: number; ino: number; mtimeNs: bigint;
+  /** Open files referring to it, and whether its name is gone: the quota frees its data at the last close. */
+  opens?: number; unlinked?: boolean;
+}
 
 export type Node =
   | { type: 'host'; kind: NodeKind; hostPath: string; guestPath: string; writable: boolean; stats: Stats }
@@ -74,12 +80,15 @@ export interface VfsOptions {
   allow?: Grant[];
   /** Told once per directory when the guest is refused a path outside its grants. */
   onDenied?: (path: string) => void;
+  /** Size of the private /tmp in bytes (default DEFAULT_TMP_QUOTA, 64 MiB). */
+  tmpQuota?: number;
 }
 
 export class Vfs {
   private readonly mounts: Mount[] = [];
   readonly tmp = new Map<string, TmpFile>();
   readonly tmpDirs = new Set<string>(['/tmp']);
+  readonly tmpQuota: TmpQuota;
   private nextIno = 1000;
   /** Guest path of the working directory. */
   cwd: string;
@@ -88,6 +97,7 @@ export class Vfs {
   private readonly denied = new Set<string>();
 
   constructor(readonly opts: VfsOptions) {
+    this.tmpQuota = new TmpQuota(opts.tmpQuota ?? DEFAULT_TMP_QUOTA);
     const add = (guest: string, host: string, writable = false): void => { this.mounts.push({ guest, host: hostResolve(host), writable }); };
     const sr = opts.sysroot;
     if (sr && existsSync(sr)) {
@@ -313,7 +323,8 @@ export class Vfs {
   unlink(path: string): void {
     const p = this.absolute(path);
     if (this.isTmp(p)) {
-      if (this.tmp.delete(p)) return;
+      const t = this.tmp.get(p);
+      if (t) { this.tmp.delete(p); this.dropTmpName(t); return; }
       if (p === '/tmp' || this.tmpDirs.has(p)) throw new KernelError(EISDIR);
       throw new KernelError(ENOENT);
     }
@@ -339,6 +350,7 @@ export class Vfs {
         this.tmp.delete(x); this.tmp.delete(y);
         if (f) this.tmp.set(y, f);
         if (g && flags & 2) this.tmp.set(x, g);
+        else if (g && g !== f) this.dropTmpName(g); // the replaced file loses its name
       };
       if (src.kind === 'dir') {
         if (this.tmp.has(b)) throw new KernelError(ENOTDIR);
@@ -397,6 +409,25 @@ export class Vfs {
     hostCallV(() => utimesSync(host, sec(atimeNs, st.atimeMs), sec(mtimeNs, st.mtimeMs)));
   }
 
+  /** A /tmp file lost a name: its data leaves the quota when no other name (link) and no open file holds it. */
+  private dropTmpName(t: TmpFile): void {
+    for (const g of this.tmp.values()) if (g === t) return;
+    if (t.opens) t.unlinked = true; else this.tmpQuota.release(t);
+  }
+
+  /**
+   * May readlink show `target` (read from the link at guest path `linkPath`)? Only when it names something in
+   * the guest's namespace: it resolves there, or it lies in a grant, the way down to one, /tmp, /proc, /dev or a
+   * system directory of the sysroot. A host path outside (even a dangling one) is never shown.
+   */
+  showsLinkTarget(linkPath: string, target: string): boolean {
+    const abs = normalize(target.startsWith('/') ? target : dirname(linkPath) + '/' + target);
+    try { this.lookup(abs, false); return true; } catch (e) { if (!(e instanceof KernelError) || e.errno === EACCES) return false; }
+    if (this.grants.some((g) => abs === g || abs.startsWith(g + '/')) || this.aboveGrant(abs)) return true;
+    const top = abs.split('/')[1] ?? '';
+    return top === '' || SYSTEM_TOP.has(top);
+  }
+
   /** Is node `n` where the guest may write? */
   writableNode(n: Node): boolean {
     return n.type === 'tmpfile' || n.type === 'tmpdir' || n.type === 'dev' || (n.type === 'host' && n.writable);
@@ -439,11 +470,28 @@ export class Vfs {
 }
 
 const fileCache = new Map<string, { mtimeMs: number; size: number; data: Uint8Array }>();
-/** Host files are read once (and shared by read() and mmap()) while their mtime and size stay the same. */
+let fileCacheBytes = 0;
+/**
+ * Host files are read once (and shared by read() and mmap()) while their mtime and size stay the same, up to
+ * HOST_FILE_CACHE_BYTES in all (the least recently read go first). Only regular files: a FIFO, a device or a
+ * socket in an allowed directory would block or never end (ENXIO, as for a socket's open on Linux).
+ */
 export function readHostCached(hostPath: string, st: Stats): Uint8Array {
+  if (!st.isFile()) throw new KernelError(ENXIO);
   const c = fileCache.get(hostPath);
-  if (c && c.mtimeMs === st.mtimeMs && c.size === st.size) return c.data;
+  if (c && c.mtimeMs === st.mtimeMs && c.size === st.size) {
+    fileCache.delete(hostPath);
+    fileCache.set(hostPath, c);
+    return c.data;
+  }
+  if (c) { fileCache.delete(hostPath); fileCacheBytes -= c.data.length; }
   const data = new Uint8Array(readFileSync(hostPath));
   fileCache.set(hostPath, { mtimeMs: st.mtimeMs, size: st.size, data });
+  fileCacheBytes += data.length;
+  for (const [k, v] of fileCache) {
+    if (fileCacheBytes <= HOST_FILE_CACHE_BYTES || k === hostPath) break;
+    fileCache.delete(k);
+    fileCacheBytes -= v.data.length;
+  }
   return data;
 }

@@ -6,7 +6,10 @@ import type { LinuxProcess } from '../process';
 import type { Node, TmpFile } from '../vfs';
 import {
   KernelError, EBADF, EFAULT, EINVAL, ENOENT, EISDIR, ENOTDIR, ESPIPE, ENOTTY, EMFILE, EROFS, EACCES, ERANGE, EAGAIN, EEXIST, EPIPE,
+  ENAMETOOLONG, ENOSPC,
 } from '../errno';
+import { MAX_RW_COUNT, IO_CHUNK, PATH_MAX } from '../limits';
+import { TASK_SIZE } from '../mm';
 import { auxvBytes, cpuinfo, mapsText, statusText, meminfoText } from '../procfs';
 import { anonRead, anonWrite, PIPE_BUF_CAPACITY, type AnonFile } from './events';
 import { SIGPIPE } from '../signal';
@@ -68,8 +71,9 @@ export function installFd(p: LinuxProcess, f: OpenFile, cloexec: boolean, min = 
 }
 
 export function userPath(p: LinuxProcess, va: bigint): string {
-  const s = p.mm.readString(va, 4096);
-  if (s === undefined) throw new KernelError(EFAULT);
+  const s = p.mm.readString(va, PATH_MAX);
+  // strncpy_from_user: PATH_MAX readable bytes without a NUL is ENAMETOOLONG; a fault before that, EFAULT
+  if (s === undefined) throw new KernelError(p.mm.read(va, PATH_MAX) ? ENAMETOOLONG : EFAULT);
   return s;
 }
 
@@ -112,7 +116,8 @@ export function openNode(p: LinuxProcess, n: Node, flags: number): OpenFile {
       }
       return { kind: 'file', node: n, path: n.guestPath, flags, pos: 0, data: p.vfs.readHostFile(n), refs: 1 };
     case 'tmpfile':
-      if (flags & O_TRUNC) { n.file.size = 0; }
+      if (flags & O_TRUNC) { n.file.size = 0; p.vfs.tmpQuota.fit(n.file, 0, true); }
+      n.file.opens = (n.file.opens ?? 0) + 1;
       return { kind: 'tmp', node: n, path: n.guestPath, flags, pos: 0, tmp: n.file, refs: 1 };
     case 'proc':
       if (wants) throw new KernelError(EACCES);
@@ -151,14 +156,16 @@ export function sysClose(p: LinuxProcess, a: bigint[]): bigint {
     if (list) { const keep = list.filter((l) => l.owner !== p.current.group); if (keep.length) p.locks.posix.set(key, keep); else p.locks.posix.delete(key); }
   }
   if (f.refs === 1 && (p.locks.flocks.size || p.locks.posix.size)) p.locks.release(f);
-  releaseFile(f);
+  releaseFile(f, p);
   return 0n;
 }
 
-export function releaseFile(f: OpenFile): void {
+export function releaseFile(f: OpenFile, p?: LinuxProcess): void {
   if (--f.refs > 0) return;
   if (f.hostFd !== undefined) { try { hostFs.closeSync(f.hostFd); } catch { /* already gone */ } f.hostFd = undefined; }
   if (f.pipe) { if (f.pipeEnd === 'r') f.pipe.readers--; else f.pipe.writers--; }
+  const t = f.tmp;
+  if (t && t.opens && --t.opens === 0 && t.unlinked) p?.vfs.tmpQuota.release(t);
 }
 
 function readFrom(p: LinuxProcess, f: OpenFile, len: number, pos?: number): Uint8Array {
@@ -199,6 +206,7 @@ function readFrom(p: LinuxProcess, f: OpenFile, len: number, pos?: number): Uint
 }
 
 function writeTo(p: LinuxProcess, f: OpenFile, data: Uint8Array, pos?: number): number {
+  if (pos !== undefined && !Number.isSafeInteger(pos)) throw new KernelError(EINVAL);
   switch (f.kind) {
     case 'console':
       if (f.console === 0) throw new KernelError(EBADF);
@@ -209,8 +217,13 @@ function writeTo(p: LinuxProcess, f: OpenFile, data: Uint8Array, pos?: number): 
       const t = f.tmp!;
       let at = pos ?? f.pos;
       if (f.flags & O_APPEND) at = t.size;
+      // the private /tmp has a quota (tmpfs size=): what does not fit is a short write, or ENOSPC
+      const room = t.data.length + p.vfs.tmpQuota.free - at;
+      if (data.length === 0) return 0;
+      if (room <= 0) throw new KernelError(ENOSPC);
+      if (room < data.length) data = data.subarray(0, room);
       const end = at + data.length;
-      if (end > t.data.length) { const nb = Buffer.alloc(Math.max(end, t.data.length * 2)); t.data.copy(nb, 0, 0, t.size); t.data = nb; }
+      p.vfs.tmpQuota.fit(t, end);
       if (at > t.size) t.data.fill(0, t.size, at);
       t.data.set(data, at);
       t.size = Math.max(t.size, end);
@@ -257,88 +270,151 @@ function blockingIo(p: LinuxProcess, f: OpenFile, what: string, attempt: () => b
   return p.block({ what, restartable: true, check: run });
 }
 
-/** A blocking write returns when everything is written (a pipe takes 64 KiB at a time); a non-blocking one
- *  returns what fit. */
-function writeAll(p: LinuxProcess, f: OpenFile, data: Uint8Array): bigint {
+/** access_ok: [va, va+len) lies below TASK_SIZE (else EFAULT before anything moves). */
+function accessOk(va: bigint, len: bigint): void {
+  if (len > TASK_SIZE || va > TASK_SIZE - len) throw new KernelError(EFAULT);
+}
+/** A count as Linux takes it: at most MAX_RW_COUNT bytes move in one call. */
+function rwCount(v: bigint): number { return v > BigInt(MAX_RW_COUNT) ? MAX_RW_COUNT : Number(v); }
+/** A file offset: negative (or beyond what a number holds exactly) is EINVAL. */
+function fileOffset(v: bigint, count: number): number {
+  const off = BigInt.asIntN(64, v);
+  if (off < 0n || off + BigInt(count) > BigInt(Number.MAX_SAFE_INTEGER)) throw new KernelError(EINVAL);
+  return Number(off);
+}
+
+type Segment = [va: bigint, len: number];
+
+/** copy_to_user that stops at the first page it cannot write: the bytes copied. */
+function copyOut(mm: LinuxProcess['mm'], va: bigint, data: Uint8Array): number {
+  if (mm.write(va, data)) return data.length;
   let done = 0;
-  return blockingIo(p, f, f.kind === 'pipe' ? 'write to a full pipe' : `write to ${f.path}`, () => {
-    try { done += writeTo(p, f, data.subarray(done)); } catch (e) {
-      if (done > 0 && e instanceof KernelError && e.errno === EAGAIN && (f.flags & O_NONBLOCK)) return BigInt(done);
-      throw e;
+  while (done < data.length) {
+    const n = Math.min(data.length - done, 4096 - Number((va + BigInt(done)) & 0xfffn));
+    if (!mm.write(va + BigInt(done), data.subarray(done, done + n))) break;
+    done += n;
+  }
+  return done;
+}
+
+/**
+ * read/pread64/readv: copy_to_user of what the file gives, in pieces of IO_CHUNK (no host buffer of the call's
+ * size): stops at a short piece; a fault after some bytes returns those (the position keeps only what was
+ * copied), a fault before any is EFAULT. Blocks (blockingIo) while nothing can be read.
+ */
+function readToUser(p: LinuxProcess, f: OpenFile, segs: Segment[], pos?: number): bigint {
+  const mm = p.mm;
+  return blockingIo(p, f, f.kind === 'pipe' ? 'read from a pipe' : `read from ${f.path}`, () => {
+    let done = 0;
+    for (const [va, len] of segs) {
+      for (let off = 0; off < len;) {
+        const want = Math.min(IO_CHUNK, len - off);
+        let data: Uint8Array;
+        try { data = readFrom(p, f, want, pos === undefined ? undefined : pos + done); } catch (e) {
+          if (done > 0 && e instanceof KernelError) return BigInt(done);
+          throw e;
+        }
+        if (data.length === 0) return BigInt(done);
+        const copied = copyOut(mm, va + BigInt(off), data);
+        if (copied < data.length) {
+          if (pos === undefined && (f.kind === 'file' || f.kind === 'tmp' || f.kind === 'proc')) f.pos -= data.length - copied;
+          done += copied;
+          if (done === 0) throw new KernelError(EFAULT);
+          return BigInt(done);
+        }
+        done += data.length;
+        off += data.length;
+        if (data.length < want) return BigInt(done);
+      }
     }
-    if (done < data.length && f.kind === 'pipe' && !(f.flags & O_NONBLOCK)) throw new KernelError(EAGAIN);
+    return BigInt(done);
+  });
+}
+
+/**
+ * write/pwrite64/writev: copy_from_user in pieces of IO_CHUNK, each written on. A blocking write to a pipe
+ * returns when everything is written (it sleeps while the pipe is full); otherwise a short piece, a fault or
+ * a full /tmp after some bytes returns those. /dev/null, zero and random drop the data without reading it.
+ */
+function writeFromUser(p: LinuxProcess, f: OpenFile, segs: Segment[], pos?: number): bigint {
+  if (f.kind === 'dev') return BigInt(segs.reduce((n, s) => n + s[1], 0));
+  const mm = p.mm;
+  const waits = f.kind === 'pipe' && !(f.flags & O_NONBLOCK);
+  let done = 0, seg = 0, off = 0;
+  return blockingIo(p, f, f.kind === 'pipe' ? 'write to a full pipe' : `write to ${f.path}`, () => {
+    for (; seg < segs.length; seg++, off = 0) {
+      const [va, len] = segs[seg];
+      while (off < len) {
+        const want = Math.min(IO_CHUNK, len - off);
+        const data = mm.read(va + BigInt(off), want);
+        if (!data) { if (done === 0) throw new KernelError(EFAULT); return BigInt(done); }
+        let n: number;
+        try { n = writeTo(p, f, data, pos === undefined ? undefined : pos + done); } catch (e) {
+          if (done > 0 && e instanceof KernelError && !(waits && e.errno === EAGAIN)) return BigInt(done);
+          throw e;
+        }
+        done += n;
+        off += n;
+        if (n < want) {
+          if (waits) throw new KernelError(EAGAIN); // sleep until a reader makes room, then go on
+          return BigInt(done);
+        }
+      }
+    }
     return BigInt(done);
   });
 }
 
 export function sysRead(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
-  const len = Number(a[2] > 0x7ffff000n ? 0x7ffff000n : a[2]);
-  const mm = p.mm;
-  return blockingIo(p, f, f.kind === 'pipe' ? 'read from a pipe' : `read from ${f.path}`, () => {
-    const data = readFrom(p, f, len);
-    if (!mm.write(a[1], data)) throw new KernelError(EFAULT);
-    return BigInt(data.length);
-  });
+  accessOk(a[1], a[2]);
+  return readToUser(p, f, [[a[1], rwCount(a[2])]]);
 }
 export function sysPread64(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
   if (f.kind === 'pipe' || f.kind === 'console') throw new KernelError(ESPIPE);
-  const off = BigInt.asIntN(64, a[3]);
-  if (off < 0n) throw new KernelError(EINVAL);
-  const data = readFrom(p, f, Number(a[2]), Number(off));
-  if (!p.mm.write(a[1], data)) throw new KernelError(EFAULT);
-  return BigInt(data.length);
+  accessOk(a[1], a[2]);
+  const count = rwCount(a[2]);
+  return readToUser(p, f, [[a[1], count]], fileOffset(a[3], count));
 }
 export function sysWrite(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
-  const data = p.mm.read(a[1], Number(a[2] > 0x7ffff000n ? 0x7ffff000n : a[2]));
-  if (!data) throw new KernelError(EFAULT);
-  return writeAll(p, f, data);
+  accessOk(a[1], a[2]);
+  return writeFromUser(p, f, [[a[1], rwCount(a[2])]]);
 }
 export function sysPwrite64(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
-  const data = p.mm.read(a[1], Number(a[2]));
-  if (!data) throw new KernelError(EFAULT);
-  return BigInt(writeTo(p, f, data, Number(a[3])));
+  if (f.kind === 'pipe' || f.kind === 'console') throw new KernelError(ESPIPE);
+  accessOk(a[1], a[2]);
+  const count = rwCount(a[2]);
+  return writeFromUser(p, f, [[a[1], count]], fileOffset(a[3], count));
 }
-function iovecs(p: LinuxProcess, va: bigint, cnt: bigint): [bigint, bigint][] {
+function iovecs(p: LinuxProcess, va: bigint, cnt: bigint): Segment[] {
+  if (cnt > 1024n) throw new KernelError(EINVAL); // UIO_MAXIOV
   const n = Number(cnt);
-  if (n < 0 || n > 1024) throw new KernelError(EINVAL);
   const b = p.mm.read(va, n * 16);
   if (!b) throw new KernelError(EFAULT);
-  const dv = new DataView(b.buffer);
-  return Array.from({ length: n }, (_, i) => [dv.getBigUint64(i * 16, true), dv.getBigUint64(i * 16 + 8, true)] as [bigint, bigint]);
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const segs: Segment[] = [];
+  for (let i = 0; i < n; i++) if (BigInt.asIntN(64, dv.getBigUint64(i * 16 + 8, true)) < 0n) throw new KernelError(EINVAL);
+  // import_iovec: each segment must pass access_ok; the total is cut to MAX_RW_COUNT
+  let left = MAX_RW_COUNT;
+  for (let i = 0; i < n; i++) {
+    const base = dv.getBigUint64(i * 16, true), len = dv.getBigUint64(i * 16 + 8, true);
+    accessOk(base, len);
+    const take = Math.min(left, rwCount(len));
+    left -= take;
+    segs.push([base, take]);
+  }
+  return segs;
 }
 export function sysWritev(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
-  const parts: Uint8Array[] = [];
-  for (const [base, len] of iovecs(p, a[1], a[2])) {
-    const d = p.mm.read(base, Number(len));
-    if (!d) throw new KernelError(EFAULT);
-    parts.push(d);
-  }
-  const data = Buffer.concat(parts);
-  return writeAll(p, f, data);
+  return writeFromUser(p, f, iovecs(p, a[1], a[2]));
 }
 export function sysReadv(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
-  const vecs = iovecs(p, a[1], a[2]);
-  const mm = p.mm;
-  return blockingIo(p, f, `read from ${f.path}`, () => {
-    let total = 0;
-    for (const [base, len] of vecs) {
-      let d: Uint8Array;
-      try { d = readFrom(p, f, Number(len)); } catch (e) {
-        if (total > 0 && e instanceof KernelError && e.errno === EAGAIN) break;
-        throw e;
-      }
-      if (!mm.write(base, d)) throw new KernelError(EFAULT);
-      total += d.length;
-      if (d.length < Number(len)) break;
-    }
-    return BigInt(total);
-  });
+  return readToUser(p, f, iovecs(p, a[1], a[2]));
 }
 
 export function sysLseek(p: LinuxProcess, a: bigint[]): bigint {
@@ -439,10 +515,10 @@ export function sysReadlinkat(p: LinuxProcess, a: bigint[]): bigint {
   else {
     const n = p.vfs.lookup(path, false, dirOf(p, a[0], path));
     if (n.kind !== 'symlink' || n.type !== 'host') throw new KernelError(EINVAL);
-    target = hostFs.readlinkSync(n.hostPath);
+    const raw = hostFs.readlinkSync(n.hostPath);
     // a link that leads outside what the guest may see does not show the host path
-    const abs = target.startsWith('/') ? target : n.guestPath.slice(0, n.guestPath.lastIndexOf('/') + 1) + target;
-    try { p.vfs.lookup(abs, false); } catch (e) { if (e instanceof KernelError && e.errno === EACCES) throw e; }
+    if (!p.vfs.showsLinkTarget(n.guestPath, raw)) throw new KernelError(EACCES);
+    target = raw;
   }
   const bytes = Buffer.from(target).subarray(0, Number(a[3]));
   if (!p.mm.write(a[2], bytes)) throw new KernelError(EFAULT);
@@ -517,7 +593,7 @@ export function sysDup3(p: LinuxProcess, a: bigint[]): bigint {
   const to = i32(a[1]);
   if (to === i32(a[0]) || to < 0 || to >= 1024) throw new KernelError(EINVAL);
   const old = p.fds[to];
-  if (old) releaseFile(old);
+  if (old) releaseFile(old, p);
   f.refs++;
   p.fds[to] = f;
   p.cloexec[to] = (Number(a[2]) & O_CLOEXEC) !== 0;
@@ -527,8 +603,8 @@ export function sysDup3(p: LinuxProcess, a: bigint[]): bigint {
 export function sysPipe2(p: LinuxProcess, a: bigint[]): bigint {
   const pipe = new Pipe();
   const flags = Number(a[1]);
-  const r = installFd(p, { kind: 'pipe', path: 'pipe:[9000]', flags: 0, pos: 0, pipe, pipeEnd: 'r', refs: 1 }, (flags & O_CLOEXEC) !== 0);
-  const w = installFd(p, { kind: 'pipe', path: 'pipe:[9000]', flags: O_WRONLY, pos: 0, pipe, pipeEnd: 'w', refs: 1 }, (flags & O_CLOEXEC) !== 0);
+  const r = installFd(p, { kind: 'pipe', path: 'pipe:[9000]', flags: flags & O_NONBLOCK, pos: 0, pipe, pipeEnd: 'r', refs: 1 }, (flags & O_CLOEXEC) !== 0);
+  const w = installFd(p, { kind: 'pipe', path: 'pipe:[9000]', flags: O_WRONLY | (flags & O_NONBLOCK), pos: 0, pipe, pipeEnd: 'w', refs: 1 }, (flags & O_CLOEXEC) !== 0);
   const b = Buffer.alloc(8);
   b.writeInt32LE(r, 0); b.writeInt32LE(w, 4);
   if (!p.mm.write(a[0], b)) { p.fds[r] = p.fds[w] = undefined; throw new KernelError(EFAULT); }
@@ -579,9 +655,14 @@ export function sysFtruncate(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
   if (f.hostFd !== undefined) { hostCall(() => hostFs.ftruncateSync(f.hostFd!, Number(BigInt.asIntN(64, a[1])))); return 0n; }
   if (f.kind !== 'tmp') throw new KernelError(EINVAL);
-  const n = Number(a[1]);
-  if (n > f.tmp!.data.length) { const nb = Buffer.alloc(n); f.tmp!.data.copy(nb, 0, 0, f.tmp!.size); f.tmp!.data = nb; }
-  if (n > f.tmp!.size) f.tmp!.data.fill(0, f.tmp!.size, n);
-  f.tmp!.size = n;
+  const len = BigInt.asIntN(64, a[1]);
+  if (len < 0n) throw new KernelError(EINVAL);
+  const t = f.tmp!;
+  // our /tmp keeps file data whole (no holes): a length beyond the quota is ENOSPC (tmpfs would make it sparse)
+  if (len > BigInt(t.data.length + p.vfs.tmpQuota.free)) throw new KernelError(ENOSPC);
+  const n = Number(len);
+  p.vfs.tmpQuota.fit(t, n, n < t.size);
+  if (n > t.size) t.data.fill(0, t.size, n);
+  t.size = n;
   return 0n;
 }

@@ -3,6 +3,7 @@
 // (arch/riscv/kernel/sys_hwprobe.c in later kernels: keys 0..5, IMA_EXT_0 with FD and C).
 import type { LinuxProcess } from '../process';
 import { KernelError, EFAULT, EINVAL } from '../errno';
+import { HWPROBE_BATCH } from '../limits';
 
 export function sysGetrandom(p: LinuxProcess, a: bigint[]): bigint {
   const n = Number(a[1] > 33554431n ? 33554431n : a[1]);
@@ -47,21 +48,31 @@ export function sysRiscvFlushIcache(p: LinuxProcess, a: bigint[]): bigint {
 
 const RISCV_HWPROBE_KEY_MVENDORID = 0, KEY_MARCHID = 1, KEY_MIMPID = 2, KEY_BASE_BEHAVIOR = 3, KEY_IMA_EXT_0 = 4, KEY_CPUPERF_0 = 5;
 export function sysRiscvHwprobe(p: LinuxProcess, a: bigint[]): bigint {
-  const n = Number(a[1]);
   if (Number(a[4]) !== 0) throw new KernelError(EINVAL);
-  for (let i = 0; i < n; i++) {
-    const va = a[0] + BigInt(i * 16);
-    const key = p.mm.read64(va);
-    if (key === undefined) throw new KernelError(EFAULT);
-    let v = 0n;
-    switch (Number(BigInt.asIntN(64, key))) {
-      case RISCV_HWPROBE_KEY_MVENDORID: case KEY_MARCHID: case KEY_MIMPID: v = 0n; break;
-      case KEY_BASE_BEHAVIOR: v = 1n; break; // RISCV_HWPROBE_BASE_BEHAVIOR_IMA
-      case KEY_IMA_EXT_0: v = 1n | 2n; break; // IMA_FD | IMA_C
-      case KEY_CPUPERF_0: v = 0n; break;
-      default: if (!p.mm.write64(va, (1n << 64n) - 1n)) throw new KernelError(EFAULT); continue;
+  // pair_count is a size_t: the pairs are read and written back a page at a time (one copy each way per page,
+  // not two guest accesses per pair), so 2^32 pairs end at the first unmapped page with EFAULT, the pairs
+  // before it answered as Linux does one by one
+  let left = a[1];
+  for (let va = a[0]; left > 0n;) {
+    const inPage = Math.max(1, Math.min(HWPROBE_BATCH, Math.floor((4096 - Number(va & 0xfffn)) / 16)));
+    const n = Number(left < BigInt(inPage) ? left : BigInt(inPage));
+    const b = p.mm.read(va, n * 16);
+    if (!b) throw new KernelError(EFAULT);
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    for (let i = 0; i < n; i++) {
+      let v = 0n;
+      switch (Number(BigInt.asIntN(64, dv.getBigUint64(i * 16, true)))) {
+        case RISCV_HWPROBE_KEY_MVENDORID: case KEY_MARCHID: case KEY_MIMPID: v = 0n; break;
+        case KEY_BASE_BEHAVIOR: v = 1n; break; // RISCV_HWPROBE_BASE_BEHAVIOR_IMA
+        case KEY_IMA_EXT_0: v = 1n | 2n; break; // IMA_FD | IMA_C
+        case KEY_CPUPERF_0: v = 0n; break;
+        default: dv.setBigInt64(i * 16, -1n, true); break; // an unknown key becomes -1, its value 0
+      }
+      dv.setBigUint64(i * 16 + 8, v, true);
     }
-    if (!p.mm.write64(va + 8n, v)) throw new KernelError(EFAULT);
+    if (!p.mm.write(va, b)) throw new KernelError(EFAULT);
+    va += BigInt(n * 16);
+    left -= BigInt(n);
   }
   return 0n;
 }

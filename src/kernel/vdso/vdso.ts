@@ -2,7 +2,8 @@
 // the data page and the time-namespace page) and right above it [vdso] (the vdso.so image), at an address
 // from get_unmapped_area; mm->context.vdso = the image base, which ARCH_DLINFO hands to the program as
 // AT_SYSINFO_EHDR. The data page's physical page belongs to the kernel (time/vsyscall.ts writes it).
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { MAX_VDSO_BYTES } from '../limits';
 import { ElfFile, EM_RISCV, ET } from '../../elf/elf';
 import { readGuestImage } from '../../guest/images';
 import type { MM } from '../mm';
@@ -23,6 +24,13 @@ export interface VdsoImage {
 
 /** Our vdso.so, or a user-supplied one (which must keep the [vvar]-below-text layout). */
 export function loadVdsoImage(path?: string): VdsoImage {
+  // a device, FIFO or directory would be read without end (or block): refused by type before any read
+  if (path) {
+    let st;
+    try { st = statSync(path); } catch { throw new Error(`vDSO ${path}: No such file or directory`); }
+    if (!st.isFile()) throw new Error(`vDSO ${path}: not a regular file`);
+    if (st.size > MAX_VDSO_BYTES) throw new Error(`vDSO ${path}: ${st.size} bytes; a vDSO image is at most ${MAX_VDSO_BYTES} bytes`);
+  }
   const bytes = path ? new Uint8Array(readFileSync(path)) : readGuestImage('vdso.so');
   let elf: ElfFile;
   try { elf = new ElfFile(bytes); } catch (e) { throw new Error(`vDSO ${path ?? 'vdso.so'}: ${(e as Error).message}`); }

@@ -1,0 +1,21 @@
+// The kernel model's bounds on what a guest can make the host allocate or compute in one system call.
+// Each bound answers with the Linux error a real kernel gives at the same point; docs/limits.md lists them.
+
+/** Linux's MAX_RW_COUNT (INT_MAX & PAGE_MASK): read/write/pread64/pwrite64/readv/writev move at most this. */
+export const MAX_RW_COUNT = 0x7ffff000;
+/** Data moves between the guest and a file, pipe or device in pieces of this size (no host buffer of a call's size). */
+export const IO_CHUNK = 64 * 1024;
+/** Default size of the private /tmp (tmpfs `size=`): file data beyond it is ENOSPC. LaunchOptions.tmpQuota changes it. */
+export const DEFAULT_TMP_QUOTA = 64 * 1024 * 1024;
+/** PATH_MAX: a path of this many bytes without its NUL is ENAMETOOLONG. */
+export const PATH_MAX = 4096;
+/** riscv_hwprobe pairs are read and written back a page (at most this many pairs) at a time. */
+export const HWPROBE_BATCH = 256;
+/** Host files read for the guest are cached up to this many bytes in all (least recently read dropped first). */
+export const HOST_FILE_CACHE_BYTES = 256 * 1024 * 1024;
+/** load_elf_phdrs: a program header table larger than this is ENOEXEC (1,170 entries of 56 bytes). */
+export const MAX_PHDR_TABLE_BYTES = 65536;
+/** A user-supplied vDSO image (ours is 4 KiB; Linux maps a few pages). */
+export const MAX_VDSO_BYTES = 16 * 1024 * 1024;
+/** A program file given to launch (static glibc programs are about 0.5 MiB, big ones tens of MiB). */
+export const MAX_PROGRAM_BYTES = 1024 * 1024 * 1024;

@@ -1,0 +1,53 @@
+// Regression tests of issue 18 on ELF input: files that are not regular files are refused by type, corrupt
+// tables give ElfError messages naming what is wrong (never Node's buffer errors), and a program with
+// 65,534 PT_LOAD segments is refused up front (Linux's 64 KiB program header table) instead of loading for minutes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { ElfFile, SHT } from '../../src/elf/elf';
+import { launch } from '../../src/kernel/process';
+import { DebugModule } from '../../src/debug/modules';
+import { withManyLoads } from './lib/elfCraft';
+import { HELLO } from './lib/elfTargets';
+
+const dir = mkdtempSync(join(tmpdir(), 'rvl-elf-'));
+const hello = readFileSync(HELLO);
+const quiet = { onStdout: () => {}, onStderr: () => {}, onWarning: () => {} };
+
+test('65,534 PT_LOAD segments: exec refuses the 3.5 MiB program header table at once (Linux: at most 64 KiB)', () => {
+  const path = join(dir, 'many');
+  writeFileSync(path, withManyLoads(hello, 65_534));
+  assert.throws(() => launch({ program: path, ...quiet }),
+    { message: `${path}: 65534 program headers (3669904 bytes): Linux loads at most 65536 bytes of them (1170 entries)` });
+  // 1,170 entries are still a program: it loads (and the extra one-page segments do no harm)
+  writeFileSync(path, withManyLoads(hello, 1170));
+  const p = launch({ program: path, disableRandomization: true, seed: 1, ...quiet });
+  assert.equal(p.mappings().filter((m) => m.path.endsWith('/many')).length >= 1000, true);
+});
+
+test('a corrupt .strtab gives an ElfError naming the section, not Node\'s "offset is outside of buffer bounds"', () => {
+  const bad = new Uint8Array(hello);
+  const elf = ElfFile.parse(bad);
+  const symtab = elf.sections.find((s) => s.type === SHT.SYMTAB)!;
+  const strtab = elf.sections[symtab.link];
+  // point .strtab's sh_offset past the end of the file
+  const dv = new DataView(bad.buffer, bad.byteOffset, bad.byteLength);
+  dv.setBigUint64(Number(elf.header.shoff) + strtab.index * 64 + 24, BigInt(bad.length + 4096), true);
+  const broken = ElfFile.parse(bad);
+  assert.throws(() => broken.symbols(), { name: 'ElfError' });
+  const m = new DebugModule('hello', 'program', broken, 0n, 0n, 0x100000n, HELLO);
+  assert.throws(() => m.lookup('main'), (e: Error) => e.name === 'ElfError' && /section \d+ \(\.strtab\) contents: range offset 0x[0-9a-f]+ size 0x[0-9a-f]+ extends past end of file/.test(e.message));
+});
+
+test('not regular files are refused by type: /dev/zero as the program or the vDSO, a FIFO, a directory', () => {
+  assert.throws(() => launch({ program: '/dev/zero', ...quiet }), { message: '/dev/zero: not a regular file' });
+  assert.throws(() => launch({ program: HELLO, vdso: '/dev/zero', ...quiet }), { message: 'vDSO /dev/zero: not a regular file' });
+  assert.throws(() => launch({ program: dir, ...quiet }), { message: `${dir}: not a regular file` });
+  const fifo = join(dir, 'fifo');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  assert.throws(() => launch({ program: fifo, ...quiet }), { message: `${fifo}: not a regular file` });
+  assert.throws(() => launch({ program: HELLO, vdso: fifo, ...quiet }), { message: `vDSO ${fifo}: not a regular file` });
+});

@@ -1,0 +1,65 @@
+// The long part of our fuzz suite (npm run test:oracle in CI, about 3 minutes at the default counts; the counts
+// come from FUZZ_ELF, FUZZ_DAP, FUZZ_LAUNCH, FUZZ_INSN and the seed from FUZZ_SEED). Same campaigns as
+// fuzz.test.ts with other seeds and more cases; each prints its counts (cases, ok, clean errors, crashes,
+// hangs, host RSS ceiling). A long local run: FUZZ_ELF=100000 FUZZ_DAP=10000 FUZZ_INSN=1000000
+// node --import tsx --test test/fuzz/fuzz.oracle.ts
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { ensureBuilt } from '../dap/helpers';
+import { Campaign, envCount } from './lib/campaign';
+import { fuzzElf } from './lib/elfCampaign';
+import { AdapterServer, fuzzRequests, fuzzLaunch } from './lib/dapFuzz';
+import { fuzzInstructions } from './lib/insnFuzz';
+import { mutateElf } from './lib/elfMutate';
+import { Rng } from './lib/rng';
+import { HELLO, SEEDS } from './lib/elfTargets';
+
+const SEED = envCount('FUZZ_SEED', 1818);
+
+function check(c: Campaign): void {
+  console.log(c.summary());
+  assert.equal(c.counts.crashes, 0, c.summary());
+  assert.equal(c.counts.hangs, 0, c.summary());
+}
+
+test(`fuzz (long): mutated ELF files through the reader, the disassembler, exec and the vDSO loader (seed ${SEED})`, () => {
+  ensureBuilt();
+  const c = fuzzElf(envCount('FUZZ_ELF', 1500), SEED);
+  for (const k of ['reader', 'exec', 'vdso'] as const) check(c[k]);
+});
+
+test(`fuzz (long): random DAP requests and launches of mutated ELFs (seed ${SEED})`, async () => {
+  ensureBuilt();
+  let server = new AdapterServer();
+  await server.start();
+  const dir = mkdtempSync(join(tmpdir(), 'rvl-fuzz-dap-'));
+  try {
+    const req = new Campaign('DAP requests', 10_000);
+    server = await fuzzRequests(req, server, HELLO, envCount('FUZZ_DAP', 4000), SEED, 10_000);
+    check(req);
+    const launches = new Campaign('DAP launch of mutated ELFs', 10_000);
+    const rng = new Rng(SEED);
+    const seeds = [readFileSync(HELLO), ...SEEDS.small.map((p) => readFileSync(p))];
+    for (let i = 0, n = envCount('FUZZ_LAUNCH', 100); i < n; i++) {
+      const path = join(dir, `m${i}`);
+      writeFileSync(path, mutateElf(seeds[i % seeds.length], rng));
+      server = await fuzzLaunch(launches, server, path, `mutant ${i}`, 10_000);
+    }
+    check(launches);
+  } finally {
+    server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test(`fuzz (long): random instruction words on the hart, with and without the translator (seed ${SEED})`, () => {
+  const n = envCount('FUZZ_INSN', 400_000);
+  const words = new Campaign('instruction words'), blocks = new Campaign('random code as blocks');
+  fuzzInstructions(words, blocks, n, SEED);
+  const wordsInterp = new Campaign('instruction words (no translator)'), blocksInterp = new Campaign('random code as blocks (no translator)');
+  fuzzInstructions(wordsInterp, blocksInterp, Math.ceil(n / 4), SEED + 1, false);
+  for (const c of [words, blocks, wordsInterp, blocksInterp]) check(c);
+});

@@ -1,0 +1,63 @@
+// The fast part of our fuzz suite (npm test, about half a minute): seeded, so every run meets the same cases.
+// Mutated ELFs through the reader, disassembler and the kernel model's exec (as the program and as the
+// vDSO); random DAP requests with wrong types and launches of mutated ELFs against the built adapter; random
+// instruction words on the hart. Counts are printed; crashes and hangs must be 0. The long part with bigger
+// counts is fuzz.oracle.ts (npm run test:oracle; FUZZ_* variables set the counts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { ensureBuilt } from '../dap/helpers';
+import { Campaign } from './lib/campaign';
+import { fuzzElf } from './lib/elfCampaign';
+import { AdapterServer, fuzzRequests, fuzzLaunch } from './lib/dapFuzz';
+import { fuzzInstructions } from './lib/insnFuzz';
+import { mutateElf } from './lib/elfMutate';
+import { Rng } from './lib/rng';
+import { HELLO, SEEDS } from './lib/elfTargets';
+
+function check(c: Campaign): void {
+  console.log(c.summary());
+  assert.equal(c.counts.crashes, 0, c.summary());
+  assert.equal(c.counts.hangs, 0, c.summary());
+}
+
+test('fuzz: 120 mutated ELF files through the reader, the disassembler, exec and the vDSO loader', () => {
+  ensureBuilt();
+  const c = fuzzElf(120, 18);
+  for (const k of ['reader', 'exec', 'vdso'] as const) check(c[k]);
+  assert.ok(c.reader.counts.clean > 0 && c.reader.counts.ok > 0, 'the mutants both pass and fail the reader');
+});
+
+test('fuzz: 600 random DAP requests (wrong types, null, huge counts) and 8 launches of mutated ELFs', async () => {
+  ensureBuilt();
+  let server = new AdapterServer();
+  await server.start();
+  const dir = mkdtempSync(join(tmpdir(), 'rvl-fuzz-dap-'));
+  try {
+    const req = new Campaign('DAP requests', 10_000);
+    server = await fuzzRequests(req, server, HELLO, 600, 18, 10_000);
+    check(req);
+    assert.ok(req.counts.clean > 50 && req.counts.ok > 50, 'requests both succeed and are refused');
+    const launches = new Campaign('DAP launch of mutated ELFs', 10_000);
+    const rng = new Rng(18);
+    const seeds = [readFileSync(HELLO), ...SEEDS.small.map((p) => readFileSync(p))];
+    for (let i = 0; i < 8; i++) {
+      const path = join(dir, `m${i}`);
+      writeFileSync(path, mutateElf(seeds[i % seeds.length], rng));
+      server = await fuzzLaunch(launches, server, path, `mutant ${i}`, 10_000);
+    }
+    check(launches);
+  } finally {
+    server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('fuzz: 50,000 random instruction words decoded, disassembled and executed (interpreter and translated blocks)', () => {
+  const words = new Campaign('instruction words'), blocks = new Campaign('random code as blocks');
+  fuzzInstructions(words, blocks, 50_000, 18);
+  check(words);
+  check(blocks);
+});
