@@ -64,7 +64,9 @@ export function classify(r: Raw): { outcome: Outcome; detail: string } {
   if (r === 'timeout') return { outcome: 'hang', detail: 'no answer' };
   if (r.success) return { outcome: 'ok', detail: '' };
   const msg = r.message ?? '';
-  if (LEAK.test(msg) || !msg) return { outcome: 'crash', detail: msg.slice(0, 300) };
+  // a quiet refusal (a hover on a name that is no expression answers with nothing, showUser false) is clean
+  const quiet = !msg && (r as DebugProtocol.ErrorResponse).body?.error?.showUser === false;
+  if (LEAK.test(msg) || (!msg && !quiet)) return { outcome: 'crash', detail: msg.slice(0, 300) || '(an empty error message shown to the user)' };
   return { outcome: 'clean', detail: '' };
 }
 

@@ -11,7 +11,7 @@ import { SEEDS, elfStatic, elfRun, vdsoRun } from './elfTargets';
 export interface ElfCampaigns { reader: Campaign; exec: Campaign; vdso: Campaign }
 
 /** `n` mutants through the reader; every `execEvery`-th also through exec and the vDSO loader. */
-export function fuzzElf(n: number, seed: number, hangMs = 10_000, execEvery = 1): ElfCampaigns {
+export function fuzzElf(n: number, seed: number, hangMs = 60_000, execEvery = 1): ElfCampaigns {
   const dir = mkdtempSync(join(tmpdir(), 'rvl-fuzz-'));
   const small = SEEDS.small.map((p) => readFileSync(p));
   const big = SEEDS.linux.map((p) => readFileSync(p));
