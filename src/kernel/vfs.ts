@@ -416,16 +416,15 @@ export class Vfs {
   }
 
   /**
-   * May readlink show `target` (read from the link at guest path `linkPath`)? Only when it names something in
-   * the guest's namespace: it resolves there, or it lies in a grant, the way down to one, /tmp, /proc, /dev or a
-   * system directory of the sysroot. A host path outside (even a dangling one) is never shown.
+   * May readlink show `target` (read from the link at guest path `linkPath`)? Only when it names something the
+   * guest reaches: it resolves in the guest's namespace (a grant, the sysroot, the private /tmp, /proc, /dev), or
+   * it lies in a grant or on the way down to one (a dangling link there). Any other host path, dangling or not,
+   * is never shown.
    */
   showsLinkTarget(linkPath: string, target: string): boolean {
     const abs = normalize(target.startsWith('/') ? target : dirname(linkPath) + '/' + target);
     try { this.lookup(abs, false); return true; } catch (e) { if (!(e instanceof KernelError) || e.errno === EACCES) return false; }
-    if (this.grants.some((g) => abs === g || abs.startsWith(g + '/')) || this.aboveGrant(abs)) return true;
-    const top = abs.split('/')[1] ?? '';
-    return top === '' || SYSTEM_TOP.has(top);
+    return this.grants.some((g) => abs === g || abs.startsWith(g + '/')) || this.aboveGrant(abs);
   }
 
   /** Is node `n` where the guest may write? */

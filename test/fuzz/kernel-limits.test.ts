@@ -61,14 +61,24 @@ test('a 70,000-byte path is ENAMETOOLONG (was EFAULT)', () => {
 
 test('readlink never shows a host path outside what the guest may reach', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rvl-readlink-'));
+  const away = mkdtempSync(join(tmpdir(), 'rvl-away-'));
   copyFileSync(ABUSE, join(dir, 'abuse'));
   writeFileSync(join(dir, 'data.txt'), 'x');
-  symlinkSync('/etc/passwd', join(dir, 'outside'));
+  writeFileSync(join(away, 'secret'), 'x');
+  symlinkSync(join(away, 'secret'), join(dir, 'outside'));
+  symlinkSync(join(away, 'gone'), join(dir, 'dangling-outside'));
   symlinkSync(join(dir, 'data.txt'), join(dir, 'inside'));
+  symlinkSync(join(dir, 'later.txt'), join(dir, 'dangling-inside'));
   symlinkSync('data.txt', join(dir, 'relative'));
-  const out = run(['readlink', '/program/outside', '/program/inside', '/program/relative'], { program: join(dir, 'abuse') });
-  assert.equal(out, 'readlink(/program/outside) = -1 EACCES\nreadlink(/program/inside) = /program/data.txt\nreadlink(/program/relative) = data.txt\n');
-  assert.doesNotMatch(out, new RegExp(dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  symlinkSync('../' + away.split('/').pop() + '/secret', join(dir, 'relative-outside'));
+  const names = ['outside', 'dangling-outside', 'inside', 'dangling-inside', 'relative', 'relative-outside'];
+  const out = run(['readlink', ...names.map((n) => join(dir, n))], { program: join(dir, 'abuse') });
+  assert.equal(out, [
+    `readlink(${dir}/outside) = -1 EACCES`, `readlink(${dir}/dangling-outside) = -1 EACCES`,
+    `readlink(${dir}/inside) = ${dir}/data.txt`, `readlink(${dir}/dangling-inside) = ${dir}/later.txt`,
+    `readlink(${dir}/relative) = data.txt`, `readlink(${dir}/relative-outside) = -1 EACCES`, '',
+  ].join('\n'));
+  assert.doesNotMatch(out, new RegExp(away.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
 });
 
 test('a FIFO or a device in a directory the guest may read is refused by type (ENXIO), never read without end', () => {
@@ -76,6 +86,6 @@ test('a FIFO or a device in a directory the guest may read is refused by type (E
   copyFileSync(ABUSE, join(dir, 'abuse'));
   assert.equal(spawnSync('mkfifo', [join(dir, 'fifo')]).status, 0);
   writeFileSync(join(dir, 'plain'), 'hello');
-  const out = run(['open', '/program/fifo', '/program/plain', '/dev/zero'], { program: join(dir, 'abuse') });
-  assert.equal(out, 'open(/program/fifo) = -1 ENXIO\nopen(/program/plain) = fd, read = 5\nopen(/dev/zero) = fd, read = 16\n');
+  const out = run(['open', join(dir, 'fifo'), join(dir, 'plain'), '/dev/zero'], { program: join(dir, 'abuse') });
+  assert.equal(out, `open(${dir}/fifo) = -1 ENXIO\nopen(${dir}/plain) = fd, read = 5\nopen(/dev/zero) = fd, read = 16\n`);
 });
