@@ -4,9 +4,10 @@
 // an incident id, and the client gets "internal error" with that id only, never the exception text.
 import { randomBytes } from 'node:crypto';
 
-const HOST_ERRORS: Function[] = [TypeError, RangeError, ReferenceError, SyntaxError, EvalError, URIError];
+type ErrorClass = abstract new (...args: never[]) => unknown;
+const HOST_ERRORS: ErrorClass[] = [TypeError, RangeError, ReferenceError, SyntaxError, EvalError, URIError];
 if (typeof AggregateError === 'function') HOST_ERRORS.push(AggregateError);
-const wasmTrap = (globalThis as { WebAssembly?: { RuntimeError?: Function } }).WebAssembly?.RuntimeError;
+const wasmTrap = (globalThis as { WebAssembly?: { RuntimeError?: ErrorClass } }).WebAssembly?.RuntimeError;
 if (wasmTrap) HOST_ERRORS.push(wasmTrap);
 
 /** The message of an error meant for the user, or undefined when the error is an internal one. */

@@ -35,7 +35,6 @@ const nat = (max = Number.MAX_SAFE_INTEGER): Schema => int(0, max);
 const bool: Schema = { kind: 'boolean' };
 const any: Schema = { kind: 'any' };
 const arr = (of: Schema, max = MAX_ARRAY_LENGTH): Schema => ({ kind: 'array', of, max });
-const record = (of: Schema, max = MAX_ARRAY_LENGTH): Schema => ({ kind: 'record', of, max });
 /** An object; names ending in '?' are optional. */
 function obj(shape: Record<string, Schema>): Schema {
   const props: Record<string, Schema> = {};

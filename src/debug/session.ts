@@ -115,7 +115,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
   }
 
   /** The base class answers an exception escaping a handler with its stack (id 1104): log it, answer an id. */
-  protected override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string, variables?: any, dest?: ErrorDestination): void {
+  protected override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string, variables?: unknown, dest?: ErrorDestination): void {
     if (codeOrMessage === 1104) {
       const stack = (variables as { _stack?: string } | undefined)?._stack ?? 'unknown exception';
       return this.fail(response, internalError(stack, response.command), true, ERROR_INTERNAL);
