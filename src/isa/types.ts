@@ -40,7 +40,7 @@ export interface InsnDef {
   /** One line of meaning, for hovers. */
   readonly summary: string;
   // Execution properties (like v86's instruction-table flags); a compressed form has its base instruction's.
-  /** The core's call-free fast loop runs it (execSimple in src/hart/core/index.ts; test/hart/fastpath.test.ts). */
+  /** The core's call-free fast loop runs it (execSimple in src/hart/core/exec.ts; test/hart/fastpath.test.ts). */
   readonly fast: boolean;
   /** A translated block (src/hart/jit/) may contain it. */
   readonly jit: boolean;

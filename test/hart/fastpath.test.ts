@@ -12,9 +12,9 @@ const base = INSNS.filter((d) => d.expandsTo === undefined);
 
 /** The op constants of the `case` labels of the core's execSimple (its call-free fast path). */
 function coreFastPath(): Set<string> {
-  const src = readFileSync(join(__dirname, '../../src/hart/core/index.ts'), 'utf8');
+  const src = readFileSync(join(__dirname, '../../src/hart/core/exec.ts'), 'utf8');
   const start = src.indexOf('function execSimple(');
-  assert.ok(start >= 0, 'execSimple not found in src/hart/core/index.ts');
+  assert.ok(start >= 0, 'execSimple not found in src/hart/core/exec.ts');
   const end = src.indexOf('\n}\n', start);
   return new Set([...src.slice(start, end).matchAll(/case O\.(OP_\w+)/g)].map((m) => m[1]));
 }

@@ -1,5 +1,5 @@
-// Address translation (Sv39), the software TLBs, RAM (with HTIF `tohost` and watchpoints) and the slow paths of
-// loads, stores and fetches; the devices are in bus.ts. AssemblyScript.
+// Memory access: address translation (Sv39), the software TLBs, RAM (with HTIF `tohost` and watchpoints), the
+// inlined fast paths of fetches, loads and stores, and their slow paths; the devices are in bus.ts. AssemblyScript.
 //
 // Fast path: the run loop looks a virtual page up in a direct-mapped TLB (one per access kind) and gets the
 // wasm address of the page. A TLB entry exists only for RAM pages that are not watched, so anything unusual
@@ -68,6 +68,67 @@ function tlbFill(acc: i32, va: u64, pa: u64): void {
   const e = tlbBase(acc) + (<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) * TLB_ENTRY;
   store<u64>(e, va & ~PAGE_MASK, TLB_TAG);
   store<u32>(e, <u32>(RAM_OFF + (page << <usize>PAGE_SHIFT)), TLB_HOST);
+}
+
+// ---- fast paths (inlined into the run loop and the instruction semantics) -----------------------------
+
+/** Mask of the offset within a page, for wasm addresses. */
+export const PAGE_OFF: u32 = (1 << <u32>PAGE_SHIFT) - 1;
+
+/**
+ * The fetch page: the wasm address of the start of the page holding `pc` when the fetch TLB has it, else 0.
+ * The run loops keep the page the pc is in as two locals (its virtual address and this), so that a fetch in
+ * the same page is one compare instead of a TLB load (it shortens the dependent-load chain that bounds an
+ * interpreter's speed; docs/performance.md). A TLB flush ends the loops' call, so the locals cannot go stale.
+ */
+@inline export function fetchPage(pc: u64): usize {
+  const e = ITLB + (<usize>(pc >> PAGE_SHIFT) & (TLB_N - 1)) * TLB_ENTRY;
+  if (load<u64>(e, TLB_TAG) == (pc & ~<u64>PAGE_OFF)) return <usize>load<u32>(e, TLB_HOST);
+  return 0;
+}
+
+/** The wasm address of `va` through a TLB (ITLB, RTLB or WTLB), or 0 when it has no entry for the page. */
+@inline export function tlbHost(tlb: usize, va: u64): usize {
+  const e = tlb + (<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) * TLB_ENTRY;
+  if (load<u64>(e, TLB_TAG) == (va & ~<u64>PAGE_OFF)) return <usize>load<u32>(e, TLB_HOST) + (<usize>va & PAGE_OFF);
+  return 0;
+}
+
+@inline export function ld64(va: u64): u64 {
+  const h = tlbHost(RTLB, va);
+  if (h != 0 && (<u32>va & PAGE_OFF) <= PAGE_OFF - 7) return load<u64>(h);
+  return loadSlow(va, 8);
+}
+@inline export function ld32(va: u64): u64 {
+  const h = tlbHost(RTLB, va);
+  if (h != 0 && (<u32>va & PAGE_OFF) <= PAGE_OFF - 3) return <u64>load<u32>(h);
+  return loadSlow(va, 4);
+}
+@inline export function ld16(va: u64): u64 {
+  const h = tlbHost(RTLB, va);
+  if (h != 0 && (<u32>va & PAGE_OFF) <= PAGE_OFF - 1) return <u64>load<u16>(h);
+  return loadSlow(va, 2);
+}
+@inline export function ld8(va: u64): u64 {
+  const h = tlbHost(RTLB, va);
+  if (h != 0) return <u64>load<u8>(h);
+  return loadSlow(va, 1);
+}
+@inline export function st64(va: u64, v: u64): void {
+  const h = tlbHost(WTLB, va);
+  if (h != 0 && (<u32>va & PAGE_OFF) <= PAGE_OFF - 7) store<u64>(h, v); else storeSlow(va, 8, v);
+}
+@inline export function st32(va: u64, v: u64): void {
+  const h = tlbHost(WTLB, va);
+  if (h != 0 && (<u32>va & PAGE_OFF) <= PAGE_OFF - 3) store<u32>(h, <u32>v); else storeSlow(va, 4, v);
+}
+@inline export function st16(va: u64, v: u64): void {
+  const h = tlbHost(WTLB, va);
+  if (h != 0 && (<u32>va & PAGE_OFF) <= PAGE_OFF - 1) store<u16>(h, <u16>v); else storeSlow(va, 2, v);
+}
+@inline export function st8(va: u64, v: u64): void {
+  const h = tlbHost(WTLB, va);
+  if (h != 0) store<u8>(h, <u8>v); else storeSlow(va, 1, v);
 }
 
 // ---- translation ------------------------------------------------------------------------------------
