@@ -11,6 +11,7 @@
 import { INSNS } from './instructions';
 import { decode } from './decode';
 import type { Decoded } from './types';
+import { CSR_CYCLE, CSR_INSTRET, CSR_FFLAGS, CSR_FRM, CSR_FCSR } from './encoding.generated';
 
 import { XNAMES, FNAMES } from './registers';
 
@@ -294,12 +295,12 @@ function csr(name: string, d: Decoded, out: Out): Disassembly {
   const c = d.imm, rd = XNAMES[d.rd], cn = csrName(c);
   const imm = name.endsWith('i');
   const src = imm ? String(d.rs1) : XNAMES[d.rs1];
-  const fp = c === 1 ? 'fsflags' : c === 2 ? 'fsrm' : c === 3 ? 'fscsr' : undefined;
+  const fp = c === CSR_FFLAGS ? 'fsflags' : c === CSR_FRM ? 'fsrm' : c === CSR_FCSR ? 'fscsr' : undefined;
   switch (name) {
     case 'csrrs':
       if (d.rs1 === 0) {
-        if (c >= 0xc00 && c <= 0xc02) return out(['rdcycle', 'rdtime', 'rdinstret'][c - 0xc00], rd);
-        if (c >= 1 && c <= 3) return out(['frflags', 'frrm', 'frcsr'][c - 1], rd);
+        if (c >= CSR_CYCLE && c <= CSR_INSTRET) return out(['rdcycle', 'rdtime', 'rdinstret'][c - CSR_CYCLE], rd);
+        if (c >= CSR_FFLAGS && c <= CSR_FCSR) return out(['frflags', 'frrm', 'frcsr'][c - CSR_FFLAGS], rd);
         return out('csrr', `${rd},${cn}`);
       }
       return d.rd === 0 ? out('csrs', `${cn},${src}`) : out('csrrs', `${rd},${cn},${src}`);

@@ -12,14 +12,18 @@ import {
 import {
   CSR_MCAUSE, CSR_MCOUNTEREN, CSR_MEDELEG, CSR_MEPC, CSR_MSTATUS, CSR_MTVAL, CSR_MTVEC, CSR_SCAUSE, CSR_SEPC,
   CSR_STVAL, CSR_STVEC, CAUSE_ILLEGAL, MCOUNTEREN_TM, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_SIE, MSTATUS_SPIE,
-  MSTATUS_SPP,
+  MSTATUS_SPP, CSR_TIME,
 } from '../isa/encoding.generated';
+import { byName } from '../isa/instructions';
 
-/** csrrs rd, time, x0 (the `rdtime rd` pseudo-instruction): 0xc01 << 20 | funct3 2 | opcode SYSTEM, any rd. */
-export function isRdtime(insn: bigint): boolean { return (insn & 0xfffff07fn) === 0xc0102073n; }
+/** csrrs rd, time, x0 (the `rdtime rd` pseudo-instruction): csrrs's opcode and funct3, csr = time, rs1 = x0, any rd. */
+const CSRRS = byName.get('csrrs')!;
+const RDTIME_MASK = BigInt(CSRRS.mask) | 0xfff00000n | 0x000f8000n; // + the csr and rs1 fields
+const RDTIME = BigInt(CSRRS.match) | (BigInt(CSR_TIME) << 20n);
+export function isRdtime(insn: bigint): boolean { return (insn & RDTIME_MASK) === RDTIME; }
 
 /** An `mret`: the instruction at the firmware's trap vector, so a debugger stopped there sees real code. */
-const MRET = 0x30200073;
+const MRET = byName.get('mret')!.match;
 
 export class Board {
   readonly profile: BoardProfile;

@@ -3,12 +3,12 @@
 // fallback when the clock mode says the counter is unusable.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Hart } from '../../src/hart/hart';
+import { Hart, RAM_BASE } from '../../src/hart/hart';
 import { readGuestImage } from '../../src/guest/images';
 import { VDSO_OFFSETS } from '../../src/guest/vdso/vdsoSymbols.generated';
 import * as D from '../../src/kernel/vdso/datapage';
 
-const RAM = 0x80000000n;
+const RAM = RAM_BASE;
 const BASE = RAM + 0x100000n;          // vDSO text (AT_SYSINFO_EHDR)
 const VVAR = D.vvarDataPage(BASE);     // data page
 const RET = RAM + 0x10n;               // return address: a breakpoint marks the end of the call
