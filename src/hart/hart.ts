@@ -15,7 +15,7 @@ const WRITES_X = INSNS.map((d) => d.operands.includes('rd'));
 const OP_CYCLES = INSNS.map((d) => instructionCycles(d.expandsTo ?? d.name));
 
 export { PRV_U, PRV_S, PRV_M } from '../isa/encoding.generated';
-import { MCAUSE_INTERRUPT, MCAUSE_CODE, PAGE_SHIFT, PRV_M, CSR_SATP, SATP_MODE, SATP_MODE_SHIFT, SATP_MODE_SV39, SATP_PPN,
+import { CSR_MIP, MCAUSE_INTERRUPT, MCAUSE_CODE, PAGE_SHIFT, PRV_M, CSR_SATP, SATP_MODE, SATP_MODE_SHIFT, SATP_MODE_SV39, SATP_PPN,
   SV39_LEVELS, SV39_VPN_BITS, PTE_V, PTE_R, PTE_W, PTE_X, PTE_PPN, PTE_PPN_SHIFT } from '../isa/encoding.generated';
 
 export type ExitKind = 'budget' | 'breakpoint' | 'watch' | 'trap' | 'htif' | 'sbi' | 'wfi' | 'priv' | 'halt' | 'firmware';
@@ -37,6 +37,16 @@ export interface Exit {
   /** htif: the value written to tohost (or the finisher's translation); breakpoint/trap: the pc. */
   value?: bigint;
   pc: bigint;
+}
+
+/**
+ * The platform's devices (src/hart/virt/): the core calls this for a physical address that is neither RAM nor
+ * one of the core's own devices (CLINT, test finisher). A load returns the value; a store returns anything.
+ * `undefined` means no device is there (the access faults).
+ */
+export interface MmioHandler {
+  load(pa: bigint, size: number): bigint | undefined;
+  store(pa: bigint, size: number, value: bigint): boolean;
 }
 
 export interface HartOptions {
@@ -123,6 +133,7 @@ export class Hart {
         jitCall: this.jitCompiler.call,
         jitCompile: (pc: bigint, host: number, entry: number) => this.jitCompiler.compile(pc, host, entry),
         hostTime: () => this.hostTime(),
+        mmio: (pa: bigint, size: number, write: number, value: bigint) => this.mmioAccess(pa, size, write, value),
         abort: (_msg: number, _file: number, line: number, col: number) => {
           throw new Error(`execution core aborted at ${line}:${col}`);
         },
@@ -177,6 +188,44 @@ export class Hart {
     dv.setUint8(entry + L.DEC_RS3, d.rs3);
     dv.setUint8(entry + L.DEC_RM, d.rm);
     dv.setUint8(entry + L.DEC_LEN, d.op < 0 ? ((bits & 3) === 3 ? 4 : 2) : d.length);
+  }
+
+  private mmioHandler: MmioHandler | undefined;
+  /** Set by setExternalInterrupts during a device access: the core re-checks interrupts after it. */
+  private irqLinesChanged = false;
+
+  /** Attach the platform's devices (undefined: none, every non-RAM address outside the core's devices faults). */
+  setMmioHandler(h: MmioHandler | undefined): void { this.mmioHandler = h; }
+
+  private mmioAccess(pa: bigint, size: number, write: number, value: bigint): number {
+    const h = this.mmioHandler;
+    if (!h) return 0;
+    pa = BigInt.asUintN(64, pa);
+    let handled: boolean;
+    if (write) {
+      handled = h.store(pa, size, BigInt.asUintN(64, value));
+    } else {
+      const v = h.load(pa, size);
+      handled = v !== undefined;
+      if (handled) this.dv.setBigUint64(L.MMIO_DATA, BigInt.asUintN(64, v!), true);
+    }
+    const irq = this.irqLinesChanged;
+    this.irqLinesChanged = false;
+    return (handled ? L.MMIO_HANDLED : 0) | (irq ? L.MMIO_IRQ : 0);
+  }
+
+  /**
+   * Drive the external-interrupt lines of mip (MEIP, SEIP: the platform's interrupt controller). `mask` selects
+   * the bits, `value` their levels. Callable between runs and from inside a device access.
+   */
+  setExternalInterrupts(mask: bigint, value: bigint): void {
+    const off = L.CSRS + CSR_MIP * 8;
+    const old = this.dv.getBigUint64(off, true);
+    const nv = (old & ~mask) | (value & mask);
+    if (nv !== old) {
+      this.dv.setBigUint64(off, nv, true);
+      this.irqLinesChanged = true;
+    }
   }
 
   private hostTime(): number {

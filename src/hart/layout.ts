@@ -105,6 +105,14 @@ export const JIT_DONE = 0x1a000;
 export const JIT_CYCLES = 0x1a004;
 /** Incremented (u32) by every flush of the decode cache, which also empties the block cache. */
 export const JIT_GEN = 0x1a008;
+/**
+ * Device accesses the host serves (src/hart/virt/): the core calls the `mmio` import for a physical address
+ * that is neither RAM nor one of its own devices; for a load the host leaves the value here (u64).
+ */
+export const MMIO_DATA = 0x1a010;
+/** Bits of the `mmio` import's answer: a device is there (else: access fault); interrupt lines changed. */
+export const MMIO_HANDLED = 1;
+export const MMIO_IRQ = 2;
 
 /** Per-page flags for RAM pages (one byte per 4 KiB page): bit 0 = watched (accesses take the slow path). */
 export const PAGEFLAGS = 0x130000;

@@ -14,6 +14,7 @@ test('layout regions do not overlap and RAM starts after the page-flag map', () 
     ['pageflags', L.PAGEFLAGS, L.PAGEFLAGS + L.PAGEFLAGS_SIZE],
     ['blk', L.BLK, L.BLK + L.BLK_N * L.BLK_ENTRY],
     ['jit-slots', L.JIT_DONE, L.JIT_GEN + 4],
+    ['mmio-data', L.MMIO_DATA, L.MMIO_DATA + 8],
   ];
   regions.sort((a, b) => a[1] - b[1]);
   for (let i = 1; i < regions.length; i++) {
