@@ -4,6 +4,7 @@
 //   cost [--calls N] [--json] what a clock read costs, vDSO vs system call, per board profile (src/cli/cost.ts)
 //   vdso [FILE]               objdump -T of our vdso.so
 //   disasm FILE               objdump -d style listing of an ELF's code, with symbols
+//   boot --kernel IMAGE ...   a whole system (firmware, Linux, initramfs) on the virt machine (src/cli/boot.ts)
 import { readFileSync } from 'node:fs';
 import { Hart } from '../hart/hart';
 import { runBare } from '../hart/bare';
@@ -15,6 +16,8 @@ commands:
   run --bare PROGRAM [--max-insns N]   run a bare-metal RISC-V ELF on the emulated hart
   run [-L SYSROOT] [-E VAR=val] [--strace] [--vdso FILE] [--no-aslr] [--time host|virtual] PROGRAM [ARGS]
                                        run a riscv64 Linux program (static or dynamic glibc) on the kernel model
+  boot --kernel IMAGE [--initrd CPIO] [--firmware FILE] [--append CMDLINE] [--memory MiB]
+                                       boot a kernel on the virt-compatible machine (console on the terminal)
   cost [--calls N] [--json] [PROGRAM]  cycles and modelled ns of a clock read, vDSO vs system call, on each board profile
   vdso [FILE]                          print our vdso.so's dynamic symbol table (objdump -T form)
   disasm FILE                          disassemble an ELF's code sections (objdump -d style)
@@ -40,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
     const { runLinuxCommand } = await import('./linux');
     return runLinuxCommand(rest);
   }
+  if (cmd === 'boot') return (await import('./boot')).bootCommand(rest);
   if (cmd === 'cost') {
     const { costCommand } = await import('./cost');
     return costCommand(rest);

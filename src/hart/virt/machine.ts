@@ -8,12 +8,13 @@
 // the end of RAM that it fits under; the hart starts in M-mode at the firmware with a0 = hart id, a1 = the
 // device tree, a2 = a fw_dynamic_info block (OpenSBI's fw_dynamic reads it, fw_jump ignores it).
 import { Hart, RAM_BASE, PRV_M, type HartOptions, type Exit } from '../hart';
-import { CLINT_BASE, CLINT_SIZE, FINISHER_BASE } from '../layout';
+import { CLINT_BASE, CLINT_SIZE, FINISHER_BASE, FLAG_FW_HOST } from '../layout';
 import { CSR_MIP, MIP_MEIP, MIP_SEIP, IRQ_M_EXT, IRQ_S_EXT, IRQ_M_SOFT, IRQ_M_TIMER } from '../../isa/encoding.generated';
 import { DeviceBus } from './bus';
 import { Uart16550 } from './uart16550';
 import { Plic, PLIC_SIZE } from './plic';
 import { fdtNode, u64Cells, writeFdt, type FdtNode } from './fdt';
+import { BuiltinSbi } from './sbi';
 
 export const UART_BASE = 0x10000000n;
 export const UART_IRQ = 10;
@@ -32,8 +33,11 @@ const NEXT_MODE_S = 1n;
 export const RISCV_ISA = 'rv64imafdc_zicsr_zifencei_sstc';
 
 export interface VirtImages {
-  /** M-mode firmware loaded at the start of RAM (OpenSBI's fw_jump.bin or fw_dynamic.bin). */
-  firmware: Uint8Array;
+  /**
+   * M-mode firmware loaded at the start of RAM (OpenSBI's fw_jump.bin or fw_dynamic.bin), or 'builtin': the
+   * host's minimal SBI (sbi.ts), the hart starting in S-mode at the kernel.
+   */
+  firmware: Uint8Array | 'builtin';
   /** The kernel (Linux's arch/riscv/boot/Image), loaded at the next 2 MiB boundary after the firmware. */
   kernel?: Uint8Array;
   initrd?: Uint8Array;
@@ -50,7 +54,8 @@ export interface VirtOptions extends Omit<HartOptions, 'ramBytes'> {
 
 /** Where boot put things (physical addresses). */
 export interface VirtLayout {
-  firmware: { start: bigint; end: bigint };
+  /** undefined with the built-in SBI. */
+  firmware?: { start: bigint; end: bigint };
   kernel?: { start: bigint; end: bigint };
   initrd?: { start: bigint; end: bigint };
   fdt: { start: bigint; end: bigint };
@@ -73,6 +78,8 @@ export class VirtMachine {
   readonly memoryBytes: number;
   private readonly bus = new DeviceBus();
   private pendingOut: number[] = [];
+  /** The built-in SBI when booted with firmware 'builtin'. */
+  private sbi: BuiltinSbi | undefined;
 
   constructor(opts: VirtOptions = {}) {
     const mib = opts.memoryMiB ?? 256;
@@ -165,10 +172,14 @@ export class VirtMachine {
       hart.writePhys(start, data);
       return { start, end };
     };
-    const firmware = place('firmware', RAM_BASE, images.firmware);
+    const builtin = images.firmware === 'builtin';
+    const firmware = images.firmware === 'builtin' ? undefined : place('firmware', RAM_BASE, images.firmware);
     let kernel: { start: bigint; end: bigint } | undefined;
     let initrd: { start: bigint; end: bigint } | undefined;
-    const kernelStart = align(firmware.end, 2n * BigInt(MIB));
+    // where OpenSBI's fw_jump expects the kernel, and where QEMU puts it after a firmware; the built-in SBI
+    // takes no RAM, the kernel goes to the same place so physical addresses match the OpenSBI boot
+    const kernelStart = align(firmware?.end ?? RAM_BASE + 1n, 2n * BigInt(MIB));
+    if (builtin && !images.kernel) throw new Error('the built-in SBI needs a kernel to start');
     if (images.kernel) kernel = place('kernel', kernelStart, images.kernel);
     if (images.initrd) {
       const off = BigInt(Math.min(this.memoryBytes / 2, 128 * MIB));
@@ -187,6 +198,16 @@ export class VirtMachine {
     if (kernel && fdt.start < kernel.end) throw new Error('the device tree overlaps the kernel: give the machine more memory');
     if (initrd && fdt.start < initrd.end) throw new Error('the device tree overlaps the initrd: give the machine more memory');
 
+    if (builtin) {
+      this.sbi = new BuiltinSbi(hart, {
+        putchar: (b) => { this.pendingOut.push(b); if (b === 0x0a) this.flush(); },
+        getchar: () => this.uart.takeHostByte(),
+      });
+      // a trap that reaches M-mode has no firmware to run: the machine reports it
+      hart.setFlag(FLAG_FW_HOST, true);
+      this.sbi.enterKernel(kernelStart, fdt.start);
+      return { firmware, kernel, initrd, fdt, dynamicInfo };
+    }
     hart.priv = PRV_M;
     hart.pc = RAM_BASE;
     hart.setX(10, 0n); // a0: hart id
@@ -219,6 +240,12 @@ export class VirtMachine {
           return { kind: 'idle' };
         }
         if (e.kind === 'halt' && left > 0) continue;
+        if (e.kind === 'sbi' && this.sbi) {
+          const r = this.sbi.handle();
+          if (r.kind === 'reset') return { kind: 'poweroff', code: r.code };
+          if (left > 0) continue;
+          return { kind: 'budget' };
+        }
         return { kind: 'hart', exit: e };
       }
     } finally {

@@ -44,7 +44,12 @@ export class Uart16550 implements MmioDevice {
     this.update();
   }
 
-  /** Bytes typed but not yet in the FIFO. */
+  /** Take a typed byte that has not reached the receive FIFO yet (the firmware's console_getchar), or -1. */
+  takeHostByte(): number {
+    return this.hostQueue.length > 0 ? this.hostQueue.shift()! : -1;
+  }
+
+  /** Bytes typed but not yet read by the guest. */
   get queued(): number { return this.hostQueue.length + this.rx.length; }
 
   private rxCapacity(): number { return this.fifoEnabled ? FIFO_SIZE : 1; }
