@@ -3,7 +3,8 @@
 # cross toolchain) and the seed's sample programs as /bin/vdso, /bin/syscall, /bin/vdso_sym, plus /dev/console
 # and /proc, in a newc cpio written by scripts/gen-initramfs.ts.
 #
-# Usage: scripts/build-initramfs.sh        prints the cache directory holding initramfs.cpio and init
+# Usage: scripts/build-initramfs.sh [--cached]   prints the cache directory holding initramfs.cpio and init
+#   (--cached: only when already built; exit status 3 otherwise)
 #   ~/.cache/riscv-vdso-lab/initramfs-KEY/  KEY = hash of the inputs (sources, samples, writer, compiler).
 set -euo pipefail
 
@@ -11,13 +12,14 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CROSS="${CROSS:-riscv64-linux-gnu-}"
 CACHE="${RISCV_VDSO_CACHE:-$HOME/.cache/riscv-vdso-lab}"
 TSX="$ROOT/node_modules/.bin/tsx"
-command -v "${CROSS}gcc" >/dev/null || { echo "build-initramfs: ${CROSS}gcc not found" >&2; exit 1; }
+command -v "${CROSS}gcc" >/dev/null || { [ "${1:-}" = "--cached" ] && exit 3; echo "build-initramfs: ${CROSS}gcc not found" >&2; exit 1; }
 
 INPUTS=("$ROOT/src/guest/fullsys/init.c" "$ROOT/scripts/gen-initramfs.ts" "$ROOT/scripts/build-initramfs.sh"
   "$ROOT/samples/vdso" "$ROOT/samples/syscall" "$ROOT/samples/vdso_sym")
 KEY="$( { cat "${INPUTS[@]}"; "${CROSS}gcc" --version | head -1; } | sha256sum | cut -c1-12)"
 DEST="$CACHE/initramfs-$KEY"
 if [ -f "$DEST/initramfs.cpio" ]; then echo "$DEST"; exit 0; fi
+[ "${1:-}" = "--cached" ] && exit 3
 
 mkdir -p "$DEST"
 "${CROSS}gcc" -O2 -g -static -march=rv64gc -mabi=lp64d -Wall -Wextra -Werror \

@@ -2,7 +2,8 @@
 # Builds the full-system demo kernel (issue 19) from Debian's linux-source-6.1 package:
 #   make tinyconfig + src/guest/fullsys/linux.config, cross-compiled for riscv64.
 #
-# Usage: scripts/build-linux.sh            prints the cache directory holding the results
+# Usage: scripts/build-linux.sh [--cached]   prints the cache directory holding the results (--cached: only when
+#   they are already built; exit status 3 otherwise, nothing is built)
 #   ~/.cache/riscv-vdso-lab/linux-KEY/{Image,vmlinux,System.map,config,vdso.so.dbg,build.log}
 # KEY = the linux-source-6.1 package version + a hash of the config fragment and the cross compiler's
 # version, so a new Debian source upload, a changed fragment or a new toolchain builds again and
@@ -21,6 +22,7 @@ TARBALL="${LINUX_SOURCE_TARBALL:-/usr/src/linux-source-6.1.tar.xz}"
 JOBS="${JOBS:-2}"
 
 die() { echo "build-linux: $*" >&2; exit 1; }
+[ "${1:-}" = "--cached" ] && [ ! -f "$TARBALL" ] && exit 3
 [ -f "$TARBALL" ] || die "$TARBALL not found (apt-get install linux-source-6.1)"
 for tool in "${CROSS}gcc" flex bison bc make; do
   command -v "$tool" >/dev/null || die "$tool not found"
@@ -36,6 +38,7 @@ if [ -f "$DEST/done" ]; then
   echo "$DEST"
   exit 0
 fi
+[ "${1:-}" = "--cached" ] && exit 3
 
 # 1. The source tree, unpacked once per package version.
 SRC="$CACHE/linux-source-$PKGVER"

@@ -62,7 +62,7 @@ export class BuiltinSbi {
     h.setCsr(CSR_MEDELEG, DELEGATED_EXCEPTIONS);
     h.setCsr(CSR_MIDELEG, MIP_SSIP | MIP_STIP | MIP_SEIP);
     h.setCsr(CSR_MCOUNTEREN, 7n); // cycle, time, instret readable from S
-    h.setCsr(CSR_SCOUNTEREN, 0n);
+    h.setCsr(CSR_SCOUNTEREN, 7n); // and from U (the vDSO reads time), as OpenSBI leaves it
     h.setCsr(CSR_MENVCFG, MENVCFG_STCE);
     h.setCsr(CSR_STIMECMP, S(-1n));
     h.setCsr(CSR_MSTATUS, h.csr(CSR_MSTATUS) & ~MSTATUS_FS);
