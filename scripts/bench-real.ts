@@ -1,0 +1,194 @@
+// npm run bench, real programs: programs built from Debian source packages (scripts/real-programs.sh) doing a real
+// task each, run whole-process (`node dist/cli.js run ...`, start-up included) paired with qemu-riscv64 on the same
+// binary in the same run, same stdout and exit status checked. Prints per-program medians, ratios and the geometric
+// mean; then start-up (a static hello against `node -e 0`) and the host cost of one getpid round trip.
+// Prints figures, never verdicts. BENCH_REPS (default 5) runs per side; BENCH_REAL=0 skips this section.
+import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { launch } from '../src/kernel/process';
+
+const root = join(__dirname, '..');
+const cli = join(root, 'dist', 'cli.js');
+const reps = Number(process.env.BENCH_REPS ?? 5);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Deterministic inputs: a pseudo-random generator so every run (and qemu) sees the same bytes. */
+function lcg(seed: number): (n: number) => number {
+  let s = seed >>> 0;
+  return (n) => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return (s >>> 8) % n; };
+}
+
+function makeText(bytes: number): string {
+  const rand = lcg(7);
+  const words = ['riscv', 'vdso', 'kernel', 'page', 'trap', 'hart', 'clock', 'time', 'the', 'a', 'of', 'and',
+    'memory', 'translation', 'block', 'system', 'call', 'user', 'supervisor', 'machine', 'register'];
+  const out: string[] = [];
+  let n = 0;
+  while (n < bytes) {
+    const line: string[] = [];
+    for (let i = 0, k = 4 + rand(10); i < k; i++) line.push(rand(50) === 0 ? String(rand(100000)) : words[rand(words.length)]);
+    const l = line.join(' ') + (rand(3) === 0 ? '.\n' : '\n');
+    out.push(l);
+    n += l.length;
+  }
+  return out.join('');
+}
+
+function makeJson(records: number): string {
+  const rand = lcg(11);
+  const cities = ['Lyon', 'Oslo', 'Kyoto', 'Lima', 'Perth', 'Quito', 'Turin', 'Accra', 'Hanoi', 'Cork'];
+  const tags = ['x', 'alpha', 'beta', 'gamma', 'delta', 'eps'];
+  const recs = [];
+  for (let i = 0; i < records; i++) {
+    recs.push({ id: i, name: `user${rand(1000000)}`, age: 18 + rand(60), city: cities[rand(cities.length)],
+      score: rand(10000) / 100, tags: Array.from({ length: rand(4) }, () => tags[rand(tags.length)]) });
+  }
+  return JSON.stringify(recs, null, 1);
+}
+
+/** `clock`: the output prints the time, so it is compared with every number replaced by N. */
+interface Task { name: string; what: string; program: string; args: string[]; stdin?: string; clock?: boolean }
+
+function programDirs(): Map<string, string> {
+  const r = spawnSync('bash', [join(root, 'scripts', 'real-programs.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const dirs = new Map<string, string>();
+  for (const d of (r.stdout ?? '').split('\n').filter((l) => l && existsSync(join(l, 'source')))) {
+    const pkg = readFileSync(join(d, 'source'), 'utf8').match(/^package: (.*)$/m)?.[1];
+    if (pkg) dirs.set(pkg, d);
+  }
+  return dirs;
+}
+
+interface Run { ms: number; out: string; shape: string; code: number | null; rssKb: number }
+
+/** One whole-process run under /usr/bin/time (peak RSS), wall time measured around the spawn. */
+function run(cmd: string[], cwd: string, stdin?: string): Run {
+  const timeFile = join(cwd, '.time');
+  const useTime = existsSync('/usr/bin/time');
+  const argv = useTime ? ['/usr/bin/time', '-f', '%M', '-o', timeFile, ...cmd] : cmd;
+  const t0 = performance.now();
+  const r = spawnSync(argv[0], argv.slice(1), { cwd, input: stdin ? readFileSync(join(cwd, stdin)) : undefined, maxBuffer: 1 << 28 });
+  const ms = performance.now() - t0;
+  const rssKb = useTime ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) : NaN;
+  const out = createHash('sha256').update(r.stdout ?? '').digest('hex').slice(0, 16) + ` (${r.stdout?.length ?? 0} bytes)`;
+  return { ms, out, shape: (r.stdout ?? Buffer.alloc(0)).toString('latin1').replace(/\d+/g, 'N'), code: r.status, rssKb };
+}
+
+function benchReal(): void {
+  const qemuOk = spawnSync('qemu-riscv64', ['--version']).status === 0;
+  const dirs = programDirs();
+  if (dirs.size === 0) {
+    console.log('real programs:  not built (scripts/real-programs.sh needs apt-get source and riscv64-linux-gnu-gcc)');
+    return;
+  }
+  const work = mkdtempSync(join(tmpdir(), 'bench-real-'));
+  try {
+    writeFileSync(join(work, 'text.txt'), makeText(100_000));
+    writeFileSync(join(work, 'data.json'), makeJson(1000));
+    for (const f of ['task.lua', 'task.sql', 'filter.jq']) writeFileSync(join(work, f), readFileSync(join(root, 'bench', 'real', f)));
+    const bin = (pkg: string, name: string) => dirs.has(pkg) ? join(dirs.get(pkg)!, 'bin', name) : '';
+    const tasks: Task[] = [
+      { name: 'hello-sized', what: 'gettimeofday + printf (test fixture)', program: join(root, 'test/fixtures/linux/build/syscall'), args: [], clock: true },
+      { name: 'lua', what: 'lua task.lua (tables, strings, sort)', program: bin('lua5.4', 'lua'), args: ['task.lua'] },
+      { name: 'jq', what: 'jq -f filter.jq data.json (1000 records)', program: bin('jq', 'jq'), args: ['-f', 'filter.jq', 'data.json'] },
+      { name: 'bzip2', what: 'bzip2 -9 -c text.txt (100 KB)', program: bin('bzip2', 'bzip2'), args: ['-9', '-c', 'text.txt'] },
+      { name: 'zlib', what: 'minigzip -9 < text.txt (100 KB)', program: bin('zlib', 'minigzip'), args: ['-9'], stdin: 'text.txt' },
+      { name: 'sqlite3', what: 'sqlite3 :memory: < task.sql (5k rows)', program: bin('sqlite3', 'sqlite3'), args: [':memory:'], stdin: 'task.sql' },
+      { name: 'cpu mix', what: 'bench/cpu as a Linux program', program: join(root, 'bench/cpu/build/cpu.elf'), args: [] },
+    ];
+    console.log(`real programs:  whole process, median of ${reps} (ours: node dist/cli.js run; qemu-riscv64 on the same binary), same stdout and status checked`);
+    console.log(`  ${'program'.padEnd(12)} ${'task'.padEnd(42)} ${'qemu'.padStart(8)} ${'ours'.padStart(8)} ${'ratio'.padStart(7)} ${'RSS'.padStart(7)}`);
+    const ratios: number[] = [];
+    for (const t of tasks) {
+      if (!t.program || !existsSync(t.program)) { console.log(`  ${t.name.padEnd(12)} not built`); continue; }
+      const ours: Run[] = [];
+      const qemu: Run[] = [];
+      for (let i = 0; i < reps; i++) {
+        ours.push(run(['node', cli, 'run', t.program, ...t.args], work, t.stdin));
+        if (qemuOk) qemu.push(run(['qemu-riscv64', t.program, ...t.args], work, t.stdin));
+      }
+      const o = median(ours.map((r) => r.ms));
+      const rss = Math.max(...ours.map((r) => r.rssKb)) / 1024;
+      let note = '';
+      const same = (a: Run, b: Run) => a.code === b.code && (t.clock ? a.shape === b.shape : a.out === b.out);
+      if (ours.some((r) => !same(r, ours[0]))) note = ' OUTPUT VARIES BETWEEN OUR RUNS';
+      if (qemuOk) {
+        const q = median(qemu.map((r) => r.ms));
+        if (!same(qemu[0], ours[0])) {
+          note += ` OUTPUT DIFFERS (ours ${ours[0].out} status ${ours[0].code}, qemu ${qemu[0].out} status ${qemu[0].code})`;
+        } else ratios.push(o / q);
+        console.log(`  ${t.name.padEnd(12)} ${t.what.padEnd(42)} ${(q / 1000).toFixed(3).padStart(6)} s ${(o / 1000).toFixed(3).padStart(6)} s ${(o / q).toFixed(2).padStart(6)}x ${rss.toFixed(0).padStart(4)} MB${note}`);
+      } else {
+        console.log(`  ${t.name.padEnd(12)} ${t.what.padEnd(42)} ${'-'.padStart(8)} ${(o / 1000).toFixed(3).padStart(6)} s ${'-'.padStart(7)} ${rss.toFixed(0).padStart(4)} MB${note}`);
+      }
+    }
+    if (ratios.length) {
+      const g = Math.exp(ratios.reduce((a, r) => a + Math.log(r), 0) / ratios.length);
+      console.log(`  geometric mean of ${ratios.length} ratios (same output): ${g.toFixed(2)}x qemu-riscv64`);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function benchStartup(): void {
+  const work = mkdtempSync(join(tmpdir(), 'bench-start-'));
+  try {
+    const hello = join(root, 'test/fixtures/linux/build/hello');
+    const node: number[] = [];
+    const ours: number[] = [];
+    for (let i = 0; i < reps * 2; i++) {
+      node.push(run(['node', '-e', '0'], work).ms);
+      ours.push(run(['node', cli, 'run', hello], work).ms);
+    }
+    const n = median(node);
+    const o = median(ours);
+    console.log(`start-up:       static hello ${o.toFixed(0)} ms whole process, node -e 0 ${n.toFixed(0)} ms: ${(o / n).toFixed(2)}x node (median of ${reps * 2})`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Host cost of one getpid round trip: in-process runs of bench/syscall with N = 0 and N calls, the difference / N. */
+function benchGetpid(): void {
+  const program = join(root, 'bench', 'syscall', 'build', 'getpid');
+  const calls = 200_000;
+  const once = (n: number): number => {
+    const t0 = performance.now();
+    const p = launch({ program, args: [String(n)], disableRandomization: true });
+    let stop = p.run(1e9);
+    while (stop.kind === 'budget') stop = p.run(1e9);
+    const ms = performance.now() - t0;
+    if (stop.kind !== 'exited' || stop.code !== 0) throw new Error(`getpid benchmark failed: ${JSON.stringify(stop)}`);
+    return ms;
+  };
+  once(1000); // warm the module cache and V8
+  const base: number[] = [];
+  const full: number[] = [];
+  for (let i = 0; i < reps; i++) { base.push(once(0)); full.push(once(calls)); }
+  const us = ((median(full) - median(base)) * 1000) / calls;
+  let q = '';
+  if (spawnSync('qemu-riscv64', ['--version']).status === 0) {
+    const qb: number[] = [];
+    const qf: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      let t0 = performance.now(); spawnSync('qemu-riscv64', [program, '0']); qb.push(performance.now() - t0);
+      t0 = performance.now(); spawnSync('qemu-riscv64', [program, String(calls)]); qf.push(performance.now() - t0);
+    }
+    q = `; qemu-riscv64 ${(((median(qf) - median(qb)) * 1000) / calls).toFixed(2)} us`;
+  }
+  console.log(`getpid:         ${us.toFixed(2)} us host time per round trip (ecall, trap entry, call, sret; ${calls} calls, in process)${q}`);
+}
+
+if (process.env.BENCH_REAL !== '0') {
+  benchReal();
+  benchStartup();
+  benchGetpid();
+}
