@@ -40,6 +40,9 @@ export const MISC_SQUASHED = 23;     // instructions that trapped instead of ret
 export const MISC_CLOCK = 24;        // modelled core cycles (src/hart/cycles.ts): `cycle` and virtual time follow it
 export const MISC_COST_TRAP = 25;    // cycles of taking a trap (set by the host from src/hart/cycles.ts)
 export const MISC_COST_XRET = 26;    // cycles of an mret/sret beyond its class cost (idem)
+/** Debug triggers (Sdtrig, src/hart/core/trigger.ts): trigger i's tdata1 at MISC_TRIG + 2i, tdata2 at MISC_TRIG + 2i + 1. */
+export const MISC_TRIG = 32;
+export const TRIG_N = 4;
 /** CSR backing store: 4096 slots of 8 bytes, indexed by CSR number. Aliases (sstatus, sip, sie...) are views. */
 export const CSRS = 0x11000;
 export const STATE_END = 0x19000;

@@ -40,9 +40,10 @@ export const CSR_RANGES: readonly { first: number; last: number; readsZero: bool
   { first: 0xc03, last: 0xc1f, readsZero: true, summary: 'hpmcounter3..31' },
   { first: 0xb03, last: 0xb1f, readsZero: true, summary: 'mhpmcounter3..31' },
   { first: 0x323, last: 0x33f, readsZero: true, summary: 'mhpmevent3..31' },
-  // RV64 has only the even pmpcfg registers (each holds 8 entries); the odd numbers do not exist
-  ...Array.from({ length: 8 }, (_, i) => ({ first: 0x3a0 + 2 * i, last: 0x3a0 + 2 * i, readsZero: true, summary: `pmpcfg${2 * i} (no PMP)` })),
-  { first: 0x3b0, last: 0x3ef, readsZero: true, summary: 'pmpaddr0..63 (no PMP)' },
+  // PMP: 16 entries (pmpcfg0/2, pmpaddr0..15, in the table); entries 16..63 read as zero. RV64 has only the even
+  // pmpcfg registers (each holds 8 entries); the odd numbers do not exist
+  ...Array.from({ length: 6 }, (_, i) => ({ first: 0x3a4 + 2 * i, last: 0x3a4 + 2 * i, readsZero: true, summary: `pmpcfg${4 + 2 * i} (entries ${16 + 8 * i}..${23 + 8 * i}: not implemented)` })),
+  { first: 0x3c0, last: 0x3ef, readsZero: true, summary: 'pmpaddr16..63 (not implemented)' },
   // not here, so an access is an illegal instruction: mstatush (RV32 only), mtinst and mtval2 (hypervisor)
 ];
 
@@ -248,9 +249,29 @@ csr(0x341, 'mepc', 'Machine exception program counter', whole('pc of the trappin
 csr(0x342, 'mcause', 'Machine trap cause', cause);
 csr(0x343, 'mtval', 'Machine trap value (faulting address or instruction bits)', whole('Trap value'));
 csr(0x344, 'mip', 'Machine interrupt pending', intFields('IP', false));
-csr(0x3a0, 'pmpcfg0', 'Physical memory protection configuration, entries 0..7',
-  Array.from({ length: 8 }, (_, i) => fld(`pmp${i}cfg`, i * 8, i * 8 + 7, `Entry ${i}: R, W, X, A (bits 4:3), L (bit 7)`)));
-csr(0x3b0, 'pmpaddr0', 'Physical memory protection address 0', [fld('address', 0, 53, 'Address bits 55:2')]);
+// PMP (16 entries, 4-byte granularity): the write rules (locking, WARL fields) are in src/hart/core/pmp.ts
+for (const k of [0, 2]) {
+  csr(0x3a0 + k, `pmpcfg${k}`, `Physical memory protection configuration, entries ${4 * k}..${4 * k + 7}`,
+    Array.from({ length: 8 }, (_, i) => fld(`pmp${4 * k + i}cfg`, i * 8, i * 8 + 7, `Entry ${4 * k + i}: R (bit 0), W (bit 1), X (bit 2), A (bits 4:3: Off, TOR, NA4, NAPOT), L (bit 7)`)));
+}
+for (let i = 0; i < 16; i++) {
+  csr(0x3b0 + i, `pmpaddr${i}`, `Physical memory protection address ${i}`, [fld('address', 0, 53, 'Address bits 55:2')]);
+}
+// ---- debug triggers (Sdtrig): 4 triggers, mcontrol (type 2) and mcontrol6 (type 6) address matches with
+// action 0 (breakpoint exception); the rules are in src/hart/core/trigger.ts
+csr(0x7a0, 'tselect', 'Trigger select (0..3; other values are not kept)', whole('Trigger index'));
+csr(0x7a1, 'tdata1', 'Trigger data 1 of the selected trigger', [
+  bit('load', 0, 'Match loads'), bit('store', 1, 'Match stores'), bit('execute', 2, 'Match instruction fetches'),
+  bit('u', 3, 'Match in U-mode'), bit('s', 4, 'Match in S-mode'), bit('m', 6, 'Match in M-mode'),
+  fld('match', 7, 10, 'Match kind', { 0: 'equal', 2: 'greater or equal', 3: 'less than' }),
+  fld('action', 12, 15, 'Action', { 0: 'breakpoint exception', 1: 'enter Debug Mode' }),
+  fld('type', 60, 63, 'Trigger type', { 0: 'none', 2: 'mcontrol', 6: 'mcontrol6', 15: 'disabled' }),
+]);
+csr(0x7a2, 'tdata2', 'Trigger data 2 of the selected trigger: the address compared', whole('Address'));
+csr(0x7a3, 'tdata3', 'Trigger data 3 (textra: not implemented, reads as zero)', whole('Value'), IGNORED);
+csr(0x7a4, 'tinfo', 'Trigger types the selected trigger supports (bit n: type n), version in bits 31:24', [
+  fld('info', 0, 15, 'Supported types'), fld('version', 24, 31, 'Sdtrig version', { 0: '0.13', 1: '1.0' }),
+], IGNORED);
 csr(0xb00, 'mcycle', 'Machine cycle counter', whole('Cycles'));
 csr(0xb02, 'minstret', 'Machine instructions-retired counter', whole('Instructions retired'));
 

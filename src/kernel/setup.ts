@@ -1,5 +1,6 @@
 // models arch/riscv/kernel/head.S + setup.c's part of bringing up the hart for Linux (what OpenSBI and the early
-// boot code leave set up): exception and interrupt delegation to S-mode, counters visible to U-mode (the vDSO
+// boot code leave set up): PMP opening all of memory to S and U-mode (OpenSBI's last entry), exception and
+// interrupt delegation to S-mode, counters visible to U-mode (the vDSO
 // reads `time`), Sstc enabled, stvec = handle_exception, sscratch = the task block, satp = the address space;
 // and the mapping of the trap entry (entry.elf, supervisor-only and global) at its link address.
 import { PRV_U, type Hart } from '../hart/hart';
@@ -13,8 +14,12 @@ import {
   MSTATUS_FS_SHIFT, MSTATUS_FS_INITIAL, SSTATUS_SPIE, MCOUNTEREN_CY, MCOUNTEREN_TM, MCOUNTEREN_IR, SCOUNTEREN_CY,
   SCOUNTEREN_TM, SCOUNTEREN_IR, CAUSE_MISALIGNED_FETCH, CAUSE_FETCH_ACCESS, CAUSE_ILLEGAL, CAUSE_BREAKPOINT,
   CAUSE_MISALIGNED_LOAD, CAUSE_LOAD_ACCESS, CAUSE_MISALIGNED_STORE, CAUSE_STORE_ACCESS, CAUSE_USER_ECALL,
-  CAUSE_FETCH_PAGE, CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE,
+  CAUSE_FETCH_PAGE, CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE, CSR_PMPADDR0, CSR_PMPCFG0,
 } from '../isa/encoding.generated';
+
+/** PMP entry 0 as the firmware leaves it for the kernel: NAPOT over the whole physical space, R/W/X. */
+const PMP_ALL_ADDR = (1n << 54n) - 1n;
+const PMP_NAPOT_RWX = (3n << 3n) | 7n;
 
 /** U-mode exceptions delegated to S-mode: misaligned/access faults, illegal, breakpoint, ecall from U, page faults. */
 const MEDELEG_USER = [
@@ -49,6 +54,8 @@ export function mapKernel(hart: Hart, pt: PageTable, elf: ElfFile): void {
 /** The hart's state for Linux mode, then U-mode at `entry` with sp = `sp` and the first timer tick programmed. */
 export function setupHart(h: Hart, satp: bigint, entry: bigint, sp: bigint, firstTick: bigint): void {
   h.sbiHost = true;
+  h.setCsr(CSR_PMPADDR0, PMP_ALL_ADDR);
+  h.setCsr(CSR_PMPCFG0, PMP_NAPOT_RWX);
   h.setCsr(CSR_MEDELEG, MEDELEG_USER);
   h.setCsr(CSR_MIDELEG, MIDELEG_S);
   h.setCsr(CSR_MENVCFG, MENVCFG_STCE);

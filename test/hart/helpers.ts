@@ -1,6 +1,7 @@
 // Test helpers: encode single instructions from the ISA table and run them on a fresh hart.
 import { INSNS } from '../../src/isa/instructions';
 import { Hart, RAM_BASE } from '../../src/hart/hart';
+import { CSR_PMPADDR0, CSR_PMPCFG0 } from '../../src/isa/encoding.generated';
 
 const byName = new Map(INSNS.map((d) => [d.name, d]));
 
@@ -29,9 +30,19 @@ export function enc(name: string, f: Fields = {}): number {
 
 export const RAM = RAM_BASE;
 
-/** A hart with a program of instruction words (32-bit, or 16-bit given as { c: bits }) at RAM base. */
+/**
+ * PMP entry 0 over all of memory with R/W/X, as firmware leaves it before it enters S or U-mode (with no
+ * entry on, S and U-mode can access nothing).
+ */
+export function openPmp(h: Hart): Hart {
+  h.setCsr(CSR_PMPADDR0, (1n << 54n) - 1n);
+  h.setCsr(CSR_PMPCFG0, 0x1fn);
+  return h;
+}
+
+/** A hart with a program of instruction words (32-bit, or 16-bit given as { c: bits }) at RAM base; PMP open. */
 export function hartWith(words: (number | { c: number })[], ramBytes = 4 * 1024 * 1024): Hart {
-  const h = new Hart({ ramBytes });
+  const h = openPmp(new Hart({ ramBytes }));
   const bytes: number[] = [];
   for (const w of words) {
     if (typeof w === 'number') bytes.push(w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, (w >>> 24) & 0xff);

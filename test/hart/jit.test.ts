@@ -4,7 +4,7 @@
 // a budget at every kind of exit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { enc, RAM, u64 } from './helpers';
+import { enc, RAM, u64, openPmp } from './helpers';
 import { Hart, PRV_S, type Exit } from '../../src/hart/hart';
 import { decode } from '../../src/isa/decode';
 import { INSNS } from '../../src/isa/instructions';
@@ -17,7 +17,7 @@ import {
 const RAM_BYTES = 4 * 1024 * 1024;
 
 function pair(setup: (h: Hart) => void): [Hart, Hart] {
-  const hs: [Hart, Hart] = [new Hart({ ramBytes: RAM_BYTES, jit: true }), new Hart({ ramBytes: RAM_BYTES, jit: false })];
+  const hs: [Hart, Hart] = [openPmp(new Hart({ ramBytes: RAM_BYTES, jit: true })), openPmp(new Hart({ ramBytes: RAM_BYTES, jit: false }))];
   for (const h of hs) { h.pc = RAM; setup(h); }
   return hs;
 }

@@ -7,6 +7,8 @@ import { MISC_FCSR } from '../layout';
 import { priv, cycles, clock, squashed, PRV_M, PRV_S, PRV_U, csrGet, csrSet, misc, setMisc } from './state';
 import { flushTlb } from './mmu';
 import { readTime, interruptsChanged } from './timer';
+import { pmpCfgWrite, pmpAddrWrite } from './pmp';
+import { triggersReset, tselectWrite, tdata1Read, tdata1Write, tdata2Read, tdata2Write, tinfoRead } from './trigger';
 import {
   CSR_FFLAGS, CSR_FRM, CSR_FCSR, CSR_CYCLE, CSR_TIME, CSR_INSTRET, CSR_HPMCOUNTER31, CSR_SSTATUS, CSR_SIE, CSR_STVEC,
   CSR_SCOUNTEREN, CSR_SIP, CSR_STIMECMP, CSR_SATP, CSR_MSTATUS, CSR_MISA, CSR_MIDELEG, CSR_MIE, CSR_MTVEC,
@@ -18,6 +20,7 @@ import {
   MTVEC_MODE, MTVEC_MODE_VECTORED, MTVEC_MODE_DIRECT, SATP_MODE, SATP_MODE_SHIFT, SATP_MODE_BARE, SATP_MODE_SV39,
   SATP_PPN, FCSR_FRM, FCSR_FRM_SHIFT, FCSR_NX, FCSR_UF, FCSR_OF, FCSR_DZ, FCSR_NV,
   MISA_MXL_SHIFT, MISA_A, MISA_C, MISA_D, MISA_F, MISA_I, MISA_M, MISA_S, MISA_U,
+  CSR_PMPCFG0, CSR_PMPCFG2, CSR_PMPADDR0, CSR_PMPADDR15, CSR_TSELECT, CSR_TDATA1, CSR_TDATA2, CSR_TINFO,
   csrExists, csrReadsZero, csrWriteMask,
 } from './encoding.generated';
 
@@ -40,6 +43,7 @@ export function csrReset(): void {
   csrSet(CSR_MSTATUS, (XL_64 << MSTATUS_UXL_SHIFT) | (XL_64 << MSTATUS_SXL_SHIFT));
   csrSet(CSR_MISA, MISA);
   csrSet(CSR_STIMECMP, <u64>-1);
+  triggersReset();
 }
 
 /** mstatus with SD computed from FS. */
@@ -90,6 +94,9 @@ export function csrRead(a: u32): u64 {
     case CSR_SIE: return csrGet(CSR_MIE) & csrGet(CSR_MIDELEG);
     case CSR_SIP: return csrGet(CSR_MIP) & csrGet(CSR_MIDELEG);
     case CSR_MISA: return MISA;
+    case CSR_TDATA1: return tdata1Read();
+    case CSR_TDATA2: return tdata2Read();
+    case CSR_TINFO: return tinfoRead();
   }
   if (csrReadsZero(a)) return 0;
   return csrGet(a);
@@ -163,7 +170,14 @@ export function csrWrite(a: u32, v: u64): void {
     case CSR_MENVCFG: csrSet(a, v & (MENVCFG_STCE | MENVCFG_FIOM)); interruptsChanged(); return;
     case CSR_MCYCLE: csrSet(a, v - clock); return;
     case CSR_MINSTRET: csrSet(a, v - (cycles - squashed)); return;
+    // PMP decisions are cached in the TLBs (a page at a time): any change empties them
+    case CSR_PMPCFG0: case CSR_PMPCFG2: pmpCfgWrite(a, v); flushTlb(); return;
+    case CSR_TSELECT: tselectWrite(v); return;
+    // armed load/store triggers keep the data TLBs empty (trigger.ts)
+    case CSR_TDATA1: tdata1Write(v); flushTlb(); return;
+    case CSR_TDATA2: tdata2Write(v); return;
   }
+  if (a >= CSR_PMPADDR0 && a <= CSR_PMPADDR15) { pmpAddrWrite(a - CSR_PMPADDR0, v); flushTlb(); return; }
   const m = csrWriteMask(a);
   if (m != 0) csrSet(a, (csrGet(a) & ~m) | (v & m));
 }

@@ -69,7 +69,28 @@ export const CSR_MCAUSE: u32 = 0x342;
 export const CSR_MTVAL: u32 = 0x343;
 export const CSR_MIP: u32 = 0x344;
 export const CSR_PMPCFG0: u32 = 0x3a0;
+export const CSR_PMPCFG2: u32 = 0x3a2;
 export const CSR_PMPADDR0: u32 = 0x3b0;
+export const CSR_PMPADDR1: u32 = 0x3b1;
+export const CSR_PMPADDR2: u32 = 0x3b2;
+export const CSR_PMPADDR3: u32 = 0x3b3;
+export const CSR_PMPADDR4: u32 = 0x3b4;
+export const CSR_PMPADDR5: u32 = 0x3b5;
+export const CSR_PMPADDR6: u32 = 0x3b6;
+export const CSR_PMPADDR7: u32 = 0x3b7;
+export const CSR_PMPADDR8: u32 = 0x3b8;
+export const CSR_PMPADDR9: u32 = 0x3b9;
+export const CSR_PMPADDR10: u32 = 0x3ba;
+export const CSR_PMPADDR11: u32 = 0x3bb;
+export const CSR_PMPADDR12: u32 = 0x3bc;
+export const CSR_PMPADDR13: u32 = 0x3bd;
+export const CSR_PMPADDR14: u32 = 0x3be;
+export const CSR_PMPADDR15: u32 = 0x3bf;
+export const CSR_TSELECT: u32 = 0x7a0;
+export const CSR_TDATA1: u32 = 0x7a1;
+export const CSR_TDATA2: u32 = 0x7a2;
+export const CSR_TDATA3: u32 = 0x7a3;
+export const CSR_TINFO: u32 = 0x7a4;
 export const CSR_MCYCLE: u32 = 0xb00;
 export const CSR_MINSTRET: u32 = 0xb02;
 
@@ -395,8 +416,81 @@ export const PMPCFG0_PMP6CFG: u64 = 0xff000000000000;
 export const PMPCFG0_PMP6CFG_SHIFT: u64 = 48;
 export const PMPCFG0_PMP7CFG: u64 = 0xff00000000000000;
 export const PMPCFG0_PMP7CFG_SHIFT: u64 = 56;
+export const PMPCFG2_PMP8CFG: u64 = 0xff;
+export const PMPCFG2_PMP8CFG_SHIFT: u64 = 0;
+export const PMPCFG2_PMP9CFG: u64 = 0xff00;
+export const PMPCFG2_PMP9CFG_SHIFT: u64 = 8;
+export const PMPCFG2_PMP10CFG: u64 = 0xff0000;
+export const PMPCFG2_PMP10CFG_SHIFT: u64 = 16;
+export const PMPCFG2_PMP11CFG: u64 = 0xff000000;
+export const PMPCFG2_PMP11CFG_SHIFT: u64 = 24;
+export const PMPCFG2_PMP12CFG: u64 = 0xff00000000;
+export const PMPCFG2_PMP12CFG_SHIFT: u64 = 32;
+export const PMPCFG2_PMP13CFG: u64 = 0xff0000000000;
+export const PMPCFG2_PMP13CFG_SHIFT: u64 = 40;
+export const PMPCFG2_PMP14CFG: u64 = 0xff000000000000;
+export const PMPCFG2_PMP14CFG_SHIFT: u64 = 48;
+export const PMPCFG2_PMP15CFG: u64 = 0xff00000000000000;
+export const PMPCFG2_PMP15CFG_SHIFT: u64 = 56;
 export const PMPADDR0_ADDRESS: u64 = 0x3fffffffffffff;
 export const PMPADDR0_ADDRESS_SHIFT: u64 = 0;
+export const PMPADDR1_ADDRESS: u64 = 0x3fffffffffffff;
+export const PMPADDR1_ADDRESS_SHIFT: u64 = 0;
+export const PMPADDR2_ADDRESS: u64 = 0x3fffffffffffff;
+export const PMPADDR2_ADDRESS_SHIFT: u64 = 0;
+export const PMPADDR3_ADDRESS: u64 = 0x3fffffffffffff;
+export const PMPADDR3_ADDRESS_SHIFT: u64 = 0;
+export const PMPADDR4_ADDRESS: u64 = 0x3fffffffffffff;
+export const PMPADDR4_ADDRESS_SHIFT: u64 = 0;
+export const PMPADDR5_ADDRESS: u64 = 0x3fffffffffffff;
+export const PMPADDR5_ADDRESS_SHIFT: u64 = 0;
+export const PMPADDR6_ADDRESS: u64 = 0x3fffffffffffff;
+export const PMPADDR6_ADDRESS_SHIFT: u64 = 0;
+export const PMPADDR7_ADDRESS: u64 = 0x3fffffffffffff;
+export const PMPADDR7_ADDRESS_SHIFT: u64 = 0;
+export const PMPADDR8_ADDRESS: u64 = 0x3fffffffffffff;
+export const PMPADDR8_ADDRESS_SHIFT: u64 = 0;
+export const PMPADDR9_ADDRESS: u64 = 0x3fffffffffffff;
+export const PMPADDR9_ADDRESS_SHIFT: u64 = 0;
+export const PMPADDR10_ADDRESS: u64 = 0x3fffffffffffff;
+export const PMPADDR10_ADDRESS_SHIFT: u64 = 0;
+export const PMPADDR11_ADDRESS: u64 = 0x3fffffffffffff;
+export const PMPADDR11_ADDRESS_SHIFT: u64 = 0;
+export const PMPADDR12_ADDRESS: u64 = 0x3fffffffffffff;
+export const PMPADDR12_ADDRESS_SHIFT: u64 = 0;
+export const PMPADDR13_ADDRESS: u64 = 0x3fffffffffffff;
+export const PMPADDR13_ADDRESS_SHIFT: u64 = 0;
+export const PMPADDR14_ADDRESS: u64 = 0x3fffffffffffff;
+export const PMPADDR14_ADDRESS_SHIFT: u64 = 0;
+export const PMPADDR15_ADDRESS: u64 = 0x3fffffffffffff;
+export const PMPADDR15_ADDRESS_SHIFT: u64 = 0;
+export const TDATA1_LOAD: u64 = 1;
+export const TDATA1_LOAD_SHIFT: u64 = 0;
+export const TDATA1_STORE: u64 = 2;
+export const TDATA1_STORE_SHIFT: u64 = 1;
+export const TDATA1_EXECUTE: u64 = 4;
+export const TDATA1_EXECUTE_SHIFT: u64 = 2;
+export const TDATA1_U: u64 = 8;
+export const TDATA1_U_SHIFT: u64 = 3;
+export const TDATA1_S: u64 = 0x10;
+export const TDATA1_S_SHIFT: u64 = 4;
+export const TDATA1_M: u64 = 0x40;
+export const TDATA1_M_SHIFT: u64 = 6;
+export const TDATA1_MATCH: u64 = 0x780;
+export const TDATA1_MATCH_SHIFT: u64 = 7;
+export const TDATA1_MATCH_EQUAL: u64 = 0;
+export const TDATA1_ACTION: u64 = 0xf000;
+export const TDATA1_ACTION_SHIFT: u64 = 12;
+export const TDATA1_TYPE: u64 = 0xf000000000000000;
+export const TDATA1_TYPE_SHIFT: u64 = 60;
+export const TDATA1_TYPE_NONE: u64 = 0;
+export const TDATA1_TYPE_MCONTROL: u64 = 2;
+export const TDATA1_TYPE_MCONTROL6: u64 = 6;
+export const TDATA1_TYPE_DISABLED: u64 = 15;
+export const TINFO_INFO: u64 = 0xffff;
+export const TINFO_INFO_SHIFT: u64 = 0;
+export const TINFO_VERSION: u64 = 0xff000000;
+export const TINFO_VERSION_SHIFT: u64 = 24;
 
 // ---- Exception causes (xcause with Interrupt = 0)
 export const CAUSE_MISALIGNED_FETCH: u64 = 0; // instruction address misaligned
@@ -467,14 +561,17 @@ export const SV39_VPN_BITS: u64 = 9;
     case 0x105: case 0x106: case 0x10a: case 0x140: case 0x141: case 0x142: case 0x143: case 0x144:
     case 0x14d: case 0x180: case 0xf11: case 0xf12: case 0xf13: case 0xf14: case 0xf15: case 0x300:
     case 0x301: case 0x302: case 0x303: case 0x304: case 0x305: case 0x306: case 0x30a: case 0x320:
-    case 0x340: case 0x341: case 0x342: case 0x343: case 0x344: case 0xb00: case 0xb02:
+    case 0x340: case 0x341: case 0x342: case 0x343: case 0x344: case 0x3a0: case 0x3a2: case 0x3b0:
+    case 0x3b1: case 0x3b2: case 0x3b3: case 0x3b4: case 0x3b5: case 0x3b6: case 0x3b7: case 0x3b8:
+    case 0x3b9: case 0x3ba: case 0x3bb: case 0x3bc: case 0x3bd: case 0x3be: case 0x3bf: case 0x7a0:
+    case 0x7a1: case 0x7a2: case 0x7a3: case 0x7a4: case 0xb00: case 0xb02:
       return true;
   }
-  return (a >= 0xc03 && a <= 0xc1f) || (a >= 0xb03 && a <= 0xb1f) || (a >= 0x323 && a <= 0x33f) || a == 0x3a0 || a == 0x3a2 || a == 0x3a4 || a == 0x3a6 || a == 0x3a8 || a == 0x3aa || a == 0x3ac || a == 0x3ae || (a >= 0x3b0 && a <= 0x3ef);
+  return (a >= 0xc03 && a <= 0xc1f) || (a >= 0xb03 && a <= 0xb1f) || (a >= 0x323 && a <= 0x33f) || a == 0x3a4 || a == 0x3a6 || a == 0x3a8 || a == 0x3aa || a == 0x3ac || a == 0x3ae || (a >= 0x3c0 && a <= 0x3ef);
 }
 /** Whether CSR `a` reads as zero and ignores writes (a function this hart does not have). */
 @inline export function csrReadsZero(a: u32): bool {
-  return (a >= 0xc03 && a <= 0xc1f) || (a >= 0xb03 && a <= 0xb1f) || (a >= 0x323 && a <= 0x33f) || a == 0x3a0 || a == 0x3a2 || a == 0x3a4 || a == 0x3a6 || a == 0x3a8 || a == 0x3aa || a == 0x3ac || a == 0x3ae || (a >= 0x3b0 && a <= 0x3ef);
+  return (a >= 0xc03 && a <= 0xc1f) || (a >= 0xb03 && a <= 0xb1f) || (a >= 0x323 && a <= 0x33f) || a == 0x3a4 || a == 0x3a6 || a == 0x3a8 || a == 0x3aa || a == 0x3ac || a == 0x3ae || (a >= 0x3c0 && a <= 0x3ef);
 }
 /** The bits of CSR `a` that a plain write changes (the others keep their value). */
 @inline export function csrWriteMask(a: u32): u64 {
@@ -482,7 +579,7 @@ export const SV39_VPN_BITS: u64 = 9;
     case 0x106: case 0x306: return 0xffffffff;
     case 0x10a: return 1;
     case 0x141: case 0x341: return 0xfffffffffffffffe;
-    case 0xf11: case 0xf12: case 0xf13: case 0xf14: case 0xf15: case 0x301: case 0x320: return 0;
+    case 0xf11: case 0xf12: case 0xf13: case 0xf14: case 0xf15: case 0x301: case 0x320: case 0x7a3: case 0x7a4: return 0;
     case 0x302: return 0xb3ff;
   }
   if (csrReadsZero(a)) return 0;

@@ -225,7 +225,7 @@ function illegal(bits: u64): void { raise(CAUSE_ILLEGAL, bits); }
       const va = xr(fRs1(w));
       const isW = op == O.OP_LR_W;
       if ((va & (isW ? 3 : 7)) != 0) { raise(CAUSE_MISALIGNED_LOAD, va); return; }
-      const pa = amoTranslate(va, true, isW ? 4 : 8);
+      const pa = amoTranslate(va, true, isW ? 4 : 8, false);
       if (pa < 0) return;
       const h = amoHost(<u64>pa);
       const v: u64 = isW ? sx32(<u64>load<u32>(h)) : load<u64>(h);
@@ -239,7 +239,7 @@ function illegal(bits: u64): void { raise(CAUSE_ILLEGAL, bits); }
       const va = xr(fRs1(w));
       const isW = op == O.OP_SC_W;
       if ((va & (isW ? 3 : 7)) != 0) { raise(CAUSE_MISALIGNED_STORE, va); return; }
-      const pa = amoTranslate(va, false, isW ? 4 : 8);
+      const pa = amoTranslate(va, false, isW ? 4 : 8, true);
       if (pa < 0) return;
       const res = misc(MISC_RES_ADDR);
       setMisc(MISC_RES_ADDR, <u64>-1);
@@ -258,7 +258,7 @@ function illegal(bits: u64): void { raise(CAUSE_ILLEGAL, bits); }
     case O.OP_AMOMIN_W: case O.OP_AMOMAX_W: case O.OP_AMOMINU_W: case O.OP_AMOMAXU_W: {
       const va = xr(fRs1(w));
       if ((va & 3) != 0) { raise(CAUSE_MISALIGNED_STORE, va); return; }
-      const pa = amoTranslate(va, false, 4);
+      const pa = amoTranslate(va, false, 4, false);
       if (pa < 0) return;
       const h = amoHost(<u64>pa);
       const old = load<u32>(h);
@@ -281,7 +281,7 @@ function illegal(bits: u64): void { raise(CAUSE_ILLEGAL, bits); }
     case O.OP_AMOMIN_D: case O.OP_AMOMAX_D: case O.OP_AMOMINU_D: case O.OP_AMOMAXU_D: {
       const va = xr(fRs1(w));
       if ((va & 7) != 0) { raise(CAUSE_MISALIGNED_STORE, va); return; }
-      const pa = amoTranslate(va, false, 8);
+      const pa = amoTranslate(va, false, 8, false);
       if (pa < 0) return;
       const h = amoHost(<u64>pa);
       const old = load<u64>(h);

@@ -17,8 +17,9 @@ import {
 import * as L from '../layout';
 import * as st from './state';
 import { PRV_M, misc, setMisc, requestExit, clearExit, MISC_FLAGS, MISC_EXIT_D } from './state';
-import { flushTlb, fetchSlow, fetchPage, debugTranslate, PAGE_OFF } from './mmu';
-import { doMret, checkInterrupts, anyPending } from './trap';
+import { flushTlb, fetchSlow, fetchUncached, fetchPage, debugTranslate, PAGE_OFF } from './mmu';
+import { doMret, checkInterrupts, anyPending, raise, CAUSE_BREAKPOINT } from './trap';
+import { trigExec, triggerExec, triggersChanged } from './trigger';
 import { csrRead, csrWrite, csrReset } from './csr';
 import { nextTimerDeadline, readTime, writeTime } from './timer';
 import { execSimple, execute, flushDecode, fOp, fCycles, fLen, SLOW } from './exec';
@@ -128,6 +129,7 @@ export function halt(): void { requestExit(EXIT_HALT); }
 export function run(budget: i32): i32 {
   st.loadGlobals();
   clearExit();
+  triggersChanged(); // the host may have restored a snapshot
   const end: u64 = st.cycles + <u64>budget;
   while (true) {
     if (st.exitReason >= 0) break;
@@ -221,7 +223,10 @@ function inner(): void {
   let pageVa: u64 = 1; // never a page address
   let pageHost: usize = 0;
   while (st.cycles < st.stopAt) {
-    if (jitOn) {
+    // an armed execute trigger (trigger.ts) checks every pc, so only this full path runs meanwhile
+    if (trigExec) {
+      // nothing: the full path below
+    } else if (jitOn) {
       blockLoop();
       if (st.cycles >= st.stopAt) break;
       if (fastLoopJit()) continue; // stopped at the head of a compiled (or hot) block
@@ -240,8 +245,11 @@ function inner(): void {
         const h = fetchSlow(pc);
         if (h == 0) continue;
         page = h - (<usize>pc & PAGE_OFF);
+        // PMP splits this page: it is not cached, and every fetch in it is checked
+        if (fetchUncached) pageVa = 1; else pageVa = pc & ~<u64>PAGE_OFF;
+      } else {
+        pageVa = pc & ~<u64>PAGE_OFF;
       }
-      pageVa = pc & ~<u64>PAGE_OFF;
       pageHost = page;
     }
     const host = pageHost + (<usize>pc & PAGE_OFF);
@@ -264,6 +272,7 @@ function inner(): void {
         break;
       }
     }
+    if (trigExec && triggerExec(pc)) { raise(CAUSE_BREAKPOINT, pc); continue; }
     execute(e, w, pc);
     // the instruction's class cost, after it ran (a counter it reads does not include itself), and the
     // extra cycle of a taken branch or jump (a trap's flush is charged by takeTrap)

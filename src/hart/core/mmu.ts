@@ -3,18 +3,22 @@
 //
 // Fast path: the run loop looks a virtual page up in a direct-mapped TLB (one per access kind) and gets the
 // wasm address of the page. A TLB entry exists only for RAM pages that are not watched, so anything unusual
-// (MMIO, tohost, watchpoints, page-crossing accesses, faults) lands here.
+// (MMIO, tohost, watchpoints, page-crossing accesses, faults) lands here. PMP (pmp.ts) is checked here too:
+// a TLB caches a page only when PMP allows the whole page for that access, and armed load/store triggers
+// (trigger.ts) keep the data TLBs empty.
 import {
   ITLB, RTLB, WTLB, TLB_N, TLB_ENTRY, RAM_OFF, PAGEFLAGS, PF_WATCH, PF_TOUCHED,
   WATCH, WATCH_ENTRY, MISC_WATCH_COUNT, EXIT_WATCH, EXIT_HTIF, TLB_TAG, TLB_HOST, WATCH_START,
   WATCH_END, WATCH_KIND,
 } from '../layout';
 import {
-  pc, priv, trapped, ramSize, stopAt, PRV_M, PRV_U, csrGet, misc, setMisc, requestExit,
+  pc, priv, trapped, ramSize, stopAt, PRV_M, PRV_S, PRV_U, csrGet, misc, setMisc, requestExit,
   MISC_RES_ADDR, MISC_EXIT_A, MISC_EXIT_B, MISC_EXIT_C, MISC_EXIT_D, MISC_TOHOST,
 } from './state';
 import { MISC_EXIT_E } from '../layout';
-import { raise } from './trap';
+import { raise, CAUSE_BREAKPOINT } from './trap';
+import { pmpAllows, pmpPageAllows } from './pmp';
+import { trigData, triggerData, triggerAmo } from './trigger';
 import { busLoad, busStore } from './bus';
 import * as L from '../layout';
 import {
@@ -61,6 +65,8 @@ export function dropWtlb(va: u64): void {
 
 function tlbFill(acc: i32, va: u64, pa: u64): void {
   if (pa < RAM_BASE || pa - RAM_BASE >= ramSize) return;
+  if (trigData) return;
+  if (!pmpPageAllows(pa & ~PAGE_MASK, acc, dataPriv())) return;
   const page = <usize>((pa - RAM_BASE) >> PAGE_SHIFT);
   const flags = load<u8>(PAGEFLAGS + page);
   if (flags & PF_WATCH) return;
@@ -166,7 +172,8 @@ export function walk(va: u64, acc: i32, p: i32, fault: bool): i64 {
   for (let level = SV39_LEVELS - 1; level >= 0; level--) {
     const vpn = (va >> (PAGE_SHIFT + SV39_VPN_BITS * <u64>level)) & VPN_MASK;
     const pteAddr = a + vpn * 8;
-    if (!inRam(pteAddr, 8)) { if (fault) accessFault(acc, va); return -1; }
+    // page-table reads are checked by PMP as S-mode loads (debugger lookups are not)
+    if (!inRam(pteAddr, 8) || (fault && !pmpAllows(pteAddr, 8, ACC_LOAD, PRV_S))) { if (fault) accessFault(acc, va); return -1; }
     const pte = load<u64>(ramHost(pteAddr));
     const v = pte & PTE_V, r = pte & PTE_R, w = pte & PTE_W, x = pte & PTE_X, u = pte & PTE_U;
     if (v == 0 || (r == 0 && w != 0) || (pte & (PTE_RESERVED | PTE_PBMT | PTE_N)) != 0) { if (fault) pageFault(acc, va); return -1; }
@@ -208,17 +215,22 @@ export function walk(va: u64, acc: i32, p: i32, fault: bool): i64 {
 /** Physical addresses have 56 bits (Sv39's PPN is 44 bits of 4 KiB pages). */
 const PA_BITS: u64 = 56;
 
-/** Translate `va` for an access of kind `acc`; -1 after raising the fault. */
-export function translate(va: u64, acc: i32): i64 {
+/** Translate `va` for an access of kind `acc` to `size` bytes, checked by PMP; -1 after raising the fault. */
+export function translate(va: u64, acc: i32, size: u64): i64 {
   const p = acc == ACC_FETCH ? priv : dataPriv();
   const satp = csrGet(SATP);
+  let pa: i64;
   if (p == PRV_M || (satp >> SATP_MODE_SHIFT) != SATP_MODE_SV39) {
     // untranslated: an address beyond the 56-bit physical address space (e.g. with bit 63 set) reaches
     // nothing. It faults here, so that -1 keeps meaning "fault raised" to every caller.
     if ((va >> PA_BITS) != 0) { accessFault(acc, va); return -1; }
-    return <i64>va;
+    pa = <i64>va;
+  } else {
+    pa = walk(va, acc, p, true);
+    if (pa < 0) return -1;
   }
-  return walk(va, acc, p, true);
+  if (!pmpAllows(<u64>pa, size, acc, p)) { accessFault(acc, va); return -1; }
+  return pa;
 }
 
 /** Translation for the debugger: no faults, no A/D updates. -1 when unmapped. */
@@ -300,19 +312,20 @@ function physStore(pa: u64, size: i32, v: u64, va: u64): void {
 
 /** Load that missed the TLB (or crosses a page). Returns the raw zero-extended value; sets `trapped` on a fault. */
 export function loadSlow(va: u64, size: i32): u64 {
+  if (trigData && triggerData(va, <u64>size, false)) { raise(CAUSE_BREAKPOINT, va); return 0; }
   if (((<u32>va & <u32>PAGE_MASK) + <u32>size) > <u32>PAGE_SIZE) {
     // page-crossing misaligned access: byte by byte (all bytes are translated before any is used)
     let v: u64 = 0;
     for (let i = 0; i < size; i++) {
       const a = va + <u64>i;
-      const pa = translate(a, ACC_LOAD);
+      const pa = translate(a, ACC_LOAD, 1);
       if (pa < 0) return 0;
       v |= physLoad(<u64>pa, 1, a) << (<u64>i * 8);
       if (trapped) return 0;
     }
     return v;
   }
-  const pa = translate(va, ACC_LOAD);
+  const pa = translate(va, ACC_LOAD, <u64>size);
   if (pa < 0) return 0;
   const v = physLoad(<u64>pa, size, va);
   if (!trapped) tlbFill(ACC_LOAD, va, <u64>pa);
@@ -320,34 +333,41 @@ export function loadSlow(va: u64, size: i32): u64 {
 }
 
 export function storeSlow(va: u64, size: i32, v: u64): void {
+  if (trigData && triggerData(va, <u64>size, true)) { raise(CAUSE_BREAKPOINT, va); return; }
   if (((<u32>va & <u32>PAGE_MASK) + <u32>size) > <u32>PAGE_SIZE) {
     // translate every byte first so a fault leaves memory untouched
-    const pa0 = translate(va, ACC_STORE);
+    const pa0 = translate(va, ACC_STORE, 1);
     if (pa0 < 0) return;
-    const pa1 = translate(va + <u64>size - 1, ACC_STORE);
+    const pa1 = translate(va + <u64>size - 1, ACC_STORE, 1);
     if (pa1 < 0) return;
     for (let i = 0; i < size; i++) {
       const a = va + <u64>i;
-      const pa = translate(a, ACC_STORE);
+      const pa = translate(a, ACC_STORE, 1);
       physStore(<u64>pa, 1, (v >> (<u64>i * 8)) & 0xff, a);
       if (trapped) return;
     }
     return;
   }
-  const pa = translate(va, ACC_STORE);
+  const pa = translate(va, ACC_STORE, <u64>size);
   if (pa < 0) return;
   physStore(<u64>pa, size, v, va);
   if (!trapped) tlbFill(ACC_STORE, va, <u64>pa);
 }
+
+/** Set by fetchSlow when the page of the fetch must not be cached (PMP treats its parts differently). */
+export let fetchUncached: bool = false;
 
 /**
  * Translate an instruction fetch of the page holding `va` and return the wasm address of `va`, filling the
  * fetch TLB; 0 after raising a fault (instruction memory must be RAM).
  */
 export function fetchSlow(va: u64): usize {
-  const pa = translate(va, ACC_FETCH);
+  const pa = translate(va, ACC_FETCH, 2);
   if (pa < 0) return 0;
   if (!inRam(<u64>pa, 2)) { accessFault(ACC_FETCH, va); return 0; }
+  // a page PMP does not allow as a whole is fetched an instruction at a time (the caller must not keep it)
+  fetchUncached = !pmpPageAllows(<u64>pa & ~PAGE_MASK, ACC_FETCH, priv);
+  if (fetchUncached) return ramHost(<u64>pa);
   // fetch TLB entries ignore watch flags: watchpoints are on data accesses
   const e = ITLB + (<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) * TLB_ENTRY;
   store<u64>(e, va & ~PAGE_MASK, TLB_TAG);
@@ -356,8 +376,12 @@ export function fetchSlow(va: u64): usize {
 }
 
 /** Translate for an AMO/LR/SC (store permission, except LR which is a load); physical address or -1. */
-export function amoTranslate(va: u64, isLoad: bool, size: u64): i64 {
-  const pa = translate(va, isLoad ? ACC_LOAD : ACC_STORE);
+export function amoTranslate(va: u64, isLoad: bool, size: u64, isStore: bool): i64 {
+  if (trigData && (isLoad ? triggerData(va, size, false) : isStore ? triggerData(va, size, true) : triggerAmo(va, size))) {
+    raise(CAUSE_BREAKPOINT, va);
+    return -1;
+  }
+  const pa = translate(va, isLoad ? ACC_LOAD : ACC_STORE, size);
   if (pa < 0) return -1;
   if (!inRam(<u64>pa, size)) { accessFault(isLoad ? ACC_LOAD : ACC_STORE, va); return -1; }
   return pa;
