@@ -8,7 +8,7 @@
 import type { Hart } from '../hart';
 import {
   CSR_MEDELEG, CSR_MIDELEG, CSR_MCOUNTEREN, CSR_MENVCFG, CSR_SCOUNTEREN, CSR_STIMECMP, CSR_MIP, CSR_MSTATUS,
-  MIP_SSIP, MIP_STIP, MIP_SEIP, MENVCFG_STCE, MSTATUS_FS, PRV_S,
+  MIP_SSIP, MIP_STIP, MIP_SEIP, MENVCFG_STCE, MSTATUS_FS, PRV_S, CSR_PMPADDR0, CSR_PMPCFG0,
   CAUSE_MISALIGNED_FETCH, CAUSE_FETCH_ACCESS, CAUSE_ILLEGAL, CAUSE_BREAKPOINT, CAUSE_MISALIGNED_LOAD, CAUSE_LOAD_ACCESS,
   CAUSE_MISALIGNED_STORE, CAUSE_STORE_ACCESS, CAUSE_USER_ECALL, CAUSE_FETCH_PAGE, CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE,
 } from '../../isa/encoding.generated';
@@ -52,6 +52,8 @@ export interface SbiConsole {
 export type SbiResult = { kind: 'continue' } | { kind: 'reset'; type: 'shutdown' | 'cold' | 'warm'; reason: number; code: number };
 
 const S = (v: bigint): bigint => BigInt.asUintN(64, v);
+/** A PMP configuration byte: A = NAPOT, R, W, X. */
+const PMP_NAPOT_RWX = (3n << 3n) | 7n;
 
 export class BuiltinSbi {
   constructor(private readonly hart: Hart, private readonly console: SbiConsole) {}
@@ -59,6 +61,10 @@ export class BuiltinSbi {
   /** Put the hart in the state a firmware hands to the kernel: S-mode at `entry`, a0 = hart id, a1 = device tree. */
   enterKernel(entry: bigint, fdt: bigint): void {
     const h = this.hart;
+    // PMP entry 0 over the whole physical space, R/W/X, as OpenSBI's last entry: with no entry on, S and U-mode
+    // can access nothing
+    h.setCsr(CSR_PMPADDR0, (1n << 54n) - 1n);
+    h.setCsr(CSR_PMPCFG0, PMP_NAPOT_RWX);
     h.setCsr(CSR_MEDELEG, DELEGATED_EXCEPTIONS);
     h.setCsr(CSR_MIDELEG, MIP_SSIP | MIP_STIP | MIP_SEIP);
     h.setCsr(CSR_MCOUNTEREN, 7n); // cycle, time, instret readable from S
