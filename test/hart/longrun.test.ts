@@ -2,10 +2,16 @@
 // state exactly as a run without them, the core allocates nothing while it runs (the memory below the state
 // block, where an AssemblyScript heap would live, never changes), translator on and off, across 2^32 and
 // 2^33 instructions. Program: test/fixtures/bare/storm.S (parameters written before the run, stop at
-// `storm_done`).
+// `storm_done`). And a 10^10-instruction program (test/fixtures/bare/spin.S) to its exact end.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runStorm, sameState, FLAG_ECALL, FLAG_USER, FLAG_PFAULT, FLAG_MSIP, type StormResult } from './storm';
+import { Hart } from '../../src/hart/hart';
+import { loadBare } from '../../src/hart/bare';
+import { bareImageFromElf } from '../../src/cli/bareImage';
+import { ElfFile } from '../../src/elf/elf';
 
 const quiet = new Map<string, StormResult>();
 function reference(iterations: bigint, user: boolean): StormResult {
@@ -81,4 +87,52 @@ test('host time mode: timer interrupts and ecalls leave every register as a run 
   assert.ok(r.counts[0] > 0n, 'timer interrupts taken');
   sameState(r, reference(n, false), 'host time');
   assert.equal(r.lowMemoryChanged, 0);
+});
+
+// ---- 10^10 instructions: test/fixtures/bare/spin.S, whose end state has a closed form ----------------------
+
+const M64 = (1n << 64n) - 1n;
+const LCG_A = 6364136223846793005n, LCG_C = 1442695040888963407n;
+/** x after n steps of x = a*x + c (mod 2^64), by squaring the affine map. */
+function lcgAfter(x: bigint, n: bigint): bigint {
+  let a = LCG_A, c = LCG_C, ra = 1n, rc = 0n; // r = identity; r, then (a, c) squared
+  for (let k = n; k > 0n; k >>= 1n) {
+    if (k & 1n) { rc = (a * rc + c) & M64; ra = (a * ra) & M64; }
+    c = (a * c + c) & M64;
+    a = (a * a) & M64;
+  }
+  return (ra * x + rc) & M64;
+}
+
+test('a 10^10-instruction program runs to its exact end across 2^32 and 2^33, with timer interrupts (translator on)', () => {
+  const bytes = readFileSync(join(__dirname, '..', 'fixtures', 'bare', 'build', 'spin.elf'));
+  const syms = new Map(ElfFile.parse(bytes).symbols().map((s) => [s.name, s.value]));
+  const sym = (n: string): bigint => syms.get(n)!;
+  const h = new Hart({ ramBytes: 1 << 24, jit: true });
+  loadBare(h, bareImageFromElf(bytes));
+  const iterations = 2_500_000_000n, seed = 0x1234_5678_9abc_def0n, period = 100_000n;
+  h.writePhys64(sym('spin_params'), iterations);
+  h.writePhys64(sym('spin_params') + 8n, period);
+  h.writePhys64(sym('spin_params') + 16n, seed);
+  const runTo = (at: bigint, limit: bigint): void => {
+    h.addBreakpoint(at);
+    const c0 = h.cycles;
+    for (;;) {
+      assert.ok(h.cycles - c0 < limit, `no stop at 0x${at.toString(16)} after ${h.cycles - c0} instructions`);
+      const e = h.run(1_000_000_000);
+      if (e.kind === 'breakpoint') break;
+      assert.equal(e.kind, 'budget', `unexpected exit ${e.kind} at pc 0x${e.pc.toString(16)}`);
+    }
+    h.removeBreakpoint(at);
+  };
+  runTo(sym('spin_loop'), 1000n);
+  const i0 = h.instret;
+  const handler = (sym('spin_handler_end') - sym('spin_handler')) / 4n; // no compressed code, no branches
+  runTo(sym('spin_done'), 11_000_000_000n);
+  const interrupts = h.readPhys64(sym('spin_count'));
+  assert.equal(h.x(12), lcgAfter(seed, iterations), 'a2 after 2.5e9 steps');
+  assert.equal(h.x(10), 0n, 'a0: iterations left');
+  assert.equal(h.instret - i0, 4n * iterations + handler * interrupts, 'instructions retired');
+  assert.ok(h.instret > 10_000_000_000n && h.instret > (1n << 33n));
+  assert.ok(interrupts > 500n, `timer interrupts: ${interrupts}`);
 });
