@@ -156,7 +156,8 @@ export class MM {
       start, end: start + size, prot, shared: !!(flags & MAP_SHARED) && !!file, file, pgoff: offset,
       name: file ? file.path : name, growsDown: !!(flags & MAP_GROWSDOWN),
     });
-    if (flags & MAP_POPULATE) for (let a = start; a < start + size; a += PAGE_BYTES) this.populate(a);
+    // mm_populate: a PROT_NONE mapping is not populated; populating stops when guest RAM runs out
+    if (flags & MAP_POPULATE && prot !== PROT_NONE) for (let a = start; a < start + size; a += PAGE_BYTES) if (this.populate(a) !== 'ok') break;
     return start;
   }
 
@@ -170,13 +171,31 @@ export class MM {
       if (v.start < start) out.push({ ...v, end: start });
       if (v.end > end) out.push({ ...v, start: end, pgoff: v.pgoff + (end - v.start) });
       const from = v.start > start ? v.start : start, to = v.end < end ? v.end : end;
-      for (let a = from; a < to; a += PAGE_BYTES) this.dropPage(a, (v.prot & PROT_EXEC) !== 0);
+      for (const a of this.presentIn(from, to)) this.dropPage(a, (v.prot & PROT_EXEC) !== 0);
     }
     if (changed) {
       this.vmas = out;
       this.sortVmas();
       this.hart.flushTlbs();
     }
+  }
+
+  /**
+   * The addresses of the present pages in [from, to), in order. The work follows what exists: a range of more
+   * pages than are present (128 GiB reserved PROT_NONE is 2^25 pages) is found through the present pages.
+   */
+  private presentIn(from: bigint, to: bigint): bigint[] {
+    const out: bigint[] = [];
+    if ((to - from) >> PAGE_SHIFT <= BigInt(this.pages.size)) {
+      for (let a = from; a < to; a += PAGE_BYTES) if (this.pages.has(Number(a >> PAGE_SHIFT))) out.push(a);
+      return out;
+    }
+    const lo = Number(from >> PAGE_SHIFT), hi = Number((to + PAGE_BYTES - 1n) >> PAGE_SHIFT);
+    const vpns: number[] = [];
+    for (const vpn of this.pages.keys()) if (vpn >= lo && vpn < hi) vpns.push(vpn);
+    vpns.sort((x, y) => x - y);
+    for (const vpn of vpns) out.push(BigInt(vpn) << PAGE_SHIFT);
+    return out;
   }
 
   private dropPage(va: bigint, wasCode: boolean): void {
@@ -210,8 +229,7 @@ export class MM {
       const from = v.start > addr ? v.start : addr, to = v.end < end ? v.end : end;
       out.push({ ...v, start: from, end: to, pgoff: v.pgoff + (from - v.start), prot });
       if (v.end > end) out.push({ ...v, start: end, pgoff: v.pgoff + (end - v.start) });
-      for (let a = from; a < to; a += PAGE_BYTES) {
-        if (!this.pages.has(Number(a >> PAGE_SHIFT))) continue;
+      for (const a of this.presentIn(from, to)) {
         if (prot === PROT_NONE) this.dropPage(a, (v.prot & PROT_EXEC) !== 0);
         else this.pt.protect(a, pteFlags(prot));
       }
@@ -239,8 +257,8 @@ export class MM {
     if (dest === undefined) throw new KernelError(ENOMEM);
     const moved: Vma = { ...v, start: dest, end: dest + newLen, pgoff: v.pgoff + (old - v.start) };
     this.vmas.push(moved);
-    for (let off = 0n; off < oldLen; off += PAGE_BYTES) {
-      const vpn = Number((old + off) >> PAGE_SHIFT), pa = this.pages.get(vpn);
+    for (const va of this.presentIn(old, old + oldLen)) {
+      const off = va - old, vpn = Number(va >> PAGE_SHIFT), pa = this.pages.get(vpn);
       if (pa === undefined) continue;
       this.pages.delete(vpn);
       this.pt.unmap(old + off);

@@ -73,14 +73,26 @@ function parseAllow(spec: string): { dir: string; writable: boolean } {
 
 /** A small deterministic PRNG (xorshift128+) for seeded runs. */
 function seededRandom(seed: number): (n: number) => Uint8Array {
-  let s0 = BigInt(seed >>> 0) | 0x9e3779b97f4a7c15n, s1 = 0xbf58476d1ce4e5b9n ^ BigInt(seed >>> 0);
-  const M = (1n << 64n) - 1n;
-  const next = (): bigint => {
-    let x = s0; const y = s1;
-    s0 = y; x = (x ^ (x << 23n)) & M; s1 = x ^ y ^ (x >> 17n) ^ (y >> 26n);
-    return (s1 + y) & M;
+  // xorshift128+ on two 64-bit words kept as int32 halves (small integers to V8) (the low byte of each sum is one output byte): the
+  // same sequence as the BigInt form, without a BigInt per byte (192 MiB from /dev/urandom took 150 s that way)
+  const s0 = BigInt(seed >>> 0) | 0x9e3779b97f4a7c15n, s1 = 0xbf58476d1ce4e5b9n ^ BigInt(seed >>> 0);
+  let s0h = Number(BigInt.asIntN(32, s0 >> 32n)), s0l = Number(BigInt.asIntN(32, s0));
+  let s1h = Number(BigInt.asIntN(32, s1 >> 32n)), s1l = Number(BigInt.asIntN(32, s1));
+  return (n) => {
+    const b = Buffer.alloc(n);
+    for (let i = 0; i < n; i++) {
+      let xh = s0h, xl = s0l;
+      const yh = s1h, yl = s1l;
+      s0h = yh; s0l = yl;
+      // x ^= x << 23
+      xh ^= (xh << 23) | (xl >>> 9); xl ^= xl << 23;
+      // s1 = x ^ y ^ (x >> 17) ^ (y >> 26)
+      s1h = xh ^ yh ^ (xh >>> 17) ^ (yh >>> 26);
+      s1l = xl ^ yl ^ ((xl >>> 17) | (xh << 15)) ^ ((yl >>> 26) | (yh << 6));
+      b[i] = (s1l + yl) & 0xff;
+    }
+    return b;
   };
-  return (n) => { const b = Buffer.alloc(n); for (let i = 0; i < n; i++) b[i] = Number(next() & 0xffn); return b; };
 }
 
 export class LinuxProcess implements Process, TrapHandler, ExecContext {

@@ -18,10 +18,10 @@ import {
 import { constants as osConstants } from 'node:os';
 import { dirname, join, resolve as hostResolve, basename } from 'node:path';
 import {
-  KernelError, ENOENT, ENOTDIR, ELOOP, EROFS, EACCES, ENAMETOOLONG, EEXIST, EBUSY, EISDIR, ENOTEMPTY, EXDEV, EINVAL, EPERM, ENXIO,
+  KernelError, ENOENT, ENOTDIR, ELOOP, EROFS, EACCES, ENAMETOOLONG, EEXIST, EBUSY, EISDIR, ENOTEMPTY, EXDEV, EINVAL, EPERM, ENXIO, ENOSPC, ENOMEM,
 } from './errno';
 import { TmpQuota } from './quota';
-import { DEFAULT_TMP_QUOTA, HOST_FILE_CACHE_BYTES } from './limits';
+import { DEFAULT_TMP_QUOTA, HOST_FILE_CACHE_BYTES, MAX_TMP_INODES, MAX_TMP_NAME_BYTES, MAX_PROGRAM_BYTES } from './limits';
 
 /** A host file-system change; its error becomes the same errno for the guest. */
 function hostCallV(fn: () => void): void {
@@ -89,6 +89,8 @@ export class Vfs {
   readonly tmp = new Map<string, TmpFile>();
   readonly tmpDirs = new Set<string>(['/tmp']);
   readonly tmpQuota: TmpQuota;
+  /** Bytes of the names of /tmp's files and directories (the host holds them too): at most MAX_TMP_NAME_BYTES. */
+  private tmpNameBytes = 0;
   private nextIno = 1000;
   /** Guest path of the working directory. */
   cwd: string;
@@ -274,6 +276,7 @@ export class Vfs {
     if (this.isTmp(p)) {
       for (const c of p.split('/')) if (c.length > 255) throw new KernelError(ENAMETOOLONG);
       if (!this.tmpDirs.has(dirname(p))) throw new KernelError(this.tmp.has(dirname(p)) ? ENOTDIR : ENOENT);
+      if (!this.tmp.has(p)) this.chargeTmpNames(1, p.length);
       const f: TmpFile = { data: Buffer.alloc(0), size: 0, mode: 0o100000 | (mode & 0o7777 & ~this.umask), ino: this.nextIno++, mtimeNs: 0n };
       this.tmp.set(p, f);
       return { type: 'tmpfile', kind: 'file', guestPath: p, file: f };
@@ -292,6 +295,7 @@ export class Vfs {
       for (const c of p.split('/')) if (c.length > 255) throw new KernelError(ENAMETOOLONG);
       if (p === '/tmp' || this.tmpDirs.has(p) || this.tmp.has(p)) throw new KernelError(EEXIST);
       if (!this.tmpDirs.has(dirname(p))) throw new KernelError(this.tmp.has(dirname(p)) ? ENOTDIR : ENOENT);
+      this.chargeTmpNames(1, p.length);
       this.tmpDirs.add(p);
       return;
     }
@@ -312,6 +316,7 @@ export class Vfs {
       const pre = p + '/';
       if ([...this.tmp.keys(), ...this.tmpDirs].some((k) => k.startsWith(pre))) throw new KernelError(ENOTEMPTY);
       this.tmpDirs.delete(p);
+      this.tmpNameBytes -= p.length;
       return;
     }
     const n = this.lookup(p, false);
@@ -324,7 +329,7 @@ export class Vfs {
     const p = this.absolute(path);
     if (this.isTmp(p)) {
       const t = this.tmp.get(p);
-      if (t) { this.tmp.delete(p); this.dropTmpName(t); return; }
+      if (t) { this.tmp.delete(p); this.tmpNameBytes -= p.length; this.dropTmpName(t); return; }
       if (p === '/tmp' || this.tmpDirs.has(p)) throw new KernelError(EISDIR);
       throw new KernelError(ENOENT);
     }
@@ -355,10 +360,15 @@ export class Vfs {
       if (src.kind === 'dir') {
         if (this.tmp.has(b)) throw new KernelError(ENOTDIR);
         const pre = a + '/';
+        let moved = 0;
+        for (const k of this.tmp.keys()) if (k.startsWith(pre)) moved++;
+        for (const d of this.tmpDirs) if (d === a || d.startsWith(pre)) moved++;
+        this.chargeTmpNames(0, moved * (b.length - a.length));
         for (const k of [...this.tmp.keys()]) if (k.startsWith(pre)) { const f = this.tmp.get(k)!; this.tmp.delete(k); this.tmp.set(b + k.slice(a.length), f); }
         for (const d of [...this.tmpDirs]) if (d === a || d.startsWith(pre)) { this.tmpDirs.delete(d); this.tmpDirs.add(b + d.slice(a.length)); }
       } else {
         if (this.tmpDirs.has(b)) throw new KernelError(EISDIR);
+        if (!(flags & 2)) this.chargeTmpNames(0, this.tmp.has(b) ? -a.length : b.length - a.length);
         move(a, b);
       }
       return;
@@ -384,7 +394,12 @@ export class Vfs {
     if (src.kind === 'dir') throw new KernelError(EPERM);
     if (this.existsNoFollow(b)) throw new KernelError(EEXIST);
     if (this.isTmp(a) !== this.isTmp(b)) throw new KernelError(EXDEV);
-    if (this.isTmp(a)) { if (!this.tmpDirs.has(dirname(b))) throw new KernelError(ENOENT); this.tmp.set(b, this.tmp.get(a)!); return; }
+    if (this.isTmp(a)) {
+      if (!this.tmpDirs.has(dirname(b))) throw new KernelError(ENOENT);
+      this.chargeTmpNames(1, b.length);
+      this.tmp.set(b, this.tmp.get(a)!);
+      return;
+    }
     const ha = this.writableHost(a), hb = this.writableHost(b);
     hostCallV(() => linkSync(ha, hb));
   }
@@ -407,6 +422,16 @@ export class Vfs {
     const st = statSync(host);
     const sec = (v: bigint | undefined, old: number): number => (v === undefined ? old / 1000 : Number(v) / 1e9);
     hostCallV(() => utimesSync(host, sec(atimeNs, st.atimeMs), sec(mtimeNs, st.mtimeMs)));
+  }
+
+  /**
+   * Room for `count` more /tmp names of `bytes` more bytes (negative: fewer): like tmpfs's nr_inodes, /tmp holds
+   * at most MAX_TMP_INODES files and directories, and their names at most MAX_TMP_NAME_BYTES, else ENOSPC.
+   */
+  private chargeTmpNames(count: number, bytes: number): void {
+    if (count > 0 && this.tmp.size + this.tmpDirs.size + count > MAX_TMP_INODES) throw new KernelError(ENOSPC);
+    if (bytes > 0 && this.tmpNameBytes + bytes > MAX_TMP_NAME_BYTES) throw new KernelError(ENOSPC);
+    this.tmpNameBytes += bytes;
   }
 
   /** A /tmp file lost a name: its data leaves the quota when no other name (link) and no open file holds it. */
@@ -477,6 +502,7 @@ let fileCacheBytes = 0;
  */
 export function readHostCached(hostPath: string, st: Stats): Uint8Array {
   if (!st.isFile()) throw new KernelError(ENXIO);
+  if (st.size > MAX_PROGRAM_BYTES) throw new KernelError(ENOMEM);
   const c = fileCache.get(hostPath);
   if (c && c.mtimeMs === st.mtimeMs && c.size === st.size) {
     fileCache.delete(hostPath);

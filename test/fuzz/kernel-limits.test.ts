@@ -5,12 +5,15 @@
 // so a length or offset beyond its quota is ENOSPC where tmpfs would make the file sparse.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { launch } from '../../src/kernel/process';
 import type { LaunchOptions } from '../../src/kernel/api';
+import { Vfs } from '../../src/kernel/vfs';
+import { ENOSPC, type KernelError } from '../../src/kernel/errno';
+import { MAX_TMP_INODES, MAX_TMP_NAME_BYTES } from '../../src/kernel/limits';
 
 const ABUSE = join(__dirname, 'fixtures', 'abuse');
 
@@ -88,4 +91,47 @@ test('a FIFO or a device in a directory the guest may read is refused by type (E
   writeFileSync(join(dir, 'plain'), 'hello');
   const out = run(['open', join(dir, 'fifo'), join(dir, 'plain'), '/dev/zero'], { program: join(dir, 'abuse') });
   assert.equal(out, `open(${dir}/fifo) = -1 ENXIO\nopen(${dir}/plain) = fd, read = 5\nopen(/dev/zero) = fd, read = 16\n`);
+});
+
+test('64 GiB reserved PROT_NONE, then mprotect, mremap, munmap and MAP_POPULATE: the work follows the present pages (was 2^24 pages a call, 40 s)', () => {
+  assert.equal(run(['mm_huge']), [
+    'mmap(64 GiB, PROT_NONE) = ok', 'mprotect(64 GiB, PROT_READ|PROT_WRITE) = 0', 'mremap(64 GiB -> +4 KiB) = ok, kept 1 2',
+    'munmap(64 GiB) = 0', 'mmap(64 GiB, PROT_NONE, MAP_POPULATE) = ok', '',
+  ].join('\n'));
+});
+
+test('a pipe buffer is bytes: every pipe the fd table holds, each full, holds 64 KiB each (was a JavaScript array, ~10x)', () => {
+  assert.equal(run(['pipes_many']), 'pipe2 after 510 pipes = -1 EMFILE\npipes 510, full 510, 32640 KiB held\n');
+});
+
+test('a 3 GiB host file is read in pieces (was Node\'s "File size ... is greater than 2 GiB" ending the run); mmap of it is ENOMEM', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rvl-big-'));
+  const big = join(dir, 'big');
+  writeFileSync(big, '');
+  truncateSync(big, 3 * 2 ** 30); // sparse: no disk, no memory
+  const out = run(['big_file', big], { allow: [`${dir}:ro`] });
+  assert.equal(out, 'open(3 GiB file) = 0\nlseek(SEEK_END) = 3221225472\npread64(1 MiB at 2 GiB) = 1048576\nzero 1\nmmap(3 GiB file) = ENOMEM\n');
+});
+
+test('the private /tmp holds at most MAX_TMP_INODES files and directories and MAX_TMP_NAME_BYTES of names (ENOSPC)', () => {
+  const vfs = new Vfs({ programDir: __dirname, cwd: __dirname });
+  let n = 0;
+  const errno = (f: () => void): number => { try { f(); return 0; } catch (e) { return (e as KernelError).errno; } };
+  while (n <= MAX_TMP_INODES && errno(() => vfs.create(`/tmp/f${n}`, 0o600)) === 0) n++;
+  assert.equal(n + 1, MAX_TMP_INODES); // /tmp itself is one
+  assert.equal(errno(() => vfs.mkdir('/tmp/d')), ENOSPC);
+  vfs.unlink('/tmp/f0');
+  assert.equal(errno(() => vfs.mkdir('/tmp/d')), 0);
+  assert.equal(errno(() => vfs.link('/tmp/f1', '/tmp/f1b')), ENOSPC);
+  // names: a directory of long names renamed to a longer name must fit the name budget too
+  const v2 = new Vfs({ programDir: __dirname, cwd: __dirname });
+  const long = 'x'.repeat(250);
+  v2.mkdir('/tmp/' + long);
+  let m = 0;
+  while (m <= MAX_TMP_INODES && errno(() => v2.mkdir(`/tmp/${long}/${long}${m}`)) === 0) m++;
+  const bytes = (long.length + 5) + m * (2 * long.length + 7) + (m - 10) * 1 + (m - 100) + (m - 1000) + (m - 10000);
+  assert.ok(m + 2 < MAX_TMP_INODES && bytes <= MAX_TMP_NAME_BYTES && bytes + 2 * long.length + 12 > MAX_TMP_NAME_BYTES, `stopped after ${m}: ${bytes} bytes`);
+  assert.equal(errno(() => v2.rename('/tmp/' + long, '/tmp/' + long + 'y')), ENOSPC);
+  assert.equal(errno(() => v2.rename('/tmp/' + long, '/tmp/short')), 0);
+  assert.equal(errno(() => v2.mkdir(`/tmp/short/${long}`)), 0);
 });

@@ -48,8 +48,8 @@ export function readiness(p: LinuxProcess, f: OpenFile): { mask: number; wakeAt?
   switch (f.kind) {
     case 'pipe': {
       const pipe = f.pipe!;
-      if (f.pipeEnd === 'r') return { mask: (pipe.buf.length ? POLLIN | POLLRDNORM : 0) | (pipe.writers === 0 ? POLLHUP : 0) };
-      return { mask: pipe.readers === 0 ? POLLERR : pipe.buf.length < PIPE_BUF_CAPACITY ? POLLOUT | POLLWRNORM : 0 };
+      if (f.pipeEnd === 'r') return { mask: (pipe.length ? POLLIN | POLLRDNORM : 0) | (pipe.writers === 0 ? POLLHUP : 0) };
+      return { mask: pipe.readers === 0 ? POLLERR : pipe.length < PIPE_BUF_CAPACITY ? POLLOUT | POLLWRNORM : 0 };
     }
     case 'console': return { mask: f.console === 0 ? POLLIN | POLLRDNORM : POLLOUT | POLLWRNORM };
     case 'anon': {

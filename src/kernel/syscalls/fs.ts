@@ -8,7 +8,7 @@ import {
   KernelError, EBADF, EFAULT, EINVAL, ENOENT, EISDIR, ENOTDIR, ESPIPE, ENOTTY, EMFILE, EROFS, EACCES, ERANGE, EAGAIN, EEXIST, EPIPE,
   ENAMETOOLONG, ENOSPC,
 } from '../errno';
-import { MAX_RW_COUNT, IO_CHUNK, PATH_MAX } from '../limits';
+import { MAX_RW_COUNT, IO_CHUNK, PATH_MAX, HOST_FILE_WHOLE_BYTES, DEV_READ_MAX } from '../limits';
 import { TASK_SIZE } from '../mm';
 import { auxvBytes, cpuinfo, mapsText, statusText, meminfoText } from '../procfs';
 import { anonRead, anonWrite, PIPE_BUF_CAPACITY, type AnonFile } from './events';
@@ -31,7 +31,58 @@ export const O_ACCMODE = 3, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0o100, O_EXCL = 
   O_APPEND = 0o2000, O_NONBLOCK = 0o4000, O_DIRECTORY = 0o200000, O_NOFOLLOW = 0o400000, O_CLOEXEC = 0o2000000;
 const S_IFREG = 0o100000, S_IFDIR = 0o040000, S_IFCHR = 0o020000, S_IFLNK = 0o120000, S_IFIFO = 0o010000;
 
-export class Pipe { buf: number[] = []; readers = 1; writers = 1; }
+/**
+ * A pipe's buffer (fs/pipe.c): at most PIPE_BUF_CAPACITY bytes, held as bytes in a ring that grows as it
+ * fills (an idle pipe holds nothing), so 510 full pipes cost the host 32 MiB, not a JavaScript array each.
+ */
+export class Pipe {
+  readers = 1;
+  writers = 1;
+  private ring = new Uint8Array(0);
+  private head = 0;
+  /** Bytes in the buffer. */
+  length = 0;
+
+  /** Append up to the free room; returns how many bytes went in. */
+  put(data: Uint8Array): number {
+    const n = Math.min(data.length, PIPE_BUF_CAPACITY - this.length);
+    if (n <= 0) return 0;
+    if (this.length + n > this.ring.length) {
+      const held = this.length;
+      const grown = new Uint8Array(Math.min(PIPE_BUF_CAPACITY, Math.max(4096, 2 ** Math.ceil(Math.log2(held + n)))));
+      grown.set(this.take(held));
+      this.ring = grown;
+      this.head = 0;
+      this.length = held;
+    }
+    const cap = this.ring.length;
+    let tail = (this.head + this.length) % cap;
+    for (let done = 0; done < n;) {
+      const k = Math.min(n - done, cap - tail);
+      this.ring.set(data.subarray(done, done + k), tail);
+      done += k;
+      tail = (tail + k) % cap;
+    }
+    this.length += n;
+    return n;
+  }
+
+  /** Remove and return up to `max` bytes from the front. */
+  take(max: number): Uint8Array {
+    const n = Math.min(max, this.length);
+    const out = new Uint8Array(n);
+    const cap = this.ring.length;
+    for (let done = 0; done < n;) {
+      const k = Math.min(n - done, cap - this.head);
+      out.set(this.ring.subarray(this.head, this.head + k), done);
+      done += k;
+      this.head = (this.head + k) % cap;
+    }
+    this.length -= n;
+    if (this.length === 0) this.head = 0;
+    return out;
+  }
+}
 
 export interface OpenFile {
   kind: 'console' | 'file' | 'tmp' | 'dir' | 'dev' | 'pipe' | 'proc' | 'anon';
@@ -114,6 +165,10 @@ export function openNode(p: LinuxProcess, n: Node, flags: number): OpenFile {
         const hflags = (acc === O_WRONLY ? hostFs.constants.O_WRONLY : hostFs.constants.O_RDWR) | (flags & O_TRUNC ? hostFs.constants.O_TRUNC : 0);
         return { kind: 'file', node: n, path: n.guestPath, flags, pos: 0, refs: 1, hostFd: hostCall(() => hostFs.openSync(n.hostPath, hflags)) };
       }
+      // a big file is read through a host descriptor in pieces, not held whole (nor cached) for the guest
+      if (n.stats.isFile() && n.stats.size > HOST_FILE_WHOLE_BYTES) {
+        return { kind: 'file', node: n, path: n.guestPath, flags, pos: 0, refs: 1, hostFd: hostCall(() => hostFs.openSync(n.hostPath, hostFs.constants.O_RDONLY)) };
+      }
       return { kind: 'file', node: n, path: n.guestPath, flags, pos: 0, data: p.vfs.readHostFile(n), refs: 1 };
     case 'tmpfile':
       if (flags & O_TRUNC) { n.file.size = 0; p.vfs.tmpQuota.fit(n.file, 0, true); }
@@ -193,11 +248,11 @@ function readFrom(p: LinuxProcess, f: OpenFile, len: number, pos?: number): Uint
     }
     case 'pipe': {
       if (f.pipeEnd !== 'r') throw new KernelError(EBADF);
-      if (f.pipe!.buf.length === 0) {
+      if (f.pipe!.length === 0) {
         if (f.pipe!.writers > 0) throw new KernelError(EAGAIN); // blocks (blockingIo) unless O_NONBLOCK
         return new Uint8Array(0);
       }
-      return Uint8Array.from(f.pipe!.buf.splice(0, len));
+      return f.pipe!.take(len);
     }
     case 'anon': return anonRead(p, f, len);
   }
@@ -242,11 +297,9 @@ function writeTo(p: LinuxProcess, f: OpenFile, data: Uint8Array, pos?: number): 
       if (f.pipeEnd !== 'w') throw new KernelError(EBADF);
     {
       if (f.pipe!.readers === 0) throw new KernelError(EPIPE); // and SIGPIPE (blockingIo)
-      const room = PIPE_BUF_CAPACITY - f.pipe!.buf.length;
+      const room = PIPE_BUF_CAPACITY - f.pipe!.length;
       if (room <= 0 || (data.length <= 4096 && room < data.length)) throw new KernelError(EAGAIN); // PIPE_BUF writes are atomic
-      const n = Math.min(room, data.length);
-      for (let i = 0; i < n; i++) f.pipe!.buf.push(data[i]);
-      return n;
+      return f.pipe!.put(data);
     }
     case 'anon': return anonWrite(p, f, data);
     default: throw new KernelError(EBADF);
@@ -304,6 +357,11 @@ function copyOut(mm: LinuxProcess['mm'], va: bigint, data: Uint8Array): number {
  */
 function readToUser(p: LinuxProcess, f: OpenFile, segs: Segment[], pos?: number): bigint {
   const mm = p.mm;
+  // a device makes its bytes (zeros, random): at most DEV_READ_MAX per call, a short read as getrandom's
+  if (f.kind === 'dev') {
+    let left = DEV_READ_MAX;
+    segs = segs.map(([va, len]) => { const take = Math.min(len, left); left -= take; return [va, take] as Segment; });
+  }
   return blockingIo(p, f, f.kind === 'pipe' ? 'read from a pipe' : `read from ${f.path}`, () => {
     let done = 0;
     for (const [va, len] of segs) {
