@@ -2,6 +2,7 @@
 // against the file size before use; malformed input throws ElfError (see reader.ts).
 
 import { Cursor, ElfError, decodeLatin1OrUtf8, hex, stringAt } from './reader';
+import { MAX_ELF_PROGRAM_HEADERS, MAX_ELF_SECTIONS } from './limits';
 
 export { ElfError } from './reader';
 
@@ -241,6 +242,7 @@ export class ElfFile {
     const h = this.header;
     if (h.phnum === 0 || h.phoff === 0n) return [];
     if (h.phentsize < PHDR_SIZE) throw new ElfError(`ELF header: e_phentsize ${h.phentsize} smaller than ${PHDR_SIZE} at offset 0x36`);
+    if (h.phnum > MAX_ELF_PROGRAM_HEADERS) throw new ElfError(`program header table: ${h.phnum} entries; at most ${MAX_ELF_PROGRAM_HEADERS} are read (docs/limits.md)`);
     const total = BigInt(h.phentsize) * BigInt(h.phnum);
     const base = this.checkRange(h.phoff, total, `program header table (${h.phnum} entries of ${h.phentsize} bytes)`);
     const out: ProgramHeader[] = [];
@@ -259,6 +261,7 @@ export class ElfFile {
     const h = this.header;
     if (h.shnum === 0 || h.shoff === 0n) return [];
     if (h.shentsize < SHDR_SIZE) throw new ElfError(`ELF header: e_shentsize ${h.shentsize} smaller than ${SHDR_SIZE} at offset 0x3a`);
+    if (h.shnum > MAX_ELF_SECTIONS) throw new ElfError(`section header table: ${h.shnum} sections; at most ${MAX_ELF_SECTIONS} are read (docs/limits.md)`);
     const total = BigInt(h.shentsize) * BigInt(h.shnum);
     const base = this.checkRange(h.shoff, total, `section header table (${h.shnum} entries of ${h.shentsize} bytes)`);
     const out: SectionHeader[] = [];

@@ -11,6 +11,7 @@ import { ElfFile, SHT } from '../../src/elf/elf';
 import { launch } from '../../src/kernel/process';
 import { DebugModule } from '../../src/debug/modules';
 import { withManyLoads } from './lib/elfCraft';
+import { MAX_ELF_SECTIONS } from '../../src/elf/limits';
 import { HELLO } from './lib/elfTargets';
 
 const dir = mkdtempSync(join(tmpdir(), 'rvl-elf-'));
@@ -50,4 +51,28 @@ test('not regular files are refused by type: /dev/zero as the program or the vDS
   assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
   assert.throws(() => launch({ program: fifo, ...quiet }), { message: `${fifo}: not a regular file` });
   assert.throws(() => launch({ program: HELLO, vdso: fifo, ...quiet }), { message: `vDSO ${fifo}: not a regular file` });
+});
+
+test('a section header table of 10^6 entries is refused at once with the bound (it took 7.7 s and 420 MB to read)', () => {
+  // hello with its section headers moved to the end and grown with empty entries (extended numbering: e_shnum 0)
+  const dv0 = new DataView(hello.buffer, hello.byteOffset, hello.byteLength);
+  const shoff = Number(dv0.getBigUint64(40, true)), shnum = dv0.getUint16(60, true);
+  const grown = (n: number): Uint8Array => {
+    const start = Math.ceil(hello.length / 8) * 8;
+    const out = new Uint8Array(start + n * 64);
+    out.set(hello);
+    out.set(hello.subarray(shoff, shoff + shnum * 64), start);
+    const dv = new DataView(out.buffer);
+    for (let i = shnum; i < n; i++) dv.setUint32(start + i * 64 + 4, 1, true); // SHT_PROGBITS, empty
+    dv.setBigUint64(40, BigInt(start), true);
+    dv.setUint16(60, 0, true);
+    dv.setBigUint64(start + 32, BigInt(n), true); // section 0's sh_size holds the count
+    return out;
+  };
+  assert.throws(() => ElfFile.parse(grown(1_000_000)).sections,
+    { name: 'ElfError', message: `section header table: 1000000 sections; at most ${MAX_ELF_SECTIONS} are read (docs/limits.md)` });
+  // at the bound the file still reads, with its symbols
+  const ok = ElfFile.parse(grown(MAX_ELF_SECTIONS));
+  assert.equal(ok.sections.length, MAX_ELF_SECTIONS);
+  assert.ok(ok.symbols().some((s) => s.name === 'main'));
 });
