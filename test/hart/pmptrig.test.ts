@@ -89,3 +89,22 @@ for (const jit of [false, true]) {
     assert.ok((h.csr(CSR_TDATA1) >> 22n) & 1n, 'hit');
   });
 }
+
+test('a 32-bit instruction whose second half PMP does not let S-mode fetch faults at that half', () => {
+  // c.nop at RAM+0x7fc (the last X granule of entry 0: TOR up to RAM+0x800), then addi at RAM+0x7fe..0x801
+  const h = new Hart({ ramBytes: 1 << 20 });
+  const addi = enc('addi', { rd: 5, rs1: 5, imm: 1 });
+  h.writePhys(RAM + 0x7fcn, new Uint8Array([0x01, 0x00, addi & 0xff, (addi >> 8) & 0xff, (addi >> 16) & 0xff, addi >>> 24]));
+  h.setCsr(CSR_PMPADDR0, (RAM + 0x800n) >> 2n);
+  h.setCsr(CSR_PMPADDR1, ALL);
+  h.setCsr(CSR_PMPCFG0, ((NAPOT | R | W) << 8n) | TOR | R | X);
+  h.setCsr(CSR_MTVEC, RAM + 0xc00n);
+  h.setTrapStops(0xffffn, 0n);
+  h.priv = PRV_S;
+  h.pc = RAM + 0x7fcn;
+  assert.equal(h.run(10).kind, 'trap');
+  assert.equal(h.csr(CSR_MCAUSE), BigInt(CAUSE_FETCH_ACCESS));
+  assert.equal(h.csr(CSR_MEPC), RAM + 0x7fen);
+  assert.equal(h.csr(CSR_MTVAL), RAM + 0x800n);
+  assert.equal(h.x(5), 0n);
+});

@@ -367,7 +367,15 @@ export function fetchSlow(va: u64): usize {
   if (!inRam(<u64>pa, 2)) { accessFault(ACC_FETCH, va); return 0; }
   // a page PMP does not allow as a whole is fetched an instruction at a time (the caller must not keep it)
   fetchUncached = !pmpPageAllows(<u64>pa & ~PAGE_MASK, ACC_FETCH, priv);
-  if (fetchUncached) return ramHost(<u64>pa);
+  if (fetchUncached) {
+    // a 32-bit instruction's second half may lie in another PMP granule (across a page, decodeAt fetches it)
+    const h = ramHost(<u64>pa);
+    if ((load<u16>(h) & 3) == 3 && (<u64>pa & PAGE_MASK) != PAGE_MASK - 1 && !pmpAllows(<u64>pa + 2, 2, ACC_FETCH, priv)) {
+      accessFault(ACC_FETCH, va + 2);
+      return 0;
+    }
+    return h;
+  }
   // fetch TLB entries ignore watch flags: watchpoints are on data accesses
   const e = ITLB + (<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) * TLB_ENTRY;
   store<u64>(e, va & ~PAGE_MASK, TLB_TAG);
