@@ -1,5 +1,6 @@
 // vDSO-vs-syscall cost webview: draws { type: 'result', result } (src/extension/cost/measure.ts CostResult) as bar
-// charts in plain SVG: guest cycles and modelled time per call when the hart has a cycle model, guest instructions
+// charts in plain SVG: guest cycles and modelled time per call when the hart has a cycle model (on both board
+// profiles when the result has `boards`, the measured one first), guest instructions
 // per call, the emulator's host time per call (labelled as the emulator's); a table of the raw figures;
 // { type: 'status', text } while it runs.
 (function () {
@@ -70,14 +71,31 @@
     const vIns = per(r.vdso.instructions), sIns = per(r.syscall.instructions);
     // The headline says what is measured. Without a cycle model, instruction counts are not time: the kernel
     // model's work runs on the host and costs the guest nothing, so their ratio is not a real machine's speed-up.
+    const boards = model && Array.isArray(r.boards) && r.boards.length > 1 ? r.boards : undefined;
     if (model) {
       const vc = per(r.vdso.cycles), sc = per(r.syscall.cycles);
       const vn = per(r.vdso.modelNs), sn = per(r.syscall.modelNs);
       status.textContent = `${r.calls} calls each way (${r.program}) on the cycle model, ${r.cycleModel}: clock_gettime through the vDSO `
         + `takes ${fmt(vc)} cycles (${fmt(vn)} ns), through the system call ${fmt(sc)} cycles (${fmt(sn)} ns): ${fmt(sc / vc, 1)}× the vDSO's.`;
-      charts.append(barChart('Guest cycles per call (cycle model)', 'cycles', ways.map((w) => ({ label: w.label, value: per(w.c.cycles), cls: w.cls }))));
-      if (r.vdso.modelNs !== undefined && r.syscall.modelNs !== undefined) {
-        charts.append(barChart('Modelled time per call', 'ns', ways.map((w) => ({ label: w.label, value: per(w.c.modelNs), cls: w.cls }))));
+      if (boards) {
+        // the other profiles in one sentence each, and both boards in the cycle and time charts
+        // (board figures are per call already: src/kernel/timecost.ts BoardCost)
+        for (const b of boards.slice(1)) {
+          status.textContent += ` On the ${b.timeCsr}-time board (${b.board}) clock_gettime through the vDSO takes `
+            + `${fmt(b.vdso.cycles)} cycles (${fmt(b.vdso.ns)} ns), through the system call ${fmt(b.syscall.cycles)} cycles (${fmt(b.syscall.ns)} ns): `
+            + `${fmt(b.syscall.cycles / b.vdso.cycles, 1)}×.`;
+        }
+        const rows = (key) => boards.flatMap((b, i) => [
+          { label: `${b.timeCsr}-time board, vDSO`, value: b.vdso[key], cls: i === 0 ? 'bar-vdso' : 'bar-vdso bar-other' },
+          { label: `${b.timeCsr}-time board, system call`, value: b.syscall[key], cls: i === 0 ? 'bar-syscall' : 'bar-syscall bar-other' },
+        ]);
+        charts.append(barChart('Guest cycles per call (cycle model), both board profiles', 'cycles', rows('cycles')));
+        charts.append(barChart('Modelled time per call, both board profiles', 'ns', rows('ns')));
+      } else {
+        charts.append(barChart('Guest cycles per call (cycle model)', 'cycles', ways.map((w) => ({ label: w.label, value: per(w.c.cycles), cls: w.cls }))));
+        if (r.vdso.modelNs !== undefined && r.syscall.modelNs !== undefined) {
+          charts.append(barChart('Modelled time per call', 'ns', ways.map((w) => ({ label: w.label, value: per(w.c.modelNs), cls: w.cls }))));
+        }
       }
     } else {
       status.textContent = `${r.calls} calls each way (${r.program}). Guest instructions per call: vDSO ${fmt(vIns)}, system call ${fmt(sIns)} `
@@ -88,12 +106,14 @@
     charts.append(barChart('Emulator host time per call (this emulator\'s speed, not RISC-V\'s)', 'µs', ways.map((w) => ({ label: w.label, value: per(w.c.hostNs) / 1000, cls: w.cls }))));
     explain.textContent = (r.explain || '') + (r.note ? ` Note: ${r.note}.` : '');
     const head = ['way', 'calls', 'instructions', 'per call'];
-    if (model) head.push('cycles per call');
+    if (boards) for (const b of boards) head.push(`cycles per call (${b.timeCsr})`);
+    else if (model) head.push('cycles per call');
     head.push('emulator µs per call');
     figures.append(row(head, true));
     for (const w of ways) {
       const cells = [w.label.split(':')[0], String(r.calls), String(w.c.instructions), fmt(per(w.c.instructions))];
-      if (model) cells.push(fmt(per(w.c.cycles)));
+      if (boards) for (const b of boards) cells.push(fmt(w.c === r.vdso ? b.vdso.cycles : b.syscall.cycles));
+      else if (model) cells.push(fmt(per(w.c.cycles)));
       cells.push(fmt(per(w.c.hostNs) / 1000, 3));
       figures.append(row(cells));
     }

@@ -34,28 +34,45 @@ export const BOARD_COST_INCLUDES = 'Cycles are the guest\'s, from the cycle mode
   + 'it does on the host: the rest of the board\'s measured null system call, the call\'s own work, and on a firmware-time board each '
   + 'rdtime the firmware emulates (~1 us). Nanoseconds are those cycles at the board\'s core clock. The emulator\'s host time is not in them.';
 
+/** The hart's counters at one getppid() marker of clockloop, and the host's clock (for the emulator's own speed). */
+export interface ClockloopMark { cycles: bigint; instret: bigint; clock: bigint; t: bigint }
+
+/**
+ * Runs clockloop on one board profile with strace on (only to see the markers) and notes the hart's counters at
+ * each of its three getppid() markers: before the vDSO loop, between the loops, after the system-call loop.
+ */
+export function clockloopMarks(launch: (o: LaunchOptions) => Process, program: string, calls: number, timeCsr: TimeCsr,
+  options: Partial<LaunchOptions> = {}): ClockloopMark[] {
+  const marks: ClockloopMark[] = [];
+  const p: Process = launch({
+    program, args: [String(calls)], timeMode: 'virtual', disableRandomization: true, onStdout: () => {}, onStderr: () => {},
+    ...options, timeCsr, strace: true,
+    onStrace: (line) => {
+      if (line.startsWith('getppid(')) marks.push({ cycles: p.hart.cycles, instret: p.hart.instret, clock: p.hart.clock, t: process.hrtime.bigint() });
+    },
+  });
+  for (let guard = 0; !p.ended && guard < 100_000; guard++) {
+    const r = p.run(50_000_000);
+    if (r.kind === 'error') throw new Error(r.message);
+    if (r.kind === 'killed') throw new Error(`${program} was killed by ${r.name}`);
+  }
+  if (marks.length !== 3) throw new Error(`${program} made ${marks.length} getppid() markers, expected 3: is it clockloop?`);
+  return marks;
+}
+
+/** Per-call costs of both ways on one board, from clockloop's markers. */
+export function boardCost(marks: readonly ClockloopMark[], calls: number, timeCsr: TimeCsr): BoardCost {
+  const prof = BOARD_PROFILES[timeCsr];
+  const way = (a: number): WayCost => {
+    const cycles = Number(marks[a + 1].clock - marks[a].clock) / calls;
+    return { cycles, ns: (cycles * 1e9) / prof.coreHz, instructions: Number(marks[a + 1].instret - marks[a].instret) / calls };
+  };
+  const vdso = way(0), syscall = way(1);
+  return { timeCsr, board: prof.description, coreHz: prof.coreHz, vdso, syscall, ratio: syscall.cycles / vdso.cycles, calibration: prof.nullSyscallSource };
+}
+
 /** Per-call costs of both ways on each board profile. `launch` is the kernel model's launch (or a factory). */
 export function measureBoardCosts(launch: (o: LaunchOptions) => Process, program: string, calls: number,
   profiles: TimeCsr[] = ['hardware', 'firmware']): BoardCost[] {
-  return profiles.map((timeCsr) => {
-    const marks: { clock: bigint; instret: bigint }[] = [];
-    const p: Process = launch({
-      program, args: [String(calls)], timeMode: 'virtual', timeEpoch: 0, timeCsr, disableRandomization: true, seed: 1,
-      strace: true, onStdout: () => {}, onStderr: () => {},
-      onStrace: (line) => { if (line.startsWith('getppid(')) marks.push({ clock: p.hart.clock, instret: p.hart.instret }); },
-    });
-    for (let guard = 0; !p.ended && guard < 100_000; guard++) {
-      const r = p.run(50_000_000);
-      if (r.kind === 'error') throw new Error(r.message);
-      if (r.kind === 'killed') throw new Error(`${program} was killed by ${r.name}`);
-    }
-    if (marks.length !== 3) throw new Error(`${program} made ${marks.length} getppid() markers, expected 3: is it clockloop?`);
-    const prof = BOARD_PROFILES[timeCsr];
-    const way = (a: number): WayCost => {
-      const cycles = Number(marks[a + 1].clock - marks[a].clock) / calls;
-      return { cycles, ns: (cycles * 1e9) / prof.coreHz, instructions: Number(marks[a + 1].instret - marks[a].instret) / calls };
-    };
-    const vdso = way(0), syscall = way(1);
-    return { timeCsr, board: prof.description, coreHz: prof.coreHz, vdso, syscall, ratio: syscall.cycles / vdso.cycles, calibration: prof.nullSyscallSource };
-  });
+  return profiles.map((timeCsr) => boardCost(clockloopMarks(launch, program, calls, timeCsr, { timeEpoch: 0, seed: 1 }), calls, timeCsr));
 }

@@ -11,6 +11,8 @@ import { launchBrowser, shot, ROOT } from './harness';
 import { webviewHtml, VVAR_BODY, COST_BODY } from '../../src/extension/views/html';
 import { buildVvarModel } from '../../src/extension/views/vvarModel';
 import type { CostResult } from '../../src/extension/cost/measure';
+import type { BoardCost } from '../../src/kernel/timecost';
+import { BOARD_PROFILES } from '../../src/hart/cycles';
 import { basetimeOffset, VDSO_DATA_ARRAY_SIZE, CLOCK_REALTIME, CLOCK_MONOTONIC, CS_HRES_COARSE } from '../../src/kernel/vdso/datapage';
 
 // Browser globals used inside page.evaluate callbacks (the project's tsconfig has no DOM lib).
@@ -171,4 +173,41 @@ test('narrow columns (420 px): the inspector turns rows into cards and the cost 
   assert.equal(outside, 0, 'no chart text outside its chart');
   await shot(cost, 'webview-cost-narrow');
   await cost.close();
+});
+
+test('cost on both board profiles: the cycle and time charts show each way on each board, the measured board first', async () => {
+  // per call, as `riscv-vdso cost` prints them: hardware 138 / 755 cycles, firmware 1637 / 1879 cycles
+  const board = (timeCsr: 'hardware' | 'firmware', v: number, s: number): BoardCost => {
+    const p = BOARD_PROFILES[timeCsr];
+    const way = (cycles: number, instructions: number) => ({ cycles, ns: (cycles * 1e9) / p.coreHz, instructions });
+    return { timeCsr, board: p.description, coreHz: p.coreHz, vdso: way(v, 98), syscall: way(s, 118), ratio: s / v, calibration: p.nullSyscallSource };
+  };
+  const boards = [board('hardware', 138, 755), board('firmware', 1637, 1879)];
+  const result: CostResult = {
+    program: 'clockloop', calls: 2000, timeMode: 'virtual', explain: 'What the counts include.',
+    cycleModel: `hardware time CSR (${BOARD_PROFILES.hardware.description})`,
+    vdso: { instructions: 196_217, hostNs: 2_353_765, cycles: 276_000, modelNs: 276_000 },
+    syscall: { instructions: 236_215, hostNs: 72_203_963, cycles: 1_510_000, modelNs: 1_510_000 },
+    boards,
+  };
+  const page = await open('cost-boards', 'cost.js', COST_BODY);
+  await page.setViewportSize({ width: 420, height: 900 });
+  await page.evaluate((r) => window.postMessage({ type: 'result', result: r }, '*'), result as unknown as Record<string, unknown>);
+  await page.locator('svg.chart').nth(3).waitFor();
+  const status = await page.locator('#status').innerText();
+  assert.match(status, /through the system call 755 cycles \(755 ns\): 5\.5× the vDSO's\./);
+  assert.match(status, /On the firmware-time board \(rdtime traps to M-mode firmware[^]*\) clock_gettime through the vDSO takes 1637 cycles \(1091 ns\), through the system call 1879 cycles \(1253 ns\): 1\.1×\./);
+  for (const [chart, key] of [[0, 'cycles'], [1, 'ns']] as const) {
+    const svg = page.locator('svg.chart').nth(chart);
+    const labels = await svg.locator('text.label').allTextContents();
+    assert.deepEqual(labels, ['hardware-time board, vDSO', 'hardware-time board, system call', 'firmware-time board, vDSO', 'firmware-time board, system call']);
+    const widths = await svg.locator('rect').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('width'))));
+    const values = boards.flatMap((b) => [b.vdso[key], b.syscall[key]]);
+    for (let i = 0; i < 4; i++) assert.ok(Math.abs(widths[i] / widths[3] - values[i] / values[3]) < 0.01, `${key} bar ${i}: ${widths[i]}:${widths[3]}`);
+  }
+  assert.deepEqual(await page.locator('#figures th').allInnerTexts(), ['way', 'calls', 'instructions', 'per call', 'cycles per call (hardware)', 'cycles per call (firmware)', 'emulator µs per call']);
+  assert.deepEqual(await cutOff(page, 'svg.chart, #status, h1'), []); // (the figures table scrolls sideways by design)
+  assert.deepEqual((page as unknown as { violations: string[] }).violations, []);
+  await shot(page, 'webview-cost-boards');
+  await page.close();
 });

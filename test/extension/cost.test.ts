@@ -18,8 +18,15 @@ for (const timeCsr of ['hardware', 'firmware'] as const) {
       assert.ok(w.cycles! >= w.instructions, 'every instruction costs at least a cycle');
       assert.equal(w.modelNs, (w.cycles! * 1e9) / BOARD_PROFILES[timeCsr].coreHz);
     }
-    const ratio = r.syscall.cycles! / r.vdso.cycles!;
-    if (timeCsr === 'hardware') assert.ok(ratio > 3 && ratio < 12, `hardware: ${ratio.toFixed(2)}x`);
-    else assert.ok(ratio > 1 && ratio < 1.6, `firmware: ${ratio.toFixed(2)}x`);
+    // both boards side by side (per call), the measured one first with the figures above; each in its range
+    assert.deepEqual(r.boards!.map((b) => b.timeCsr), timeCsr === 'hardware' ? ['hardware', 'firmware'] : ['firmware', 'hardware']);
+    assert.deepEqual([r.boards![0].vdso.cycles, r.boards![0].syscall.cycles], [r.vdso.cycles! / 300, r.syscall.cycles! / 300]);
+    for (const b of r.boards!) {
+      assert.equal(b.board, BOARD_PROFILES[b.timeCsr].description);
+      const ratio = b.syscall.cycles / b.vdso.cycles;
+      assert.equal(b.ratio, ratio);
+      if (b.timeCsr === 'hardware') assert.ok(ratio > 3 && ratio < 12, `hardware: ${ratio.toFixed(2)}x`);
+      else assert.ok(ratio > 1 && ratio < 1.6, `firmware: ${ratio.toFixed(2)}x`);
+    }
   });
 }

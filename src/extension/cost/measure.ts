@@ -11,6 +11,7 @@
 // This module loads the emulator: the extension reaches it only through a lazy require (see activate.ts).
 import type { ProcessFactory } from '../../debug/launch';
 import { BOARD_PROFILES, type TimeCsr } from '../../hart/cycles';
+import { boardCost, clockloopMarks, type BoardCost } from '../../kernel/timecost';
 
 export interface LoopCost {
   /** Instructions retired in the loop (including one getppid marker). */
@@ -33,6 +34,11 @@ export interface CostResult {
   cycleModel?: string;
   /** What the instruction counts include, for the reader. */
   explain: string;
+  /**
+   * Per-call figures on every board profile, the measured one first (from its counting pass; the others from a
+   * counting run of the same program on their board), for the side-by-side charts.
+   */
+  boards?: BoardCost[];
 }
 
 export const COST_EXPLANATION = 'Cycles are the cycle model\'s (src/hart/cycles.ts, docs/time.md): each retired instruction costs its class\'s '
@@ -41,22 +47,12 @@ export const COST_EXPLANATION = 'Cycles are the cycle model\'s (src/hart/cycles.
   + 'retires in U- and S-mode: for the system call the libc wrapper, ecall, the trap entry and exit (src/guest/kernel/entry.S) '
   + 'and sret, not the kernel model\'s work. Each loop includes one getppid() marker call.';
 
-interface Mark { cycles: bigint; instret: bigint; clock: bigint; t: bigint }
-
 export function measureCost(factory: ProcessFactory, program: string, calls: number, onProgress?: (text: string) => void, timeCsr: TimeCsr = 'hardware'): CostResult {
   const quiet = () => {};
   const profile = BOARD_PROFILES[timeCsr];
   const base = { program, args: [String(calls)], timeMode: 'virtual' as const, timeCsr, disableRandomization: true, onStdout: quiet, onStderr: quiet };
-  const marks: Mark[] = [];
   onProgress?.('pass 1: counting instructions...');
-  const p1 = factory({
-    ...base, strace: true,
-    onStrace: (line) => {
-      if (line.startsWith('getppid(')) marks.push({ cycles: p1.hart.cycles, instret: p1.hart.instret, clock: p1.hart.clock, t: process.hrtime.bigint() });
-    },
-  });
-  runToEnd(p1);
-  if (marks.length !== 3) throw new Error(`${program} made ${marks.length} getppid() markers, expected 3: is it clockloop?`);
+  const marks = clockloopMarks(factory, program, calls, timeCsr);
   const insns = (a: number) => Number(marks[a + 1].instret - marks[a].instret);
   // The cycle model (src/hart/cycles.ts): the core's clock, with the kernel model's charges for its work.
   const cycles = (a: number) => Number(marks[a + 1].clock - marks[a].clock);
@@ -66,7 +62,13 @@ export function measureCost(factory: ProcessFactory, program: string, calls: num
     cycleModel: `${timeCsr} time CSR (${profile.description})`,
     vdso: { instructions: insns(0), hostNs: Number(marks[1].t - marks[0].t), cycles: cycles(0), modelNs: ns(cycles(0)) },
     syscall: { instructions: insns(1), hostNs: Number(marks[2].t - marks[1].t), cycles: cycles(1), modelNs: ns(cycles(1)) },
+    boards: [boardCost(marks, calls, timeCsr)],
   };
+  for (const other of Object.keys(BOARD_PROFILES) as TimeCsr[]) {
+    if (other === timeCsr) continue;
+    onProgress?.(`pass 1 on the ${other}-time board...`);
+    result.boards!.push(boardCost(clockloopMarks(factory, program, calls, other), calls, other));
+  }
 
   onProgress?.('pass 2: timing the loops...');
   const p2 = factory({ ...base, strace: false });
@@ -87,17 +89,4 @@ export function measureCost(factory: ProcessFactory, program: string, calls: num
     result.note = 'host times are from the counting pass (they include strace formatting in the syscall loop)';
   }
   return result;
-}
-
-function runToEnd(p: ReturnType<ProcessFactory>): void {
-  for (let guard = 0; guard < 1_000_000; guard++) {
-    const r = p.run(5_000_000);
-    if (r.kind === 'budget') continue;
-    if (r.kind === 'exited') return;
-    if (r.kind === 'error') throw new Error(r.message);
-    if (r.kind === 'killed') throw new Error(`killed by ${r.name}`);
-    if (r.kind === 'hart') continue;
-    if (r.kind === 'signal') continue;
-  }
-  throw new Error('the program did not end');
 }
