@@ -5,6 +5,7 @@
 // user. No braces in the texts: DAP error formats treat {name} as a variable. Imports only node:fs and node:path, so the extension may load it to check a configuration before it
 // starts a session (src/extension/config.ts) without loading the emulator.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { EM_RISCV } from '../elf/elf';
 
 type Kind = 'string' | 'boolean' | 'string[]' | 'env' | 'timeMode' | 'timeCsr' | 'seconds';
 
@@ -100,7 +101,6 @@ const MACHINES: Record<number, [string, string]> = {
   243: ['RISC-V', 'EM_RISCV'], 258: ['LoongArch', 'EM_LOONGARCH'],
 };
 
-export const EM_RISCV = 243;
 
 /** How a file that is not an ELF starts, in words: "#!" (a script), "the text ...", "the bytes 00 01 02 03 ...". */
 function startsWith(b: Uint8Array): string {

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Hart, type Exit } from '../hart/hart';
 import { BareMachine, type BareImage } from '../hart/bare';
-import { ElfFile, PT } from '../elf/elf';
+import { ElfFile, EM_RISCV, PT } from '../elf/elf';
+import { loadImage } from '../elf/image';
 import type { Mapping, Process, LoadedObject, UserContext } from '../kernel/api';
 import { DebugModule } from './modules';
 import { NR_EXIT, NR_EXIT_GROUP } from '../kernel/syscalls/table';
@@ -82,10 +83,9 @@ export class BareTarget implements Target {
   constructor(readonly programPath: string, private readonly io: TargetIo, opts: { timeMode?: 'host' | 'virtual' } = {}) {
     const bytes = new Uint8Array(readFileSync(programPath));
     const elf = ElfFile.parse(bytes);
-    if (elf.header.machine !== 243) throw new Error(`${programPath} is not a RISC-V ELF (e_machine ${elf.header.machine})`);
+    if (elf.header.machine !== EM_RISCV) throw new Error(`${programPath} is not a RISC-V ELF (e_machine ${elf.header.machine})`);
     const loads = elf.programHeaders.filter((p) => p.type === PT.LOAD && p.memsz > 0n);
-    const tohost = elf.symbols().find((s) => s.name === 'tohost' && s.shndx !== 0)?.value;
-    const image: BareImage = { entry: elf.header.entry, segments: loads.map((p) => ({ paddr: p.paddr, data: elf.segmentData(p), memsz: p.memsz })), tohost };
+    const image: BareImage = loadImage(elf);
     const start = loads.reduce((m, p) => (p.vaddr < m ? p.vaddr : m), loads[0]?.vaddr ?? 0n);
     const end = loads.reduce((m, p) => (p.vaddr + p.memsz > m ? p.vaddr + p.memsz : m), 0n);
     this.module = new DebugModule(basename(programPath), 'program', elf, 0n, start, end, programPath);

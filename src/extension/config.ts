@@ -12,6 +12,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { LaunchConfig } from '../debug/launch';
 
 export const DEBUG_TYPE = 'riscv-vdso';
+/** e_machine of RISC-V, written here so activation loads nothing of src/elf (test/extension/config.test.ts checks it). */
 export const EM_RISCV = 243;
 
 /**
