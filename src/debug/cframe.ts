@@ -8,7 +8,6 @@ import { typeOf, sizeOf, strip, type CType } from '../elf/dwarfTypes';
 import type { CMemory, CValue } from './cvalue';
 import type { DebugModule } from './modules';
 import type { DebugRuntime, Frame } from './runtime';
-import type { LinuxTarget } from './target';
 
 const hex = (v: bigint) => '0x' + v.toString(16);
 
@@ -36,8 +35,8 @@ export function guestMemory(rt: DebugRuntime): CMemory {
       if (n <= 0) return new Uint8Array(0);
       a = BigInt.asUintN(64, a);
       const b = rt.hart.readVirt(a, n);
-      if (b || rt.target?.kind !== 'linux' || rt.hart.priv !== 0) return b;
-      return (rt.target as LinuxTarget).accessVm(a, n); // a demand-paged page nobody touched yet (gdb reads it through ptrace)
+      if (b || !rt.target?.accessVm || rt.hart.priv !== 0) return b;
+      return rt.target.accessVm(a, n); // a demand-paged page nobody touched yet (gdb reads it through ptrace)
     },
     write: (a, b) => rt.hart.writeVirt(BigInt.asUintN(64, a), b),
     symbolFor: (a) => symbolFor(rt, a),

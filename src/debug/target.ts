@@ -36,7 +36,6 @@ export interface TargetCapabilities {
 }
 
 export interface Target {
-  readonly kind: 'bare' | 'linux';
   readonly capabilities: TargetCapabilities;
   readonly hart: Hart;
   readonly pid: number;
@@ -57,6 +56,8 @@ export interface Target {
   readonly exitSyscalls?: readonly number[];
   /** While the hart is in the kernel's trap entry: the user context the trap interrupted (kernel targets). */
   userContext?(): UserContext | undefined;
+  /** User memory as ptrace reads it, faulting in pages not touched yet (process targets). */
+  accessVm?(addr: bigint, len: number): Uint8Array | undefined;
 }
 
 export interface TargetIo {
@@ -69,7 +70,6 @@ export interface TargetIo {
 // ---- bare metal -----------------------------------------------------------------------------------------
 
 export class BareTarget implements Target {
-  readonly kind = 'bare' as const;
   readonly capabilities: TargetCapabilities = { process: false, kernel: false };
   readonly hart: Hart;
   readonly pid = 1;
@@ -127,7 +127,6 @@ export class BareTarget implements Target {
 const KERNEL_NAME = '[kernel] entry.elf';
 
 export class LinuxTarget implements Target {
-  readonly kind = 'linux' as const;
   readonly capabilities: TargetCapabilities = { process: true, kernel: true };
   readonly exitSyscalls = [NR_EXIT, NR_EXIT_GROUP];
   private readonly cache = new Map<LoadedObject, DebugModule>();

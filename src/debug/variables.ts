@@ -39,7 +39,8 @@ function f32(bits: bigint): number { const b = Buffer.alloc(4); b.writeUInt32LE(
 
 /** Which mapping a pointer-like value falls in (for memory references). */
 function pointerRef(rt: DebugRuntime, v: bigint): string | undefined {
-  return rt.mappingAt(v) || (rt.target?.kind === 'bare' && rt.target.hart.readVirt(v, 1)) ? hex(v) : undefined;
+  // without a process there is no memory map: whatever the hart can read is memory
+  return rt.mappingAt(v) || (rt.target && !rt.target.capabilities.process && rt.target.hart.readVirt(v, 1)) ? hex(v) : undefined;
 }
 
 function parseValue(rt: DebugRuntime, text: string): bigint {
@@ -233,7 +234,7 @@ export const AT_NAMES: Record<number, string> = {
 
 export function auxvNodes(rt: DebugRuntime): VarNode[] {
   const a = rt.target?.auxv() ?? [];
-  if (!a.length) return [{ name: 'auxv', value: rt.target?.kind === 'bare' ? 'none: a bare-metal program has no auxiliary vector' : 'empty' }];
+  if (!a.length) return [{ name: 'auxv', value: rt.target && !rt.target.capabilities.process ? 'none: a bare-metal program has no auxiliary vector' : 'empty' }];
   return a.map((e) => {
     const name = e.name || AT_NAMES[e.type] || `AT_${e.type}`;
     let value = hex(e.value);
@@ -280,7 +281,7 @@ export function scopesFor(rt: DebugRuntime, frame: Frame): ScopeNode[] {
     { name: 'Registers', expensive: false, presentationHint: 'registers', children: () => registerNodes(rt, frame) },
     { name: 'CSRs', expensive: false, children: () => csrNodes(rt) },
   ];
-  if (rt.target?.kind === 'linux') {
+  if (rt.target?.capabilities.process) {
     const vv = rt.target.vvarBase;
     scopes.push({ name: '[vvar]', expensive: false, children: () => vvarNodes(rt), memoryReference: vv ? hex(vv) : undefined });
     scopes.push({ name: 'auxv', expensive: false, children: () => auxvNodes(rt) });
