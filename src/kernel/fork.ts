@@ -1,12 +1,15 @@
-// models kernel/fork.c (copy_process, kernel_clone, sys_clone, sys_clone3): a new task that shares or copies
-// its parent's address space (CLONE_VM), files (CLONE_FILES), signal handlers (CLONE_SIGHAND) and thread group
-// (CLONE_THREAD), starts from a copy of the parent's registers with a0 = 0 (its own stack with a new sp,
-// CLONE_SETTLS's tp), and the tid words (CLONE_PARENT_SETTID, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID).
+// models kernel/fork.c (copy_process, kernel_clone, sys_clone, sys_clone3, fork/vfork): a new task that shares or
+// copies its parent's address space (CLONE_VM; without it dup_mmap copies it copy-on-write, mm.ts), files
+// (CLONE_FILES), signal handlers (CLONE_SIGHAND) and thread group (CLONE_THREAD; without it a new process, a
+// child of the caller's or, with CLONE_PARENT, of its parent, in the same process group and session), starts
+// from a copy of the parent's registers with a0 = 0 (its own stack with a new sp, CLONE_SETTLS's tp), and the
+// tid words (CLONE_PARENT_SETTID, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID). CLONE_VFORK: the parent sleeps until
+// the child execs or exits.
 import type { LinuxProcess } from './process';
 import { Files, Task } from './task';
 import { saveContext, setCtxReg, ctxReg } from './sched';
 import { SignalState } from './signal';
-import { KernelError, EINVAL, EFAULT, ENOSYS } from './errno';
+import { KernelError, EINVAL, EFAULT, EPERM } from './errno';
 import { PT_REGS } from '../guest/kernel/entrySymbols.generated';
 
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000,
@@ -32,17 +35,38 @@ export function kernelClone(p: LinuxProcess, c: CloneArgs): bigint {
   const f = c.flags;
   if ((f & CLONE_THREAD) && !(f & CLONE_SIGHAND)) throw new KernelError(EINVAL);
   if ((f & CLONE_SIGHAND) && !(f & CLONE_VM)) throw new KernelError(EINVAL);
-  if (f & NAMESPACES) throw new KernelError(EINVAL, 'namespaces are not modelled');
-  if (!(f & CLONE_VM)) {
-    p.warn('fork (clone without CLONE_VM) is not modelled yet: returning -ENOSYS');
-    throw new KernelError(ENOSYS);
+  if (f & NAMESPACES) {
+    p.warn('clone with new namespaces (CLONE_NEW*) is not modelled: returning -EPERM');
+    throw new KernelError(EPERM);
+  }
+  if (f & CLONE_PIDFD) {
+    // pidfds are not modelled: callers (Go's os/exec, systemd) check for them and use the pid instead
+    p.warn('clone with CLONE_PIDFD is not modelled: returning -EINVAL');
+    throw new KernelError(EINVAL);
   }
   const parent = p.current;
+  if ((f & CLONE_PARENT) && (p.isInit(parent.group) || parent.group.parent === undefined) && !(f & CLONE_THREAD)) throw new KernelError(EINVAL);
   const tid = p.allocTid();
-  const files = f & CLONE_FILES ? parent.files : copyFiles(parent.files);
-  const child = new Task(tid, parent.mm, files, parent.comm, f & CLONE_THREAD ? parent.group : undefined);
-  parent.mm.users++;
-  child.ppid = f & (CLONE_THREAD | CLONE_PARENT) ? parent.ppid : parent.tgid;
+  let mm = parent.mm;
+  if (f & CLONE_VM) parent.mm.users++;
+  else mm = parent.mm.fork(p.newPageTable());
+  let files = parent.files;
+  if (f & CLONE_FILES) files.users++;
+  else files = copyFiles(parent.files);
+  const child = new Task(tid, mm, files, parent.comm, f & CLONE_THREAD ? parent.group : undefined);
+  if (!(f & CLONE_THREAD)) {
+    // a new process: whose child it is, its process group and session, what its parent is told at its end
+    const g = child.group, pg = f & CLONE_PARENT ? parent.group.parent : parent.group;
+    g.parent = pg;
+    g.ppid = pg ? pg.tgid : 1;
+    pg?.children.add(g);
+    p.processes.add(g);
+    g.pgid = parent.group.pgid;
+    g.sid = parent.group.sid;
+    g.exitSignal = f & CLONE_PARENT ? parent.group.exitSignal : c.exitSignal;
+    if (f & CLONE_VFORK) g.vforkDone = false;
+  }
+  child.fs = f & CLONE_FS ? parent.fs : { cwd: parent.fs.cwd };
   child.signals = new SignalState();
   if (f & CLONE_SIGHAND) child.signals.actions = parent.signals.actions;
   else child.signals.actions = parent.signals.actions.map((a) => ({ ...a }));
@@ -64,10 +88,16 @@ export function kernelClone(p: LinuxProcess, c: CloneArgs): bigint {
   if ((f & CLONE_CHILD_SETTID) && !child.mm.write32(c.childTid, tid)) throw new KernelError(EFAULT);
   if (f & CLONE_CHILD_CLEARTID) child.clearChildTid = c.childTid;
   p.tasks.push(child);
+  if (f & CLONE_VFORK) {
+    // the parent sleeps until the child execs or exits (wait_for_vfork_done); the result is the child's pid
+    const g = child.group;
+    return p.block({ what: `vfork of ${tid}`, check: () => (g.vforkDone ? BigInt(tid) : undefined), restartable: false, uninterruptible: true });
+  }
   return BigInt(tid);
 }
 
-function copyFiles(src: Files): Files {
+/** dup_fd: a copy of the fd table (the open files themselves are shared). */
+export function copyFiles(src: Files): Files {
   const f = new Files();
   src.fds.forEach((o, i) => { if (o) { o.refs++; f.fds[i] = o; f.cloexec[i] = !!src.cloexec[i]; } });
   return f;

@@ -1,6 +1,6 @@
-// models kernel/futex/ (waitwake.c, requeue.c, core.c's exit_robust_list): wait queues keyed by the physical
-// address of the futex word (so private and shared futexes both work, across threads and across fork's shared
-// pages), FUTEX_WAIT/WAIT_BITSET with timeouts on the guest clock (relative, or absolute on CLOCK_MONOTONIC /
+// models kernel/futex/ (waitwake.c, requeue.c, core.c's exit_robust_list): wait queues keyed like get_futex_key
+// (mm.futexKey: a word in a MAP_SHARED mapping by its physical page, so it works across fork; any other by the
+// address space and address, so a page shared copy-on-write after fork wakes no one in the other process), FUTEX_WAIT/WAIT_BITSET with timeouts on the guest clock (relative, or absolute on CLOCK_MONOTONIC /
 // CLOCK_REALTIME), WAKE/WAKE_BITSET, REQUEUE/CMP_REQUEUE, WAKE_OP; FUTEX_PRIVATE_FLAG is accepted (the key is the
 // same). The PI operations are ENOSYS (glibc only uses them for PTHREAD_PRIO_INHERIT mutexes).
 import type { LinuxProcess } from './process';
@@ -67,9 +67,10 @@ export class Futexes {
 
 function word(p: LinuxProcess, va: bigint): { key: bigint; value: number } {
   if (va & 3n) throw new KernelError(EINVAL);
-  const key = p.mm.physAddr(va, 'load');
-  if (key === undefined) throw new KernelError(EFAULT);
-  return { key, value: Number(p.hart.readPhys64(key & ~7n) >> ((key & 4n) * 8n) & 0xffffffffn) };
+  const key = p.mm.futexKey(va);
+  const pa = p.mm.physAddr(va, 'load');
+  if (key === undefined || pa === undefined) throw new KernelError(EFAULT);
+  return { key, value: Number(p.hart.readPhys64(pa & ~7n) >> ((pa & 4n) * 8n) & 0xffffffffn) };
 }
 
 function readTimeout(p: LinuxProcess, va: bigint): bigint {
@@ -112,7 +113,7 @@ export function sysFutex(p: LinuxProcess, a: bigint[]): bigint {
     case FUTEX_WAKE: case FUTEX_WAKE_BITSET: {
       const bitset = op === FUTEX_WAKE ? FUTEX_BITSET_MATCH_ANY : val3;
       if (bitset === 0) throw new KernelError(EINVAL);
-      const key = p.mm.physAddr(uaddr, 'load');
+      const key = p.mm.futexKey(uaddr);
       if (key === undefined) throw new KernelError(EFAULT);
       return BigInt(p.futexes.wake(key, val, bitset));
     }
@@ -179,7 +180,7 @@ export function exitFutexes(p: LinuxProcess, t: Task): void {
       const cur = new DataView(v.buffer).getUint32(0, true);
       if ((cur & FUTEX_TID_MASK) !== t.tid) return;
       t.mm.write32(ua, ((cur & FUTEX_WAITERS) | FUTEX_OWNER_DIED) >>> 0);
-      const key = t.mm.physAddr(ua, 'load');
+      const key = t.mm.futexKey(ua);
       if (key !== undefined) p.futexes.wake(key, 1);
     };
     for (let n = 0; entry !== undefined && entry !== head && n < 2048; n++) {
@@ -190,7 +191,7 @@ export function exitFutexes(p: LinuxProcess, t: Task): void {
   }
   if (t.clearChildTid && t.mm.users > 1) {
     if (t.mm.write32(t.clearChildTid, 0)) {
-      const key = t.mm.physAddr(t.clearChildTid, 'load');
+      const key = t.mm.futexKey(t.clearChildTid);
       if (key !== undefined) p.futexes.wake(key, 1);
     }
   }

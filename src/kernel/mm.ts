@@ -3,6 +3,7 @@
 // real Sv39 page tables (pagetable.ts). Special mappings ([vvar], [vdso]) have pages shared with the kernel.
 // Also copy_from_user/copy_to_user for the system calls.
 import type { Hart } from '../hart/hart';
+import type { LoadedObject } from './api';
 import { PageAllocator, PageTable, pageDown, pageUp, PAGE_SIZE, PAGE_BYTES, PAGE_SHIFT, PAGE_OFFSET_MASK } from './pagetable';
 import { PTE_R, PTE_W, PTE_X, PTE_U } from '../isa/encoding.generated';
 import { EINVAL, ENOMEM, EFAULT, EEXIST, KernelError } from './errno';
@@ -60,6 +61,8 @@ function pteFlags(prot: number): bigint {
   return f;
 }
 
+let lastMmId = 0;
+
 export class MM {
   vmas: Vma[] = [];
   /** vpn -> physical page of every present user page. */
@@ -74,6 +77,18 @@ export class MM {
   populated = 0;
   /** Tasks using this address space (mm_users). */
   users = 1;
+  /** Tells address spaces apart in futex keys. */
+  readonly id = ++lastMmId;
+  /** vpns of private pages shared with another address space since fork: write-protected, copied on write. */
+  private readonly cow = new Set<number>();
+  // mm->context and the exec-time facts of this address space (arch vdso base, saved_auxv, exe_file, argv)
+  vdsoBase = 0n;
+  vvarBase = 0n;
+  auxv: { type: number; name: string; value: bigint }[] = [];
+  /** The ELF objects mapped in it (program, interpreter, vDSO, then libraries as ld.so maps them). */
+  objects: LoadedObject[] = [];
+  argv: string[] = [];
+  exePath = '';
 
   constructor(readonly hart: Hart, readonly alloc: PageAllocator, readonly pt: PageTable) {}
 
@@ -153,8 +168,8 @@ export class MM {
       start = a;
     }
     this.mapFixed({
-      start, end: start + size, prot, shared: !!(flags & MAP_SHARED) && !!file, file, pgoff: offset,
-      name: file ? file.path : name, growsDown: !!(flags & MAP_GROWSDOWN),
+      start, end: start + size, prot, shared: !!(flags & MAP_SHARED), file, pgoff: offset,
+      name: file ? file.path : flags & MAP_SHARED ? '/dev/zero (deleted)' : name, growsDown: !!(flags & MAP_GROWSDOWN),
     });
     // mm_populate: a PROT_NONE mapping is not populated; populating stops when guest RAM runs out
     if (flags & MAP_POPULATE && prot !== PROT_NONE) for (let a = start; a < start + size; a += PAGE_BYTES) if (this.populate(a) !== 'ok') break;
@@ -203,6 +218,7 @@ export class MM {
     const pa = this.pages.get(vpn);
     if (pa === undefined) return;
     this.pages.delete(vpn);
+    this.cow.delete(vpn);
     this.pt.unmap(va);
     if (this.foreign.delete(vpn)) return;
     this.alloc.free(pa, wasCode);
@@ -231,7 +247,7 @@ export class MM {
       if (v.end > end) out.push({ ...v, start: end, pgoff: v.pgoff + (end - v.start) });
       for (const a of this.presentIn(from, to)) {
         if (prot === PROT_NONE) this.dropPage(a, (v.prot & PROT_EXEC) !== 0);
-        else this.pt.protect(a, pteFlags(prot));
+        else this.pt.protect(a, this.cow.has(Number(a >> PAGE_SHIFT)) ? pteFlags(prot) & ~PTE_W : pteFlags(prot));
       }
     }
     this.vmas = out;
@@ -265,7 +281,9 @@ export class MM {
       const nvpn = Number((dest + off) >> PAGE_SHIFT);
       this.pages.set(nvpn, pa);
       if (this.foreign.delete(vpn)) this.foreign.add(nvpn);
-      this.pt.map(dest + off, pa, pteFlags(v.prot));
+      const wasCow = this.cow.delete(vpn);
+      if (wasCow) this.cow.add(nvpn);
+      this.pt.map(dest + off, pa, wasCow ? pteFlags(v.prot) & ~PTE_W : pteFlags(v.prot));
     }
     this.unmapRange(old, old + oldLen);
     this.mergeAround();
@@ -340,8 +358,71 @@ export class MM {
       v = stack;
     }
     if (!this.allowed(v, access)) return 'accerr';
-    if (this.pages.has(Number(va >> PAGE_SHIFT))) return 'accerr'; // present yet faulted: the PTE forbids it
+    const vpn = Number(va >> PAGE_SHIFT);
+    if (this.pages.has(vpn)) {
+      // present yet faulted: a write to a copy-on-write page (do_wp_page), else the PTE forbids it
+      if (access === 'store' && this.cow.has(vpn)) return this.breakCow(va, v);
+      return 'accerr';
+    }
     return this.populate(va);
+  }
+
+  /** do_wp_page: the writer gets its own copy of a page shared since fork (or the page itself when it is the last). */
+  private breakCow(va: bigint, v: Vma): FaultResult {
+    va = pageDown(va);
+    const vpn = Number(va >> PAGE_SHIFT);
+    const old = this.pages.get(vpn)!;
+    if (this.alloc.refCount(old) > 1) {
+      const pa = this.alloc.alloc();
+      if (pa === undefined) return 'oom';
+      this.hart.writePhys(pa, this.hart.physView(old, PAGE_SIZE).slice(), false);
+      this.alloc.free(old);
+      this.pages.set(vpn, pa);
+      this.pt.map(va, pa, pteFlags(v.prot));
+    } else {
+      this.pt.protect(va, pteFlags(v.prot));
+    }
+    this.cow.delete(vpn);
+    this.hart.flushTlbs();
+    return 'ok';
+  }
+
+  /**
+   * dup_mmap: the child's address space (in the fresh page table `pt`) with the same mappings. Private pages are
+   * shared copy-on-write (both sides write-protected, copied at the first write), MAP_SHARED pages and the
+   * kernel's special pages are shared as they are.
+   */
+  fork(pt: PageTable): MM {
+    const c = new MM(this.hart, this.alloc, pt);
+    c.vmas = this.vmas.map((v) => ({ ...v }));
+    c.startBrk = this.startBrk; c.brk = this.brk; c.mmapBase = this.mmapBase; c.stackTop = this.stackTop;
+    c.vdsoBase = this.vdsoBase; c.vvarBase = this.vvarBase; c.auxv = this.auxv; c.objects = [...this.objects];
+    c.argv = this.argv; c.exePath = this.exePath; c.populated = this.populated;
+    for (const [vpn, pa] of this.pages) {
+      const va = BigInt(vpn) << PAGE_SHIFT;
+      const v = this.find(va);
+      if (!v) continue;
+      if (this.foreign.has(vpn)) { c.installForeignPage(va, pa, v.prot); continue; }
+      this.alloc.ref(pa);
+      c.pages.set(vpn, pa);
+      if (v.shared) {
+        if (!pt.map(va, pa, pteFlags(v.prot))) throw new KernelError(ENOMEM);
+        continue;
+      }
+      // private pages are copy-on-write even when read-only now (a later mprotect may make them writable)
+      this.cow.add(vpn); c.cow.add(vpn);
+      this.pt.protect(va, pteFlags(v.prot) & ~PTE_W);
+      if (!pt.map(va, pa, pteFlags(v.prot) & ~PTE_W)) throw new KernelError(ENOMEM);
+    }
+    this.hart.flushTlbs();
+    return c;
+  }
+
+  /** exit_mmap: every page and page-table page back to the allocator (the last user has gone). */
+  destroy(): void {
+    for (const v of [...this.vmas]) this.unmapRange(v.start, v.end);
+    this.vmas = [];
+    this.pt.destroy();
   }
 
   /** Physical address of a user byte for a kernel access, faulting the page in; undefined = EFAULT. */
@@ -350,7 +431,7 @@ export class MM {
     const v = this.find(va);
     const vpn = Number(va >> PAGE_SHIFT);
     if (v && !this.allowed(v, access)) return undefined;
-    if (!this.pages.has(vpn)) { if (this.fault(va, access) !== 'ok') return undefined; }
+    if (!this.pages.has(vpn) || (access === 'store' && this.cow.has(vpn))) { if (this.fault(va, access) !== 'ok') return undefined; }
     return this.pages.get(vpn)! + (va & PAGE_OFFSET_MASK);
   }
 
@@ -403,8 +484,19 @@ export class MM {
     return undefined;
   }
 
-  /** Physical address of a user byte (faulting its page in), e.g. a futex key; undefined = EFAULT. */
+  /** Physical address of a user byte (faulting its page in); undefined = EFAULT. */
   physAddr(va: bigint, access: Access): bigint | undefined { return this.userPa(va, access); }
+
+  /**
+   * get_futex_key: a word in a MAP_SHARED mapping is known by its page (the same in every address space), any
+   * other by this address space and its address (a private page may be shared copy-on-write after fork and
+   * must not wake the other process's waiters). undefined = EFAULT.
+   */
+  futexKey(va: bigint): bigint | undefined {
+    const pa = this.userPa(va, 'load');
+    if (pa === undefined) return undefined;
+    return this.find(va)?.shared ? pa : (BigInt(this.id) << 64n) | va;
+  }
 
   write32(va: bigint, v: number): boolean {
     const b = Buffer.alloc(4);

@@ -21,6 +21,8 @@ const VPN_MASK = (1n << SV39_VPN_BITS) - 1n;
 const pteToPa = (pte: bigint): bigint => ((pte & PTE_PPN) >> PTE_PPN_SHIFT) << PAGE_SHIFT;
 const paToPte = (pa: bigint): bigint => (pa >> PAGE_SHIFT) << PTE_PPN_SHIFT;
 const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
+/** Root entries from here on map the upper (kernel) half of Sv39: shared by every address space. */
+const KERNEL_ROOT_FIRST = 256;
 
 export function pageDown(a: bigint): bigint { return a & ~PAGE_MASK; }
 export function pageUp(a: bigint): bigint { return (a + PAGE_MASK) & ~PAGE_MASK; }
@@ -30,6 +32,8 @@ export class PageAllocator {
   private next: bigint;
   private readonly end: bigint;
   private readonly freeList: bigint[] = [];
+  /** Pages mapped more than once (fork's copy-on-write and shared pages): extra references (page_count - 1). */
+  private readonly extraRefs = new Map<bigint, number>();
   /** Pages freed while they might hold decoded instructions: the hart's decode cache must be flushed. */
   codeFreed = false;
 
@@ -55,7 +59,19 @@ export class PageAllocator {
     return pa;
   }
 
+  /** get_page: one more mapping of `pa` (fork shares it copy-on-write or MAP_SHARED). */
+  ref(pa: bigint): void { this.extraRefs.set(pa, (this.extraRefs.get(pa) ?? 0) + 1); }
+
+  /** How many mappings hold `pa` (page_count). */
+  refCount(pa: bigint): number { return 1 + (this.extraRefs.get(pa) ?? 0); }
+
+  /** put_page: drop one reference; the page is free when it was the last. */
   free(pa: bigint, wasCode = false): void {
+    const extra = this.extraRefs.get(pa);
+    if (extra !== undefined) {
+      if (extra <= 1) this.extraRefs.delete(pa); else this.extraRefs.set(pa, extra - 1);
+      return;
+    }
     this.freeList.push(pa);
     if (wasCode) this.codeFreed = true;
   }
@@ -67,10 +83,26 @@ export interface PteInfo { pa: bigint; flags: bigint; }
 export class PageTable {
   readonly root: bigint;
 
-  constructor(private readonly hart: Hart, private readonly pages: PageAllocator) {
+  constructor(private readonly hart: Hart, private readonly pages: PageAllocator, kernel?: PageTable) {
     const r = pages.alloc();
     if (r === undefined) throw new Error('out of guest memory for the page-table root');
     this.root = r;
+    // pgd_alloc: the kernel half of the root (the trap entry's global mapping) is shared with every address space
+    if (kernel) for (let i = KERNEL_ROOT_FIRST; i < 512; i++) this.hart.writePhys64(r + BigInt(i) * 8n, this.hart.readPhys64(kernel.root + BigInt(i) * 8n));
+  }
+
+  /** pgd_free/free_pgtables: the user half's table pages go back to the allocator (the leaves were unmapped before). */
+  destroy(): void {
+    const freeTables = (table: bigint, level: number, first: number, last: number): void => {
+      for (let i = first; i < last; i++) {
+        const pte = this.hart.readPhys64(table + BigInt(i) * 8n);
+        if (!(pte & PTE_V) || (pte & (PTE_R | PTE_W | PTE_X))) continue;
+        if (level > 1) freeTables(pteToPa(pte), level - 1, 0, 512);
+        this.pages.free(pteToPa(pte));
+      }
+    };
+    freeTables(this.root, SV39_LEVELS - 1, 0, KERNEL_ROOT_FIRST);
+    this.pages.free(this.root);
   }
 
   get satp(): bigint { return (SATP_MODE_SV39 << SATP_MODE_SHIFT) | ((this.root >> PAGE_SHIFT) & SATP_PPN); }

@@ -32,13 +32,15 @@ import {
   SIGTRAP, SIGBUS, SIGKILL, SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPC, TRAP_BRKPT, BUS_ADRALN, type SigInfo, type SignalState,
 } from './signal';
 import { MAX_PROGRAM_BYTES } from './limits';
-import { parseElf, ExecError, type AuxEntry } from './binfmtElf';
+import { parseElf, ExecError } from './binfmtElf';
 import { mapsText as renderMaps } from './procfs';
 import { KernelError, ENOSYS, EINTR } from './errno';
 import { syscallEntry, NR_RT_SIGRETURN } from './syscalls/table';
 import { FORMATS, HEX_RESULT, result as straceResult, ptr } from './strace';
 import type { OpenFile } from './syscalls/fs';
-import { Task, Files, type Wait } from './task';
+import { Task, Files, type Wait, type ThreadGroup } from './task';
+import { exitNotify } from './exit';
+import { closeAll } from './syscalls/fs';
 import { Futexes, exitFutexes } from './futex';
 import { Locks } from './syscalls/namei';
 import { Blocked, contextSwitch, roundRobin, ctxReg, setCtxReg } from './sched';
@@ -99,6 +101,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   readonly hart: Hart;
   readonly options: LaunchOptions;
   readonly alloc: PageAllocator;
+  /** swapper_pg_dir: the kernel half every address space's root shares (no user mappings of its own). */
   readonly pt: PageTable;
   readonly vfs: Vfs;
   readonly tk: Timekeeper;
@@ -109,28 +112,30 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   current: Task;
   /** Every live task, in run-queue order. */
   readonly tasks: Task[] = [];
+  /** Every process (thread group) not reaped yet: live ones and zombies. */
+  readonly processes = new Set<ThreadGroup>();
+  /** execve replaced the current task's registers: the system call must not write a0 or move the pc. */
+  frameReplaced = false;
+  /** Called when a process execs (the debugger reloads its modules). */
+  onExec?: (pid: number) => void;
   readonly futexes = new Futexes();
   /** Record locks and flocks (fs/locks.c). */
   readonly locks = new Locks();
   /** Set by the tick, yields, wake-ups: pick a task again at the end of this trap. */
   needResched = false;
   /** The first task's thread group: its exit ends the run. */
-  private initGroup!: Task['group'];
+  private initGroup!: ThreadGroup;
   private nextTid = 0;
   /** Physical address of the U-mode pt_regs frame of the trap being served. */
   framePa = 0n;
   stopOnSignal = false;
   strace: boolean;
   onObjectMapped?: (o: LoadedObject) => void;
-  vdsoBase = 0n;
-  vvarBase = 0n;
   ended?: StopReason;
-  argv: string[];
-  exePath: string;
   readonly vdso: VdsoImage;
   private vdsoPagesMade?: VdsoPages;
-  private savedAuxv: AuxEntry[] = [];
-  private readonly loaded: LoadedObject[] = [];
+  /** Address spaces whose last user has gone, torn down once the hart no longer runs on them. */
+  private readonly deadMms: MM[] = [];
   private readonly backings = new Map<string, FileBacking>();
   private readonly random: (n: number) => Uint8Array;
   private readonly warned = new Set<string>();
@@ -151,6 +156,12 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
 
   // the current task's state, as the system calls see it
   get mm(): MM { return this.current.mm; }
+  // what exec set up in the current address space
+  get vdsoBase(): bigint { return this.mm.vdsoBase; }
+  get vvarBase(): bigint { return this.mm.vvarBase; }
+  get argv(): string[] { return this.mm.argv; }
+  get exePath(): string { return this.mm.exePath; }
+  private get loaded(): LoadedObject[] { return this.mm.objects; }
   get pid(): number { return this.current.tgid; }
   get ppid(): number { return this.current.ppid; }
   get fds(): (OpenFile | undefined)[] { return this.current.files.fds; }
@@ -191,8 +202,6 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
       sysroot, programDir: dirname(hostProgram), cwd: options.cwd ?? dirname(hostProgram), readOnlyCwd: options.allowWrite === false, allow, tmpQuota: options.tmpQuota,
       onDenied: (path) => this.warn(`${path}: outside what the guest may use (EACCES); allow it with --allow ${dirname(path)}[:ro] (launch.json: "allow")`),
     });
-    this.exePath = hostProgram;
-    this.argv = [options.program, ...(options.args ?? [])];
     this.tty = new Tty(options);
 
     // ---- the machine
@@ -203,13 +212,18 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     this.alloc = new PageAllocator(hart, Number(pageUp(entrySymbol('_end') - ENTRY_LINK_BASE)));
     this.pt = new PageTable(hart, this.alloc);
     mapKernel(hart, this.pt, entryElf);
+    const mm = new MM(hart, this.alloc, this.newPageTable());
+    mm.exePath = hostProgram;
+    mm.argv = [options.program, ...(options.args ?? [])];
 
     // ---- the first task: console on fds 0-2
     const files = new Files();
     for (const n of [0, 1, 2] as const) files.fds[n] = Tty.openConsole(n);
-    this.current = new Task(pid, new MM(hart, this.alloc, this.pt), files, basename(hostProgram).slice(0, 15));
+    this.current = new Task(pid, mm, files, basename(hostProgram).slice(0, 15));
+    this.current.fs.cwd = this.vfs.cwd;
     this.tasks.push(this.current);
     this.initGroup = this.current.group;
+    this.processes.add(this.initGroup);
     this.nextTid = pid + 1;
 
     // ---- time
@@ -227,14 +241,10 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
       filename: options.program, argv: this.argv, envp: Object.entries(env).map(([k, v]) => `${k}=${v}`),
       randomize: !options.disableRandomization,
     });
-    this.loaded.push(...img.objects);
-    this.vdsoBase = img.vdsoBase;
-    this.vvarBase = img.vvarBase;
     this.publishTime();
-    this.savedAuxv = img.auxv;
     this.entryPoint = img.entry;
     this.initialSp = img.sp;
-    setupHart(hart, this.pt.satp, img.entry, img.sp, hart.time + this.tk.cyclesPerTick);
+    setupHart(hart, mm.pt.satp, img.entry, img.sp, hart.time + this.tk.cyclesPerTick);
     this.board.setupHart(hart, this.alloc.alloc() ?? 0n);
   }
 
@@ -294,7 +304,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     }));
   }
   mapsText(): string { return renderMaps(this.mappings()); }
-  auxv(): { type: number; name: string; value: bigint }[] { return this.savedAuxv.map((a) => ({ ...a })); }
+  auxv(): { type: number; name: string; value: bigint }[] { return this.mm.auxv.map((a) => ({ ...a })); }
   objects(): LoadedObject[] { return [...this.loaded]; }
   userContext(): UserContext | undefined { return interruptedUserContext(this.hart); }
 
@@ -363,6 +373,12 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     return this.hart.readPhys64(framePhys(this.hart.x(10)) + BigInt(PT_REGS.PT_SP));
   }
 
+  /** The first process: its end ends the run. */
+  isInit(g: ThreadGroup): boolean { return g === this.initGroup; }
+
+  /** A fresh address space's page table (the kernel half shared). */
+  newPageTable(): PageTable { return new PageTable(this.hart, this.alloc, this.pt); }
+
   /** exit_group of the current thread group. */
   exit(code: number): void { this.groupExit(this.current.group, { code }); }
 
@@ -372,11 +388,14 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   groupExit(g: Task['group'], how: { code: number } | { signal: number }): void {
     for (const t of g.alive) this.taskDies(t);
     if (g.exit) return;
-    g.exit = how;
-    if ('code' in how) this.straceLine(`+++ exited with ${how.code} +++`);
-    else this.straceLine(`+++ killed by ${signalName(how.signal)}${defaultAction(how.signal) === 'core' ? ' (core dumped)' : ''} +++`);
+    g.exit = how; // no core file is written, so WCOREDUMP stays clear (as with Linux's default RLIMIT_CORE of 0)
+    const pre = g === this.initGroup || this.processes.size <= 1 ? '' : `[pid ${g.tgid}] `;
+    if ('code' in how) this.straceLine(`${pre}+++ exited with ${how.code} +++`);
+    else this.straceLine(`${pre}+++ killed by ${signalName(how.signal)}${defaultAction(how.signal) === 'core' ? ' (core dumped)' : ''} +++`);
     if (g === this.initGroup) {
       this.ended = 'code' in how ? { kind: 'exited', code: how.code } : { kind: 'killed', signal: how.signal, name: signalName(how.signal) };
+    } else {
+      exitNotify(this, g);
     }
     this.needResched = true;
   }
@@ -393,9 +412,16 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     if (t.wait) { t.wait.cancel?.(); t.wait = undefined; }
     exitFutexes(this, t);
     t.state = 'dead';
-    t.mm.users--;
+    if (--t.mm.users === 0) this.deadMms.push(t.mm);
+    if (--t.files.users === 0) closeAll(this, t.files, t.group);
     this.needResched = true;
   }
+
+  /** A thread of a process that execs (de_thread): it ends now. */
+  killThread(t: Task): void { this.taskDies(t); }
+
+  /** An address space the current task no longer uses (exec, exit): torn down once the hart has left it. */
+  dropMm(mm: MM): void { if (--mm.users === 0) this.deadMms.push(mm); }
 
   findTask(tid: number): Task | undefined { return this.tasks.find((t) => t.tid === tid && t.state !== 'dead'); }
 
@@ -454,7 +480,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     if (r === undefined && w.deadline !== undefined && this.hart.time >= w.deadline) { w.cancel?.(); r = w.timeout ? w.timeout() : 0n; }
     if (r === undefined) {
       const info = t.signals.next();
-      if (info && !this.ignored(t, info.signo)) {
+      if (info && !this.ignored(t, info.signo) && (!w.uninterruptible || info.signo === SIGKILL)) {
         w.cancel?.();
         const act = t.signals.actions[info.signo];
         if (w.restartable && (act.flags & SA_RESTART) && act.handler !== SIG_DFL) {
@@ -498,7 +524,10 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
       if (next) {
         contextSwitch(this.hart, this.framePa, prev, next);
         this.current = next;
+        this.vfs.cwd = next.fs.cwd;
         for (let i = this.tasks.length - 1; i >= 0; i--) if (this.tasks[i].state === 'dead') this.tasks.splice(i, 1);
+        // the hart runs on next's address space now: the ones nobody uses any more go
+        for (const m of this.deadMms.splice(0)) if (m !== next.mm) m.destroy();
         return;
       }
       if (this.ended) return;
@@ -569,6 +598,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
       return this.ended ? 'noreturn' : 'done';
     }
     let ret: bigint;
+    this.frameReplaced = false;
     if (!e.handler) {
       this.warn(`unimplemented system call ${e.name} (${nr}): returning -ENOSYS`);
       ret = BigInt(-ENOSYS);
@@ -591,8 +621,14 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
       }
     }
     this.board.chargeSyscall(this.hart, e.name, args, ret);
-    regs.setX(10, BigInt.asUintN(64, ret));
-    regs.epc = regs.epc + 4n;
+    if (this.frameReplaced) {
+      // execve: the task starts the new program (its registers are set); the strace line says 0
+      this.frameReplaced = false;
+      ret = 0n;
+    } else {
+      regs.setX(10, BigInt.asUintN(64, ret));
+      regs.epc = regs.epc + 4n;
+    }
     if (this.strace) {
       const argText = fmt ? fmt(this.mm, args, BigInt.asUintN(64, ret)) : args.slice(0, 3).map((a) => (a > 0xffffn ? ptr(a) : String(BigInt.asIntN(64, a)))).join(', ');
       this.straceLine(`${this.tidPrefix()}${e.name}(${argText}) = ${straceResult(BigInt.asUintN(64, ret), HEX_RESULT.has(e.name) && BigInt.asIntN(64, ret) >= 0n)}`);

@@ -48,7 +48,7 @@ export function defaultAction(sig: number): Default {
 }
 
 export interface SigAction { handler: bigint; flags: bigint; mask: bigint; }
-export interface SigInfo { signo: number; code: number; errno?: number; pid?: number; uid?: number; addr?: bigint; }
+export interface SigInfo { signo: number; code: number; errno?: number; pid?: number; uid?: number; addr?: bigint; /** SIGCHLD: si_status. */ status?: number; }
 
 export function sigBit(sig: number): bigint { return 1n << BigInt(sig - 1); }
 const UNBLOCKABLE = sigBit(SIGKILL) | sigBit(SIGSTOP);
@@ -61,6 +61,7 @@ export function encodeSiginfo(i: SigInfo): Uint8Array {
   dv.setInt32(8, i.code, true);
   if (i.addr !== undefined) dv.setBigUint64(16, i.addr, true);
   else { dv.setInt32(16, i.pid ?? 0, true); dv.setInt32(20, i.uid ?? 0, true); }
+  if (i.status !== undefined) dv.setInt32(24, i.status, true);
   return b;
 }
 

@@ -12,6 +12,8 @@ import type { OpenFile } from './syscalls/fs';
 export class Files {
   readonly fds: (OpenFile | undefined)[] = [];
   readonly cloexec: boolean[] = [];
+  /** Tasks sharing this table (files_struct's count): the files close when the last one exits or execs. */
+  users = 1;
 }
 
 /** The credentials of every task: one ordinary user (uid/gid 1000), as an unprivileged run on Linux. */
@@ -20,10 +22,31 @@ export const CRED = { uid: 1000, gid: 1000, euid: 1000, egid: 1000 } as const;
 /** signal_struct + the thread list: what the threads of one process (CLONE_THREAD) share. */
 export class ThreadGroup {
   readonly tasks = new Set<Task>();
-  /** Set once the whole group has exited (exit_group, the last thread's exit, or a fatal signal). */
-  exit?: { code: number } | { signal: number };
-  constructor(readonly tgid: number) {}
+  /** Set once the whole group has exited (exit_group, the last thread's exit, or a fatal signal): a zombie until reaped. */
+  exit?: { code: number } | { signal: number; core?: boolean };
+  /** The parent process (real_parent); undefined once reparented to init, which is outside the model. */
+  parent?: ThreadGroup;
+  /** getppid: the parent's tgid, 1 after reparenting. */
+  ppid = 1;
+  /** The children not reaped yet (live or zombies). */
+  readonly children = new Set<ThreadGroup>();
+  /** The signal the parent gets when this process ends (clone's exit_signal; SIGCHLD for fork). */
+  exitSignal = 17;
+  /** Process group and session ids. */
+  pgid: number;
+  sid: number;
+  /** A vfork child: its parent waits until it execs or exits. */
+  vforkDone = true;
+  /** execve has run in this process since fork (setpgid on a child that exec'd is EACCES). */
+  execed = false;
+  constructor(readonly tgid: number) { this.pgid = tgid; this.sid = tgid; }
   get alive(): Task[] { return [...this.tasks].filter((t) => t.state !== 'dead'); }
+  /** The status word wait4 reports for an ended process (WEXITSTATUS << 8, or the signal | 0x80 for a core). */
+  get waitStatus(): number {
+    const e = this.exit;
+    if (!e) return 0;
+    return 'code' in e ? (e.code & 0xff) << 8 : (e.signal & 0x7f) | (e.core ? 0x80 : 0);
+  }
 }
 
 /** A system call waiting for something (a futex wake, a child, data, a deadline): kernel/sched/wait.c's role. */
@@ -39,6 +62,8 @@ export interface Wait {
   cancel?(): void;
   /** An interrupted call is restarted under SA_RESTART (read, write, wait4, futex) or fails with EINTR (poll, sleep). */
   restartable: boolean;
+  /** TASK_UNINTERRUPTIBLE (vfork's wait for the child): only SIGKILL ends it. */
+  uninterruptible?: boolean;
   /** The strace line of the call once it completes with result r. */
   straceDone?: (r: bigint) => string;
 }
@@ -55,12 +80,14 @@ export class Task {
   readonly tid: number;
   /** Thread group id: what getpid returns. */
   readonly tgid: number;
-  ppid = 1;
+  get ppid(): number { return this.group.ppid; }
   mm: MM;
   files: Files;
   signals = new SignalState();
   readonly rlimits = new Map<number, [bigint, bigint]>();
   umask = 0o022;
+  /** fs_struct: the working directory (shared with CLONE_FS). */
+  fs: { cwd: string } = { cwd: '/' };
   comm: string;
   /** set_tid_address / CLONE_CHILD_CLEARTID: cleared and futex-woken when the task exits. */
   clearChildTid = 0n;

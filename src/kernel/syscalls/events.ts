@@ -9,6 +9,7 @@ import { getFile, installFd, O_NONBLOCK, O_CLOEXEC, type OpenFile } from './fs';
 import { KernelError, EBADF, EFAULT, EINVAL, EAGAIN, EEXIST, ENOENT, EPERM } from '../errno';
 import { encodeSiginfo, sigBit, SIGKILL, SIGSTOP } from '../signal';
 import * as D from '../vdso/datapage';
+import { sockReadiness } from './socket';
 
 export const POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20, POLLRDNORM = 0x40,
   POLLWRNORM = 0x100, POLLRDHUP = 0x2000;
@@ -51,6 +52,7 @@ export function readiness(p: LinuxProcess, f: OpenFile): { mask: number; wakeAt?
       if (f.pipeEnd === 'r') return { mask: (pipe.length ? POLLIN | POLLRDNORM : 0) | (pipe.writers === 0 ? POLLHUP : 0) };
       return { mask: pipe.readers === 0 ? POLLERR : pipe.length < PIPE_BUF_CAPACITY ? POLLOUT | POLLWRNORM : 0 };
     }
+    case 'socket': return { mask: sockReadiness(f.sock!) };
     case 'console': return { mask: f.console === 0 ? POLLIN | POLLRDNORM : POLLOUT | POLLWRNORM };
     case 'anon': {
       const o = f.anon!;

@@ -4,6 +4,7 @@ import * as hostFs from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import type { LinuxProcess } from '../process';
 import type { Node, TmpFile } from '../vfs';
+import type { Files, ThreadGroup } from '../task';
 import {
   KernelError, EBADF, EFAULT, EINVAL, ENOENT, EISDIR, ENOTDIR, ESPIPE, ENOTTY, EMFILE, EROFS, EACCES, ERANGE, EAGAIN, EEXIST, EPIPE,
   ENAMETOOLONG, ENOSPC,
@@ -13,6 +14,7 @@ import { TASK_SIZE } from '../mm';
 import { auxvBytes, cpuinfo, mapsText, statusText, meminfoText } from '../procfs';
 import { anonRead, anonWrite, PIPE_BUF_CAPACITY, type AnonFile } from './events';
 import { SIGPIPE } from '../signal';
+import { sockRecv, sockSend, sockRelease, type UnixSocket } from './socket';
 import { fcntlLock, F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW } from './namei';
 
 /** A host file-system call; its error becomes the same errno for the guest. */
@@ -29,7 +31,7 @@ export const AT_FDCWD = -100;
 export const AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200;
 export const O_ACCMODE = 3, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0o100, O_EXCL = 0o200, O_TRUNC = 0o1000,
   O_APPEND = 0o2000, O_NONBLOCK = 0o4000, O_DIRECTORY = 0o200000, O_NOFOLLOW = 0o400000, O_CLOEXEC = 0o2000000;
-const S_IFREG = 0o100000, S_IFDIR = 0o040000, S_IFCHR = 0o020000, S_IFLNK = 0o120000, S_IFIFO = 0o010000;
+const S_IFSOCK = 0o140000, S_IFREG = 0o100000, S_IFDIR = 0o040000, S_IFCHR = 0o020000, S_IFLNK = 0o120000, S_IFIFO = 0o010000;
 
 /**
  * A pipe's buffer (fs/pipe.c): at most PIPE_BUF_CAPACITY bytes, held as bytes in a ring that grows as it
@@ -85,7 +87,9 @@ export class Pipe {
 }
 
 export interface OpenFile {
-  kind: 'console' | 'file' | 'tmp' | 'dir' | 'dev' | 'pipe' | 'proc' | 'anon';
+  kind: 'console' | 'file' | 'tmp' | 'dir' | 'dev' | 'pipe' | 'proc' | 'anon' | 'socket';
+  /** An AF_UNIX socket (socket.ts). */
+  sock?: UnixSocket;
   /** eventfd, timerfd, signalfd, epoll (events.ts). */
   anon?: AnonFile;
   /** A host file opened for writing (inside a read-write grant): the host's fd. */
@@ -115,8 +119,13 @@ export function getFile(p: LinuxProcess, fd: bigint): OpenFile {
 }
 
 export function installFd(p: LinuxProcess, f: OpenFile, cloexec: boolean, min = 0): number {
+  return installFdIn(p.current.files, f, cloexec, min);
+}
+
+/** fd_install in a given table (a call that completes after sleeping installs in its caller's table). */
+export function installFdIn(files: Files, f: OpenFile, cloexec: boolean, min = 0): number {
   for (let i = min; i < 1024; i++) {
-    if (!p.fds[i]) { p.fds[i] = f; p.cloexec[i] = cloexec; return i; }
+    if (!files.fds[i]) { files.fds[i] = f; files.cloexec[i] = cloexec; return i; }
   }
   throw new KernelError(EMFILE);
 }
@@ -143,7 +152,7 @@ function procContent(p: LinuxProcess, name: string): Uint8Array {
     case '/proc/cpuinfo': return Buffer.from(cpuinfo());
     case '/proc/self/cmdline': return Buffer.from(p.argv.map((a) => a + '\0').join(''));
     case '/proc/self/status': return Buffer.from(statusText(p.comm, p.pid, p.ppid, p.mm.residentPages * 4));
-    case '/proc/self/stat': return Buffer.from(`${p.pid} (${p.comm}) R ${p.ppid} ${p.pid} ${p.pid} 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 0 0 0\n`);
+    case '/proc/self/stat': return Buffer.from(`${p.pid} (${p.comm}) R ${p.ppid} ${p.current.group.pgid} ${p.current.group.sid} 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 0 0 0\n`);
     case '/proc/meminfo': return Buffer.from(meminfoText(p.alloc.totalPages * 4, p.alloc.freePages * 4));
   }
   throw new KernelError(ENOENT);
@@ -204,15 +213,30 @@ export function sysOpenat(p: LinuxProcess, a: bigint[]): bigint {
 export function sysClose(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
   p.fds[i32(a[0])] = undefined;
+  closeFile(p, f, p.current.group);
+  return 0n;
+}
+
+/** filp_close: one fd of `f` is gone (the table entry already cleared); `owner` is the process whose POSIX locks go. */
+export function closeFile(p: LinuxProcess, f: OpenFile, owner: ThreadGroup): void {
   if (f.node && p.locks.posix.size) {
     // closing any fd of a file drops the process's POSIX locks on it (fs/locks.c locks_remove_posix)
     const key = f.node.type === 'host' ? f.node.hostPath : f.node.guestPath;
     const list = p.locks.posix.get(key);
-    if (list) { const keep = list.filter((l) => l.owner !== p.current.group); if (keep.length) p.locks.posix.set(key, keep); else p.locks.posix.delete(key); }
+    if (list) { const keep = list.filter((l) => l.owner !== owner); if (keep.length) p.locks.posix.set(key, keep); else p.locks.posix.delete(key); }
   }
   if (f.refs === 1 && (p.locks.flocks.size || p.locks.posix.size)) p.locks.release(f);
   releaseFile(f, p);
-  return 0n;
+}
+
+/** put_files_struct / do_close_on_exec: close every fd of `files` (or only the close-on-exec ones). */
+export function closeAll(p: LinuxProcess, files: Files, owner: ThreadGroup, onlyCloexec = false): void {
+  files.fds.forEach((f, fd) => {
+    if (!f || (onlyCloexec && !files.cloexec[fd])) return;
+    files.fds[fd] = undefined;
+    files.cloexec[fd] = false;
+    closeFile(p, f, owner);
+  });
 }
 
 export function releaseFile(f: OpenFile, p?: LinuxProcess): void {
@@ -221,6 +245,7 @@ export function releaseFile(f: OpenFile, p?: LinuxProcess): void {
   if (f.pipe) { if (f.pipeEnd === 'r') f.pipe.readers--; else f.pipe.writers--; }
   const t = f.tmp;
   if (t && t.opens && --t.opens === 0 && t.unlinked) p?.vfs.tmpQuota.release(t);
+  if (f.sock) sockRelease(f.sock);
 }
 
 function readFrom(p: LinuxProcess, f: OpenFile, len: number, pos?: number): Uint8Array {
@@ -255,6 +280,7 @@ function readFrom(p: LinuxProcess, f: OpenFile, len: number, pos?: number): Uint
       return f.pipe!.take(len);
     }
     case 'anon': return anonRead(p, f, len);
+    case 'socket': return sockRecv(f.sock!, len, 0);
   }
   if (pos === undefined) f.pos += out.length;
   return out;
@@ -302,6 +328,7 @@ function writeTo(p: LinuxProcess, f: OpenFile, data: Uint8Array, pos?: number): 
       return f.pipe!.put(data);
     }
     case 'anon': return anonWrite(p, f, data);
+    case 'socket': return sockSend(f.sock!, data);
     default: throw new KernelError(EBADF);
   }
 }
@@ -397,7 +424,7 @@ function readToUser(p: LinuxProcess, f: OpenFile, segs: Segment[], pos?: number)
 function writeFromUser(p: LinuxProcess, f: OpenFile, segs: Segment[], pos?: number): bigint {
   if (f.kind === 'dev') return BigInt(segs.reduce((n, s) => n + s[1], 0));
   const mm = p.mm;
-  const waits = f.kind === 'pipe' && !(f.flags & O_NONBLOCK);
+  const waits = (f.kind === 'pipe' || f.kind === 'socket') && !(f.flags & O_NONBLOCK);
   let done = 0, seg = 0, off = 0;
   return blockingIo(p, f, f.kind === 'pipe' ? 'write to a full pipe' : `write to ${f.path}`, () => {
     for (; seg < segs.length; seg++, off = 0) {
@@ -430,7 +457,7 @@ export function sysRead(p: LinuxProcess, a: bigint[]): bigint {
 }
 export function sysPread64(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
-  if (f.kind === 'pipe' || f.kind === 'console') throw new KernelError(ESPIPE);
+  if (f.kind === 'pipe' || f.kind === 'console' || f.kind === 'socket') throw new KernelError(ESPIPE);
   accessOk(a[1], a[2]);
   const count = rwCount(a[2]);
   return readToUser(p, f, [[a[1], count]], fileOffset(a[3], count));
@@ -442,7 +469,7 @@ export function sysWrite(p: LinuxProcess, a: bigint[]): bigint {
 }
 export function sysPwrite64(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
-  if (f.kind === 'pipe' || f.kind === 'console') throw new KernelError(ESPIPE);
+  if (f.kind === 'pipe' || f.kind === 'console' || f.kind === 'socket') throw new KernelError(ESPIPE);
   accessOk(a[1], a[2]);
   const count = rwCount(a[2]);
   return writeFromUser(p, f, [[a[1], count]], fileOffset(a[3], count));
@@ -477,7 +504,7 @@ export function sysReadv(p: LinuxProcess, a: bigint[]): bigint {
 
 export function sysLseek(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
-  if (f.kind === 'pipe' || f.kind === 'console') throw new KernelError(ESPIPE);
+  if (f.kind === 'pipe' || f.kind === 'console' || f.kind === 'socket') throw new KernelError(ESPIPE);
   const size = f.kind === 'tmp' ? f.tmp!.size : f.hostFd !== undefined ? hostFs.fstatSync(f.hostFd).size : f.data ? f.data.length : 0;
   const off = Number(BigInt.asIntN(64, a[1]));
   const whence = Number(a[2]);
@@ -493,6 +520,7 @@ function nodeStat(p: LinuxProcess, n: Node | undefined, f?: OpenFile): { mode: n
   const base = { nlink: 1, uid: 0, gid: 0, rdev: 0, blksize: 4096, dev: 0x1a, mtimeNs: 1700000000n * 1_000_000_000n };
   if (f?.kind === 'console' && !p.isTty(f.console ?? 0)) return { ...base, mode: S_IFIFO | 0o600, size: 0, ino: 8000 + (f.console ?? 0), uid: 1000, gid: 1000, dev: 0xd };
   if (f?.kind === 'console') return { ...base, mode: S_IFCHR | 0o620, size: 0, ino: 3 + (f.console ?? 0), uid: 1000, gid: 5, rdev: 0x8800 + (f.console ?? 0), dev: 0x17 };
+  if (f?.kind === 'socket') return { ...base, mode: S_IFSOCK | 0o777, size: 0, ino: 9100, uid: 1000, gid: 1000, dev: 0x8 };
   if (f?.kind === 'pipe') return { ...base, mode: S_IFIFO | 0o600, size: 0, ino: 9000, uid: 1000, gid: 1000, dev: 0xd };
   if (!n) throw new KernelError(EBADF);
   switch (n.type) {
@@ -601,11 +629,20 @@ export function sysGetcwd(p: LinuxProcess, a: bigint[]): bigint {
   return BigInt(b.length);
 }
 
+export function sysFchdir(p: LinuxProcess, a: bigint[]): bigint {
+  const f = getFile(p, a[0]);
+  if (f.kind !== 'dir') throw new KernelError(ENOTDIR);
+  p.vfs.cwd = f.path;
+  p.current.fs.cwd = f.path;
+  return 0n;
+}
+
 export function sysChdir(p: LinuxProcess, a: bigint[]): bigint {
   const path = userPath(p, a[0]);
   const n = p.vfs.lookup(path);
   if (n.kind !== 'dir') throw new KernelError(ENOTDIR);
   p.vfs.cwd = n.guestPath;
+  p.current.fs.cwd = n.guestPath;
   return 0n;
 }
 

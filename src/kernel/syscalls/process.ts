@@ -1,7 +1,8 @@
 // models kernel/exit.c (exit, exit_group), kernel/sys.c (getpid & co, uname, prlimit64, umask, prctl,
 // getrusage, sysinfo) and kernel/fork.c (set_tid_address). clone and futex: ../fork.ts, ../futex.ts.
 import type { LinuxProcess } from '../process';
-import { KernelError, EFAULT, EINVAL, EPERM } from '../errno';
+import { KernelError, EFAULT, EINVAL, EPERM, ESRCH, EACCES } from '../errno';
+import type { ThreadGroup } from '../task';
 import { PAGE_BYTES } from '../pagetable';
 
 export const UID = 1000n, GID = 1000n;
@@ -84,4 +85,46 @@ export function sysPrctl(p: LinuxProcess, a: bigint[]): bigint {
   if (Number(a[0]) === PR_SET_NAME) { p.comm = (p.mm.readString(a[1], 16) ?? p.comm).slice(0, 15); return 0n; }
   if (Number(a[0]) === PR_GET_NAME) { const b = Buffer.alloc(16); b.write(p.comm.slice(0, 15)); if (!p.mm.write(a[1], b)) throw new KernelError(EFAULT); return 0n; }
   throw new KernelError(EINVAL);
+}
+
+// ---- process groups and sessions (kernel/sys.c) -----------------------------------------------------------------
+
+function processOf(p: LinuxProcess, pid: number): ThreadGroup {
+  if (pid === 0) return p.current.group;
+  for (const g of p.processes) if (g.tgid === pid) return g;
+  throw new KernelError(ESRCH);
+}
+
+export function sysSetpgid(p: LinuxProcess, a: bigint[]): bigint {
+  const pid = Number(BigInt.asIntN(32, a[0])), pgidArg = Number(BigInt.asIntN(32, a[1]));
+  if (pid < 0 || pgidArg < 0) throw new KernelError(EINVAL);
+  const me = p.current.group;
+  const g = processOf(p, pid);
+  if (g !== me) {
+    // only the caller itself or one of its children
+    if (g.parent !== me) throw new KernelError(ESRCH);
+    if (g.sid !== me.sid) throw new KernelError(EPERM);
+    if (g.execed) throw new KernelError(EACCES);
+  }
+  if (g.sid === g.tgid) throw new KernelError(EPERM); // a session leader keeps its group
+  const pgid = pgidArg === 0 ? g.tgid : pgidArg;
+  if (pgid !== g.tgid && ![...p.processes].some((x) => x.pgid === pgid && x.sid === me.sid && !x.exit)) throw new KernelError(EPERM);
+  g.pgid = pgid;
+  return 0n;
+}
+
+export function sysGetpgid(p: LinuxProcess, a: bigint[]): bigint {
+  return BigInt(processOf(p, Number(BigInt.asIntN(32, a[0]))).pgid);
+}
+
+export function sysGetsid(p: LinuxProcess, a: bigint[]): bigint {
+  return BigInt(processOf(p, Number(BigInt.asIntN(32, a[0]))).sid);
+}
+
+export function sysSetsid(p: LinuxProcess): bigint {
+  const g = p.current.group;
+  // a process-group leader (or any process whose pid is some group's id) cannot start a session
+  if ([...p.processes].some((x) => x.pgid === g.tgid)) throw new KernelError(EPERM);
+  g.sid = g.pgid = g.tgid;
+  return BigInt(g.sid);
 }

@@ -1,6 +1,7 @@
 // models kernel/signal.c's system calls: rt_sigaction, rt_sigprocmask, sigaltstack, kill, tkill, tgkill,
 // and arch/riscv/kernel/signal.c's rt_sigreturn (the frame work is in ../signal.ts).
 import type { LinuxProcess } from '../process';
+import type { ThreadGroup } from '../task';
 import { KernelError, EINVAL, EFAULT, ESRCH, ENOMEM } from '../errno';
 import { SIGKILL, SIGSTOP, SI_USER, SI_TKILL, SS_DISABLE, SS_ONSTACK, NSIG } from '../signal';
 
@@ -71,13 +72,23 @@ export function sysKill(p: LinuxProcess, a: bigint[]): bigint {
   const pid = Number(BigInt.asIntN(32, a[0])), sig = Number(a[1]);
   checkSig(sig);
   const info = { signo: sig, code: SI_USER, pid: p.pid, uid: 1000 };
-  if (pid === p.pid || pid === 0 || pid === -1 || pid === -p.pid) {
-    if (sig) p.sendGroupSignal(p.current.group, info);
-    return 0n;
+  const me = p.current.group;
+  // kill_something_info: one process (a zombie takes nothing), a process group, or every process but the caller
+  let targets: ThreadGroup[];
+  if (pid > 0) {
+    const g = [...p.processes].find((x) => x.tgid === pid) ?? p.findTask(pid)?.group;
+    if (!g) throw new KernelError(ESRCH);
+    targets = [g];
+  } else if (pid === -1) {
+    targets = [...p.processes].filter((g) => g !== me);
+    if (!targets.length) throw new KernelError(ESRCH);
+  } else {
+    if (pid === -0x80000000) throw new KernelError(ESRCH);
+    const pgid = pid === 0 ? me.pgid : -pid;
+    targets = [...p.processes].filter((g) => g.pgid === pgid);
+    if (!targets.length) throw new KernelError(ESRCH);
   }
-  const t = p.findTask(Math.abs(pid));
-  if (!t || (pid < 0 && t.tgid !== -pid)) throw new KernelError(ESRCH);
-  if (sig) p.sendGroupSignal(t.group, info);
+  if (sig) for (const g of targets) if (!g.exit) p.sendGroupSignal(g, info);
   return 0n;
 }
 export function sysTkill(p: LinuxProcess, a: bigint[]): bigint {
