@@ -231,7 +231,7 @@ export class Vfs {
   private special(p: string): Node | undefined {
     const granted = this.grants.some((g) => p === g || p.startsWith(g + '/'));
     if (!granted && !this.aboveGrant(p) && (p === '/tmp' || this.tmpDirs.has(p))) return { type: 'tmpdir', kind: 'dir', guestPath: p, ino: 1 };
-    if (!granted && p.startsWith('/tmp/')) {
+    if (!granted && p.startsWith('/tmp/') && !this.aboveGrant(p)) {
       const f = this.tmp.get(p);
       if (f) return { type: 'tmpfile', kind: 'file', guestPath: p, file: f };
       if (!this.tmpDirs.has(dirname(p))) throw new KernelError(ENOENT);

@@ -3,7 +3,7 @@
 // output is what qemu-riscv64 prints for the committed binary in an empty directory (fixtures.oracle.ts compares).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, copyFileSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runFixture, fixture } from './helpers';
@@ -100,4 +100,18 @@ test('a path outside the grants: EACCES and one warning naming the path and --al
     // read-only: writing there is EROFS
     assert.equal(ok.warnings.length, 0);
   } finally { rmSync(cwd, { recursive: true, force: true }); }
+});
+
+test('a program in a directory deep under the host /tmp sees its own directory (the way down through the private /tmp)', () => {
+  const top = scratch(), cwd = scratch();
+  try {
+    const dir = join(top, 'a', 'b');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(fixture('files'), join(dir, 'files'));
+    writeFileSync(join(dir, 'data.txt'), 'beside the program\n');
+    const r = runFixture('files', { program: join(dir, 'files'), cwd, args: ['outside', join(dir, 'data.txt')] });
+    assert.deepEqual(r.stop, { kind: 'exited', code: 0 });
+    assert.match(r.stdout, /^open outside {17}3 \n$/);
+    assert.deepEqual(r.warnings, []);
+  } finally { rmSync(top, { recursive: true, force: true }); rmSync(cwd, { recursive: true, force: true }); }
 });
