@@ -1,7 +1,7 @@
 // Real programs nobody here wrote, doing real work, on the kernel model vs qemu-riscv64 (real Linux underneath):
 // same stdout, same exit status, same files written. From npm (scripts/npm-programs.sh): esbuild (Go: goroutines
-// on clone'd threads, futexes, epoll, a 512 MiB PROT_NONE reservation), dprint (Rust: threads, ppoll, flock, and
-// a wasm plugin compiled at run time), dart-sass (a Dart AOT runtime: epoll, timerfd, threads). Built from Debian
+// on clone'd threads, futexes, epoll, a 512 MiB PROT_NONE reservation), dprint (Rust: threads, ppoll, flock, a
+// wasm plugin's compiled code from its cache), dart-sass (a Dart AOT runtime: epoll, timerfd, threads). Built from Debian
 // source packages (scripts/real-programs.sh): lua, jq, sqlite3 on a file database (fcntl locks, a journal),
 // bzip2 and zlib's minigzip/example (files compressed and read back). Each runs in a scratch working directory
 // of its own under both, with the same inputs.
@@ -48,7 +48,7 @@ const bin = (name: string): string => {
 };
 
 interface Run { stdout: Buffer; status: number; files: Record<string, Buffer> }
-interface RunOpts { files?: Record<string, string | Buffer>; stdin?: Buffer; outputs?: string[]; allow?: string[] }
+interface RunOpts { files?: Record<string, string | Buffer>; stdin?: Buffer; outputs?: string[]; allow?: string[]; env?: Record<string, string> }
 
 /** A scratch working directory with `files` in it. */
 function scratch(files: Record<string, string | Buffer>): string {
@@ -70,7 +70,7 @@ function qemu(program: string, args: string[], o: RunOpts): Run {
   const cwd = scratch(o.files ?? {});
   try {
     const r = spawnSync('qemu-riscv64', ['-L', SYSROOT, program, ...args], {
-      cwd, input: o.stdin ?? Buffer.alloc(0), env: { PATH: '/usr/bin:/bin', HOME: cwd, LANG: 'C' }, maxBuffer: 64 << 20, timeout: 10 * 60_000,
+      cwd, input: o.stdin ?? Buffer.alloc(0), env: { PATH: '/usr/bin:/bin', HOME: cwd, LANG: 'C', ...o.env }, maxBuffer: 64 << 20, timeout: 10 * 60_000,
     });
     return { stdout: r.stdout, status: r.status ?? -1, files: collect(cwd, o.outputs ?? []) };
   } finally { rmSync(cwd, { recursive: true, force: true }); }
@@ -81,7 +81,7 @@ function ours(program: string, args: string[], o: RunOpts): Run {
   try {
     const chunks: Buffer[] = [];
     const p = launch({
-      program, args, cwd, sysroot: SYSROOT, env: { PATH: '/usr/bin:/bin', HOME: cwd, LANG: 'C' }, allow: o.allow,
+      program, args, cwd, sysroot: SYSROOT, env: { PATH: '/usr/bin:/bin', HOME: cwd, LANG: 'C', ...o.env }, allow: o.allow,
       stdin: o.stdin ?? Buffer.alloc(0), seed: 1, timeEpoch: FIXED_EPOCH,
       onStdout: (d) => chunks.push(Buffer.from(d)), onStderr: () => undefined, onWarning: () => undefined,
     });
@@ -161,9 +161,14 @@ test('dprint (Rust, npm @dprint/linux-riscv64-glibc): formats JSON through its w
   const plugin = join(npmDir('dprint-json'), 'plugin.wasm');
   const data = '{"b":   [1,2,\n3], "a":{"x":true, "y": [ ] }}\n';
   const files = { 'dprint.json': JSON.stringify({ plugins: [plugin], json: { indentWidth: 4 } }), 'data.json': data };
-  const out = same('dprint fmt --stdin', join(npmDir('dprint'), 'dprint'), ['fmt', '--stdin', 'data.json'],
-    { files, stdin: Buffer.from(data), allow: [`${dirname(plugin)}:ro`], status: 0 });
-  assert.match(out, /"a": \{ "x": true, "y": \[\] \}/);
+  // dprint compiles the wasm plugin to riscv64 code once and keeps it in its cache directory: qemu-riscv64 runs
+  // first and fills it (~30 s), then both format with it (compiling it on the model takes many minutes)
+  const cache = mkdtempSync(join(tmpdir(), 'riscv-vdso-dprint-cache-'));
+  try {
+    const out = same('dprint fmt --stdin', join(npmDir('dprint'), 'dprint'), ['fmt', '--stdin', 'data.json'],
+      { files, stdin: Buffer.from(data), allow: [`${dirname(plugin)}:ro`, cache], env: { DPRINT_CACHE_DIR: cache }, status: 0 });
+    assert.match(out, /"a": \{ "x": true, "y": \[\] \}/);
+  } finally { rmSync(cache, { recursive: true, force: true }); }
 });
 
 // ---- Debian source packages -------------------------------------------------------------------------------------
