@@ -24,6 +24,10 @@ export interface LaunchConfig {
   timeCsr?: 'hardware' | 'firmware';
   /** Debug a bare-metal ELF (M-mode, HTIF console) instead of a Linux program. */
   bare?: boolean;
+  /** More host directories the guest may use: "DIR" read-write, "DIR:ro" read-only. */
+  allow?: string[];
+  /** After a fork, debug the parent (default) or the child. */
+  followFork?: 'parent' | 'child';
 }
 
 /** A function that creates a kernel-model process (src/kernel provides it). */
@@ -55,6 +59,7 @@ export function createTarget(config: LaunchConfig, processFactory: ProcessFactor
   const proc = processFactory({
     program: config.program, args: config.args, cwd: config.cwd, env: config.env, sysroot: config.sysroot,
     vdso: config.vdso, disableRandomization: config.disableRandomization, timeMode: config.timeMode, timeEpoch: config.timeEpoch, timeCsr: config.timeCsr, strace: config.strace,
+    allow: config.allow, followFork: config.followFork,
     onStdout: (b) => io.stdout(text(b)), onStderr: (b) => io.stderr(text(b)),
     onStrace: (line) => io.strace(line), onWarning: (line) => io.warning(line),
   });

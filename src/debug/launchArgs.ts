@@ -7,12 +7,13 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { EM_RISCV } from '../elf/elf';
 
-type Kind = 'string' | 'boolean' | 'string[]' | 'env' | 'timeMode' | 'timeCsr' | 'seconds';
+type Kind = 'string' | 'boolean' | 'string[]' | 'env' | 'timeMode' | 'timeCsr' | 'seconds' | 'followFork';
 
 /** Every launch attribute the adapter reads, with its type (package.json's schema mirrors it). */
 export const LAUNCH_ATTRIBUTE_KINDS: Record<string, Kind> = {
   program: 'string', args: 'string[]', cwd: 'string', env: 'env', sysroot: 'string', stopOnEntry: 'boolean', vdso: 'string',
   disableRandomization: 'boolean', strace: 'boolean', timeMode: 'timeMode', timeCsr: 'timeCsr', timeEpoch: 'seconds', bare: 'boolean', trace: 'boolean',
+  allow: 'string[]', followFork: 'followFork',
 };
 
 const EXPECTED: Record<Kind, string> = {
@@ -23,6 +24,7 @@ const EXPECTED: Record<Kind, string> = {
   timeMode: '"virtual" or "host"',
   timeCsr: '"hardware" or "firmware"',
   seconds: 'a number of seconds since 1970-01-01 UTC, e.g. 1704067200',
+  followFork: '"parent" or "child"',
 };
 
 /** A JSON value as the user wrote it, with its JSON type: "yes" (a string), 3 (a number). */
@@ -43,6 +45,7 @@ function kindHolds(kind: Kind, v: unknown): boolean {
     case 'timeMode': return v === 'virtual' || v === 'host';
     case 'timeCsr': return v === 'hardware' || v === 'firmware';
     case 'seconds': return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+    case 'followFork': return v === 'parent' || v === 'child';
   }
 }
 

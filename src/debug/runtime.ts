@@ -6,7 +6,7 @@
 //   moduleLoaded(module) | output(category, text) | end(exitCode, message?)
 // The guest runs in slices on setImmediate, so a pause request is seen within one slice (~10 ms).
 import { EventEmitter } from 'node:events';
-import { PRV_S, PRV_M, type Hart, type Exit } from '../hart/hart';
+import { PRV_S, PRV_M, PRV_U, type Hart, type Exit } from '../hart/hart';
 import { FLAG_SKIP_BP } from '../hart/layout';
 import { csrByName, causeName, decodeCsrFields, privilegeName } from '../isa/csrs';
 import { CAUSE_USER_ECALL, CAUSE_FETCH_PAGE, CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE, CAUSE_ILLEGAL, MCAUSE_INTERRUPT } from '../isa/encoding.generated';
@@ -92,6 +92,13 @@ export class DebugRuntime extends EventEmitter {
       warning: (line) => this.emit('output', 'console', `warning: ${line}\n`),
     });
     this.target.onModulesChanged = () => this.modulesChanged();
+    this.target.onExec = () => {
+      // a new image: its modules replace the old ones and every breakpoint is resolved in them again (a pending
+      // one may resolve now, one in the old program goes pending); the vDSO is mapped anew
+      const t = this.target!;
+      this.emit('output', 'console', `process ${t.pid} exec'd ${t.modules().find((m) => m.kind === 'program')?.name ?? ''}: modules and breakpoints reloaded\n`);
+      this.modulesChanged();
+    };
     this.applyFilters();
     this.installed.clear();
     this.tempBps.clear();
@@ -132,6 +139,9 @@ export class DebugRuntime extends EventEmitter {
     for (const m of mods) {
       if (!this.knownModules.has(m)) { this.knownModules.add(m); this.emit('moduleLoaded', m); }
     }
+    // after an exec the old image's objects are gone
+    const now = new Set(mods);
+    for (const m of [...this.knownModules]) if (!now.has(m)) { this.knownModules.delete(m); this.emit('moduleRemoved', m); }
     for (const b of this.breakpoints.resolveAll(mods)) this.emit('breakpointValidated', b);
     this.syncBreakpoints();
   }
@@ -209,11 +219,15 @@ export class DebugRuntime extends EventEmitter {
     this.startJob(continueJob());
   }
 
+  /** The thread a step runs on (the other threads stay stopped while it can run), undefined for continue. */
+  private jobTid?: number;
+
   step(kind: 'stepIn' | 'next' | 'stepOut', granularity: 'instruction' | 'line' = 'line'): void {
     const ctx = this.stepContext();
-    if (kind === 'stepOut') this.startJob(stepOutJob(ctx));
-    else if (granularity === 'instruction') this.startJob(instructionStepJob(ctx, kind === 'next'));
-    else this.startJob(lineStepJob(ctx, kind === 'next'));
+    const tid = this.target?.currentTid;
+    if (kind === 'stepOut') this.startJob(stepOutJob(ctx), tid);
+    else if (granularity === 'instruction') this.startJob(instructionStepJob(ctx, kind === 'next'), tid);
+    else this.startJob(lineStepJob(ctx, kind === 'next'), tid);
   }
 
   private stepContext() {
@@ -232,10 +246,12 @@ export class DebugRuntime extends EventEmitter {
     if (this.running) this.pauseRequested = true;
   }
 
-  private startJob(job: Job): void {
+  private startJob(job: Job, stepTid?: number): void {
     if (!this.target) throw new Error('no program is running');
     if (this.ended) throw new Error('the program has ended');
     if (this.running) throw new Error('the program is already running');
+    this.jobTid = stepTid;
+    this.target.setSchedulerLock?.(stepTid);
     this.job = job;
     this.pauseRequested = false;
     this.running = true;
@@ -275,7 +291,9 @@ export class DebugRuntime extends EventEmitter {
     this.jobReq = undefined;
     this.running = false;
     this.pauseRequested = false;
+    this.jobTid = undefined;
     if (this.target) {
+      this.target.setSchedulerLock?.(undefined);
       this.target.hart.stopOnPrivilegeChange = false;
       if (this.tempBps.size) { this.tempBps.clear(); this.syncBreakpoints(); }
     }
@@ -290,10 +308,18 @@ export class DebugRuntime extends EventEmitter {
     try {
       if (req.run === 'one') {
         this.skipBreakpointHere();
-        const s = this.target.run(1);
+        let s = this.target.run(1);
         hart.setFlag(FLAG_SKIP_BP, false);
-        const stop = this.checkStop(s, true);
+        let stop = this.checkStop(s, true);
         if (stop) return this.finishJob(stop);
+        // the stepping thread went to sleep in a system call: the others run until it has the hart again (a
+        // breakpoint one of them hits is reported, as gdb does)
+        for (let n = 0; n < 100_000 && !this.onJobThread() && !this.ended; n++) {
+          s = this.target.run(this.sliceSize);
+          stop = this.checkStop(s, false);
+          if (stop) return this.finishJob(stop);
+          if (this.pauseRequested) return this.finishJob({ event: 'stopOnPause', args: [] });
+        }
         return this.advanceJob(true);
       }
       // 'until': run slices until a temp breakpoint / privilege change, a real stop, or a pause
@@ -303,7 +329,7 @@ export class DebugRuntime extends EventEmitter {
         const s = this.target.run(this.sliceSize);
         if (s.kind === 'hart' && s.exit.kind === 'breakpoint') {
           const pc = hart.pc;
-          if (this.tempBps.has(pc) && (req.priv === undefined || hart.priv === req.priv) &&
+          if (this.tempBps.has(pc) && this.onJobThread() && (req.priv === undefined || hart.priv === req.priv) &&
               (req.spAtLeast === undefined || hart.x(2) >= req.spAtLeast) && (!req.accept || req.accept())) {
             // a user breakpoint at the same place is reported as such
             const user = this.breakpoints.at(pc).length ? this.userBreakpointStop(pc) : undefined;
@@ -321,7 +347,8 @@ export class DebugRuntime extends EventEmitter {
         }
         const stop = this.checkStop(s, false);
         if (stop) return this.finishJob(stop);
-        if (this.pauseRequested) return this.finishJob({ event: 'stopOnPause', args: [] });
+        // a pause stops in the debugged process (another process on the hart runs on to its next switch)
+        if (this.pauseRequested && (this.target.inDebuggedProcess?.() ?? true)) return this.finishJob({ event: 'stopOnPause', args: [] });
         if (req.maxSteps !== undefined && hart.cycles - this.jobStartCycles > BigInt(req.maxSteps)) return this.advanceJob(false);
         const dt = performance.now() - t0;
         if (dt > 12) break;
@@ -334,6 +361,11 @@ export class DebugRuntime extends EventEmitter {
     } catch (e) {
       this.finishJob(internalError(e));
     }
+  }
+
+  /** Is the thread on the hart the one the current step runs on (always true outside steps)? */
+  private onJobThread(): boolean {
+    return this.jobTid === undefined || this.target?.currentTid === undefined || this.target.currentTid === this.jobTid;
   }
 
   /** Resume over a breakpoint at pc (the core's skip flag stays armed until it meets one: arm it only then). */
@@ -485,15 +517,19 @@ export class DebugRuntime extends EventEmitter {
     return b ? Buffer.from(b).readBigUInt64LE(0) : undefined;
   }
 
-  /** Call stack, innermost first (unwind.ts). */
-  stack(max = 64): Frame[] {
+  /** Call stack, innermost first (unwind.ts); of thread `tid` when it is another thread than the one on the hart
+   *  (from its saved user registers: it sleeps in a system call or waits for the hart). */
+  stack(max = 64, tid?: number): Frame[] {
     const target = this.target;
+    const other = tid !== undefined && target?.currentTid !== undefined && tid !== target.currentTid ? target.threadContext?.(tid) : undefined;
+    if (tid !== undefined && target?.currentTid !== undefined && tid !== target.currentTid && !other) return [];
     return unwindStack({
       hart: this.hart,
       moduleAt: (a) => this.moduleAt(a),
       readU64: (a) => this.readU64(a),
       userContext: target?.capabilities.kernel && target.userContext ? () => target.userContext!() : undefined,
-    }, max);
+      start: other ? { pc: other.pc, regs: other.regs, priv: PRV_U } : undefined,
+    }, max).map((f) => (other ? { ...f, thread: tid } : f));
   }
 
   /** Register/CSR values by name for expressions: x5, t0, $pc, sstatus, sstatus.SPP, f1 (raw bits). */

@@ -38,6 +38,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
   private vars = new Handles<Container>();
   private varNodes = new Map<number, Map<string, VarNode>>();
   private frames = new Map<number, Frame>();
+  private threadFrames = new Map<number, Frame[]>();
   private framesCache?: Frame[];
   private exceptionText?: { text: string; details: string };
   private sourceRefs = new Handles<string>();
@@ -51,7 +52,8 @@ export class VdsoDebugSession extends LoggingDebugSession {
     const stopped = (reason: string, extra: Partial<DebugProtocol.StoppedEvent['body']> = {}) => {
       this.invalidate();
       const e = new StoppedEvent(reason, this.threadId()) as DebugProtocol.StoppedEvent;
-      Object.assign(e.body, extra);
+      // one hart: when it stops, every thread is stopped
+      Object.assign(e.body, { allThreadsStopped: true }, extra);
       this.sendEvent(e);
     };
     rt.on('stopOnEntry', () => stopped('entry'));
@@ -66,6 +68,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
     });
     rt.on('breakpointValidated', (b: UserBreakpoint) => this.sendEvent(new BreakpointEvent('changed', this.toDapBreakpoint(b))));
     rt.on('moduleLoaded', (m: DebugModule) => this.sendEvent(new ModuleEvent('new', this.toDapModule(m))));
+    rt.on('moduleRemoved', (m: DebugModule) => this.sendEvent(new ModuleEvent('removed', this.toDapModule(m))));
     rt.on('output', (category: string, text: string) => {
       const cat = category === 'strace' ? 'console' : category;
       const e = new OutputEvent(category === 'strace' ? `[strace] ${text}` : text, cat) as DebugProtocol.OutputEvent;
@@ -80,13 +83,15 @@ export class VdsoDebugSession extends LoggingDebugSession {
     });
   }
 
-  private threadId(): number { return this.runtime.target?.pid ?? 1; }
+  /** The thread the stop happened in: the task on the hart (a Linux target), else the one hart. */
+  private threadId(): number { return this.runtime.target?.currentTid ?? this.runtime.target?.pid ?? 1; }
 
   private invalidate(): void {
     this.vars.reset();
     this.varNodes.clear();
     this.frames.clear();
     this.framesCache = undefined;
+    this.threadFrames.clear();
   }
 
   /** Run a handler; any exception becomes an error response saying what is wrong (internal errors: an incident id). */
@@ -314,7 +319,12 @@ export class VdsoDebugSession extends LoggingDebugSession {
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     const t = this.runtime.target;
-    response.body = { threads: t ? [new Thread(t.pid, t.capabilities.process ? `${basename(t.programPath)} (pid ${t.pid})` : 'hart 0')] : [] };
+    if (t?.threads) {
+      // one per task of the debugged process, named from comm (pthread_setname_np / prctl show here)
+      response.body = { threads: t.threads().map((x) => new Thread(x.tid, `${x.name} (${x.tid === t.pid ? 'pid' : 'tid'} ${x.tid})${x.state === 'blocked' && x.waiting ? ` in ${x.waiting}` : ''}`)) };
+    } else {
+      response.body = { threads: t ? [new Thread(t.pid, t.capabilities.process ? `${basename(t.programPath)} (pid ${t.pid})` : 'hart 0')] : [] };
+    }
     this.sendResponse(response);
   }
 
@@ -329,17 +339,21 @@ export class VdsoDebugSession extends LoggingDebugSession {
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
-    this.step(response, 'next', args.granularity);
+    this.step(response, 'next', args.granularity, args.threadId);
   }
   protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
-    this.step(response, 'stepIn', args.granularity);
+    this.step(response, 'stepIn', args.granularity, args.threadId);
   }
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
-    this.step(response, 'stepOut', args.granularity);
+    this.step(response, 'stepOut', args.granularity, args.threadId);
   }
-  private step(response: DebugProtocol.Response, kind: 'next' | 'stepIn' | 'stepOut', g?: DebugProtocol.SteppingGranularity): void {
+  private step(response: DebugProtocol.Response, kind: 'next' | 'stepIn' | 'stepOut', g?: DebugProtocol.SteppingGranularity, threadId?: number): void {
     this.guard(response, () => {
       this.needStopped();
+      const cur = this.runtime.target?.currentTid;
+      if (threadId !== undefined && cur !== undefined && threadId !== cur && this.runtime.target?.threads?.().some((x) => x.tid === threadId)) {
+        throw new Error(`thread ${threadId} is not on the hart (it waits in the kernel or for its turn): steps run the thread that stopped, ${cur}; continue or set a breakpoint where thread ${threadId} goes`);
+      }
       this.invalidate();
       this.sendResponse(response);
       this.runtime.step(kind, g === 'instruction' ? 'instruction' : 'line');
@@ -371,14 +385,26 @@ export class VdsoDebugSession extends LoggingDebugSession {
     return f;
   }
 
+  /** The stack of another thread than the one on the hart (from its saved registers), cached for the stop. */
+  private threadStack(tid: number): Frame[] {
+    let st = this.threadFrames.get(tid);
+    if (!st) { st = withInlineFrames(this.runtime, this.runtime.stack(64, tid)); this.threadFrames.set(tid, st); }
+    return st;
+  }
+
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     this.guard(response, () => {
       this.needStopped();
-      const all = this.stack();
+      const t = this.runtime.target;
+      // another thread of the debugged process: its own stack; an id that is no thread (clients that send 1
+      // for the only thread) gets the stack of the thread that stopped, as before threads were modelled
+      const other = t?.currentTid !== undefined && args.threadId !== t.currentTid && t.threads?.().some((x) => x.tid === args.threadId) ? args.threadId : undefined;
+      const all = other !== undefined ? this.threadStack(other) : this.stack();
       const start = args.startFrame ?? 0;
       const levels = args.levels || all.length;
       const frames = all.slice(start, start + levels).map((f) => {
-        const id = f.index + 1;
+        // frame ids: index + 1 on the thread that stopped, tid * 1000 + index + 1 on the others
+        const id = other !== undefined ? other * 1000 + f.index + 1 : f.index + 1;
         this.frames.set(id, f);
         const mod = f.module ? ` (${f.module.name})` : '';
         const sf = new StackFrame(id, `${f.name}${mod}`) as DebugProtocol.StackFrame;

@@ -7,7 +7,7 @@ import { Hart, type Exit } from '../hart/hart';
 import { BareMachine, type BareImage } from '../hart/bare';
 import { ElfFile, EM_RISCV, PT } from '../elf/elf';
 import { loadImage } from '../elf/image';
-import type { Mapping, Process, LoadedObject, UserContext } from '../kernel/api';
+import type { Mapping, Process, LoadedObject, UserContext, ThreadInfo } from '../kernel/api';
 import { DebugModule } from './modules';
 import { NR_EXIT, NR_EXIT_GROUP } from '../kernel/syscalls/table';
 import { guestImagePath } from '../guest/images';
@@ -58,6 +58,17 @@ export interface Target {
   userContext?(): UserContext | undefined;
   /** User memory as ptrace reads it, faulting in pages not touched yet (process targets). */
   accessVm?(addr: bigint, len: number): Uint8Array | undefined;
+  /** Threads of the debugged process (Linux targets): the Threads view; the one on the hart is `currentTid`. */
+  threads?(): ThreadInfo[];
+  readonly currentTid?: number;
+  /** The saved user registers of a thread that is not on the hart. */
+  threadContext?(tid: number): UserContext | undefined;
+  /** Keep this thread on the hart whenever it can run (stepping), or undefined to schedule freely. */
+  setSchedulerLock?(tid: number | undefined): void;
+  /** Is the code on the hart the debugged process's? (Other processes pass over breakpoints.) */
+  inDebuggedProcess?(): boolean;
+  /** Called when the debugged process execs: its modules were replaced. */
+  onExec?: () => void;
 }
 
 export interface TargetIo {
@@ -134,9 +145,18 @@ export class LinuxTarget implements Target {
   private known = 0;
   onModulesChanged?: () => void;
 
+  onExec?: () => void;
+
   constructor(readonly process: Process, readonly programPath: string) {
     process.onObjectMapped = () => this.onModulesChanged?.();
+    process.onExec = () => { if (this.inDebuggedProcess()) this.onExec?.(); };
   }
+
+  get currentTid(): number { return this.process.currentTid ?? this.process.pid; }
+  threads(): ThreadInfo[] { return this.process.threads?.() ?? [{ tid: this.process.pid, name: basename(this.programPath).slice(0, 15), state: 'running' }]; }
+  threadContext(tid: number): UserContext | undefined { return this.process.threadContext?.(tid); }
+  setSchedulerLock(tid: number | undefined): void { this.process.schedulerLock = tid; }
+  inDebuggedProcess(): boolean { return this.process.inDebuggedProcess?.() ?? true; }
 
   get hart(): Hart { return this.process.hart; }
   get pid(): number { return this.process.pid; }
@@ -150,7 +170,13 @@ export class LinuxTarget implements Target {
   setTrapStops(exceptions: bigint, interrupts: bigint): void { this.hart.setTrapStops(exceptions, interrupts); }
 
   run(steps: number): TargetStop {
-    const r = this.process.run(steps);
+    let r = this.process.run(steps);
+    // a breakpoint hit by another process (a forked child not followed, a vfork child before its exec) is
+    // passed over: breakpoints belong to the debugged process, as with gdb's detach-on-fork
+    for (let n = 0; n < 10_000 && r.kind === 'hart' && r.exit.kind === 'breakpoint' && !this.inDebuggedProcess(); n++) {
+      this.hart.stepOverBreakpointNext();
+      r = this.process.run(Math.max(1, steps));
+    }
     const n = this.process.objects().length;
     if (n !== this.known) { this.known = n; this.onModulesChanged?.(); }
     switch (r.kind) {

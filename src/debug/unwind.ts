@@ -16,6 +16,8 @@ export interface Frame {
   module?: DebugModule;
   name: string;
   location?: ResolvedLocation;
+  /** A frame of another thread than the one on the hart (its registers come from its saved context). */
+  thread?: number;
   /** Inline frames (see cframe.ts withInlineFrames): 0 = the innermost inlined function at this pc. */
   inlineDepth?: number;
   /** The index of the physical frame an inline frame belongs to. */
@@ -29,6 +31,8 @@ export interface UnwindContext {
   readU64(addr: bigint): bigint | undefined;
   /** The interrupted user context while in the kernel's trap entry (absent: no kernel). */
   userContext?(): UserContext | undefined;
+  /** Unwind from these registers instead of the hart's (a thread that is not on the hart). */
+  start?: { pc: bigint; regs: (bigint | undefined)[]; priv: number };
 }
 
 const OP_ADDI = opIndex('addi');
@@ -38,9 +42,9 @@ const hex = (v: bigint) => '0x' + v.toString(16);
 export function unwindStack(ctx: UnwindContext, max = 64): Frame[] {
   const hart = ctx.hart;
   const frames: Frame[] = [];
-  let regs: (bigint | undefined)[] = Array.from({ length: 32 }, (_, i) => hart.x(i));
-  let pc = hart.pc;
-  let priv = hart.priv;
+  let regs: (bigint | undefined)[] = ctx.start ? [...ctx.start.regs] : Array.from({ length: 32 }, (_, i) => hart.x(i));
+  let pc = ctx.start ? ctx.start.pc : hart.pc;
+  let priv = ctx.start ? ctx.start.priv : hart.priv;
   let returnAddress = false;
   for (let i = 0; i < max; i++) {
     const m = ctx.moduleAt(pc);

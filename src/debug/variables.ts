@@ -49,7 +49,8 @@ function parseValue(rt: DebugRuntime, text: string): bigint {
 
 export function registerNodes(rt: DebugRuntime, frame: Frame): VarNode[] {
   const hart = rt.hart;
-  const top = (frame.physical ?? frame.index) === 0;
+  // registers can be set in the innermost frame of the thread on the hart (another thread's are its saved copy)
+  const top = (frame.physical ?? frame.index) === 0 && frame.thread === undefined;
   const out: VarNode[] = [];
   const pcSym = rt.symbolize(frame.pc);
   out.push({

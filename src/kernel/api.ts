@@ -59,6 +59,9 @@ export interface LaunchOptions {
   seed?: number;
   /** Treat the guest's stdin/stdout/stderr as a terminal (TCGETS succeeds, so stdio line-buffers). Default false. */
   tty?: boolean;
+  /** After a fork of the debugged process, keep debugging the parent (default) or switch to the child, like gdb's
+   *  follow-fork-mode. Breakpoints stop only in the debugged process; other processes pass over them. */
+  followFork?: 'parent' | 'child';
   /** Let settimeofday change the model's CLOCK_REALTIME (default false: EPERM, as for an unprivileged user). */
   allowSetTime?: boolean;
 }
@@ -92,6 +95,16 @@ export interface LoadedObject {
   /** The file with debug info (vdso.so.dbg for our vDSO), when it is a separate file. */
   debugElf?: ElfFile;
   kind: 'program' | 'interpreter' | 'library' | 'vdso';
+}
+
+/** One task (thread) of the debugged process, for the debugger's Threads view. */
+export interface ThreadInfo {
+  tid: number;
+  /** comm: the program's name, or what prctl(PR_SET_NAME) / pthread_setname_np set. */
+  name: string;
+  /** 'running' (on the hart or runnable) or 'blocked' (sleeping in a system call: `waiting` says on what). */
+  state: 'running' | 'blocked';
+  waiting?: string;
 }
 
 /** Why `Process.run` returned. */
@@ -135,6 +148,19 @@ export interface Process {
   /** Runtime address of the vDSO image and of the [vvar] data page. */
   readonly vdsoBase: bigint;
   readonly vvarBase: bigint;
+  /** The thread on the hart (its tid). */
+  readonly currentTid?: number;
+  /** The tasks of the debugged process (after a fork, the process followFork chose), main thread first. */
+  threads?(): ThreadInfo[];
+  /** The user registers of a thread of the debugged process that is not on the hart (its saved context). */
+  threadContext?(tid: number): UserContext | undefined;
+  /** Does the task on the hart belong to the debugged process? (A breakpoint hit elsewhere is passed over.) */
+  inDebuggedProcess?(): boolean;
+  /** While set, this thread keeps the hart whenever it can run (stepping keeps the other threads stopped); the
+   *  others run only while it sleeps, so a step over a call that waits for another thread still completes. */
+  schedulerLock?: number;
+  /** Called when a process of the model execs: its modules are new (pid, and whether it is the debugged one). */
+  onExec?: (pid: number) => void;
   /** The process has ended (exit code or signal), or undefined while alive. */
   readonly ended?: StopReason;
   readonly pid: number;

@@ -65,6 +65,8 @@ export function kernelClone(p: LinuxProcess, c: CloneArgs): bigint {
     g.sid = parent.group.sid;
     g.exitSignal = f & CLONE_PARENT ? parent.group.exitSignal : c.exitSignal;
     if (f & CLONE_VFORK) g.vforkDone = false;
+    // follow-fork-mode child: the debugger moves to the new process
+    if (p.options.followFork === 'child' && parent.tgid === p.followTgid) p.followTgid = g.tgid;
   }
   child.fs = f & CLONE_FS ? parent.fs : { cwd: parent.fs.cwd };
   child.signals = new SignalState();

@@ -10,7 +10,7 @@ import { randomBytes as hostRandomBytes } from 'node:crypto';
 import { Hart, type Exit } from '../hart/hart';
 import { Board } from './board';
 import { ElfFile, ET, PT } from '../elf/elf';
-import type { LaunchOptions, Mapping, LoadedObject, Process, StopReason, UserContext } from './api';
+import type { LaunchOptions, Mapping, LoadedObject, Process, StopReason, UserContext, ThreadInfo } from './api';
 import { interruptedUserContext } from './ptrace';
 import { PageAllocator, PageTable, pageDown, pageUp } from './pagetable';
 import { MM, protString, type FileBacking } from './mm';
@@ -118,6 +118,10 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   frameReplaced = false;
   /** Called when a process execs (the debugger reloads its modules). */
   onExec?: (pid: number) => void;
+  /** The process the debugger debugs (follow-fork-mode): the first, or after a fork the child with followFork 'child'. */
+  followTgid = 0;
+  /** The thread that keeps the hart whenever it can run (the debugger's stepping), or undefined. */
+  schedulerLock?: number;
   readonly futexes = new Futexes();
   /** Record locks and flocks (fs/locks.c). */
   readonly locks = new Locks();
@@ -224,6 +228,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     this.tasks.push(this.current);
     this.initGroup = this.current.group;
     this.processes.add(this.initGroup);
+    this.followTgid = this.initGroup.tgid;
     this.nextTid = pid + 1;
 
     // ---- time
@@ -373,6 +378,26 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     return this.hart.readPhys64(framePhys(this.hart.x(10)) + BigInt(PT_REGS.PT_SP));
   }
 
+  // ---- the debugger's view of the tasks (api.ts) ---------------------------------------------------------------
+
+  get currentTid(): number { return this.current.tid; }
+
+  threads(): ThreadInfo[] {
+    return this.tasks.filter((t) => t.tgid === this.followTgid && t.state !== 'dead')
+      .sort((a, b) => a.tid - b.tid)
+      .map((t) => ({ tid: t.tid, name: t.comm, state: t.state === 'blocked' ? 'blocked' : 'running', waiting: t.wait?.what }));
+  }
+
+  threadContext(tid: number): UserContext | undefined {
+    const t = this.tasks.find((x) => x.tid === tid && x.state !== 'dead');
+    if (!t || t === this.current || !t.ctx) return undefined;
+    const regs: bigint[] = [0n];
+    for (let i = 1; i < 32; i++) regs.push(ctxReg(t.ctx, i));
+    return { pc: ctxReg(t.ctx, 0), regs };
+  }
+
+  inDebuggedProcess(): boolean { return this.current.tgid === this.followTgid; }
+
   /** The first process: its end ends the run. */
   isInit(g: ThreadGroup): boolean { return g === this.initGroup; }
 
@@ -395,6 +420,8 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     if (g === this.initGroup) {
       this.ended = 'code' in how ? { kind: 'exited', code: how.code } : { kind: 'killed', signal: how.signal, name: signalName(how.signal) };
     } else {
+      // the debugged process is gone: the debugger goes back to its parent (or the first process)
+      if (g.tgid === this.followTgid) this.followTgid = g.parent && !g.parent.exit ? g.parent.tgid : this.initGroup.tgid;
       exitNotify(this, g);
     }
     this.needResched = true;
@@ -517,7 +544,9 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     for (;;) {
       const prev = this.current;
       let next: Task | undefined;
-      for (const t of roundRobin(this.tasks, prev)) {
+      // the debugger's step: the locked thread keeps the hart whenever it can run
+      const locked = this.schedulerLock !== undefined ? this.tasks.find((t) => t.tid === this.schedulerLock) : undefined;
+      for (const t of locked ? [locked, ...roundRobin(this.tasks, prev).filter((x) => x !== locked)] : roundRobin(this.tasks, prev)) {
         if (t.state === 'blocked') this.tryWake(t);
         if (t.state === 'running') { next = t; break; }
       }

@@ -1,0 +1,131 @@
+// The debugger on tasks: threads.c (one Threads entry per task named from comm, the stop's thread, every thread's
+// stack from its saved registers, steps that stay on their thread) and procs.c (breakpoints belong to the followed
+// process after fork: followFork "parent" passes the child over its breakpoints, "child" stops in it; exec reloads
+// the modules and resolves the breakpoints again, the vDSO's included, at the new image's addresses).
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { VDSO_OFFSETS } from '../../src/guest/vdso/vdsoSymbols.generated';
+import { ROOT, startClient, launchStopped, stopAfter, errorOf } from './helpers';
+
+const LINUX = join(ROOT, 'test', 'fixtures', 'linux', 'build');
+
+async function names(dc: DebugClient, threadId: number): Promise<string[]> {
+  return (await dc.stackTraceRequest({ threadId })).body.stackFrames.map((f) => f.name);
+}
+
+describe('threads.c: one thread per task', () => {
+  let dc: DebugClient;
+  before(async () => { dc = await startClient(); });
+  after(async () => { await dc.stop(); });
+
+  test('a breakpoint in a worker: the stop is on its thread, all threads are stopped and listed by comm', async () => {
+    const ev = await launchStopped(dc, { program: join(LINUX, 'threads'), disableRandomization: true }, async () => {
+      await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'worker' }] });
+    });
+    assert.equal(ev.body.reason, 'function breakpoint');
+    assert.equal(ev.body.allThreadsStopped, true);
+    assert.equal(ev.body.threadId, 4243, 'the first worker (tid 4243) stopped, not the main thread');
+    const threads = (await dc.threadsRequest()).body.threads;
+    assert.equal(threads[0].id, 4242);
+    assert.match(threads[0].name, /^threads \(pid 4242\)/);
+    assert.ok(threads.some((t) => t.id === 4243 && /^threads \(tid 4243\)/.test(t.name)), threads.map((t) => t.name).join(', '));
+    // the stopped thread's stack, and the main thread's from its saved registers
+    assert.match((await names(dc, 4243))[0], /^worker \(/);
+    // main sleeps in the kernel (pthread_create's clone, a barrier or join futex): its innermost frame is there,
+    // not in the worker that stopped
+    const mainStack = await names(dc, 4242);
+    assert.match(mainStack[0], /pthread|futex|clone|main|syscall/, mainStack.join(' <- '));
+    assert.ok(!mainStack.some((n) => /^worker/.test(n)), mainStack.join(' <- '));
+  });
+
+  test('steps stay on the thread that stopped; stepping another thread says why it cannot', async () => {
+    for (let i = 0; i < 4; i++) {
+      const ev = await stopAfter(dc, () => dc.nextRequest({ threadId: 4243 }));
+      assert.equal(ev.body.reason, 'step');
+      assert.equal(ev.body.threadId, 4243, `step ${i} stayed on thread 4243`);
+      assert.match((await names(dc, 4243))[0], /^worker \(/);
+    }
+    const msg = await errorOf(dc.nextRequest({ threadId: 4242 }));
+    assert.match(msg, /thread 4242 is not on the hart/);
+    // variables of a frame of another thread: its registers are its own
+    const frames = (await dc.stackTraceRequest({ threadId: 4242 })).body.stackFrames;
+    const scopes = (await dc.scopesRequest({ frameId: frames[0].id })).body.scopes;
+    const regs = (await dc.variablesRequest({ variablesReference: scopes.find((s) => s.name === 'Registers')!.variablesReference })).body.variables;
+    assert.equal(BigInt(regs.find((r) => r.name === 'pc')!.value.split(' ')[0]), BigInt(frames[0].instructionPointerReference!));
+  });
+
+  test('continuing with the breakpoint gone, the program ends normally', async () => {
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    const exited = dc.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    await dc.continueRequest({ threadId: 4243 });
+    assert.equal((await exited).body.exitCode, 0);
+  });
+});
+
+describe('procs.c: breakpoints after fork follow one process', () => {
+  test('followFork "parent" (default): a breakpoint only a child reaches does not stop; the program ends', async () => {
+    const dc = await startClient();
+    try {
+      const out: string[] = [];
+      dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.category === 'stdout') out.push(e.body.output); });
+      await dc.initializeRequest();
+      await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'on_usr1' }] });
+      const exited = dc.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+      let stopped = false;
+      dc.on('stopped', () => { stopped = true; });
+      await dc.configurationDoneRequest();
+      await dc.launchRequest({ program: join(LINUX, 'procs'), disableRandomization: true } as DebugProtocol.LaunchRequestArguments);
+      assert.equal((await exited).body.exitCode, 0);
+      assert.equal(stopped, false);
+      assert.match(out.join(''), /kill\(child, SIGUSR1\), the child's handler ran: exited 3/);
+    } finally { await dc.stop(); }
+  });
+
+  test('followFork "child": the same breakpoint stops in the child, whose only thread is its own', async () => {
+    const dc = await startClient();
+    try {
+      const ev = await launchStopped(dc, { program: join(LINUX, 'procs'), disableRandomization: true, followFork: 'child' }, async () => {
+        await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'on_usr1' }] });
+      });
+      assert.equal(ev.body.reason, 'function breakpoint');
+      assert.notEqual(ev.body.threadId, 4242);
+      const threads = (await dc.threadsRequest()).body.threads;
+      assert.deepEqual(threads.map((t) => t.id), [ev.body.threadId]);
+      assert.match(threads[0].name, /^procs \(pid \d+\)/);
+      assert.match((await names(dc, ev.body.threadId!))[0], /^on_usr1 \(/);
+      const exited = dc.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+      await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+      await dc.continueRequest({ threadId: ev.body.threadId! });
+      assert.equal((await exited).body.exitCode, 0);
+    } finally { await dc.stop(); }
+  });
+
+  test('exec reloads the modules and resolves breakpoints again, the vDSO one at the new image\'s vDSO', async () => {
+    const dc = await startClient();
+    try {
+      const bpEvents: DebugProtocol.BreakpointEvent[] = [];
+      const modEvents: DebugProtocol.ModuleEvent[] = [];
+      const console: string[] = [];
+      dc.on('breakpoint', (e: DebugProtocol.BreakpointEvent) => bpEvents.push(e));
+      dc.on('module', (e: DebugProtocol.ModuleEvent) => modEvents.push(e));
+      dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.category === 'console') console.push(e.body.output); });
+      // ASLR on: every image maps the vDSO somewhere else
+      const ev = await launchStopped(dc, { program: join(LINUX, 'procs'), args: ['exec'], followFork: 'child' }, async () => {
+        await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'child_mode' }, { name: '__vdso_clock_gettime' }] });
+      });
+      assert.equal(ev.body.reason, 'function breakpoint');
+      assert.match((await names(dc, ev.body.threadId!))[0], /^child_mode \(/);
+      assert.ok(console.some((l) => /^process \d+ exec'd .*procs: modules and breakpoints reloaded/.test(l)), console.join(''));
+      assert.ok(modEvents.some((e) => e.body.reason === 'removed' && e.body.module.name === 'linux-vdso.so.1'), 'the old vDSO module went');
+      const mods = (await dc.customRequest('modules', {})).body.modules as DebugProtocol.Module[];
+      const vdso = mods.find((m) => m.name === 'linux-vdso.so.1');
+      assert.ok(vdso);
+      const base = BigInt(vdso.addressRange!.split('-')[0]);
+      const last = bpEvents.filter((e) => e.body.breakpoint.verified && /0x/.test(e.body.breakpoint.instructionReference ?? '')).map((e) => BigInt(e.body.breakpoint.instructionReference!));
+      assert.ok(last.includes(base + BigInt(VDSO_OFFSETS.__vdso_clock_gettime)), `the vDSO breakpoint at this image's vDSO ${base.toString(16)}: ${last.map((a) => a.toString(16)).join(' ')}`);
+    } finally { await dc.stop(); }
+  });
+});
