@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { ensureBuilt } from '../dap/helpers';
 import { Campaign } from './lib/campaign';
 import { fuzzElf } from './lib/elfCampaign';
-import { AdapterServer, fuzzRequests, fuzzLaunch } from './lib/dapFuzz';
+import { AdapterServer, fuzzRequests, fuzzLaunch, LEAK } from './lib/dapFuzz';
 import { fuzzInstructions } from './lib/insnFuzz';
 import { mutateElf } from './lib/elfMutate';
 import { Rng } from './lib/rng';
@@ -22,6 +22,17 @@ function check(c: Campaign): void {
   assert.equal(c.counts.crashes, 0, c.summary());
   assert.equal(c.counts.hangs, 0, c.summary());
 }
+
+test('the leak pattern tells the JavaScript engine\'s error text from our messages', () => {
+  // found by the long campaign (seed 1818): a clean ElfError was counted as a crash for its words 'out of range'
+  for (const ours of ['ELF header: e_shstrndx 27 out of range (25 sections) at offset 0x3e', 'disassemble: instructionCount 50000000 is more than 100000']) {
+    assert.equal(LEAK.test(ours), false, ours);
+  }
+  for (const node of ['The value of "offset" is out of range. It must be >= 0 and <= 7. Received 9', 'Index out of range',
+    'Offset is outside the bounds of the DataView', 'Invalid typed array length: 1099511627776', "Cannot read properties of undefined (reading 'x')"]) {
+    assert.equal(LEAK.test(node), true, node);
+  }
+});
 
 test('fuzz: 120 mutated ELF files through the reader, the disassembler, exec and the vDSO loader', () => {
   ensureBuilt();

@@ -11,7 +11,9 @@ import { Rng } from './rng';
 import type { Campaign, Outcome } from './campaign';
 
 export const ADAPTER = join(__dirname, '..', '..', '..', 'dist', 'debugAdapter.js');
-export const LEAK = /TypeError|RangeError|SyntaxError|ReferenceError|is not a function|is not iterable|Cannot read propert|Cannot convert|Invalid typed array|Maximum call stack|out of range|outside of buffer|\n\s+at |internal error/;
+// Node's own range errors ('The value of "offset" is out of range', 'Index out of range'), not our messages that say
+// a field is out of range ('e_shstrndx 27 out of range (25 sections)', a clean ElfError)
+export const LEAK = /TypeError|RangeError|SyntaxError|ReferenceError|is not a function|is not iterable|Cannot read propert|Cannot convert|Invalid typed array|Maximum call stack|is out of range|Index out of range|outside of buffer|outside the bounds|\n\s+at |internal error/;
 
 export class AdapterServer {
   proc!: ChildProcess;
