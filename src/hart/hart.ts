@@ -66,7 +66,17 @@ export interface HartOptions {
    * Default: on, unless the environment variable RISCV_VDSO_JIT is 0.
    */
   jit?: boolean;
+  /**
+   * Entries of a block head before the translator compiles it. Default JIT_THRESHOLD: compiling a block costs
+   * ~0.5 ms (V8 compiles the module lazily at its first instantiation), which a block repays only after
+   * thousands of runs; a low threshold makes short programs spend more time translating than running
+   * (docs/performance.md). Tests of the translator use small values so that short programs exercise it.
+   */
+  jitThreshold?: number;
 }
+
+/** Default HartOptions.jitThreshold (docs/performance.md: bzip2, lua, sqlite3 measured at 32 to 4096). */
+export const JIT_THRESHOLD = 1024;
 
 interface CoreExports {
   memory: WebAssembly.Memory;
@@ -81,6 +91,7 @@ interface CoreExports {
   currentTime(): bigint;
   setTime(v: bigint): void;
   setJit(on: number): void;
+  setJitThreshold(entries: number): void;
   hostMret(): void;
   staticEnd(): number;
 }
@@ -150,6 +161,7 @@ export class Hart {
     if (!this.core.init(this.ramBytes)) throw new Error(`cannot allocate ${this.ramBytes} bytes of guest RAM`);
     this.jitCompiler.attach(this.core.memory);
     this.core.setJit(this.jit ? 1 : 0);
+    this.core.setJitThreshold(Math.max(1, Math.min(0xffffffff, Math.floor(opts.jitThreshold ?? JIT_THRESHOLD))));
     this.refreshViews();
     this.setCostParameters();
     this.setTimeMode(opts.timeMode ?? 'virtual', opts.cyclesPerTick ?? DEFAULT_CYCLES_PER_TICK);

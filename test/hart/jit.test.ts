@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { enc, RAM, u64, openPmp } from './helpers';
-import { Hart, PRV_S, type Exit } from '../../src/hart/hart';
+import { Hart, PRV_S, JIT_THRESHOLD, type Exit } from '../../src/hart/hart';
 import { decode } from '../../src/isa/decode';
 import { INSNS } from '../../src/isa/instructions';
 import { randomProgram, rng, bytesOf, DATA, type Word } from './jitgen';
@@ -17,7 +17,7 @@ import {
 const RAM_BYTES = 4 * 1024 * 1024;
 
 function pair(setup: (h: Hart) => void): [Hart, Hart] {
-  const hs: [Hart, Hart] = [openPmp(new Hart({ ramBytes: RAM_BYTES, jit: true })), openPmp(new Hart({ ramBytes: RAM_BYTES, jit: false }))];
+  const hs: [Hart, Hart] = [openPmp(new Hart({ ramBytes: RAM_BYTES, jit: true, jitThreshold: 32 })), openPmp(new Hart({ ramBytes: RAM_BYTES, jit: false }))];
   for (const h of hs) { h.pc = RAM; setup(h); }
   return hs;
 }
@@ -151,6 +151,23 @@ test('self-modifying code: a store over compiled code, then fence.i, runs the ne
   runBoth(hs, [100 * 3 + 4 + 3 + 100 * 3]);
   assert.equal(hs[0].x(10), 100n + 100n * 100n);
   assert.ok(hs[0].jitStats.flushes >= 2, 'the fence.i dropped the compiled blocks');
+});
+
+test('a block is translated once its head was entered jitThreshold times, not before (default JIT_THRESHOLD)', () => {
+  const loop = bytesOf([enc('addi', { rd: 10, rs1: 10, imm: 1 }), enc('jal', { rd: 0, imm: -4 })]);
+  for (const threshold of [100, undefined]) {
+    const n = threshold ?? JIT_THRESHOLD;
+    const h = openPmp(new Hart({ ramBytes: RAM_BYTES, jit: true, jitThreshold: threshold }));
+    h.pc = RAM;
+    h.writePhys(RAM, loop);
+    // each iteration (2 instructions) enters the head once through the taken jal
+    h.run(2 * (n - 2));
+    assert.equal(h.jitStats.compiled, 0, `threshold ${n}: nothing compiled after ${n - 2} entries`);
+    h.run(2 * 4);
+    assert.equal(h.jitStats.compiled, 1, `threshold ${n}: the loop compiled after ${n + 2} entries`);
+    h.run(2 * 1000);
+    assert.equal(h.x(10), BigInt(n + 1002), 'the loop counted every iteration');
+  }
 });
 
 test('host writes to code drop compiled blocks (writePhys)', () => {

@@ -17,7 +17,7 @@ const ALL = (1n << 54n) - 1n;
 for (const jit of [false, true]) {
   test(`S-mode code runs up to where PMP takes X away in the middle of its page (translator ${jit ? 'on' : 'off'})`, () => {
     // 300 addi, then code at RAM+0x800 in an NA4 entry without X; entry 1 grants the rest
-    const h = new Hart({ ramBytes: 1 << 20, jit });
+    const h = new Hart({ ramBytes: 1 << 20, jit, jitThreshold: 32 });
     const words = Array.from({ length: 0x200 }, () => enc('addi', { rd: 5, rs1: 5, imm: 1 }));
     h.writePhys(RAM, new Uint8Array(new Uint32Array(words).buffer));
     h.setCsr(CSR_PMPADDR0, (RAM + 0x800n) >> 2n);
@@ -69,7 +69,7 @@ test('tdata1 keeps the supported fields only; tinfo names types 2, 6 and 15, ver
 for (const jit of [false, true]) {
   test(`an mcontrol6 execute trigger fires in S-mode before the instruction, once armed (translator ${jit ? 'on' : 'off'})`, () => {
     const words = [...Array.from({ length: 40 }, () => enc('addi', { rd: 6, rs1: 6, imm: 1 })), enc('jal', { rd: 0, imm: -160 })];
-    const h = new Hart({ ramBytes: 1 << 20, jit });
+    const h = new Hart({ ramBytes: 1 << 20, jit, jitThreshold: 32 });
     h.writePhys(RAM, new Uint8Array(new Uint32Array(words).buffer));
     h.setCsr(CSR_PMPADDR0, ALL);
     h.setCsr(CSR_PMPCFG0, NAPOT | R | W | X);

@@ -42,11 +42,12 @@ const FLAG_SKIP: u64 = FLAG_SKIP_BP;
 const SCRATCH_ENTRY: usize = SCRATCH;
 /** Instructions per call of the inner loop. */
 const SLICE: u64 = 1 << 16;
-/** A block head is translated after this many entries. */
-const BLK_HOT: u32 = 32;
+/** A block head is translated after this many entries (the host sets it: HartOptions.jitThreshold). */
+let blkHot: u32 = 1024;
 /** Whether hot blocks are translated to WebAssembly (src/hart/jit/). */
 let jitOn: bool = false;
 export function setJit(on: i32): void { jitOn = on != 0; }
+export function setJitThreshold(entries: u32): void { blkHot = entries > 0 ? entries : 1; }
 
 // ---- exports for the host ------------------------------------------------------------------------------
 
@@ -189,7 +190,7 @@ export function run(budget: i32): i32 {
   if (state != BLK_COUNTING) return false;
   const hits = load<u32>(b, BLK_HITS) + 1;
   store<u32>(b, hits, BLK_HITS);
-  return hits >= BLK_HOT;
+  return hits >= blkHot;
 }
 
 /** Fetch the instruction at pc into a decode entry; returns the entry's address or 0 after a fetch fault. */
