@@ -76,7 +76,7 @@ export function runLinuxCommand(argv: string[]): number {
     }
     if (r.kind === 'exited') return r.code;
     if (r.kind === 'killed') { process.stderr.write(`riscv-vdso: killed by ${r.name}\n`); return 128 + r.signal; }
-    if (r.kind === 'error') { process.stderr.write(`riscv-vdso: ${r.message}\n`); return 1; }
+    if (r.kind === 'error' || r.kind === 'deadlock') { process.stderr.write(`riscv-vdso: ${r.message}\n`); return 1; }
     if (r.kind === 'hart') { process.stderr.write(`riscv-vdso: hart stopped: ${r.exit.kind} at pc 0x${r.exit.pc.toString(16)}\n`); return 1; }
     if (r.kind === 'signal') continue;
   }

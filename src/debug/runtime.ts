@@ -389,6 +389,9 @@ export class DebugRuntime extends EventEmitter {
         return { event: 'end', args: [-1, s.message] };
       case 'signal':
         return { event: 'stopOnException', args: [`signal ${s.name} (${s.signal}) is about to be delivered`, `The kernel is delivering ${s.name} to the program.`] };
+      case 'deadlock':
+        // the program cannot go on, but it is still there: every thread shows where it waits
+        return { event: 'stopOnException', args: [s.message, 'Every thread sleeps in a system call that nothing left running can complete (the Threads view shows what each waits on). Continuing reports the same deadlock.'] };
       case 'hart': {
         const e = s.exit;
         if (e.kind === 'breakpoint') return single ? undefined : this.userBreakpointStop(this.hart.pc);

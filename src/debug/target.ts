@@ -20,6 +20,7 @@ export type TargetStop =
   | { kind: 'hart'; exit: Exit }
   | { kind: 'exited'; code: number; message?: string }
   | { kind: 'signal'; signal: number; name: string }
+  | { kind: 'deadlock'; message: string }
   | { kind: 'error'; message: string };
 
 export interface AuxEntry { type: number; name: string; value: bigint }
@@ -185,6 +186,7 @@ export class LinuxTarget implements Target {
       case 'killed': return { kind: 'exited', code: 128 + r.signal, message: `killed by ${r.name}` };
       case 'hart': return r;
       case 'signal': return r;
+      case 'deadlock': return r;
       case 'error': return r;
     }
   }

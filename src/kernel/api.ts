@@ -114,6 +114,7 @@ export type StopReason =
   | { kind: 'killed'; signal: number; name: string } // terminated by a signal (default action)
   | { kind: 'hart'; exit: Exit }                      // the hart stopped for the debugger: breakpoint, watch, trap stop, priv change, halt
   | { kind: 'signal'; signal: number; name: string }  // a signal is about to be delivered (when stopOnSignal)
+  | { kind: 'deadlock'; message: string }           // every task waits and nothing can wake one (the tasks stay as they are)
   | { kind: 'error'; message: string };              // the model cannot go on (e.g. out of guest memory)
 
 export interface Process {

@@ -70,6 +70,7 @@ export function kernelClone(p: LinuxProcess, c: CloneArgs): bigint {
   }
   child.fs = f & CLONE_FS ? parent.fs : { cwd: parent.fs.cwd };
   child.signals = new SignalState();
+  if (f & CLONE_THREAD) child.signals.shared = parent.signals.shared;
   if (f & CLONE_SIGHAND) child.signals.actions = parent.signals.actions;
   else child.signals.actions = parent.signals.actions.map((a) => ({ ...a }));
   child.signals.setBlocked(parent.signals.blocked);

@@ -136,6 +136,8 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   strace: boolean;
   onObjectMapped?: (o: LoadedObject) => void;
   ended?: StopReason;
+  /** Every task waits and nothing can wake one: run() reports it (again) and the tasks stay for inspection. */
+  deadlock?: string;
   readonly vdso: VdsoImage;
   private vdsoPagesMade?: VdsoPages;
   /** Address spaces whose last user has gone, torn down once the hart no longer runs on them. */
@@ -257,6 +259,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
 
   run(steps: number): StopReason {
     if (this.ended) return this.ended;
+    if (this.deadlock !== undefined) return { kind: 'deadlock', message: this.deadlock };
     try {
       if (this.openHypercall) {
         this.openHypercall = false;
@@ -274,7 +277,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
         left -= e.steps;
         if (e.kind === 'sbi') {
           const r = handleHypercall(this.hart, this);
-          if (r === 'ended') return this.ended!;
+          if (r === 'ended') return this.ended ?? { kind: 'deadlock', message: this.deadlock! };
           if (r === 'stop-signal') { this.openHypercall = true; return this.signalStop(); }
           if (typeof r === 'object') return { kind: 'error', message: r.error };
           this.afterHypercall();
@@ -457,12 +460,16 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   /** A signal for the current task (the calling thread). */
   sendSignal(info: SigInfo): void { this.signals.send(info); }
 
-  /** A signal for a thread group (kill): the first thread that does not block it takes it (complete_signal). */
+  /** A signal for a thread group (kill): the first thread that does not block it takes it (complete_signal); when
+   *  every thread blocks it, it stays pending for the process (shared_pending) until one unblocks or sigwaits it. */
   sendGroupSignal(g: Task['group'], info: SigInfo): void {
     const alive = g.alive;
     if (!alive.length) return;
-    const t = alive.find((x) => !(x.signals.blocked & sigBit(info.signo))) ?? alive[0];
-    this.sendTaskSignal(t, info);
+    const t = alive.find((x) => !(x.signals.blocked & sigBit(info.signo)));
+    if (t) { this.sendTaskSignal(t, info); return; }
+    const shared = alive[0].signals.shared;
+    if (!shared.has(info.signo)) shared.set(info.signo, info);
+    this.needResched = true;
   }
 
   /** A signal for one thread (tgkill). */
@@ -565,7 +572,8 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
       if (!waiting.length) { this.ended = { kind: 'error', message: 'no task left to run' }; return; }
       if (!deadlines.length) {
         const what = waiting.map((t) => `task ${t.tid} (${t.comm}) in ${t.wait!.what}`).join(', ');
-        this.ended = { kind: 'error', message: `deadlock: every task waits and nothing can wake one: ${what}` };
+        // not an end: the debugger shows every thread where it waits (the hypercall stays open)
+        this.deadlock = `deadlock: every task waits and nothing can wake one: ${what}`;
         return;
       }
       this.idleUntil(deadlines.reduce((m, d) => (d < m ? d : m)));
@@ -698,15 +706,23 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   }
 
   deliverSignals(regs: PtRegs): 'ok' | 'stop' { return this.signals_(regs); }
-  hasEnded(): boolean { return this.ended !== undefined; }
+  hasEnded(): boolean { return this.ended !== undefined || this.deadlock !== undefined; }
 
   private signals_(regs: PtRegs): 'ok' | 'stop' {
+    const r = this.deliver(regs);
+    // rt_sigsuspend returned without a handler frame taking its mask: the caller's mask comes back now
+    const st = this.signals;
+    if (r === 'ok' && st.savedMask !== undefined && this.current.state === 'running' && !this.ended) { st.setBlocked(st.savedMask); st.savedMask = undefined; }
+    return r;
+  }
+
+  private deliver(regs: PtRegs): 'ok' | 'stop' {
     for (let n = 0; n < 65; n++) {
       const info = this.signals.next();
       if (!info) return 'ok';
       if (this.stopOnSignal && this.reportedSignal !== info.signo) { this.reportedSignal = info.signo; return 'stop'; }
       this.reportedSignal = 0;
-      this.signals.pending.delete(info.signo);
+      this.signals.take(info.signo);
       const act = this.signals.actions[info.signo];
       const name = signalName(info.signo);
       this.straceLine(`--- ${name} {si_signo=${name}, si_code=${info.code}${info.addr !== undefined ? `, si_addr=${ptr(info.addr)}` : `, si_pid=${info.pid ?? 0}, si_uid=${info.uid ?? 0}`}} ---`);

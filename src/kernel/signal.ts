@@ -69,7 +69,13 @@ export function encodeSiginfo(i: SigInfo): Uint8Array {
 export class SignalState {
   actions: SigAction[] = Array.from({ length: NSIG + 1 }, () => ({ handler: SIG_DFL, flags: 0n, mask: 0n }));
   blocked = 0n;
+  /** Signals sent to this thread (tkill, faults). */
   readonly pending = new Map<number, SigInfo>();
+  /** Signals sent to the process that every thread blocked (signal_struct's shared_pending): the threads of a
+   *  process share this map; any of them takes one when it unblocks it or waits for it (sigwait). */
+  shared = new Map<number, SigInfo>();
+  /** rt_sigsuspend's caller's mask, put in the signal frame (so sigreturn restores it) or back after the call. */
+  savedMask?: bigint;
   altStack = { sp: 0n, size: 0n, flags: SS_DISABLE };
 
   setBlocked(mask: bigint): void { this.blocked = mask & ~UNBLOCKABLE & ((1n << 64n) - 1n); }
@@ -78,13 +84,40 @@ export class SignalState {
     if (!this.pending.has(info.signo)) this.pending.set(info.signo, info);
   }
 
-  /** The next deliverable signal (lowest number first, synchronous faults are queued before), or undefined. */
+  /** The next deliverable signal (lowest number first; the thread's own before the process's), or undefined. */
   next(): SigInfo | undefined {
-    for (const [sig, info] of [...this.pending].sort((a, b) => a[0] - b[0])) {
-      if (this.blocked & sigBit(sig)) continue;
-      return info;
+    for (const q of [this.pending, this.shared]) {
+      for (const [sig, info] of [...q].sort((a, b) => a[0] - b[0])) {
+        if (this.blocked & sigBit(sig)) continue;
+        return info;
+      }
     }
     return undefined;
+  }
+
+  /** The lowest pending signal (own or the process's) in `mask`, blocked or not. */
+  firstIn(mask: bigint): SigInfo | undefined {
+    let best: SigInfo | undefined;
+    for (const q of [this.pending, this.shared]) {
+      for (const [sig, info] of q) if ((mask & sigBit(sig)) && (!best || sig < best.signo)) best = info;
+    }
+    return best;
+  }
+
+  /** Dequeue `signo` (the thread's own first, else the process's). */
+  take(signo: number): SigInfo | undefined {
+    const own = this.pending.get(signo);
+    if (own) { this.pending.delete(signo); return own; }
+    const sh = this.shared.get(signo);
+    if (sh) this.shared.delete(signo);
+    return sh;
+  }
+
+  /** Every pending signal number, the thread's and the process's. */
+  pendingMask(): bigint {
+    let m = 0n;
+    for (const q of [this.pending, this.shared]) for (const sig of q.keys()) m |= sigBit(sig);
+    return m;
   }
 
   onAltStack(sp: bigint): boolean { return sp > this.altStack.sp && sp - this.altStack.sp <= this.altStack.size; }
@@ -102,7 +135,9 @@ export function setupRtFrame(hart: Hart, mm: MM, st: SignalState, regs: PtRegs, 
   dv.setBigUint64(UC_STACK, st.altStack.sp, true);
   dv.setInt32(UC_STACK + 8, st.altStack.flags === SS_DISABLE ? SS_DISABLE : onStack ? SS_ONSTACK : 0, true);
   dv.setBigUint64(UC_STACK + 16, st.altStack.size, true);
-  dv.setBigUint64(UC_SIGMASK, st.blocked, true);
+  // the mask sigreturn restores: the one before rt_sigsuspend when the handler interrupts it
+  dv.setBigUint64(UC_SIGMASK, st.savedMask ?? st.blocked, true);
+  st.savedMask = undefined;
   dv.setBigUint64(UC_MCONTEXT, regs.epc, true);
   for (let i = 1; i < 32; i++) dv.setBigUint64(UC_MCONTEXT + i * 8, regs.x(i), true);
   for (let i = 0; i < 32; i++) dv.setBigUint64(SC_FP + i * 8, hart.f(i), true);

@@ -53,7 +53,7 @@ export function clockloopMarks(launch: (o: LaunchOptions) => Process, program: s
   });
   for (let guard = 0; !p.ended && guard < 100_000; guard++) {
     const r = p.run(50_000_000);
-    if (r.kind === 'error') throw new Error(r.message);
+    if (r.kind === 'error' || r.kind === 'deadlock') throw new Error(r.message);
     if (r.kind === 'killed') throw new Error(`${program} was killed by ${r.name}`);
   }
   if (marks.length !== 3) throw new Error(`${program} made ${marks.length} getppid() markers, expected 3: is it clockloop?`);

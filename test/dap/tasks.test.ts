@@ -129,3 +129,25 @@ describe('procs.c: breakpoints after fork follow one process', () => {
     } finally { await dc.stop(); }
   });
 });
+
+describe('threads.c deadlock: the debugger stops where every thread waits', () => {
+  test('the stop says deadlock, the threads say on what each waits, and continuing says it again', async () => {
+    const dc = await startClient();
+    try {
+      const ev = await launchStopped(dc, { program: join(LINUX, 'threads'), args: ['deadlock'], disableRandomization: true });
+      assert.equal(ev.body.reason, 'exception');
+      assert.match(ev.body.text ?? ev.body.description ?? '', /^deadlock: every task waits and nothing can wake one: task 4242 \(threads\) in futex 0x[0-9a-f]+, task 4243/);
+      const threads = (await dc.threadsRequest()).body.threads;
+      assert.deepEqual(threads.map((t) => t.id), [4242, 4243]);
+      for (const t of threads) assert.match(t.name, / in futex 0x[0-9a-f]+$/);
+      // both stacks: the one on the hart through the kernel's trap entry, the other from its saved registers
+      for (const t of threads) {
+        const st = await names(dc, t.id);
+        assert.ok(st.length >= 2, st.join(' <- '));
+      }
+      assert.ok((await names(dc, 4242)).some((n) => /^main \(/.test(n)), (await names(dc, 4242)).join(' <- '));
+      const again = await stopAfter(dc, () => dc.continueRequest({ threadId: ev.body.threadId! }));
+      assert.match(again.body.text ?? '', /^deadlock: /);
+    } finally { await dc.stop(); }
+  });
+});

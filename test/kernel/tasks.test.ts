@@ -31,8 +31,8 @@ test('threads.c: pthreads (clone, mutex/condvar/barrier futexes, TLS, tgkill, ti
 
 test('a wait nothing can end is reported as a deadlock naming every task and what it waits on', () => {
   const r = runFixture('threads', { args: ['deadlock'] });
-  assert.equal(r.stop.kind, 'error');
-  if (r.stop.kind !== 'error') return;
+  assert.equal(r.stop.kind, 'deadlock');
+  if (r.stop.kind !== 'deadlock') return;
   assert.match(r.stop.message, /^deadlock: every task waits and nothing can wake one: task 4242 \(threads\) in futex 0x[0-9a-f]+, task 4243 \(threads\) in futex 0x[0-9a-f]+$/);
 });
 
@@ -46,4 +46,24 @@ test('reserve.c: PROT_NONE and MAP_NORESERVE reservations beyond RAM commit noth
   const r = runFixture('reserve', { ramBytes: 64 * 1024 * 1024 });
   assert.deepEqual(r.stop, { kind: 'exited', code: 0 });
   assert.equal(r.stdout, 'reserved: ok ok ok\nfixed piece in place, mprotect 0, bytes 7 1 2 3\n');
+});
+
+const SIGTHREADS_OUT = `kill(getpid(), SIGUSR2): handled by the thread that does not block it: yes, by main: no
+pending for the process while every thread blocks it: yes
+sigwaitinfo: 10 SI_USER from this process: yes; then 10
+nothing pending after: yes
+raise(SIGINT) while blocked: pending yes
+sigtimedwait(0): 2 (Interrupt)
+sigtimedwait(10 ms) with nothing pending: -1 Resource temporarily unavailable
+sigsuspend: -1 Interrupted system call, handler ran in main: yes, SIGUSR2 blocked again: yes
+`;
+
+test('sigthreads.c: per-thread masks, a process signal taken by the thread that does not block it or left pending for sigwait, sigpending, sigtimedwait, sigsuspend', () => {
+  const r = runFixture('sigthreads', { strace: true });
+  assert.deepEqual(r.stop, { kind: 'exited', code: 0 });
+  assert.equal(r.stdout, SIGTHREADS_OUT);
+  assert.deepEqual(r.warnings, []);
+  // sigwaitinfo slept until the signal came, and sigsuspend was interrupted by the handler
+  assert.ok(r.strace.some((l) => /rt_sigtimedwait\(.*<unfinished \.\.\.>$/.test(l)), 'sigwaitinfo slept');
+  assert.ok(r.strace.some((l) => /<\.\.\. rt_sigsuspend resumed>\) = -1 EINTR/.test(l)), 'sigsuspend ended by the signal');
 });

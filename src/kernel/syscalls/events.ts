@@ -73,8 +73,7 @@ export function readiness(p: LinuxProcess, f: OpenFile): { mask: number; wakeAt?
 }
 
 function pendingFor(s: SignalFd): number | undefined {
-  for (const sig of [...s.task.signals.pending.keys()].sort((x, y) => x - y)) if (s.mask & sigBit(sig)) return sig;
-  return undefined;
+  return s.task.signals.firstIn(s.mask)?.signo;
 }
 
 /** read(2) on an eventfd, timerfd or signalfd; EAGAIN when it would block. */
@@ -99,8 +98,7 @@ export function anonRead(p: LinuxProcess, f: OpenFile, len: number): Uint8Array 
     while ((out.length + 1) * 128 <= len) {
       const sig = pendingFor(o);
       if (sig === undefined) break;
-      const info = o.task.signals.pending.get(sig)!;
-      o.task.signals.pending.delete(sig);
+      const info = o.task.signals.take(sig)!;
       // struct signalfd_siginfo: ssi_signo, ssi_errno, ssi_code, ssi_pid, ssi_uid, ... (128 bytes)
       const b = Buffer.alloc(128);
       b.writeUInt32LE(info.signo, 0); b.writeInt32LE(info.errno ?? 0, 4); b.writeInt32LE(info.code, 8);

@@ -2,8 +2,8 @@
 // and arch/riscv/kernel/signal.c's rt_sigreturn (the frame work is in ../signal.ts).
 import type { LinuxProcess } from '../process';
 import type { ThreadGroup } from '../task';
-import { KernelError, EINVAL, EFAULT, ESRCH, ENOMEM } from '../errno';
-import { SIGKILL, SIGSTOP, SI_USER, SI_TKILL, SS_DISABLE, SS_ONSTACK, NSIG } from '../signal';
+import { KernelError, EINVAL, EFAULT, ESRCH, ENOMEM, EAGAIN } from '../errno';
+import { SIGKILL, SIGSTOP, SI_USER, SI_TKILL, SS_DISABLE, SS_ONSTACK, NSIG, sigBit, encodeSiginfo } from '../signal';
 
 export function sysRtSigaction(p: LinuxProcess, a: bigint[]): bigint {
   const sig = Number(a[0]);
@@ -64,6 +64,54 @@ export function sysSigaltstack(p: LinuxProcess, a: bigint[]): bigint {
     }
   }
   return 0n;
+}
+
+/** rt_sigpending: the signals pending for the thread or the process that it blocks. */
+export function sysRtSigpending(p: LinuxProcess, a: bigint[]): bigint {
+  if (a[1] > 8n) throw new KernelError(EINVAL);
+  const st = p.signals;
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(st.pendingMask() & st.blocked);
+  if (!p.mm.write(a[0], b.subarray(0, Number(a[1])))) throw new KernelError(EFAULT);
+  return 0n;
+}
+
+/** rt_sigsuspend: wait with `mask` as the signal mask until a signal runs a handler (or ends the process); -EINTR.
+ *  The caller's mask is what the handler's sigreturn restores (SignalState.savedMask). */
+export function sysRtSigsuspend(p: LinuxProcess, a: bigint[]): bigint {
+  if (a[1] !== 8n) throw new KernelError(EINVAL);
+  const mask = p.mm.read64(a[0]);
+  if (mask === undefined) throw new KernelError(EFAULT);
+  const st = p.signals;
+  st.savedMask = st.blocked;
+  st.setBlocked(mask);
+  return p.block({ what: 'rt_sigsuspend', check: () => undefined, restartable: false });
+}
+
+/** rt_sigtimedwait: take a pending signal of the set (blocked ones included), waiting up to the timeout (EAGAIN). */
+export function sysRtSigtimedwait(p: LinuxProcess, a: bigint[]): bigint {
+  if (a[3] !== 8n) throw new KernelError(EINVAL);
+  const set = p.mm.read64(a[0]);
+  if (set === undefined) throw new KernelError(EFAULT);
+  const want = set & ~(sigBit(SIGKILL) | sigBit(SIGSTOP));
+  let deadline: bigint | undefined;
+  if (a[2]) {
+    const ts = p.mm.read(a[2], 16);
+    if (!ts) throw new KernelError(EFAULT);
+    const dv = new DataView(ts.buffer, ts.byteOffset);
+    const sec = dv.getBigInt64(0, true), nsec = dv.getBigInt64(8, true);
+    if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) throw new KernelError(EINVAL);
+    deadline = p.deadlineAfter(sec * 1_000_000_000n + nsec);
+  }
+  const st = p.signals, mm = p.mm, infoVa = a[1];
+  const check = (): bigint | undefined => {
+    const info = st.firstIn(want);
+    if (!info) return undefined;
+    st.take(info.signo);
+    if (infoVa && !mm.write(infoVa, encodeSiginfo(info))) return BigInt(-EFAULT);
+    return BigInt(info.signo);
+  };
+  return p.block({ what: 'rt_sigtimedwait', check, deadline, timeout: () => BigInt(-EAGAIN), restartable: false });
 }
 
 function checkSig(sig: number): void { if (sig < 0 || sig > NSIG) throw new KernelError(EINVAL); }

@@ -62,6 +62,7 @@ const HANDLERS: Record<string, Handler> = {
   clock_nanosleep: time.sysClockNanosleep, gettimeofday: time.sysGettimeofday, settimeofday: time.sysSettimeofday,
   sched_getaffinity: misc.sysSchedGetaffinity, sched_setaffinity: misc.sysSchedSetaffinity, sched_yield: misc.sysSchedYield, getcpu: misc.sysGetcpu,
   riscv_flush_icache: misc.sysRiscvFlushIcache, riscv_hwprobe: misc.sysRiscvHwprobe, getrandom: misc.sysGetrandom,
+  rt_sigpending: sig.sysRtSigpending, rt_sigsuspend: sig.sysRtSigsuspend, rt_sigtimedwait: sig.sysRtSigtimedwait,
   kill: sig.sysKill, tkill: sig.sysTkill, tgkill: sig.sysTgkill, sigaltstack: sig.sysSigaltstack,
   rt_sigaction: sig.sysRtSigaction, rt_sigprocmask: sig.sysRtSigprocmask,
   brk: mm.sysBrk, munmap: mm.sysMunmap, mremap: mm.sysMremap, mmap: mm.sysMmap, mprotect: mm.sysMprotect, madvise: mm.sysMadvise,
