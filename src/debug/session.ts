@@ -3,7 +3,7 @@
 // naming what is wrong; the session lives on.
 import {
   LoggingDebugSession, InitializedEvent, StoppedEvent, OutputEvent, TerminatedEvent, ExitedEvent, BreakpointEvent,
-  ModuleEvent, Thread, StackFrame, Source, Scope, Handles, Module, ContinuedEvent, Response, ErrorDestination,
+  ModuleEvent, Thread, ThreadEvent, StackFrame, Source, Scope, Handles, Module, ContinuedEvent, Response, ErrorDestination,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { basename } from 'node:path';
@@ -51,6 +51,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
     const rt = (this.runtime = new DebugRuntime(processFactory));
     const stopped = (reason: string, extra: Partial<DebugProtocol.StoppedEvent['body']> = {}) => {
       this.invalidate();
+      this.threadEvents();
       const e = new StoppedEvent(reason, this.threadId()) as DebugProtocol.StoppedEvent;
       // one hart: when it stops, every thread is stopped
       Object.assign(e.body, { allThreadsStopped: true }, extra);
@@ -81,6 +82,18 @@ export class VdsoDebugSession extends LoggingDebugSession {
       this.sendEvent(new ExitedEvent(code));
       this.sendEvent(new TerminatedEvent());
     });
+  }
+
+  private knownThreads = new Set<number>();
+
+  /** thread events for the tasks that started or ended since the last stop (the Threads view follows them). */
+  private threadEvents(): void {
+    const t = this.runtime.target;
+    if (!t?.threads) return;
+    const now = new Set(t.threads().map((x) => x.tid));
+    for (const id of now) if (!this.knownThreads.has(id)) this.sendEvent(new ThreadEvent('started', id));
+    for (const id of this.knownThreads) if (!now.has(id)) this.sendEvent(new ThreadEvent('exited', id));
+    this.knownThreads = now;
   }
 
   /** The thread the stop happened in: the task on the hart (a Linux target), else the one hart. */

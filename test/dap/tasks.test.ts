@@ -22,6 +22,8 @@ describe('threads.c: one thread per task', () => {
   after(async () => { await dc.stop(); });
 
   test('a breakpoint in a worker: the stop is on its thread, all threads are stopped and listed by comm', async () => {
+    const started: number[] = [];
+    dc.on('thread', (e: DebugProtocol.ThreadEvent) => { if (e.body.reason === 'started') started.push(e.body.threadId); });
     const ev = await launchStopped(dc, { program: join(LINUX, 'threads'), disableRandomization: true }, async () => {
       await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'worker' }] });
     });
@@ -29,6 +31,7 @@ describe('threads.c: one thread per task', () => {
     assert.equal(ev.body.allThreadsStopped, true);
     assert.equal(ev.body.threadId, 4243, 'the first worker (tid 4243) stopped, not the main thread');
     const threads = (await dc.threadsRequest()).body.threads;
+    assert.deepEqual(started.sort(), threads.map((t) => t.id).sort(), 'a thread event for every task');
     assert.equal(threads[0].id, 4242);
     assert.match(threads[0].name, /^threads \(pid 4242\)/);
     assert.ok(threads.some((t) => t.id === 4243 && /^threads \(tid 4243\)/.test(t.name)), threads.map((t) => t.name).join(', '));
