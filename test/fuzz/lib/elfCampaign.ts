@@ -10,8 +10,9 @@ import { SEEDS, elfStatic, elfRun, vdsoRun } from './elfTargets';
 
 export interface ElfCampaigns { reader: Campaign; exec: Campaign; vdso: Campaign }
 
-/** `n` mutants through the reader; every `execEvery`-th also through exec and the vDSO loader. */
-export function fuzzElf(n: number, seed: number, hangMs = 60_000, execEvery = 1): ElfCampaigns {
+/** `n` mutants through the reader; every `execEvery`-th also through exec and the vDSO loader. Small files get
+ *  the full disassembly listing; the big program every `bigListingEvery`-th mutant (0: never; it takes seconds). */
+export function fuzzElf(n: number, seed: number, hangMs = 60_000, execEvery = 1, bigListingEvery = 50): ElfCampaigns {
   const dir = mkdtempSync(join(tmpdir(), 'rvl-fuzz-'));
   const small = SEEDS.small.map((p) => readFileSync(p));
   const big = SEEDS.linux.map((p) => readFileSync(p));
@@ -27,7 +28,7 @@ export function fuzzElf(n: number, seed: number, hangMs = 60_000, execEvery = 1)
       const si = rng.int(pool.length);
       const m = mutateElf(pool[si], rng);
       const label = `seed ${seed} mutant ${i} of ${useBig ? SEEDS.linux[si] : SEEDS.small[si]}`;
-      elfStatic(c.reader, m, label, !useBig || i % 50 === 0);
+      elfStatic(c.reader, m, label, !useBig || (bigListingEvery > 0 && i % bigListingEvery === 0));
       if (i % execEvery) continue;
       elfRun(c.exec, join(dir, 'prog'), m, label);
       vdsoRun(c.vdso, join(dir, 'vdso.so'), m, label);
