@@ -2,7 +2,8 @@
 // -initrd CPIO -append CMDLINE` boots it (src/hart/virt/). The guest's console is the terminal: its output on
 // stdout, the keyboard to the UART (raw mode on a terminal; Ctrl-A x quits, as in QEMU). The exit status is the
 // guest's power-off code (0 for a clean power-off).
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readInputFile } from './inputs';
 import { VirtMachine } from '../hart/virt/machine';
 
 export const BOOT_USAGE = `usage: riscv-vdso boot --kernel IMAGE [--initrd CPIO] [--firmware FILE] [--append CMDLINE]
@@ -70,9 +71,9 @@ export function parseBootArgs(argv: string[]): BootArgs {
 
 function readInput(what: string, path: string): Uint8Array {
   try {
-    return readFileSync(path);
+    return readInputFile(path);
   } catch (e) {
-    throw new UsageError(`cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`the ${what}: ${(e as Error).message}`);
   }
 }
 

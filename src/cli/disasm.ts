@@ -1,5 +1,5 @@
 // riscv-vdso disasm FILE: an objdump -d style listing of the executable sections of an ELF file.
-import { readFileSync } from 'node:fs';
+import { readInputFile } from './inputs';
 import { ElfFile, SHF, STT } from '../elf/elf';
 import { decode } from '../isa/decode';
 import { disassemble, listingLine, newDisasmContext } from '../isa/disasm';
@@ -57,8 +57,8 @@ export function disasmCommand(args: string[]): number {
   const file = args[0];
   if (!file) { process.stderr.write('riscv-vdso: disasm: no file given\n'); return 2; }
   let bytes: Uint8Array;
-  try { bytes = readFileSync(file); } catch (e) {
-    process.stderr.write(`riscv-vdso: cannot read ${file}: ${(e as NodeJS.ErrnoException).code}\n`);
+  try { bytes = readInputFile(file); } catch (e) {
+    process.stderr.write(`riscv-vdso: disasm: ${(e as Error).message}\n`);
     return 2;
   }
   process.stdout.write(disasmListing(bytes, file));

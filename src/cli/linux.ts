@@ -1,8 +1,10 @@
 // `riscv-vdso run [options] PROGRAM [ARGS]`: run a riscv64 Linux program on the hart with the kernel model
 // (src/kernel/); and `riscv-vdso vdso`: our vdso.so's dynamic symbol table as `objdump -T` prints it.
-import { readFileSync, readSync, writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
+import { readInputFile } from './inputs';
 import { launch, LaunchError } from '../kernel/process';
 import type { LaunchOptions } from '../kernel/api';
+import { MAX_VDSO_BYTES } from '../kernel/limits';
 import { ElfFile, objdumpVersionString, SHN } from '../elf/elf';
 import { guestImagePath } from '../guest/images';
 
@@ -110,7 +112,11 @@ function readStdinChunk(): Uint8Array | null {
 /** objdump -T of a vdso.so (ours by default). */
 export function vdsoCommand(argv: string[]): number {
   const path = argv[0] ?? guestImagePath('vdso.so');
-  const elf = new ElfFile(new Uint8Array(readFileSync(path)));
+  let elf: ElfFile;
+  try { elf = new ElfFile(readInputFile(path, MAX_VDSO_BYTES)); } catch (e) {
+    process.stderr.write(`riscv-vdso: vdso: ${(e as Error).message}\n`);
+    return 2;
+  }
   const hex = (v: bigint): string => v.toString(16).padStart(16, '0');
   const lines = [`\n${path}:     file format elf64-littleriscv\n`, 'DYNAMIC SYMBOL TABLE:'];
   for (const s of elf.dynamicSymbols()) {

@@ -5,7 +5,7 @@
 //   vdso [FILE]               objdump -T of our vdso.so
 //   disasm FILE               objdump -d style listing of an ELF's code, with symbols
 //   boot --kernel IMAGE ...   a whole system (firmware, Linux, initramfs) on the virt machine (src/cli/boot.ts)
-import { readFileSync } from 'node:fs';
+import { readInputFile } from './inputs';
 import { Hart } from '../hart/hart';
 import { runBare } from '../hart/bare';
 import { bareImageFromElf } from './bareImage';
@@ -30,9 +30,9 @@ function fail(msg: string, code = 2): never {
 
 function readProgram(path: string): Uint8Array {
   try {
-    return readFileSync(path);
+    return readInputFile(path);
   } catch (e) {
-    fail(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    fail((e as Error).message);
   }
 }
 

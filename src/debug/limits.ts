@@ -17,3 +17,5 @@ export const MAX_BREAKPOINTS_PER_REQUEST = 10_000;
 export const MAX_STRING_LENGTH = 64 * 1024;
 /** Elements of any array argument other than breakpoints (args, filters). */
 export const MAX_ARRAY_LENGTH = 10_000;
+/** Bytes of a source file the `source` request returns (a client may name any path). */
+export const MAX_SOURCE_FILE_BYTES = 64 * 1024 * 1024;

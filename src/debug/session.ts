@@ -7,7 +7,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { basename } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { DebugRuntime, EXCEPTION_FILTERS, type Frame, type LaunchConfig, type ProcessFactory } from './runtime';
 import type { UserBreakpoint } from './breakpoints';
 import type { DebugModule } from './modules';
@@ -21,6 +21,7 @@ import { launchArgumentsProblem } from './launchArgs';
 import { DATAPAGE_FIELDS } from '../kernel/vdso/datapage';
 import { validateArguments, ERROR_BAD_ARGUMENTS, ERROR_INTERNAL, ERROR_REQUEST_FAILED } from './protocol-validate';
 import { errorText, internalError } from './errors';
+import { MAX_SOURCE_FILE_BYTES } from './limits';
 
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments, LaunchConfig {
   /** Log the DAP traffic to the console. */
@@ -481,6 +482,10 @@ export class VdsoDebugSession extends LoggingDebugSession {
         return;
       }
       if (!existsSync(p)) throw new Error(`source ${p} is not available on this machine`);
+      // a client may name any path: only a regular file of bounded size is read (/dev/zero read without end)
+      const st = statSync(p);
+      if (!st.isFile()) throw new Error(`source ${p}: not a regular file`);
+      if (st.size > MAX_SOURCE_FILE_BYTES) throw new Error(`source ${p}: ${st.size} bytes; at most ${MAX_SOURCE_FILE_BYTES} (docs/limits.md)`);
       response.body = { content: readFileSync(p, 'utf8') };
       this.sendResponse(response);
     });

@@ -104,6 +104,9 @@ describe('bad arguments get one precise message and the bad-arguments error; no 
     const ok = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: '0x1000:8:small' }] });
     assert.equal(ok.body.breakpoints[0].verified, true);
     await dc.setDataBreakpointsRequest({ breakpoints: [] });
+    // a source request may name any path: /dev/zero was read without end, a directory gave Node's EISDIR text
+    assert.equal((await failure(dc, 'source', { source: { path: '/dev/zero' }, sourceReference: 0 })).message, 'source /dev/zero: not a regular file');
+    assert.equal((await failure(dc, 'source', { source: { path: ROOT }, sourceReference: 0 })).message, `source ${ROOT}: not a regular file`);
     // still alive
     assert.ok((await evalNumber(dc, '$pc')) > 0n);
   });

@@ -76,3 +76,19 @@ test('a section header table of 10^6 entries is refused at once with the bound (
   assert.equal(ok.sections.length, MAX_ELF_SECTIONS);
   assert.ok(ok.symbols().some((s) => s.name === 'main'));
 });
+
+test('the command line refuses inputs that are not regular files by type (disasm and vdso of /dev/zero read without end)', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'src', 'cli', 'main.ts'), ...args], { encoding: 'utf8', timeout: 60_000 });
+  for (const [args, message] of [
+    [['disasm', '/dev/zero'], 'riscv-vdso: disasm: /dev/zero: not a regular file'],
+    [['vdso', '/dev/zero'], 'riscv-vdso: vdso: /dev/zero: not a regular file'],
+    [['vdso', dir], `riscv-vdso: vdso: ${dir}: not a regular file`],
+    [['disasm', join(dir, 'missing')], `riscv-vdso: disasm: ${join(dir, 'missing')}: no such file`],
+    [['run', '--bare', '/dev/zero'], 'riscv-vdso: /dev/zero: not a regular file'],
+  ] as const) {
+    const r = cli(...args);
+    assert.equal(r.error, undefined, `${args.join(' ')}: ${r.error}`);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.equal(r.stderr.trim(), message);
+  }
+});
