@@ -89,11 +89,25 @@ export function withInlineFrames(rt: DebugRuntime, frames: Frame[]): Frame[] {
       if (d > 0 && inner && f.location) {
         const line = Number(inner.num(DW_AT.call_line) ?? 0n);
         location = { ...f.location, line, column: Number(inner.num(DW_AT.call_column) ?? 0n) };
+        // the call site's file (DW_AT_call_file, an index into the unit's line-table files): an inline function
+        // from a header is called from the .c file
+        const file = f.module ? callFile(f.module, inner) : undefined;
+        if (file !== undefined) location = { ...location, file, hostPath: f.module!.sourceHostPath(file) };
       }
       out.push({ ...f, index: out.length, physical: f.index, inlineDepth: d, name: fnDie?.name ?? f.name, location });
     }
   }
   return out;
+}
+
+/** The file of an inlined subroutine's call site, from its unit's line table (undefined when unknown). */
+function callFile(m: DebugModule, inlined: Die): string | undefined {
+  const index = inlined.num(DW_AT.call_file);
+  const stmtList = inlined.unit.unitDie.num(DW_AT.stmt_list);
+  if (index === undefined || stmtList === undefined) return undefined;
+  const table = m.lines?.tables.find((t) => BigInt(t.header.offset) === stmtList);
+  const f = table?.header.files[Number(index)];
+  return f ? f.path : undefined;
 }
 
 export interface CFrame {

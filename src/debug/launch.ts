@@ -5,10 +5,12 @@ import { readFileSync } from 'node:fs';
 import { launchArgumentsProblem } from './launchArgs';
 import { ElfFile, ET } from '../elf/elf';
 import { BareTarget, LinuxTarget, type Target } from './target';
+import { SystemTarget } from './systemTarget';
 import type { LaunchOptions, Process } from '../kernel/api';
 
 export interface LaunchConfig {
-  program: string;
+  /** The riscv64 ELF to run (a Linux program or a bare-metal ELF); not used with "kernel". */
+  program?: string;
   args?: string[];
   cwd?: string;
   env?: Record<string, string>;
@@ -28,6 +30,18 @@ export interface LaunchConfig {
   allow?: string[];
   /** After a fork, debug the parent (default) or the child. */
   followFork?: 'parent' | 'child';
+  /** Full system (src/hart/virt/): boot this kernel Image on the virt-compatible machine. */
+  kernel?: string;
+  /** Full system: the initramfs. */
+  initrd?: string;
+  /** Full system: M-mode firmware (OpenSBI fw_dynamic.bin/fw_jump.bin) or "builtin". */
+  firmware?: string;
+  /** Full system: the kernel command line. */
+  bootargs?: string;
+  /** Full system: the kernel's ELF with symbols and DWARF (Linux's vmlinux). */
+  vmlinux?: string;
+  /** Full system: RAM in MiB. */
+  memory?: number;
 }
 
 /** A function that creates a kernel-model process (src/kernel provides it). */
@@ -52,16 +66,23 @@ export function createTarget(config: LaunchConfig, processFactory: ProcessFactor
   const problem = launchArgumentsProblem(config);
   if (problem) throw new Error(`launch: ${problem}`);
   const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
-  const bare = config.bare ?? looksBare(config.program);
+  if (config.kernel !== undefined) {
+    return new SystemTarget({
+      kernel: config.kernel, initrd: config.initrd, firmware: config.firmware, bootargs: config.bootargs, vmlinux: config.vmlinux,
+      memoryMiB: config.memory, timeMode: config.timeMode,
+    }, { stdout: (b) => io.stdout(text(b)), stderr: (b) => io.stderr(text(b)) });
+  }
+  const program = config.program!;
+  const bare = config.bare ?? looksBare(program);
   if (bare) {
-    return new BareTarget(config.program, { stdout: (b) => io.stdout(text(b)), stderr: (b) => io.stderr(text(b)) }, { timeMode: config.timeMode });
+    return new BareTarget(program, { stdout: (b) => io.stdout(text(b)), stderr: (b) => io.stderr(text(b)) }, { timeMode: config.timeMode });
   }
   const proc = processFactory({
-    program: config.program, args: config.args, cwd: config.cwd, env: config.env, sysroot: config.sysroot,
+    program, args: config.args, cwd: config.cwd, env: config.env, sysroot: config.sysroot,
     vdso: config.vdso, disableRandomization: config.disableRandomization, timeMode: config.timeMode, timeEpoch: config.timeEpoch, timeCsr: config.timeCsr, strace: config.strace,
     allow: config.allow, followFork: config.followFork,
     onStdout: (b) => io.stdout(text(b)), onStderr: (b) => io.stderr(text(b)),
     onStrace: (line) => io.strace(line), onWarning: (line) => io.warning(line),
   });
-  return new LinuxTarget(proc, config.program);
+  return new LinuxTarget(proc, program);
 }

@@ -7,13 +7,14 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { EM_RISCV } from '../elf/elf';
 
-type Kind = 'string' | 'boolean' | 'string[]' | 'env' | 'timeMode' | 'timeCsr' | 'seconds' | 'followFork';
+type Kind = 'string' | 'boolean' | 'string[]' | 'env' | 'timeMode' | 'timeCsr' | 'seconds' | 'followFork' | 'mib';
 
 /** Every launch attribute the adapter reads, with its type (package.json's schema mirrors it). */
 export const LAUNCH_ATTRIBUTE_KINDS: Record<string, Kind> = {
   program: 'string', args: 'string[]', cwd: 'string', env: 'env', sysroot: 'string', stopOnEntry: 'boolean', vdso: 'string',
   disableRandomization: 'boolean', strace: 'boolean', timeMode: 'timeMode', timeCsr: 'timeCsr', timeEpoch: 'seconds', bare: 'boolean', trace: 'boolean',
   allow: 'string[]', followFork: 'followFork',
+  kernel: 'string', initrd: 'string', firmware: 'string', bootargs: 'string', vmlinux: 'string', memory: 'mib',
 };
 
 const EXPECTED: Record<Kind, string> = {
@@ -25,6 +26,7 @@ const EXPECTED: Record<Kind, string> = {
   timeCsr: '"hardware" or "firmware"',
   seconds: 'a number of seconds since 1970-01-01 UTC, e.g. 1704067200',
   followFork: '"parent" or "child"',
+  mib: 'a whole number of MiB from 16 to 1024, e.g. 256',
 };
 
 /** A JSON value as the user wrote it, with its JSON type: "yes" (a string), 3 (a number). */
@@ -46,6 +48,7 @@ function kindHolds(kind: Kind, v: unknown): boolean {
     case 'timeCsr': return v === 'hardware' || v === 'firmware';
     case 'seconds': return typeof v === 'number' && Number.isFinite(v) && v >= 0;
     case 'followFork': return v === 'parent' || v === 'child';
+    case 'mib': return typeof v === 'number' && Number.isInteger(v) && v >= 16 && v <= 1024;
   }
 }
 
@@ -66,8 +69,9 @@ export function launchArgumentsProblem(args: unknown): string | undefined {
   if (args === undefined || args === null) args = {};
   if (typeof args !== 'object' || Array.isArray(args)) return `the launch arguments are ${describeValue(args)}; expected an object with at least "program"`;
   const a = args as Record<string, unknown>;
-  if (a.program === undefined || a.program === '') {
-    return '"program" is missing: set it to the path of the riscv64 ELF to debug';
+  const system = a.kernel !== undefined;
+  if (!system && (a.program === undefined || a.program === '')) {
+    return '"program" is missing: set it to the path of the riscv64 ELF to debug (or "kernel" to boot a whole system)';
   }
   for (const [name, kind] of Object.entries(LAUNCH_ATTRIBUTE_KINDS)) {
     const v = a[name];
@@ -91,9 +95,24 @@ export function launchArgumentsProblem(args: unknown): string | undefined {
     if (w === 'missing') return `"${name}" is "${p}": no such directory`;
     if (w !== 'directory') return `"${name}" is "${p}": that is a file, not a directory`;
   }
+  if (system) return systemProblem(a);
   const program = programProblem(a.program as string, '"program"');
   if (program) return program;
   if (a.vdso !== undefined) return programProblem(a.vdso as string, '"vdso"');
+  return undefined;
+}
+
+/** The full-system attributes: files that must exist; "program" does not go with "kernel". */
+function systemProblem(a: Record<string, unknown>): string | undefined {
+  if (a.program !== undefined) return '"program" and "kernel" do not go together: "kernel" boots a whole system, "program" runs one program on the kernel model';
+  for (const name of ['kernel', 'initrd', 'firmware'] as const) {
+    const p = a[name] as string | undefined;
+    if (p === undefined || (name === 'firmware' && p === 'builtin')) continue;
+    const w = whatIsAt(p);
+    if (w === 'missing') return `"${name}" is "${p}": no such file${p.includes('${') ? ' (a variable was not substituted)' : ''}`;
+    if (w !== 'file') return `"${name}" is "${p}": not a regular file`;
+  }
+  if (a.vmlinux !== undefined) return programProblem(a.vmlinux as string, '"vmlinux"');
   return undefined;
 }
 

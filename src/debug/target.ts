@@ -34,6 +34,11 @@ export interface TargetCapabilities {
    * trap entry leads back to the interrupted user context (Target.userContext).
    */
   readonly kernel: boolean;
+  /**
+   * A whole machine (src/hart/virt/): firmware, a real kernel and its processes all run on the hart; the kernel's
+   * trap entry is code like any other, and leaving it from a trap taken in user mode is the return to user mode.
+   */
+  readonly system?: boolean;
 }
 
 export interface Target {

@@ -1,0 +1,98 @@
+// The debug adapter on a whole system (issue 19): the demo kernel from Debian's linux-source-6.1 booted on the
+// virt-compatible machine, its vmlinux giving symbols, lines and CFI. Needs the cached kernel
+// (scripts/build-linux.sh); skipped with the reason without it.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { startClient, launchStopped, stopAfter, evaluate, errorOf, hex } from './helpers';
+import { artefacts } from '../hart/virt/fullsys';
+import { ElfFile } from '../../src/elf/elf';
+import { readFileSync } from 'node:fs';
+
+const a = artefacts(false);
+const skip = typeof a === 'string' ? a : false;
+
+describe('full system: Linux 6.1 on the virt machine with its vmlinux', { skip }, () => {
+  let dc: DebugClient;
+  let syms: Map<string, bigint>;
+  before(async () => {
+    dc = await startClient();
+    dc.defaultTimeout = 120_000;
+    syms = new Map();
+    if (typeof a !== 'string') for (const s of ElfFile.parse(readFileSync(a.vmlinux)).symbols()) if (s.name && s.shndx !== 0) syms.set(s.name, s.value);
+  });
+  after(async () => { await dc.stop(); });
+
+  test('stops on entry at the firmware-less kernel start, in S-mode, with vmlinux as the module', async () => {
+    if (typeof a === 'string') return;
+    const ev = await launchStopped(dc, { kernel: a.image, initrd: a.initramfs, vmlinux: a.vmlinux, firmware: 'builtin', stopOnEntry: true });
+    assert.equal(ev.body.reason, 'entry');
+    const st = await dc.stackTraceRequest({ threadId: ev.body.threadId! });
+    assert.equal(st.body.stackFrames[0].instructionPointerReference, '0x80200000', 'the kernel\'s physical load address');
+    assert.match(await evaluate(dc, '$priv'), /^0x1 /);
+    const mods = (await dc.customRequest('modules', {})).body.modules as DebugProtocol.Module[];
+    assert.deepEqual(mods.map((m) => m.name), ['vmlinux']);
+    assert.deepEqual((await dc.threadsRequest()).body.threads.map((t) => t.name), ['hart 0']);
+  });
+
+  /** Frame names (without the module suffix) and source paths of the current stack. */
+  async function stack(): Promise<{ name: string; path: string; line: number; ip?: string }[]> {
+    const st = await dc.stackTraceRequest({ threadId: 1 });
+    return st.body.stackFrames.map((f) => ({ name: f.name.replace(/ \(.*\)$/, ''), path: f.source?.path ?? '', line: f.line, ip: f.instructionPointerReference }));
+  }
+
+  test('a function breakpoint on update_vsyscall stops there: source line from vmlinux\'s DWARF (inlined frames too), callers unwound by CFI', async () => {
+    if (typeof a === 'string') return;
+    const r = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'update_vsyscall' }] });
+    assert.equal(r.body.breakpoints[0].verified, true);
+    const ev = await stopAfter(dc, () => dc.continueRequest({ threadId: 1 }));
+    assert.equal(ev.body.reason, 'function breakpoint');
+    const frames = await stack();
+    assert.equal(frames[0].ip, hex(syms.get('update_vsyscall')!));
+    const uv = frames.findIndex((f) => f.name === 'update_vsyscall');
+    assert.ok(uv >= 0, `update_vsyscall among ${frames.map((f) => f.name).join(' <- ')}`);
+    assert.match(frames[uv].path, /kernel\/time\/vsyscall\.c$/, JSON.stringify(frames.slice(0, 6)));
+    assert.ok(frames[uv].line > 0);
+    assert.ok(frames.slice(uv + 1).some((f) => /^timekeeping_|^update_wall_time$|^do_settimeofday|^tick_/.test(f.name)),
+      `a timekeeping caller unwound: ${frames.map((f) => f.name).join(' <- ')}`);
+    assert.match(await evaluate(dc, '$priv'), /^0x1 /, 'S-mode');
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+  });
+
+  test('handle_exception (entry.S) stops with its assembly source; sys_write stops on init\'s first write; the run powers off at the end', async () => {
+    if (typeof a === 'string') return;
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'handle_exception' }] });
+    await stopAfter(dc, () => dc.continueRequest({ threadId: 1 }));
+    const entry = await stack();
+    assert.equal(entry[0].name, 'handle_exception');
+    assert.match(entry[0].path, /arch\/riscv\/kernel\/entry\.S$/);
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'sys_write' }] });
+    const output: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
+    await stopAfter(dc, () => dc.continueRequest({ threadId: 1 }));
+    const w = await stack();
+    assert.equal(w[0].ip, hex(syms.get('sys_write')!));
+    assert.ok(w.some((f) => /sys_write$/.test(f.name) && /fs\/read_write\.c$/.test(f.path)), w.map((f) => `${f.name} ${f.path}`).join('\n'));
+    assert.match(output.join(''), /Run \/init as init process/);
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    const exited = dc.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+    await dc.continueRequest({ threadId: 1 });
+    assert.equal((await exited).body.exitCode, 0);
+    assert.match(output.join(''), /init: 0 failure\(s\); powering off/);
+  });
+
+  test('launch checks the full-system attributes and says what is wrong', async () => {
+    if (typeof a === 'string') return;
+    const d2 = await startClient();
+    try {
+      await d2.initializeRequest();
+      assert.match(await errorOf(d2.launchRequest({ kernel: '/nonexistent/Image' } as DebugProtocol.LaunchRequestArguments)), /"kernel" is "\/nonexistent\/Image": no such file/);
+      assert.match(await errorOf(d2.launchRequest({ kernel: a.image, program: a.vmlinux } as DebugProtocol.LaunchRequestArguments)), /"program" and "kernel" do not go together/);
+      assert.match(await errorOf(d2.launchRequest({ kernel: a.image, memory: 3 } as DebugProtocol.LaunchRequestArguments)), /"memory" is 3 \(a number\); expected a whole number of MiB/);
+      assert.match(await errorOf(d2.launchRequest({ kernel: a.image, vmlinux: a.initramfs } as DebugProtocol.LaunchRequestArguments)), /is not an ELF file/);
+    } finally {
+      await d2.stop();
+    }
+  });
+});
