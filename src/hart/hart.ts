@@ -122,6 +122,8 @@ export class Hart {
   readonly ramBytes: number;
   readonly timebaseHz: number;
   private readonly breakpoints = new Set<bigint>();
+  /** Breakpoints on physical addresses: every virtual alias of the instruction stops (e.g. the vDSO in each process). */
+  private readonly physBreakpoints = new Set<bigint>();
   private watches: { start: bigint; end: bigint; kind: number }[] = [];
   private hostTimeOrigin = 0;
   private hostTimeBase = 0n;
@@ -137,10 +139,10 @@ export class Hart {
     }
     cachedModule ??= new WebAssembly.Module(readFileSync(coreWasmPath()));
     this.jit = opts.jit ?? (typeof process === 'undefined' || process.env.RISCV_VDSO_JIT !== '0');
-    this.jitCompiler = new Jit(this.breakpoints);
+    this.jitCompiler = new Jit(this.breakpoints, () => (this.physBreakpoints.size ? (h) => this.physBreakpoints.has(this.hostToPhys(h)) : undefined));
     const instance = new WebAssembly.Instance(cachedModule, {
       env: {
-        decode: (pc: bigint, bits: number, entry: number, noBp: number) => this.decodeInto(pc, bits, entry, noBp),
+        decode: (pc: bigint, bits: number, entry: number, noBp: number, host: number) => this.decodeInto(pc, bits, entry, noBp, host),
         jitCall: this.jitCompiler.call,
         jitCompile: (pc: bigint, host: number, entry: number) => this.jitCompiler.compile(pc, host, entry),
         hostTime: () => this.hostTime(),
@@ -181,9 +183,10 @@ export class Hart {
   }
 
   /** Fill one decode-cache entry (called by the core on a miss). */
-  private decodeInto(pc: bigint, bits: number, entry: number, noBp: number): void {
+  private decodeInto(pc: bigint, bits: number, entry: number, noBp: number, host: number): void {
     const dv = this.dv;
-    if (!noBp && this.breakpoints.size > 0 && this.breakpoints.has(BigInt.asUintN(64, pc))) {
+    if (!noBp && ((this.breakpoints.size > 0 && this.breakpoints.has(BigInt.asUintN(64, pc)))
+      || (this.physBreakpoints.size > 0 && this.physBreakpoints.has(this.hostToPhys(host))))) {
       dv.setUint8(entry + L.DEC_OP, L.OP_BREAKPOINT);
       dv.setUint8(entry + L.DEC_CYCLES, 0);
       dv.setUint8(entry + L.DEC_LEN, (bits & 3) === 3 ? 4 : 2);
@@ -376,6 +379,22 @@ export class Hart {
     for (const a of want) this.breakpoints.add(a);
     this.core.flushDecode();
   }
+  /**
+   * Replace the physical breakpoints: an instruction stops at whatever virtual address it runs, in any address
+   * space (the pages of a vDSO that every process maps, a kernel function through any alias).
+   */
+  setPhysicalBreakpoints(addresses: Iterable<bigint>): void {
+    const want = new Set<bigint>();
+    for (const a of addresses) want.add(BigInt.asUintN(64, a));
+    if (want.size === this.physBreakpoints.size && [...want].every((a) => this.physBreakpoints.has(a))) return;
+    this.physBreakpoints.clear();
+    for (const a of want) this.physBreakpoints.add(a);
+    this.core.flushDecode();
+  }
+  /** Whether the physical address carries a physical breakpoint. */
+  hasPhysicalBreakpoint(pa: bigint): boolean { return this.physBreakpoints.has(BigInt.asUintN(64, pa)); }
+  private hostToPhys(host: number): bigint { return RAM_BASE + BigInt(host - L.RAM_OFF); }
+
   clearBreakpoints(): void { if (this.breakpoints.size) { this.breakpoints.clear(); this.core.flushDecode(); } }
   hasBreakpoint(va: bigint): boolean { return this.breakpoints.has(BigInt.asUintN(64, va)); }
 

@@ -28,7 +28,7 @@ import * as O from './ops.generated';
 export { flushDecode };
 
 @external('env', 'decode')
-declare function hostDecode(pc: u64, bits: u32, entry: usize, noBreakpoint: i32): void;
+declare function hostDecode(pc: u64, bits: u32, entry: usize, noBreakpoint: i32, host: usize): void;
 /** Run compiled block `idx` (a function-table index) at virtual pc `pc`, with at most `budget` instructions. */
 @external('env', 'jitCall')
 declare function jitCall(idx: i32, pc: u64, budget: i32): u64;
@@ -204,14 +204,14 @@ function decodeAt(host: usize, noBp: i32): usize {
       const h2 = fetchSlow(pc + 2);
       if (h2 == 0) return 0;
       bits |= <u32>load<u16>(h2) << 16;
-      hostDecode(pc, bits, SCRATCH_ENTRY, noBp);
+      hostDecode(pc, bits, SCRATCH_ENTRY, noBp, host);
       return SCRATCH_ENTRY;
     }
     bits = load<u32>(host);
   }
   if (noBp) e = SCRATCH_ENTRY;
   else e = decEntry(host);
-  hostDecode(pc, bits, e, noBp);
+  hostDecode(pc, bits, e, noBp, host);
   if (!noBp) store<u32>(e, <u32>host, DEC_TAG);
   return e;
 }

@@ -38,7 +38,11 @@ export class Jit {
   readonly stats: JitStats = { compiled: 0, modules: 0, flushes: 0, failed: 0 };
   lastError: unknown;
 
-  constructor(private readonly breakpoints: ReadonlySet<bigint>) {
+  /**
+   * `breakpoints`: virtual addresses; `physical`: whether a wasm (host) address holds a physical breakpoint,
+   * undefined when there are none.
+   */
+  constructor(private readonly breakpoints: ReadonlySet<bigint>, private readonly physical: () => ((host: number) => boolean) | undefined = () => undefined) {
     trampoline ??= new WebAssembly.Module(trampolineModule());
     this.call = new WebAssembly.Instance(trampoline, { env: { t: this.table } }).exports.call;
   }
@@ -66,7 +70,11 @@ export class Jit {
       let count = 0;
       try {
         const bps = this.breakpoints;
-        const src: CodeSource = { u8: new Uint8Array(buf), anyBreakpoints: bps.size > 0, isBreakpoint: (va) => bps.has(va) };
+        const phys = this.physical();
+        const src: CodeSource = {
+          u8: new Uint8Array(buf), anyBreakpoints: bps.size > 0 || phys !== undefined,
+          isBreakpoint: (va, h) => bps.has(va) || (phys !== undefined && phys(h)),
+        };
         const blk = scanBlock(src, host, BigInt.asUintN(64, pc));
         if (blk !== undefined) {
           const key = blockKey(blk);

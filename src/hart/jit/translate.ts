@@ -79,7 +79,8 @@ export interface CodeSource {
   /** The core's memory. */
   u8: Uint8Array;
   /** Is there a breakpoint at this virtual address? (Not called when `anyBreakpoints` is false.) */
-  isBreakpoint(va: bigint): boolean;
+  /** Whether the instruction at virtual `va`, wasm address `host`, carries a breakpoint. */
+  isBreakpoint(va: bigint, host: number): boolean;
   anyBreakpoints: boolean;
 }
 
@@ -94,7 +95,7 @@ export function scanBlock(src: CodeSource, host: number, pc: bigint): Block | un
   let delta = 0;
   let loopJal = -1;
   let branches = 0;
-  const checkBp = (d: number) => src.anyBreakpoints && src.isBreakpoint(BigInt.asUintN(64, pc + BigInt(d)));
+  const checkBp = (d: number) => src.anyBreakpoints && src.isBreakpoint(BigInt.asUintN(64, pc + BigInt(d)), host + d);
   while (items.length < MAX_INSNS && off + 2 <= PAGE_SIZE) {
     let bits = u8[pageBase + off] | (u8[pageBase + off + 1] << 8);
     if ((bits & 3) === 3) {

@@ -1,0 +1,49 @@
+// Physical breakpoints: an instruction stops at whatever virtual address runs it (two Sv39 aliases of one
+// physical page here, as every process maps the same vDSO pages), interpreted and translated (JIT) alike.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Hart, RAM_BASE, PRV_S } from '../../src/hart/hart';
+import { enc } from './helpers';
+import { CSR_SATP } from '../../src/isa/encoding.generated';
+
+const A0 = 10, A1 = 11;
+const ROOT = RAM_BASE + 0x100000n;
+const ALIAS = 0x40000000n; // the second 1 GiB page: the same RAM
+
+function machine(jit: boolean): Hart {
+  const h = new Hart({ ramBytes: 4 << 20, jit });
+  const loop = [enc('addi', { rd: A0, rs1: A0, imm: 1 }), enc('addi', { rd: A1, rs1: A1, imm: 1 }), enc('jal', { imm: -8 })];
+  const b = new Uint8Array(loop.length * 4);
+  loop.forEach((w, i) => new DataView(b.buffer).setUint32(i * 4, w, true));
+  h.writePhys(RAM_BASE, b);
+  // two gigapage leaves (V R W X A D) at VA 0 and VA 1 GiB, both to RAM_BASE
+  const leaf = ((RAM_BASE >> 12n) << 10n) | 0xcfn;
+  h.writePhys64(ROOT, leaf);
+  h.writePhys64(ROOT + 8n, leaf);
+  h.setCsr(CSR_SATP, (8n << 60n) | (ROOT >> 12n));
+  h.priv = PRV_S;
+  h.pc = 0n;
+  return h;
+}
+
+for (const jit of [false, true]) {
+  test(`a physical breakpoint stops every virtual alias of the instruction (jit ${jit ? 'on' : 'off'})`, () => {
+    const h = machine(jit);
+    assert.equal(h.run(200_000).kind, 'budget', 'no breakpoint yet: the loop runs (and gets hot)');
+    if (jit) assert.ok(h.jitStats.compiled > 0, 'the loop was translated before the breakpoint was set');
+    h.setPhysicalBreakpoints([RAM_BASE + 4n]);
+    assert.ok(h.hasPhysicalBreakpoint(RAM_BASE + 4n));
+    let e = h.run(1000);
+    assert.equal(e.kind, 'breakpoint');
+    assert.equal(h.pc, 4n, 'stopped before the second instruction, at the first alias');
+    const a1 = h.x(A1);
+    h.pc = ALIAS;
+    e = h.run(1000);
+    assert.equal(e.kind, 'breakpoint');
+    assert.equal(h.pc, ALIAS + 4n, 'the same instruction through the other alias');
+    assert.equal(h.x(A1), a1, 'stopped before it executed');
+    h.setPhysicalBreakpoints([]);
+    assert.equal(h.run(1000).kind, 'budget', 'removed: runs on');
+    assert.ok(h.x(A1) > a1);
+  });
+}
