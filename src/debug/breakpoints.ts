@@ -23,6 +23,11 @@ export interface UserBreakpoint {
   logMessage?: string;
   // resolution
   addresses: bigint[];
+  /**
+   * Physical addresses (function breakpoints on code every address space maps, like the kernel's vDSO): the
+   * instruction stops at whatever virtual address runs it.
+   */
+  physical?: bigint[];
   line?: number;
   verified: boolean;
   message?: string;
@@ -81,9 +86,15 @@ export class BreakpointTable {
     return { id: nextId++, addresses: [], verified: false, hits: 0, message: pending, ...p };
   }
 
+  /**
+   * Names of code at fixed physical addresses (the target's answer, e.g. the kernel's vDSO in a full system):
+   * function breakpoints resolve there too.
+   */
+  physicalResolver?: (name: string) => bigint | undefined;
+
   /** Try to resolve one breakpoint against the modules; returns true when its resolution changed. */
   resolve(b: UserBreakpoint, modules: DebugModule[]): boolean {
-    const before = b.addresses.join(',') + b.verified + b.message;
+    const before = b.addresses.join(',') + (b.physical ?? []).join(',') + b.verified + b.message;
     if (b.kind === 'instruction') {
       const base = parseNumber(b.reference ?? '');
       if (base === undefined) {
@@ -112,7 +123,9 @@ export class BreakpointTable {
         }
       }
       b.addresses = [...new Set(addrs)];
-      b.verified = b.addresses.length > 0;
+      const pa = direct === undefined && !name.includes('!') ? this.physicalResolver?.(name) : undefined;
+      b.physical = pa !== undefined ? [pa] : undefined;
+      b.verified = b.addresses.length > 0 || b.physical !== undefined;
       // still pending: an object loaded later (dlopen) may define it
       b.message = b.verified ? undefined : `no function ${name} in the loaded objects`;
     } else {
@@ -133,7 +146,7 @@ export class BreakpointTable {
         b.message = `pending: no line-table entry for this file at or after line ${b.requestedLine} in the loaded objects`;
       }
     }
-    return before !== b.addresses.join(',') + b.verified + b.message;
+    return before !== b.addresses.join(',') + (b.physical ?? []).join(',') + b.verified + b.message;
   }
 
   /** Resolve every breakpoint again (new modules mapped); returns those that changed. */
@@ -148,15 +161,23 @@ export class BreakpointTable {
     return s;
   }
 
-  at(pc: bigint): UserBreakpoint[] {
-    return this.all().filter((b) => b.verified && b.addresses.includes(pc));
+  /** Every physical address that must carry a hart breakpoint. */
+  physicalAddresses(): Set<bigint> {
+    const s = new Set<bigint>();
+    for (const b of this.all()) if (b.verified && b.physical) for (const a of b.physical) s.add(a);
+    return s;
+  }
+
+  /** The breakpoints at virtual `pc` (or at its physical address `pa`, when known). */
+  at(pc: bigint, pa?: bigint): UserBreakpoint[] {
+    return this.all().filter((b) => b.verified && (b.addresses.includes(pc) || (pa !== undefined && !!b.physical?.includes(pa))));
   }
 
   describe(b: UserBreakpoint, modules: DebugModule[]): string {
-    return b.addresses.map((a) => {
+    return [...b.addresses.map((a) => {
       const m = modules.find((x) => x.contains(a));
       return m ? `${hex(a)} (${m.name} + ${hex(a - m.start)})` : hex(a);
-    }).join(', ');
+    }), ...(b.physical ?? []).map((a) => `physical ${hex(a)} (every address space)`)].join(', ');
   }
 
   setData(specs: Omit<DataWatch, 'id' | 'hits'>[]): DataWatch[] {

@@ -99,6 +99,7 @@ export class DebugRuntime extends EventEmitter {
       this.emit('output', 'console', `process ${t.pid} exec'd ${t.modules().find((m) => m.kind === 'program')?.name ?? ''}: modules and breakpoints reloaded\n`);
       this.modulesChanged();
     };
+    this.breakpoints.physicalResolver = this.target.resolvePhysical ? (name) => this.target?.resolvePhysical?.(name) : undefined;
     this.applyFilters();
     this.installed.clear();
     this.tempBps.clear();
@@ -174,6 +175,7 @@ export class DebugRuntime extends EventEmitter {
     const want = this.breakpoints.addresses();
     for (const a of this.tempBps) want.add(a);
     // a step re-arms the same set many times: setting the hart's breakpoints flushes its decode cache
+    this.target.hart.setPhysicalBreakpoints(this.breakpoints.physicalAddresses()); // no flush when unchanged
     if (want.size === this.installed.size && [...want].every((a) => this.installed.has(a))) return;
     this.target.hart.setBreakpoints(want);
     this.installed = want;
@@ -332,7 +334,7 @@ export class DebugRuntime extends EventEmitter {
           if (this.tempBps.has(pc) && this.onJobThread() && (req.priv === undefined || hart.priv === req.priv) &&
               (req.spAtLeast === undefined || hart.x(2) >= req.spAtLeast) && (!req.accept || req.accept())) {
             // a user breakpoint at the same place is reported as such
-            const user = this.breakpoints.at(pc).length ? this.userBreakpointStop(pc) : undefined;
+            const user = this.breakpoints.at(pc, this.fetchPhys(pc)).length ? this.userBreakpointStop(pc) : undefined;
             if (user) return this.finishJob(user);
             return this.advanceJob(true);
           }
@@ -371,7 +373,8 @@ export class DebugRuntime extends EventEmitter {
   /** Resume over a breakpoint at pc (the core's skip flag stays armed until it meets one: arm it only then). */
   private skipBreakpointHere(): void {
     const hart = this.hart;
-    if (hart.hasBreakpoint(hart.pc)) hart.stepOverBreakpointNext();
+    const pa = this.fetchPhys(hart.pc);
+    if (hart.hasBreakpoint(hart.pc) || (pa !== undefined && hart.hasPhysicalBreakpoint(pa))) hart.stepOverBreakpointNext();
   }
 
   /** Turn a target stop into a debugger stop (undefined: keep going). `single`: this was a one-instruction step. */
@@ -480,8 +483,11 @@ export class DebugRuntime extends EventEmitter {
   }
 
   /** The hart reached a user breakpoint address: conditions, hit counts, logpoints. */
+  /** The physical address an instruction fetch at `pc` reads (undefined when unmapped). */
+  private fetchPhys(pc: bigint): bigint | undefined { return this.target?.hart.translate(pc, 'fetch'); }
+
   private userBreakpointStop(pc: bigint): StopEvent | undefined {
-    const bps = this.breakpoints.at(pc);
+    const bps = this.breakpoints.at(pc, this.fetchPhys(pc));
     const stopping: UserBreakpoint[] = [];
     for (const b of bps) {
       if (!this.conditionHolds(b.condition)) continue;

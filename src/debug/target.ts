@@ -75,6 +75,8 @@ export interface Target {
   inDebuggedProcess?(): boolean;
   /** Called when the debugged process execs: its modules were replaced. */
   onExec?: () => void;
+  /** The physical address of a function every address space maps at its own virtual address (a full system's vDSO). */
+  resolvePhysical?(name: string): bigint | undefined;
 }
 
 export interface TargetIo {

@@ -9,6 +9,7 @@ import { startClient, launchStopped, stopAfter, evaluate, errorOf, hex } from '.
 import { artefacts } from '../hart/virt/fullsys';
 import { ElfFile } from '../../src/elf/elf';
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const a = artefacts(false);
 const skip = typeof a === 'string' ? a : false;
@@ -94,5 +95,35 @@ describe('full system: Linux 6.1 on the virt machine with its vmlinux', { skip }
     } finally {
       await d2.stop();
     }
+  });
+});
+
+describe('full system: a vDSO breakpoint stops in every process (physical breakpoint on the kernel\'s vDSO image)', { skip }, () => {
+  let dc: DebugClient;
+  before(async () => { dc = await startClient(); dc.defaultTimeout = 120_000; });
+  after(async () => { await dc.stop(); });
+
+  test('__vdso_clock_gettime / __vdso_gettimeofday stop in two processes, each at its own mapping of the same physical code, in U-mode', async () => {
+    if (typeof a === 'string') return;
+    const vdsoSyms = new Map<string, bigint>();
+    for (const s of ElfFile.parse(readFileSync(join(dirname(a.vmlinux), 'vdso.so.dbg'))).symbols()) if (s.name && s.shndx !== 0) vdsoSyms.set(s.name, s.value);
+    await launchStopped(dc, { kernel: a.image, initrd: a.initramfs, vmlinux: a.vmlinux, firmware: 'builtin', stopOnEntry: true });
+    const r = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: '__vdso_clock_gettime' }, { name: '__vdso_gettimeofday' }] });
+    assert.deepEqual(r.body.breakpoints.map((b) => b.verified), [true, true], 'resolved in the kernel\'s vDSO before any process exists');
+    const seen: { name: string; satp: string; ip: string; module?: string }[] = [];
+    for (let i = 0; i < 12 && new Set(seen.map((s) => s.satp)).size < 2; i++) {
+      const ev = await stopAfter(dc, () => dc.continueRequest({ threadId: 1 }));
+      assert.equal(ev.body.reason, 'function breakpoint');
+      const st = await dc.stackTraceRequest({ threadId: 1 });
+      const f = st.body.stackFrames[0];
+      assert.match(await evaluate(dc, '$priv'), /^0x0 /, 'user mode');
+      seen.push({ name: f.name, satp: (await evaluate(dc, '$satp')).split(' ')[0], ip: f.instructionPointerReference ?? '', module: f.moduleId !== undefined ? String(f.moduleId) : undefined });
+      assert.match(f.name, /^__vdso_(clock_gettime|gettimeofday) \(linux-vdso\.so\.1\)$/, JSON.stringify(seen));
+      // the function's offset in the kernel's vdso.so.dbg, at whatever page this process maps the vDSO
+      const fn = f.name.startsWith('__vdso_clock_gettime') ? vdsoSyms.get('__vdso_clock_gettime')! : vdsoSyms.get('__vdso_gettimeofday')!;
+      assert.equal(BigInt(f.instructionPointerReference!) & 0xfffn, fn & 0xfffn);
+    }
+    assert.ok(new Set(seen.map((s) => s.satp)).size >= 2, `stops in two address spaces: ${JSON.stringify(seen)}`);
+    process.stdout.write(`# vDSO stops: ${JSON.stringify(seen)}\n`);
   });
 });
