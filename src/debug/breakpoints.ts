@@ -45,6 +45,8 @@ export interface DataWatch {
   hits: number;
   /** Human name (the [vvar] field or the range). */
   label: string;
+  /** Set when the target watches physical memory (a full system): where start lies in physical memory. */
+  physStart?: bigint;
 }
 
 let nextId = 1;

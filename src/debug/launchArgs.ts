@@ -71,7 +71,7 @@ export function launchArgumentsProblem(args: unknown): string | undefined {
   const a = args as Record<string, unknown>;
   const system = a.kernel !== undefined;
   if (!system && (a.program === undefined || a.program === '')) {
-    return '"program" is missing: set it to the path of the riscv64 ELF to debug (or "kernel" to boot a whole system)';
+    return '"program" is missing: set it to the path of the riscv64 ELF to debug';
   }
   for (const [name, kind] of Object.entries(LAUNCH_ATTRIBUTE_KINDS)) {
     const v = a[name];

@@ -190,7 +190,20 @@ export class DebugRuntime extends EventEmitter {
     this.watchesInstalled = this.breakpoints.data.length > 0;
     this.watchCopies.clear();
     for (const w of this.breakpoints.data) {
-      hart.addWatch(w.start, w.end, w.access === 'read' ? 1 : w.access === 'write' ? 2 : 3);
+      const kind = w.access === 'read' ? 1 : w.access === 'write' ? 2 : 3;
+      if (this.target.watchPhysical) {
+        // a full system: watch the memory behind the address (as the stopped context maps it), so the kernel's
+        // writes through its own mapping of the page (the linear map) stop too
+        const pa = hart.debugTranslate(w.start);
+        const last = hart.debugTranslate(w.end - 1n);
+        if (pa !== undefined && last === pa + (w.end - 1n - w.start)) {
+          w.physStart = pa;
+          hart.addWatch(pa, pa + (w.end - w.start), kind, true);
+          continue;
+        }
+      }
+      w.physStart = undefined;
+      hart.addWatch(w.start, w.end, kind);
       const bytes = hart.readVirt(w.start, Number(w.end - w.start));
       if (bytes) this.watchCopies.set(w.id, bytes);
     }
@@ -431,7 +444,10 @@ export class DebugRuntime extends EventEmitter {
 
   private watchStop(e: Exit): StopEvent | undefined {
     const w = e.watch!;
-    const hits = this.breakpoints.data.filter((d) => w.address < d.end && w.address + BigInt(w.size) > d.start);
+    const hits = this.breakpoints.data.filter((d) => {
+      if (w.physical) return d.physStart !== undefined && w.address < d.physStart + (d.end - d.start) && w.address + BigInt(w.size) > d.physStart;
+      return d.physStart === undefined && w.address < d.end && w.address + BigInt(w.size) > d.start;
+    });
     const stopping: DataWatch[] = [];
     for (const d of hits) {
       d.hits++;
@@ -439,7 +455,7 @@ export class DebugRuntime extends EventEmitter {
     }
     this.refreshWatchCopies();
     if (!stopping.length) return undefined;
-    const text = `${w.kind} of ${w.size} bytes at ${hex(w.address)} (${stopping.map((d) => d.label).join(', ')}) by the instruction at ${hex(w.pc)}: ${hex(w.oldValue)} -> ${hex(w.newValue)}`;
+    const text = `${w.kind} of ${w.size} bytes at ${w.physical ? 'physical ' : ''}${hex(w.address)} (${stopping.map((d) => d.label).join(', ')}) by the instruction at ${hex(w.pc)}: ${hex(w.oldValue)} -> ${hex(w.newValue)}`;
     return { event: 'stopOnDataBreakpoint', args: [stopping.map((d) => d.id), text] };
   }
 

@@ -31,6 +31,7 @@ export class SystemTarget implements Target {
   readonly pid = 1;
   strace = false;
   stopOnSignal = false;
+  readonly watchPhysical = true;
   readonly machine: VirtMachine;
   readonly programPath: string;
   private readonly vmlinux?: DebugModule;

@@ -75,6 +75,8 @@ export interface Target {
   inDebuggedProcess?(): boolean;
   /** Called when the debugged process execs: its modules were replaced. */
   onExec?: () => void;
+  /** Data breakpoints watch the physical memory behind their address (a full system: every alias writes it). */
+  readonly watchPhysical?: boolean;
   /** The physical address of a function every address space maps at its own virtual address (a full system's vDSO). */
   resolvePhysical?(name: string): bigint | undefined;
 }

@@ -27,7 +27,17 @@ const EXIT_KINDS: ReadonlyMap<number, ExitKind> = new Map([
 ]);
 
 export interface TrapInfo { cause: bigint; interrupt: boolean; code: number; tval: bigint; fromPriv: number; toPriv: number; }
-export interface WatchHit { pc: bigint; address: bigint; size: number; kind: 'read' | 'write'; oldValue: bigint; newValue: bigint; }
+export interface WatchHit {
+  pc: bigint;
+  /** The accessed address: virtual, or physical when a physical watch range was hit. */
+  address: bigint;
+  size: number;
+  kind: 'read' | 'write';
+  oldValue: bigint;
+  newValue: bigint;
+  /** A physical watch range was hit (addWatch with physical = true). */
+  physical: boolean;
+}
 export interface Exit {
   kind: ExitKind;
   /** Instructions started during the run call (retired or trapped). */
@@ -124,7 +134,7 @@ export class Hart {
   private readonly breakpoints = new Set<bigint>();
   /** Breakpoints on physical addresses: every virtual alias of the instruction stops (e.g. the vDSO in each process). */
   private readonly physBreakpoints = new Set<bigint>();
-  private watches: { start: bigint; end: bigint; kind: number }[] = [];
+  private watches: { start: bigint; end: bigint; kind: number; physical?: boolean }[] = [];
   private hostTimeOrigin = 0;
   private hostTimeBase = 0n;
   private readonly jitCompiler: Jit;
@@ -321,7 +331,7 @@ export class Hart {
       const b = Number(this.misc(L.MISC_EXIT_B));
       exit.watch = {
         pc: this.misc(L.MISC_EXIT_D), address: this.misc(L.MISC_EXIT_A), size: b >> 8, kind: (b & 2) ? 'write' : 'read',
-        oldValue: this.misc(L.MISC_EXIT_C), newValue: this.misc(L.MISC_EXIT_E),
+        oldValue: this.misc(L.MISC_EXIT_C), newValue: this.misc(L.MISC_EXIT_E), physical: (b & L.WATCH_PHYSICAL) !== 0,
       };
     } else if (kind === 'htif') {
       exit.value = this.misc(L.MISC_EXIT_A);
@@ -402,9 +412,9 @@ export class Hart {
    * Watch [start, end) of virtual memory for reads (1), writes (2) or both (3). The physical pages behind the
    * range leave the data TLBs so only their accesses take the checking path.
    */
-  addWatch(start: bigint, end: bigint, kind: 1 | 2 | 3): void {
+  addWatch(start: bigint, end: bigint, kind: 1 | 2 | 3, physical = false): void {
     if (this.watches.length >= L.WATCH_MAX) throw new Error(`at most ${L.WATCH_MAX} watch ranges`);
-    this.watches.push({ start, end, kind });
+    this.watches.push({ start, end, kind, physical });
     this.syncWatches();
   }
   removeWatch(start: bigint, end: bigint): void {
@@ -420,9 +430,9 @@ export class Hart {
       const e = L.WATCH + i * L.WATCH_ENTRY;
       this.dv.setBigUint64(e + L.WATCH_START, w.start, true);
       this.dv.setBigUint64(e + L.WATCH_END, w.end, true);
-      this.dv.setBigUint64(e + L.WATCH_KIND, BigInt(w.kind), true);
-      for (let va = w.start & ~PAGE_MASK; va < w.end; va += BigInt(PAGE_SIZE)) {
-        const pa = this.translate(va, 'load');
+      this.dv.setBigUint64(e + L.WATCH_KIND, BigInt(w.kind | (w.physical ? L.WATCH_PHYSICAL : 0)), true);
+      for (let a = w.start & ~PAGE_MASK; a < w.end; a += BigInt(PAGE_SIZE)) {
+        const pa = w.physical ? a : this.translate(a, 'load');
         if (pa !== undefined) this.markPage(pa, L.PF_WATCH);
       }
     });
@@ -578,7 +588,7 @@ export class Hart {
 export interface Snapshot {
   readonly state: Uint8Array;
   readonly pages: Map<number, Uint8Array>;
-  readonly watches: { start: bigint; end: bigint; kind: number }[];
+  readonly watches: { start: bigint; end: bigint; kind: number; physical?: boolean }[];
   readonly hostTimeBase: bigint;
   readonly hostTimeOrigin: number;
 }

@@ -53,7 +53,9 @@ export const WATCH_MAX = 64;
 export const WATCH_ENTRY = 24;
 export const WATCH_START = 0;        // u64: first address
 export const WATCH_END = 8;          // u64: end address (exclusive)
-export const WATCH_KIND = 16;        // u64: 1 read, 2 write, 3 both
+export const WATCH_KIND = 16;        // u64: 1 read, 2 write, 3 both; | WATCH_PHYSICAL: the range is physical
+/** A watch range of physical addresses: every virtual alias of the memory hits it (reported with this bit). */
+export const WATCH_PHYSICAL = 4;
 
 /** Software TLBs (fetch, load, store): TLB_N direct-mapped entries of TLB_ENTRY bytes, indexed by virtual page. */
 export const TLB_N = 256;

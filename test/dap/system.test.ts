@@ -12,6 +12,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const a = artefacts(false);
+
+interface Frame { name: string; path: string; line: number; ip?: string }
+/** Frame names (without the module suffix) and source paths of the current stack. */
+async function stackOf(dc: DebugClient): Promise<Frame[]> {
+  const st = await dc.stackTraceRequest({ threadId: 1 });
+  return st.body.stackFrames.map((f) => ({ name: f.name.replace(/ \(.*\)$/, ''), path: f.source?.path ?? '', line: f.line, ip: f.instructionPointerReference }));
+}
 const skip = typeof a === 'string' ? a : false;
 
 describe('full system: Linux 6.1 on the virt machine with its vmlinux', { skip }, () => {
@@ -37,11 +44,7 @@ describe('full system: Linux 6.1 on the virt machine with its vmlinux', { skip }
     assert.deepEqual((await dc.threadsRequest()).body.threads.map((t) => t.name), ['hart 0']);
   });
 
-  /** Frame names (without the module suffix) and source paths of the current stack. */
-  async function stack(): Promise<{ name: string; path: string; line: number; ip?: string }[]> {
-    const st = await dc.stackTraceRequest({ threadId: 1 });
-    return st.body.stackFrames.map((f) => ({ name: f.name.replace(/ \(.*\)$/, ''), path: f.source?.path ?? '', line: f.line, ip: f.instructionPointerReference }));
-  }
+  const stack = (): Promise<Frame[]> => stackOf(dc);
 
   test('a function breakpoint on update_vsyscall stops there: source line from vmlinux\'s DWARF (inlined frames too), callers unwound by CFI', async () => {
     if (typeof a === 'string') return;
@@ -98,32 +101,67 @@ describe('full system: Linux 6.1 on the virt machine with its vmlinux', { skip }
   });
 });
 
-describe('full system: a vDSO breakpoint stops in every process (physical breakpoint on the kernel\'s vDSO image)', { skip }, () => {
+describe('full system: the vDSO in every process (physical breakpoints and watches on the kernel\'s pages)', { skip }, () => {
   let dc: DebugClient;
-  before(async () => { dc = await startClient(); dc.defaultTimeout = 120_000; });
+  let vdsoSyms: Map<string, bigint>;
+  let initStop: { satp: string; ip: bigint } | undefined;
+  before(async () => {
+    dc = await startClient();
+    dc.defaultTimeout = 120_000;
+    vdsoSyms = new Map();
+    if (typeof a !== 'string') for (const s of ElfFile.parse(readFileSync(join(dirname(a.vmlinux), 'vdso.so.dbg'))).symbols()) if (s.name && s.shndx !== 0) vdsoSyms.set(s.name, s.value);
+  });
   after(async () => { await dc.stop(); });
+  const stack = (): Promise<Frame[]> => stackOf(dc);
 
-  test('__vdso_clock_gettime / __vdso_gettimeofday stop in two processes, each at its own mapping of the same physical code, in U-mode', async () => {
+  /** The stop must be in the named vDSO function of linux-vdso.so.1, in U-mode, at that function's offset. */
+  async function checkVdsoStop(fn: string): Promise<{ satp: string; ip: bigint }> {
+    const f = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+    assert.equal(f.name, `${fn} (linux-vdso.so.1)`);
+    assert.match(await evaluate(dc, '$priv'), /^0x0 /, 'user mode');
+    const ip = BigInt(f.instructionPointerReference!);
+    assert.equal(ip & 0xfffn, vdsoSyms.get(fn)! & 0xfffn, 'the function\'s offset in the kernel\'s vdso.so.dbg, at this process\'s mapping');
+    return { satp: (await evaluate(dc, '$satp')).split(' ')[0], ip };
+  }
+
+  test('__vdso_clock_gettime stops in init; a data breakpoint on its [vvar] seq then stops in update_vsyscall (the kernel writes the page through its own mapping)', async () => {
     if (typeof a === 'string') return;
-    const vdsoSyms = new Map<string, bigint>();
-    for (const s of ElfFile.parse(readFileSync(join(dirname(a.vmlinux), 'vdso.so.dbg'))).symbols()) if (s.name && s.shndx !== 0) vdsoSyms.set(s.name, s.value);
     await launchStopped(dc, { kernel: a.image, initrd: a.initramfs, vmlinux: a.vmlinux, firmware: 'builtin', stopOnEntry: true });
-    const r = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: '__vdso_clock_gettime' }, { name: '__vdso_gettimeofday' }] });
-    assert.deepEqual(r.body.breakpoints.map((b) => b.verified), [true, true], 'resolved in the kernel\'s vDSO before any process exists');
-    const seen: { name: string; satp: string; ip: string; module?: string }[] = [];
-    for (let i = 0; i < 12 && new Set(seen.map((s) => s.satp)).size < 2; i++) {
-      const ev = await stopAfter(dc, () => dc.continueRequest({ threadId: 1 }));
-      assert.equal(ev.body.reason, 'function breakpoint');
-      const st = await dc.stackTraceRequest({ threadId: 1 });
-      const f = st.body.stackFrames[0];
-      assert.match(await evaluate(dc, '$priv'), /^0x0 /, 'user mode');
-      seen.push({ name: f.name, satp: (await evaluate(dc, '$satp')).split(' ')[0], ip: f.instructionPointerReference ?? '', module: f.moduleId !== undefined ? String(f.moduleId) : undefined });
-      assert.match(f.name, /^__vdso_(clock_gettime|gettimeofday) \(linux-vdso\.so\.1\)$/, JSON.stringify(seen));
-      // the function's offset in the kernel's vdso.so.dbg, at whatever page this process maps the vDSO
-      const fn = f.name.startsWith('__vdso_clock_gettime') ? vdsoSyms.get('__vdso_clock_gettime')! : vdsoSyms.get('__vdso_gettimeofday')!;
-      assert.equal(BigInt(f.instructionPointerReference!) & 0xfffn, fn & 0xfffn);
-    }
-    assert.ok(new Set(seen.map((s) => s.satp)).size >= 2, `stops in two address spaces: ${JSON.stringify(seen)}`);
-    process.stdout.write(`# vDSO stops: ${JSON.stringify(seen)}\n`);
+    const r = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: '__vdso_clock_gettime' }] });
+    assert.equal(r.body.breakpoints[0].verified, true, 'resolved in the kernel\'s vDSO before any process exists');
+    const ev = await stopAfter(dc, () => dc.continueRequest({ threadId: 1 }));
+    assert.equal(ev.body.reason, 'function breakpoint');
+    await checkVdsoStop('__vdso_clock_gettime');
+    // the second clock read: the first one has faulted [vvar] in
+    await stopAfter(dc, () => dc.continueRequest({ threadId: 1 }));
+    initStop = await checkVdsoStop('__vdso_clock_gettime');
+    const ip = initStop.ip;
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    // [vvar] is the two pages below the vDSO (Linux 6.1 riscv: vdso_data, then the time-namespace page); seq first
+    const vvar = (ip & ~0xfffn) - 0x2000n;
+    const info = await dc.dataBreakpointInfoRequest({ name: `${hex(vvar)},4` });
+    assert.ok(info.body.dataId);
+    const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'write' }] });
+    assert.equal(set.body.breakpoints[0].verified, true);
+    const dev = await stopAfter(dc, () => dc.continueRequest({ threadId: 1 }));
+    assert.equal(dev.body.reason, 'data breakpoint');
+    assert.match(dev.body.text ?? dev.body.description ?? '', /write of 4 bytes at physical 0x[0-9a-f]+/);
+    const frames = await stack();
+    assert.ok(frames.some((f) => f.name === 'update_vsyscall'), frames.map((f) => f.name).join(' <- '));
+    assert.match(await evaluate(dc, '$priv'), /^0x1 /, 'the kernel');
+    assert.ok(BigInt(frames[0].ip!) >= 0xffffffff80000000n, 'kernel code');
+    await dc.setDataBreakpointsRequest({ breakpoints: [] });
+  });
+
+  test('the same breakpoint, conditioned on another address space ($satp), stops in the next process at its own mapping of the same physical code', async () => {
+    if (typeof a === 'string') return;
+    assert.ok(initStop, 'the first test stopped in init');
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: '__vdso_clock_gettime', condition: `$satp != ${initStop.satp}` }] });
+    const ev = await stopAfter(dc, () => dc.continueRequest({ threadId: 1 }));
+    assert.equal(ev.body.reason, 'function breakpoint');
+    const next = await checkVdsoStop('__vdso_clock_gettime');
+    assert.notEqual(next.satp, initStop.satp);
+    process.stdout.write(`# vDSO stops: init satp ${initStop.satp} at ${hex(initStop.ip)}; next process satp ${next.satp} at ${hex(next.ip)}\n`);
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
   });
 });

@@ -47,3 +47,37 @@ for (const jit of [false, true]) {
     assert.ok(h.x(A1) > a1);
   });
 }
+
+test('a physical watch range catches stores through every virtual alias and reports the physical address', () => {
+  const h = new Hart({ ramBytes: 4 << 20 });
+  const T0 = 5;
+  const prog = [
+    enc('addi', { rd: A0, imm: 0x55 }),
+    enc('sd', { rs1: 0, rs2: A0, imm: 0x700 }),          // alias 1: VA 0x700
+    enc('lui', { rd: T0, imm: 0x40000000 }),
+    enc('sd', { rs1: T0, rs2: A0, imm: 0x708 }),         // alias 2: VA 0x40000708, not watched
+    enc('sd', { rs1: T0, rs2: A0, imm: 0x700 }),         // alias 2: VA 0x40000700
+    enc('jal', { imm: 0 }),
+  ];
+  const b = new Uint8Array(prog.length * 4);
+  prog.forEach((w, i) => new DataView(b.buffer).setUint32(i * 4, w, true));
+  h.writePhys(RAM_BASE, b);
+  const leaf = ((RAM_BASE >> 12n) << 10n) | 0xcfn;
+  h.writePhys64(ROOT, leaf);
+  h.writePhys64(ROOT + 8n, leaf);
+  h.setCsr(CSR_SATP, (8n << 60n) | (ROOT >> 12n));
+  h.priv = PRV_S;
+  h.pc = 0n;
+  h.addWatch(RAM_BASE + 0x700n, RAM_BASE + 0x708n, 2, true);
+  let e = h.run(100);
+  assert.equal(e.kind, 'watch');
+  assert.deepEqual({ pc: e.watch!.pc, address: e.watch!.address, physical: e.watch!.physical, newValue: e.watch!.newValue }, { pc: 4n, address: RAM_BASE + 0x700n, physical: true, newValue: 0x55n });
+  e = h.run(100);
+  assert.equal(e.kind, 'watch', 'the store through the other alias');
+  assert.equal(e.watch!.pc, 16n, 'the store to 0x40000708 (outside the range) did not stop');
+  assert.equal(e.watch!.address, RAM_BASE + 0x700n);
+  h.clearWatches();
+  h.addWatch(0x700n, 0x708n, 2); // a virtual range sees only its own alias
+  h.pc = 0x10n;
+  assert.equal(h.run(100).kind, 'budget');
+});

@@ -61,6 +61,17 @@ static void check_clocks(void)
         if (ns(&b) < ns(&a)) { fail("a clock went backwards"); continue; }
         printf("init: clock_gettime(%s) ok\n", clocks[i].name);
     }
+    /* read CLOCK_MONOTONIC through the vDSO until it has moved 20 ms: several timer ticks, so the kernel's
+     * update_vsyscall rewrites [vvar] while this process reads it (a debugger can watch that happen) */
+    struct timespec start, now;
+    long spins = 0;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    do {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        spins++;
+    } while (ns(&now) - ns(&start) < 20000000LL && spins < 100000000L);
+    if (ns(&now) - ns(&start) < 20000000LL) fail("CLOCK_MONOTONIC did not advance 20 ms");
+    else printf("init: CLOCK_MONOTONIC advanced 20 ms across timer ticks\n");
     struct timeval tv;
     if (gettimeofday(&tv, NULL) != 0) fail("gettimeofday");
     else printf("init: gettimeofday ok\n");

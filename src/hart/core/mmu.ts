@@ -9,7 +9,7 @@
 import {
   ITLB, RTLB, WTLB, TLB_N, TLB_ENTRY, RAM_OFF, PAGEFLAGS, PF_WATCH, PF_TOUCHED,
   WATCH, WATCH_ENTRY, MISC_WATCH_COUNT, EXIT_WATCH, EXIT_HTIF, TLB_TAG, TLB_HOST, WATCH_START,
-  WATCH_END, WATCH_KIND,
+  WATCH_END, WATCH_KIND, WATCH_PHYSICAL,
 } from '../layout';
 import {
   pc, priv, trapped, ramSize, stopAt, PRV_M, PRV_S, PRV_U, csrGet, misc, setMisc, requestExit,
@@ -254,9 +254,12 @@ function checkWatch(va: u64, pa: u64, size: i32, kind: u64, oldV: u64, newV: u64
     const e = WATCH + <usize>i * WATCH_ENTRY;
     const s = load<u64>(e, WATCH_START), en = load<u64>(e, WATCH_END), k = load<u64>(e, WATCH_KIND);
     if ((k & kind) == 0) continue;
-    if (va < en && va + <u64>size > s) {
-      setMisc(MISC_EXIT_A, va);
-      setMisc(MISC_EXIT_B, (<u64>size << 8) | kind);
+    // a physical range matches the access's physical address (any alias), and reports it
+    const phys = (k & WATCH_PHYSICAL) != 0;
+    const a = phys ? pa : va;
+    if (a < en && a + <u64>size > s) {
+      setMisc(MISC_EXIT_A, a);
+      setMisc(MISC_EXIT_B, (<u64>size << 8) | kind | (phys ? <u64>WATCH_PHYSICAL : 0));
       setMisc(MISC_EXIT_C, oldV);
       setMisc(MISC_EXIT_D, pc);
       setMisc(MISC_EXIT_E, newV);

@@ -61,6 +61,7 @@ export const INIT_LINES = [
   'init: clock_gettime(CLOCK_MONOTONIC) ok',
   'init: clock_gettime(CLOCK_MONOTONIC_RAW) ok',
   'init: clock_gettime(CLOCK_BOOTTIME) ok',
+  'init: CLOCK_MONOTONIC advanced 20 ms across timer ticks',
   'init: gettimeofday ok',
   'init: /bin/vdso exited with 0',
   'init: /bin/syscall exited with 0',
