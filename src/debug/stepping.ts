@@ -12,7 +12,7 @@
 // instead of letting the program exit or run on without end.
 import { PRV_U, PRV_S, type Hart } from '../hart/hart';
 import { opIndex } from '../isa/decode';
-import { CSR_SCAUSE, CSR_STVEC, CSR_SSTATUS } from '../isa/encoding.generated';
+import { CSR_SCAUSE, CSR_STVEC, CSR_SSTATUS, MSTATUS_SPP } from '../isa/encoding.generated';
 import type { DebugModule, ResolvedLocation } from './modules';
 import type { Target } from './target';
 import type { Frame } from './unwind';
@@ -190,6 +190,13 @@ export function* stepOutJob(ctx: StepContext): Job {
   }
   const frames = ctx.stack(2);
   const caller = frames[1];
+  // a whole system: the kernel's trap entry, taken from user mode (sstatus.SPP = U), has no kernel caller; out of
+  // it is the sret back to user mode (through ret_from_exception)
+  if (ctx.target.kind === 'system' && hart.priv === PRV_S && (hart.csr(CSR_SSTATUS) & MSTATUS_SPP) === 0n &&
+      (!caller || BigInt.asIntN(64, caller.pc) >= 0n)) {
+    yield { run: 'until', privChangeTo: PRV_U };
+    return undefined;
+  }
   if (!caller) {
     yield { run: 'until', addrs: [hart.x(1)], priv: hart.priv };
     return undefined;

@@ -165,3 +165,38 @@ describe('full system: the vDSO in every process (physical breakpoints and watch
     await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
   });
 });
+
+describe('full system: from a user ecall into the kernel\'s entry.S and back', { skip }, () => {
+  let dc: DebugClient;
+  before(async () => { dc = await startClient(); dc.defaultTimeout = 120_000; });
+  after(async () => { await dc.stop(); });
+  const stack = (): Promise<Frame[]> => stackOf(dc);
+
+  test('an instruction breakpoint on init\'s write ecall; Step Into (instruction) enters handle_exception in entry.S in S-mode; Step Out comes back to user mode after the ecall', async () => {
+    if (typeof a === 'string') return;
+    await launchStopped(dc, { kernel: a.image, initrd: a.initramfs, vmlinux: a.vmlinux, firmware: 'builtin', stopOnEntry: true });
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'sys_write' }] });
+    await stopAfter(dc, () => dc.continueRequest({ threadId: 1 }));
+    // the user pc of the system call: sepc (the ecall in init's static glibc)
+    const ecall = BigInt((await evaluate(dc, '$sepc')).split(' ')[0]);
+    assert.ok(ecall < 0x4000000000n, 'a user address');
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    await dc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: hex(ecall) }] });
+    process.stdout.write(`# ecall at ${hex(ecall)}\n`);
+    const ev = await stopAfter(dc, () => dc.continueRequest({ threadId: 1 }));
+    assert.equal(ev.body.reason, 'instruction breakpoint');
+    assert.match(await evaluate(dc, '$priv'), /^0x0 /);
+    const dis = await dc.customRequest('disassemble', { memoryReference: hex(ecall), instructionCount: 1 });
+    assert.match(dis.body.instructions[0].instruction, /^ecall/);
+    await dc.customRequest('setInstructionBreakpoints', { breakpoints: [] });
+    await stopAfter(dc, () => dc.stepInRequest({ threadId: 1, granularity: 'instruction' }));
+    const k = await stack();
+    assert.equal(k[0].name, 'handle_exception');
+    assert.match(k[0].path, /arch\/riscv\/kernel\/entry\.S$/);
+    assert.match(await evaluate(dc, '$priv'), /^0x1 /, 'S-mode');
+    assert.equal(BigInt((await evaluate(dc, '$scause')).split(' ')[0]), 8n, 'environment call from U-mode');
+    await stopAfter(dc, () => dc.stepOutRequest({ threadId: 1 }));
+    assert.match(await evaluate(dc, '$priv'), /^0x0 /, 'back in user mode');
+    assert.equal(BigInt((await evaluate(dc, '$pc')).split(' ')[0]), ecall + 4n, 'after the ecall');
+  });
+});
