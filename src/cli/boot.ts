@@ -5,9 +5,10 @@
 import { existsSync } from 'node:fs';
 import { readInputFile } from './inputs';
 import { VirtMachine } from '../hart/virt/machine';
+import { ElfFile } from '../elf/elf';
 
 export const BOOT_USAGE = `usage: riscv-vdso boot --kernel IMAGE [--initrd CPIO] [--firmware FILE] [--append CMDLINE]
-                        [--memory MiB] [--max-insns N] [--time virtual|host]
+                        [--memory MiB] [--max-insns N] [--time virtual|host] [--vmlinux FILE]
   --kernel IMAGE     the kernel (Linux's arch/riscv/boot/Image)
   --initrd CPIO      an initramfs
   --firmware FW      M-mode firmware loaded at 0x80000000 (OpenSBI's fw_dynamic.bin or fw_jump.bin), or
@@ -18,6 +19,7 @@ export const BOOT_USAGE = `usage: riscv-vdso boot --kernel IMAGE [--initrd CPIO]
   --memory MiB       RAM size (default 256)
   --max-insns N      stop after N instructions (exit status 124)
   --time MODE        virtual (default: time follows the modelled cycles, reproducible) or host
+  --vmlinux FILE     the kernel's ELF (Linux's vmlinux): where the run stopped is named by kernel symbol
 `;
 
 export const DEBIAN_OPENSBI = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
@@ -26,6 +28,7 @@ class UsageError extends Error {}
 
 interface BootArgs {
   kernel?: string; initrd?: string; firmware?: string; append: string; memory: number; maxInsns?: bigint; time: 'virtual' | 'host';
+  vmlinux?: string;
 }
 
 export function parseBootArgs(argv: string[]): BootArgs {
@@ -43,6 +46,7 @@ export function parseBootArgs(argv: string[]): BootArgs {
       case '--kernel': a.kernel = value(); break;
       case '--initrd': a.initrd = value(); break;
       case '--firmware': a.firmware = value(); break;
+      case '--vmlinux': a.vmlinux = value(); break;
       case '--append': a.append = value(); break;
       case '--memory': {
         const v = value();
@@ -103,6 +107,19 @@ export async function bootCommand(argv: string[]): Promise<number> {
     return 2;
   }
 
+  // kernel symbols for the places the run stops at (the function holding the address, + offset)
+  let symbols: { name: string; value: bigint; size: bigint }[] | undefined;
+  if (args.vmlinux) {
+    try {
+      symbols = ElfFile.parse(readInput('vmlinux', args.vmlinux)).symbols().filter((s) => (s.type === 2 || s.type === 0) && s.shndx !== 0 && s.size > 0n && !s.name.startsWith('$'));
+    } catch (e) {
+      process.stderr.write(`riscv-vdso: ${args.vmlinux} gives no kernel symbols: ${(e as Error).message}\n`);
+    }
+  }
+  const where = (pc: bigint): string => {
+    const s = symbols?.find((x) => pc >= x.value && pc < x.value + x.size);
+    return `pc 0x${pc.toString(16)}${s ? ` <${s.name}+0x${(pc - s.value).toString(16)}>` : ''}`;
+  };
   const stdin = process.stdin;
   const interactive = stdin.isTTY === true;
   let quit = false;
@@ -134,7 +151,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
       if (quit) { process.stderr.write('\nriscv-vdso: quit (Ctrl-A x)\n'); code = 130; break; }
       const done = machine.hart.cycles - start;
       if (args.maxInsns !== undefined && done >= args.maxInsns) {
-        process.stderr.write(`\nriscv-vdso: instruction limit reached (${done})\n`);
+        process.stderr.write(`\nriscv-vdso: instruction limit reached (${done}) at ${where(machine.hart.pc)}\n`);
         code = 124;
         break;
       }
@@ -152,7 +169,7 @@ export async function bootCommand(argv: string[]): Promise<number> {
       }
       if (r.kind === 'hart') {
         const what = r.exit.kind === 'firmware' ? 'a trap reached M-mode, where the built-in SBI has no handler' : r.exit.kind;
-        process.stderr.write(`\nriscv-vdso: stopped: ${what} at pc 0x${r.exit.pc.toString(16)}\n`);
+        process.stderr.write(`\nriscv-vdso: stopped: ${what} at ${where(r.exit.pc)}\n`);
         code = 126;
         break;
       }

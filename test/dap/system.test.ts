@@ -5,10 +5,10 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { startClient, launchStopped, stopAfter, evaluate, errorOf, hex } from './helpers';
+import { startClient, launchStopped, stopAfter, evaluate, errorOf, hex, variables, scope } from './helpers';
 import { artefacts } from '../hart/virt/fullsys';
 import { ElfFile } from '../../src/elf/elf';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const a = artefacts(false);
@@ -198,5 +198,32 @@ describe('full system: from a user ecall into the kernel\'s entry.S and back', {
     await stopAfter(dc, () => dc.stepOutRequest({ threadId: 1 }));
     assert.match(await evaluate(dc, '$priv'), /^0x0 /, 'back in user mode');
     assert.equal(BigInt((await evaluate(dc, '$pc')).split(' ')[0]), ecall + 4n, 'after the ecall');
+  });
+});
+
+const fwDynamic = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
+describe('full system under Debian\'s OpenSBI: stopped in the firmware, in M-mode', { skip: skip || (!existsSync(fwDynamic) && `${fwDynamic} is not installed (Debian package opensbi)`) }, () => {
+  let dc: DebugClient;
+  before(async () => { dc = await startClient(); dc.defaultTimeout = 120_000; });
+  after(async () => { await dc.stop(); });
+
+  test('stop on entry is OpenSBI\'s first instruction at 0x80000000 in M-mode; the CSR view shows the machine CSRs; a kernel breakpoint still stops in S-mode', async () => {
+    if (typeof a === 'string') return;
+    const ev = await launchStopped(dc, { kernel: a.image, initrd: a.initramfs, vmlinux: a.vmlinux, firmware: fwDynamic, stopOnEntry: true });
+    assert.equal(ev.body.reason, 'entry');
+    const st = await dc.stackTraceRequest({ threadId: 1 });
+    assert.equal(st.body.stackFrames[0].instructionPointerReference, '0x80000000');
+    assert.match(await evaluate(dc, '$priv'), /^0x3 /, 'M-mode');
+    assert.match(await evaluate(dc, '$a2'), /^0x[0-9a-f]+/, 'fw_dynamic_info in a2');
+    const csrs = await variables(dc, (await scope(dc, 'CSRs')).variablesReference);
+    const machine = csrs.find((v) => v.name === 'Machine');
+    assert.ok(machine, 'a Machine group');
+    const m = await variables(dc, machine.variablesReference);
+    for (const n of ['mstatus', 'mtvec', 'medeleg', 'mideleg', 'mepc']) assert.ok(m.some((v) => v.name === n), n);
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'start_kernel' }] });
+    await stopAfter(dc, () => dc.continueRequest({ threadId: 1 }));
+    assert.match((await stackOf(dc))[0].name, /^start_kernel/);
+    assert.match(await evaluate(dc, '$priv'), /^0x1 /, 'S-mode under OpenSBI');
+    assert.notEqual(BigInt((await evaluate(dc, '$medeleg')).split(' ')[0]), 0n, 'OpenSBI delegated exceptions to S-mode');
   });
 });
