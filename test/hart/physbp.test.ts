@@ -4,11 +4,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Hart, RAM_BASE, PRV_S } from '../../src/hart/hart';
 import { enc } from './helpers';
-import { CSR_SATP } from '../../src/isa/encoding.generated';
+import { CSR_SATP, CSR_PMPADDR0, CSR_PMPCFG0 } from '../../src/isa/encoding.generated';
 
 const A0 = 10, A1 = 11;
 const ROOT = RAM_BASE + 0x100000n;
 const ALIAS = 0x40000000n; // the second 1 GiB page: the same RAM
+
+/** S-mode with Sv39 on (root table at ROOT) and PMP entry 0 open over everything (NAPOT, R/W/X), as a firmware leaves it. */
+function supervisor(h: Hart): void {
+  h.setCsr(CSR_PMPADDR0, (1n << 54n) - 1n);
+  h.setCsr(CSR_PMPCFG0, (3n << 3n) | 7n);
+  h.setCsr(CSR_SATP, (8n << 60n) | (ROOT >> 12n));
+  h.priv = PRV_S;
+  h.pc = 0n;
+}
 
 function machine(jit: boolean): Hart {
   const h = new Hart({ ramBytes: 4 << 20, jit });
@@ -20,9 +29,7 @@ function machine(jit: boolean): Hart {
   const leaf = ((RAM_BASE >> 12n) << 10n) | 0xcfn;
   h.writePhys64(ROOT, leaf);
   h.writePhys64(ROOT + 8n, leaf);
-  h.setCsr(CSR_SATP, (8n << 60n) | (ROOT >> 12n));
-  h.priv = PRV_S;
-  h.pc = 0n;
+  supervisor(h);
   return h;
 }
 
@@ -65,9 +72,7 @@ test('a physical watch range catches stores through every virtual alias and repo
   const leaf = ((RAM_BASE >> 12n) << 10n) | 0xcfn;
   h.writePhys64(ROOT, leaf);
   h.writePhys64(ROOT + 8n, leaf);
-  h.setCsr(CSR_SATP, (8n << 60n) | (ROOT >> 12n));
-  h.priv = PRV_S;
-  h.pc = 0n;
+  supervisor(h);
   h.addWatch(RAM_BASE + 0x700n, RAM_BASE + 0x708n, 2, true);
   let e = h.run(100);
   assert.equal(e.kind, 'watch');

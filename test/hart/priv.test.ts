@@ -154,7 +154,7 @@ test('watchpoints report pc, address, size, old and new value', () => {
   h.addWatch(RAM + 0x3004n, RAM + 0x3008n, 2);
   const e = h.run(100);
   assert.equal(e.kind, 'watch');
-  assert.deepEqual(e.watch, { pc: RAM, address: RAM + 0x3004n, size: 4, kind: 'write', oldValue: 1n, newValue: 0xdeadbeefn });
+  assert.deepEqual(e.watch, { pc: RAM, address: RAM + 0x3004n, size: 4, kind: 'write', oldValue: 1n, newValue: 0xdeadbeefn, physical: false });
   assert.equal(h.pc, RAM + 4n, 'the store completed');
 });
 
