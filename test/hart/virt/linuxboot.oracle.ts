@@ -14,7 +14,6 @@ import { artefacts, bootOurs, lines, BOOTARGS, DEBIAN_OPENSBI_DIR, INIT_LINES, t
 
 const MASKS: { re: RegExp; to: string; why: string }[] = [
   { re: /riscv-virtio,(qemu|riscv-vdso-lab)/, to: 'riscv-virtio,<model>', why: 'the device tree names the machine' },
-  { re: /^(Boot HART PMP (Count|Granularity|Address Bits)\s*:).*/, to: '$1 <n>', why: 'no PMP on our hart yet (issue 11 owns it)' },
   { re: /^(Boot HART MHPM Count\s*:).*/, to: '$1 <n>', why: 'no programmable hpm counters on our hart' },
   { re: /^Memory: \d+K\/(\d+K) available (.*), \d+K reserved, (.*)$/, to: 'Memory: <n>K/$1 available $2, <n>K reserved, $3', why: 'QEMU\'s device tree is larger (PCI, virtio, flash nodes): the kernel reserves its copy' },
   { re: /^ASID allocator (using \d+ bits \(\d+ entries\)|disabled \(0 bits\))$/, to: 'ASID allocator <asid>', why: 'satp.ASID has no bits on our hart (legal: the kernel flushes instead)' },
