@@ -192,7 +192,7 @@ export function* stepOutJob(ctx: StepContext): Job {
   const caller = frames[1];
   // a whole system: the kernel's trap entry, taken from user mode (sstatus.SPP = U), has no kernel caller; out of
   // it is the sret back to user mode (through ret_from_exception)
-  if (ctx.target.kind === 'system' && hart.priv === PRV_S && (hart.csr(CSR_SSTATUS) & MSTATUS_SPP) === 0n &&
+  if (ctx.target.capabilities.system && hart.priv === PRV_S && (hart.csr(CSR_SSTATUS) & MSTATUS_SPP) === 0n &&
       (!caller || BigInt.asIntN(64, caller.pc) >= 0n)) {
     yield { run: 'until', privChangeTo: PRV_U };
     return undefined;
