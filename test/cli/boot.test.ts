@@ -16,12 +16,12 @@ test('boot: bad arguments get one clear sentence and status 2, never a stack tra
   const cases: [string[], RegExp][] = [
     [[], /--kernel IMAGE is required/],
     [['--kernel'], /--kernel needs a value/],
-    [['--kernel', '/nonexistent/Image'], /cannot read the kernel \/nonexistent\/Image: ENOENT/],
+    [['--kernel', '/nonexistent/Image'], /the kernel: \/nonexistent\/Image: no such file/],
     [['--kernel', 'package.json', '--memory', 'lots'], /--memory needs a size in MiB \(got 'lots'\)/],
     [['--kernel', 'package.json', '--memory', '4'], /memory must be 16\.\.1024 MiB \(got 4\)/],
     [['--kernel', 'package.json', '--time', 'soon'], /--time is virtual or host/],
     [['--kernel', 'package.json', '--bogus'], /unknown option --bogus/],
-    [['--kernel', 'package.json', '--firmware', '/nonexistent/fw.bin'], /cannot read the firmware \/nonexistent\/fw\.bin/],
+    [['--kernel', 'package.json', '--firmware', '/nonexistent/fw.bin'], /the firmware: \/nonexistent\/fw\.bin: no such file/],
   ];
   for (const [args, re] of cases) {
     const r = boot(...args);
