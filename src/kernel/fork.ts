@@ -9,7 +9,8 @@ import type { LinuxProcess } from './process';
 import { Files, Task } from './task';
 import { saveContext, setCtxReg, ctxReg } from './sched';
 import { SignalState } from './signal';
-import { KernelError, EINVAL, EFAULT, EPERM } from './errno';
+import { KernelError, EINVAL, EFAULT, EPERM, EAGAIN } from './errno';
+import { defaultNproc, RLIMIT_NPROC } from './limits';
 import { PT_REGS } from '../guest/kernel/entrySymbols.generated';
 
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000,
@@ -46,6 +47,10 @@ export function kernelClone(p: LinuxProcess, c: CloneArgs): bigint {
   }
   const parent = p.current;
   if ((f & CLONE_PARENT) && (p.isInit(parent.group) || parent.group.parent === undefined) && !(f & CLONE_THREAD)) throw new KernelError(EINVAL);
+  // copy_process: a user's tasks are bounded by RLIMIT_NPROC (its default from the RAM, as threads-max): EAGAIN.
+  // Without it a guest made thousands of idle threads and every scheduling pass walked them all.
+  const nproc = parent.rlimits.get(RLIMIT_NPROC)?.[0] ?? BigInt(defaultNproc(p.hart.ramBytes));
+  if (BigInt(p.tasks.filter((t) => t.state !== 'dead').length) >= nproc) throw new KernelError(EAGAIN);
   const tid = p.allocTid();
   let mm = parent.mm;
   if (f & CLONE_VM) parent.mm.users++;

@@ -10,6 +10,13 @@ export const DEFAULT_TMP_QUOTA = 64 * 1024 * 1024;
 /** A read from /dev/zero, /dev/urandom or /dev/random gives at most this per call (getrandom's 33554431 rounded
  *  to pages; a short read, which callers loop on), so one call never makes hundreds of MiB. */
 export const DEV_READ_MAX = 32 * 1024 * 1024;
+/** kernel/fork.c set_max_threads: threads-max is RAM pages / (8 * THREAD_SIZE / PAGE_SIZE) (THREAD_SIZE 16 KiB on
+ *  riscv64), at least 20; RLIMIT_NPROC's default is half of it (1,024 for 256 MiB). */
+export function defaultNproc(ramBytes: number): number {
+  return Math.floor(Math.max(20, Math.floor(ramBytes / 4096 / 32)) / 2);
+}
+/** RLIMIT_NPROC's number. */
+export const RLIMIT_NPROC = 6;
 /** The private /tmp holds at most this many files and directories (tmpfs nr_inodes): more is ENOSPC. */
 export const MAX_TMP_INODES = 65536;
 /** ... and their path names at most this many bytes in all (the host keeps every name): more is ENOSPC. */

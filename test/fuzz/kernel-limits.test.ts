@@ -135,3 +135,8 @@ test('the private /tmp holds at most MAX_TMP_INODES files and directories and MA
   assert.equal(errno(() => v2.rename('/tmp/' + long, '/tmp/short')), 0);
   assert.equal(errno(() => v2.mkdir(`/tmp/short/${long}`)), 0);
 });
+
+test('threads are bounded by RLIMIT_NPROC, its default from the RAM as Linux (threads-max / 2): clone is EAGAIN', () => {
+  // 16 MiB of RAM: threads-max 128, RLIMIT_NPROC 64 (the main thread is one of them)
+  assert.equal(run(['threads'], { ramBytes: 16 << 20 }), 'threads 63, then EAGAIN\nRLIMIT_NPROC 64\n');
+});

@@ -4,6 +4,7 @@ import type { LinuxProcess } from '../process';
 import { KernelError, EFAULT, EINVAL, EPERM, ESRCH, EACCES } from '../errno';
 import type { ThreadGroup } from '../task';
 import { PAGE_BYTES } from '../pagetable';
+import { defaultNproc, RLIMIT_NPROC } from '../limits';
 
 export const UID = 1000n, GID = 1000n;
 
@@ -38,7 +39,8 @@ export function sysPrlimit64(p: LinuxProcess, a: bigint[]): bigint {
   if (pid !== 0 && pid !== p.pid) throw new KernelError(3);
   const res = Number(a[1]);
   if (res < 0 || res > 15) throw new KernelError(EINVAL);
-  const cur = p.rlimits.get(res) ?? RLIMITS[res] ?? [RLIM_INFINITY, RLIM_INFINITY];
+  const nproc = (): [bigint, bigint] => { const n = BigInt(defaultNproc(p.hart.ramBytes)); return [n, n]; };
+  const cur = p.rlimits.get(res) ?? RLIMITS[res] ?? (res === RLIMIT_NPROC ? nproc() : [RLIM_INFINITY, RLIM_INFINITY]);
   if (a[3] !== 0n) {
     const b = Buffer.alloc(16);
     b.writeBigUInt64LE(cur[0], 0); b.writeBigUInt64LE(cur[1], 8);
