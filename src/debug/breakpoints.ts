@@ -6,6 +6,7 @@ import type { DebugModule } from './modules';
 import { parseNumber } from './expr';
 import { MAX_DATA_BREAKPOINT_BYTES } from './limits';
 import { WATCH_MAX } from '../hart/layout';
+import { dwarfFunctionEntries } from './inline';
 
 export type BreakpointKind = 'source' | 'function' | 'instruction';
 
@@ -122,9 +123,13 @@ export class BreakpointTable {
           const a = m.lookup(sym);
           // where gdb stops for "break NAME": after the prologue, by the line table
           if (a !== undefined && m.contains(a)) addrs.push(m.afterPrologue(a));
+          // and, from DWARF, copies named otherwise in the symbol table (fact.constprop.0) and inlined instances
+          const d = dwarfFunctionEntries(m, sym);
+          for (const e of d.outOfLine) if (m.contains(e)) addrs.push(m.afterPrologue(e));
+          for (const e of d.inlined) if (m.contains(e)) addrs.push(e);
         }
       }
-      b.addresses = [...new Set(addrs)];
+      b.addresses = [...new Set(addrs)].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
       const pa = direct === undefined && !name.includes('!') ? this.physicalResolver?.(name) : undefined;
       b.physical = pa !== undefined ? [pa] : undefined;
       b.verified = b.addresses.length > 0 || b.physical !== undefined;

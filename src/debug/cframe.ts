@@ -75,14 +75,17 @@ const phys = (f: Frame) => f.physical ?? f.index;
 /**
  * Expands physical frames into gdb's inline frames: a pc inside inlined subroutines gives one frame per
  * inlined function (innermost first, at the pc's line) and then the function that holds them (at the call line
- * of the outermost inlined call). Frames are renumbered; `physical` keeps the unwinder's index.
+ * of the outermost inlined call). Frames are renumbered; `physical` keeps the unwinder's index. At the top, the
+ * inline frames the stop hides (`rt.inlineSkip`) are left out, so the first frame is their caller at the call line.
  */
 export function withInlineFrames(rt: DebugRuntime, frames: Frame[]): Frame[] {
   const out: Frame[] = [];
   for (const f of frames) {
     let inl: Die[] = [];
     try { inl = inlineDepthAt(rt, f); } catch { inl = []; }
-    for (let d = 0; d <= inl.length; d++) {
+    // the inline frames that begin at the stop's pc and are hidden (gdb's skipped frames; inline.ts)
+    const skip = f.index === 0 ? Math.min(rt.inlineSkip, inl.length) : 0;
+    for (let d = skip; d <= inl.length; d++) {
       const inner = inl[inl.length - d]; // the inlined call this frame made (d > 0)
       const fnDie = d < inl.length ? inl[inl.length - 1 - d] : undefined;
       let location = f.location;
@@ -94,7 +97,7 @@ export function withInlineFrames(rt: DebugRuntime, frames: Frame[]): Frame[] {
         const file = f.module ? callFile(f.module, inner) : undefined;
         if (file !== undefined) location = { ...location, file, hostPath: f.module!.sourceHostPath(file) };
       }
-      out.push({ ...f, index: out.length, physical: f.index, inlineDepth: d, name: fnDie?.name ?? f.name, location });
+      out.push({ ...f, index: out.length, physical: f.index, inlineDepth: d, name: fnDie?.name ?? (d === inl.length ? subprogramName(f) : undefined) ?? f.name, location });
     }
   }
   return out;
@@ -149,6 +152,16 @@ export function cframe(rt: DebugRuntime, frame: Frame, inlineDepth = 0): CFrame 
   const fnIndex = fnIdx[k] ?? 0;
   const endIndex = fnIdx[k + 1] ?? chain.length;
   return { rt, frame, module: m, dwarf, unit: chain[0].unit, linkPc, chain, fnIndex, endIndex, mem: guestMemory(rt) };
+}
+
+/** The DWARF name of a physical frame's function (gdb's: `fact` for GCC's fact.constprop.0), when it has one. */
+function subprogramName(frame: Frame): string | undefined {
+  const m = frame.module;
+  if (!m || m.kind === 'kernel' || !frame.location) return undefined;
+  const dwarf = moduleDwarf(m);
+  if (!dwarf) return undefined;
+  const lookup = phys(frame) > 0 ? frame.pc - 1n : frame.pc;
+  try { return dwarf.scopeChain(lookup - m.bias).find((d) => d.tag === DW_TAG.subprogram)?.name; } catch { return undefined; }
 }
 
 /** How many inline frames the pc of a physical frame has (inlined subroutines holding it). */

@@ -6,6 +6,7 @@ import { ElfFile, SHT } from '../elf/elf';
 import { SymbolIndex } from '../elf/symbols';
 import { LineIndex, type SourceLocation } from '../elf/dwarfLine';
 import { CfiTable } from '../elf/dwarfCfi';
+import { moduleDwarf } from './cframe';
 import { VDSO_OFFSETS } from '../guest/vdso/vdsoSymbols.generated';
 
 export type ModuleKind = 'program' | 'interpreter' | 'library' | 'vdso' | 'kernel';
@@ -207,7 +208,26 @@ export class DebugModule {
       const r = li.lineToAddresses(f, line);
       if (r && (!best || r.line < best.line)) best = r;
     }
-    return best;
+    return best && { line: best.line, addresses: this.firstPerBlock(best.addresses) };
+  }
+
+  /**
+   * gdb's filter for a line's locations (linespec.c): of several addresses in the same innermost block (a
+   * function, lexical block or inlined call) only the first is kept, so `break LINE` on a loop's line stops
+   * once at the loop, not at each of the line's pieces. Without .debug_info every address stays.
+   */
+  private firstPerBlock(addresses: bigint[]): bigint[] {
+    const dwarf = this.kind === 'kernel' ? undefined : moduleDwarf(this);
+    if (!dwarf || addresses.length < 2) return addresses;
+    const seen = new Set<unknown>();
+    return addresses.filter((a) => {
+      let block: unknown;
+      try { const c = dwarf.scopeChain(a - this.bias); block = c[c.length - 1]; } catch { block = undefined; }
+      if (block === undefined) return true;
+      if (seen.has(block)) return false;
+      seen.add(block);
+      return true;
+    });
   }
 
   private lineStartCache?: bigint[];

@@ -19,6 +19,7 @@ import { createTarget, type LaunchConfig, type ProcessFactory } from './launch';
 import { isRdtime } from '../kernel/board';
 import { unwindStack, type Frame } from './unwind';
 import { continueJob, instructionStepJob, lineStepJob, stepOutJob, type Job, type RunReq, type StopEvent } from './stepping';
+import { inlineAt } from './inline';
 
 export type { LaunchConfig, ProcessFactory } from './launch';
 export type { Frame } from './unwind';
@@ -59,6 +60,8 @@ export class DebugRuntime extends EventEmitter {
   private readonly processFactory: ProcessFactory;
   private watchesInstalled = false;
   private jobStartCycles = 0n;
+  /** Inline frames that begin at the stop's pc and are hidden (gdb's skipped frames; see inline.ts). */
+  inlineSkip = 0;
 
   constructor(processFactory: ProcessFactory) {
     super();
@@ -109,6 +112,7 @@ export class DebugRuntime extends EventEmitter {
   }
 
   private afterLaunch(): void {
+    this.inlineSkip = 0;
     if (this.config?.stopOnEntry) this.emit('stopOnEntry');
     else this.continue();
   }
@@ -254,6 +258,7 @@ export class DebugRuntime extends EventEmitter {
       moduleAt: (a: bigint) => this.moduleAt(a),
       modules: () => this.modules(),
       stack: (max?: number) => this.stack(max),
+      inlineSkip: () => this.inlineSkip,
     };
   }
 
@@ -301,6 +306,14 @@ export class DebugRuntime extends EventEmitter {
   }
 
   private finishJob(stop: StopEvent): void {
+    // like gdb, a stop where inlined calls begin shows their caller (not after a user breakpoint there, nor stepi)
+    if (this.target && stop.event !== 'end') {
+      let skip = stop.inlineSkip;
+      if (skip === undefined) {
+        try { skip = stop.event === 'stopOnBreakpoint' || stop.event === 'stopOnInstructionBreakpoint' ? 0 : inlineAt(this.moduleAt(this.hart.pc), this.hart.pc).entries; } catch { skip = 0; }
+      }
+      this.inlineSkip = skip;
+    }
     if (stop.message) this.emit('output', 'console', stop.message + '\n');
     this.job = undefined;
     this.jobReq = undefined;
@@ -517,8 +530,25 @@ export class DebugRuntime extends EventEmitter {
     }
     if (!stopping.length) return undefined;
     const kind = stopping[0].kind;
-    if (kind === 'instruction') return { event: 'stopOnInstructionBreakpoint', args: [stopping.map((b) => b.id)] };
-    return { event: 'stopOnBreakpoint', args: [stopping.map((b) => b.id), kind] };
+    if (kind === 'instruction') return { event: 'stopOnInstructionBreakpoint', args: [stopping.map((b) => b.id)], inlineSkip: 0 };
+    return { event: 'stopOnBreakpoint', args: [stopping.map((b) => b.id), kind], inlineSkip: this.breakpointInlineSkip(pc, stopping) };
+  }
+
+  /**
+   * gdb's stopped_by_user_bp_inline_frame: at a user breakpoint the inline frames beginning at the pc stay hidden
+   * up to the function the breakpoint names (a line or address breakpoint names the innermost one: none hidden).
+   */
+  private breakpointInlineSkip(pc: bigint, bps: UserBreakpoint[]): number {
+    if (bps.some((b) => b.kind !== 'function')) return 0;
+    const names = new Set(bps.map((b) => (b.name ?? '').replace(/^.*!/, '')));
+    let at;
+    try { at = inlineAt(this.moduleAt(pc), pc); } catch { return 0; }
+    let skip = 0;
+    for (let i = at.chain.length - 1; i >= at.chain.length - at.entries; i--) {
+      if (names.has(at.chain[i].name ?? '')) break;
+      skip++;
+    }
+    return skip;
   }
 
   interpolate(msg: string): string {

@@ -14,6 +14,7 @@ import type { DebugModule } from './modules';
 import { scopesFor, type VarNode } from './variables';
 import { tryEvaluateC } from './cnodes';
 import { withInlineFrames } from './cframe';
+import { SIGNAL_FRAME_NAME } from './unwind';
 import { readMemory, writeMemory } from './memory';
 import { disassembleAround, decodeForward } from './disassemble';
 import { runConsole, formatValue } from './console';
@@ -429,7 +430,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
         } else {
           // no source: 'function+offset (module)', and a disassembly document the editor can show (as CodeLLDB
           // does), so selecting the frame or stopping in it shows its code; callers without source are subtle
-          sf.name = `${f.module?.describe(f.pc) ?? f.name}${mod}`;
+          sf.name = f.name === SIGNAL_FRAME_NAME ? f.name : `${f.module?.describe(f.pc) ?? f.name}${mod}`;
           const d = this.disassemblySource(f);
           sf.source = d.source;
           sf.line = d.line;

@@ -15,8 +15,9 @@ import { opIndex } from '../isa/decode';
 import { CSR_SCAUSE, CSR_STVEC, CSR_SSTATUS, MSTATUS_SPP } from '../isa/encoding.generated';
 import type { DebugModule, ResolvedLocation } from './modules';
 import type { Target } from './target';
-import type { Frame } from './unwind';
+import { SIGNAL_FRAME_NAME, type Frame } from './unwind';
 import { instructionAt, isCall } from './code';
+import { inlineAt, inlineBoundaries, callLine, chainRelation } from './inline';
 
 export type RunReq =
   | { run: 'one' }
@@ -28,8 +29,11 @@ export type RunReq =
     maxSteps?: number;
   };
 
-/** A stop; `message` goes to the Debug Console first. */
-export type StopEvent = { event: string; args: unknown[]; message?: string };
+/**
+ * A stop; `message` goes to the Debug Console first. `inlineSkip`: how many inline frames that begin at the pc
+ * the stop hides (gdb's skipped frames); when absent the runtime decides by the kind of stop.
+ */
+export type StopEvent = { event: string; args: unknown[]; message?: string; inlineSkip?: number };
 export type Job = Generator<RunReq, StopEvent | undefined, boolean>;
 
 /** What a job looks at between its run requests. */
@@ -40,6 +44,8 @@ export interface StepContext {
   moduleAt(addr: bigint): DebugModule | undefined;
   modules(): DebugModule[];
   stack(max?: number): Frame[];
+  /** Inline frames hidden at the current stop (see inline.ts). */
+  inlineSkip(): number;
 }
 
 const OP_ECALL = opIndex('ecall');
@@ -71,7 +77,8 @@ function* oneInstruction(ctx: StepContext, over: boolean): Generator<RunReq, voi
 
 export function* instructionStepJob(ctx: StepContext, over: boolean): Job {
   yield* oneInstruction(ctx, over);
-  return undefined;
+  // gdb shows every inline frame after stepi/nexti
+  return { event: 'stopOnStep', args: [], inlineSkip: 0 };
 }
 
 /** The frame a step starts in: its function, line, canonical frame address and return point. */
@@ -86,12 +93,16 @@ interface StepFrame {
 function currentFrame(ctx: StepContext): StepFrame {
   const hart = ctx.hart;
   const m = ctx.moduleAt(hart.pc);
-  const frames = ctx.stack(2);
-  const caller = frames[1];
+  const frames = ctx.stack(3);
+  let caller = frames[1];
+  const cfa = caller?.regs[2];
+  // a signal handler returns through the trampoline to the interrupted code: a step goes through the
+  // trampoline and its rt_sigreturn (as gdb steps through a SIGTRAMP_FRAME) and ends there
+  if (caller?.name === SIGNAL_FRAME_NAME) caller = frames[2];
   return {
     fn: m?.functionRange(hart.pc),
     loc: ctx.locationAt(hart.pc),
-    cfa: caller?.regs[2],
+    cfa,
     ret: caller ? { pc: caller.pc, priv: caller.priv } : undefined,
   };
 }
@@ -106,9 +117,17 @@ function isLineStart(ctx: StepContext, pc: bigint): boolean {
   return !!loc && loc.address === pc && !!ctx.moduleAt(pc)?.lineStarts().includes(pc);
 }
 
-export function* lineStepJob(ctx: StepContext, over: boolean): Job {
+/**
+ * A line step. `over`: Step Over (calls, inlined calls and system calls are run through). `finishInline`: Finish
+ * in an inline frame (gdb: a step in the calling frame with an empty range, over everything, that ends at the
+ * first line start outside the inlined block).
+ */
+export function* lineStepJob(ctx: StepContext, over: boolean, finishInline = false): Job {
   const hart = ctx.hart;
   const target = ctx.target;
+  // Step Into where inline frames begin and are hidden: enter one level, as gdb ("step" behaves like "down")
+  if (!over && ctx.inlineSkip() > 0) return { event: 'stopOnStep', args: [], inlineSkip: ctx.inlineSkip() - 1 };
+  let skip = ctx.inlineSkip();
   for (let round = 0; round < 64; round++) {
     const start = currentFrame(ctx);
     const startPriv = hart.priv;
@@ -116,6 +135,16 @@ export function* lineStepJob(ctx: StepContext, over: boolean): Job {
     const startModule = ctx.moduleAt(startPc);
     const kernel = target.capabilities.kernel;
     const vector = kernel && startPriv === PRV_U ? hart.csr(CSR_STVEC) & ~3n : undefined;
+    // the frame the step is in, inline frames included: the visible chain of inlined blocks and its line
+    const here = inlineAt(startModule, startPc);
+    if (round > 0) skip = here.entries;
+    skip = Math.min(skip, here.chain.length);
+    let oChain = here.chain.slice(0, here.chain.length - skip);
+    // the line stepped from: a frame with hidden inline frames is at their call line; after a return into the
+    // middle of a line the step goes on from the line the pc is in (gdb's set_step_info with the pc's line)
+    let oLine: number | undefined = skip > 0 && round === 0 ? callLine(here.chain[here.chain.length - skip]) : start.loc?.line;
+    let oFile: string | undefined = skip > 0 && round === 0 ? undefined : start.loc?.file;
+    if (finishInline && round === 0 && oChain.length) { oChain = oChain.slice(0, -1); oLine = undefined; oFile = undefined; }
     const addrs = new Set<bigint>();
     if (over) {
       if (start.fn && startModule) for (const a of startModule.lineStarts()) if (a >= start.fn.start && a < start.fn.end) addrs.add(a);
@@ -123,6 +152,7 @@ export function* lineStepJob(ctx: StepContext, over: boolean): Job {
       // from user mode the kernel is entered through its trap vector only (checked below)
       for (const m of ctx.modules()) if (!(m.kind === 'kernel' && vector !== undefined)) for (const a of m.lineStarts()) addrs.add(a);
     }
+    for (const a of inlineBoundaries(startModule, startPc)) addrs.add(a);
     if (start.ret) addrs.add(start.ret.pc);
     if (vector !== undefined) addrs.add(vector);
     if (!addrs.size) {
@@ -130,13 +160,14 @@ export function* lineStepJob(ctx: StepContext, over: boolean): Job {
       yield* oneInstruction(ctx, over);
       return { event: 'stopOnStep', args: [], message: `step: no line information and no caller at ${hex(startPc)}; stepped one instruction` };
     }
-    const hit: { reason: 'line' | 'return' | 'syscall' | 'exit' } = { reason: 'line' };
+    const hit: { reason: 'line' | 'return' | 'syscall' | 'exit'; skip?: number } = { reason: 'line' };
     const sameFrame = () => {
       if (!start.fn || hart.pc < start.fn.start || hart.pc >= start.fn.end) return false;
       return start.cfa === undefined || cfaNow(ctx) === start.cfa;
     };
     const accept = (): boolean => {
       const pc = hart.pc;
+      hit.skip = undefined;
       if (vector !== undefined && pc === vector && hart.priv === PRV_S) {
         // a trap from the stepped code: stop at the kernel's entry for its system calls (Step Into), or before
         // the program ends (any step); interrupts and page faults are served and the step goes on
@@ -151,31 +182,69 @@ export function* lineStepJob(ctx: StepContext, over: boolean): Job {
         hit.reason = 'return';
         return true;
       }
-      if (!isLineStart(ctx, pc)) return false;
-      const loc = ctx.locationAt(pc)!;
-      const sameLine = !!start.loc && loc.line === start.loc.line && loc.file === start.loc.file;
       hit.reason = 'line';
-      if (over) return !sameLine && sameFrame();
-      return !(sameLine && sameFrame());
+      if (sameFrame()) {
+        // the same function's frame: inline frames decide as in gdb's process_event_stop_test
+        const at = inlineAt(startModule, pc);
+        const visible = at.chain.slice(0, at.chain.length - at.entries);
+        const rel = chainRelation(visible, oChain);
+        if (at.entries > 0 && rel === 'same') {
+          // inlined calls begin here, called from the frame being stepped ("calls to inlined functions, part one")
+          const fromThisLine = callLine(at.chain[at.chain.length - at.entries]) === oLine;
+          if (over) {
+            if (fromThisLine) return false; // Step Over runs through an inlined call on its own line
+            hit.skip = at.entries; // and stops at a call site on another line
+            return true;
+          }
+          hit.skip = fromThisLine ? at.entries - 1 : at.entries; // Step Into enters a call made on its line
+          return true;
+        }
+        if (rel === 'deeper') {
+          // inside an inlined call of the stepped frame ("part two"): Step Into stops, Step Over runs through
+          if (over) return false;
+          hit.skip = at.entries;
+          return true;
+        }
+        if (!isLineStart(ctx, pc)) {
+          // an inlined block ended mid-line: go on stepping from the line and frame the pc is in now (gdb's
+          // set_step_info when it lands in the middle of a statement)
+          if (rel !== 'same') {
+            const loc = ctx.locationAt(pc);
+            oChain = visible;
+            oLine = loc?.line;
+            oFile = loc?.file;
+          }
+          return false;
+        }
+        const loc = ctx.locationAt(pc)!;
+        const sameLine = oLine !== undefined && loc.line === oLine && (oFile === undefined || loc.file === oFile);
+        hit.skip = at.entries;
+        return !sameLine;
+      }
+      // another frame: a line start of a function entered (Step Into only; Step Over runs through calls)
+      if (over || !isLineStart(ctx, pc)) return false;
+      return true;
     };
     const ok: boolean = yield { run: 'until', addrs: [...addrs], accept, maxSteps: STEP_LIMIT };
     if (!ok) return { event: 'stopOnStep', args: [], message: `step: no next line found within ${STEP_LIMIT.toLocaleString('en-US')} instructions; stopped at ${hex(hart.pc)}` };
     if (hit.reason === 'exit') return { event: 'stopOnStep', args: [], message: `step: the program is about to exit (system call ${hart.x(17)}); stopped at the kernel's trap entry` };
     if (hit.reason === 'syscall') return undefined;
     if (hit.reason === 'return') {
-      // in the caller: mid-line in code with source, finish that line as a step of its own (gdb's step range)
+      // in the caller: mid-line in code with source (or at a row that is no statement start), finish that line
+      // as a step of its own (gdb's step range); in code without lines the step ends here
       const loc = ctx.locationAt(hart.pc);
-      if (loc && loc.address !== hart.pc) continue;
+      if (loc && !isLineStart(ctx, hart.pc)) continue;
       return undefined;
     }
     // a line start: entering a function, stop after its prologue (where a breakpoint on it would stop)
     const m = ctx.moduleAt(hart.pc);
     const fn = m?.functionRange(hart.pc);
-    if (m && fn && fn.start === hart.pc) {
+    if (m && fn && fn.start === hart.pc && !sameFrame()) {
       const body = m.afterPrologue(hart.pc);
       if (body !== hart.pc) yield { run: 'until', addrs: [body], priv: hart.priv, maxSteps: 10_000 };
+      return undefined;
     }
-    return undefined;
+    return hit.skip !== undefined ? { event: 'stopOnStep', args: [], inlineSkip: hit.skip } : undefined;
   }
   return { event: 'stopOnStep', args: [], message: 'step: gave up after 64 returns into lines without a line start' };
 }
@@ -188,6 +257,10 @@ export function* stepOutJob(ctx: StepContext): Job {
     yield { run: 'until', privChangeTo: PRV_U };
     return undefined;
   }
+  // Finish in an inline frame: until the pc leaves the inlined block (the top frame shown is inlined when fewer
+  // inline frames are hidden than hold the pc)
+  const inl = inlineAt(m, hart.pc);
+  if (inl.chain.length > ctx.inlineSkip()) return yield* lineStepJob(ctx, true, true);
   const frames = ctx.stack(2);
   const caller = frames[1];
   // a whole system: the kernel's trap entry, taken from user mode (sstatus.SPP = U), has no kernel caller; out of

@@ -1,11 +1,16 @@
 // Unwinding: the call stack at a stop, innermost first. Per module: DWARF CFI (.eh_frame/.debug_frame), else
 // a prologue scan (much of static glibc has no CFI); the kernel's trap entry leads to the user context the trap
-// interrupted, which the kernel model gives (Target.userContext), so this file knows nothing of entry.S.
+// interrupted, which the kernel model gives (Target.userContext), so this file knows nothing of entry.S. A signal
+// trampoline's frame leads to the context the signal interrupted (struct rt_sigframe, as gdb's sigtramp unwinder).
 import { PRV_U, type Hart } from '../hart/hart';
 import { opIndex } from '../isa/decode';
 import type { DebugModule, ResolvedLocation } from './modules';
 import type { UserContext } from '../kernel/api';
 import { instructionAt } from './code';
+import { RT_SIGFRAME_REGS } from '../kernel/signal';
+
+/** The name gdb gives the frame of a signal trampoline. */
+export const SIGNAL_FRAME_NAME = '<signal handler called>';
 
 export interface Frame {
   index: number;
@@ -48,6 +53,20 @@ export function unwindStack(ctx: UnwindContext, max = 64): Frame[] {
   let returnAddress = false;
   for (let i = 0; i < max; i++) {
     const m = ctx.moduleAt(pc);
+    // a handler's return address is a signal trampoline (an FDE marked 'S', as __vdso_rt_sigreturn): the frame
+    // below is the context the signal interrupted, saved in the struct rt_sigframe at sp (Linux's user ABI)
+    if (returnAddress && m?.cfi?.findFde(pc)?.cie.signalFrame) {
+      frames.push({ index: i, pc, regs, priv, module: m, name: SIGNAL_FRAME_NAME });
+      const sp = regs[2];
+      if (sp === undefined) break;
+      const base = sp + BigInt(RT_SIGFRAME_REGS);
+      const saved = Array.from({ length: 32 }, (_, n) => ctx.readU64(base + BigInt(8 * n)));
+      if (saved[0] === undefined) break;
+      pc = saved[0];
+      regs = [0n, ...saved.slice(1)];
+      returnAddress = false;
+      continue;
+    }
     const lookup = returnAddress ? pc - 1n : pc;
     const loc = m?.addressToLine(lookup);
     frames.push({ index: i, pc, regs, priv, module: m, name: m?.functionName(lookup) ?? hex(pc), location: loc && returnAddress ? { ...loc } : loc });

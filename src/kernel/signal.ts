@@ -37,6 +37,8 @@ export const RT_SIGFRAME_SIZE = 1088;
 export const SIGINFO_SIZE = 128;
 const UC = SIGINFO_SIZE;
 const UC_STACK = UC + 16, UC_SIGMASK = UC + 40, UC_MCONTEXT = UC + 176;
+/** Where struct rt_sigframe keeps the interrupted registers (sc_regs: pc, x1..x31): what an unwinder reads. */
+export const RT_SIGFRAME_REGS = UC_MCONTEXT;
 const SC_FP = UC_MCONTEXT + 256, SC_FCSR = SC_FP + 256;
 
 type Default = 'term' | 'core' | 'ign' | 'stop';
