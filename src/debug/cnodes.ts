@@ -119,7 +119,7 @@ function childEval(parent: string, suffix: string): string {
 export function cNode(rt: DebugRuntime, cf: CFrame | undefined, mem: CMemory, name: string, v: CValue, evaluateName?: string): VarNode {
   const t = strip(v.type);
   const node: VarNode = { name, value: formatValue(v, mem), type: typeName(v.type), evaluateName };
-  if (v.addr !== undefined && v.bitSize === undefined) node.memoryReference = hex(v.addr);
+  if (v.addr !== undefined && v.bitSize === undefined) { node.memoryReference = hex(v.addr); node.size = sizeOf(v.type); }
   const ev = evaluateName ?? name;
   if (!v.optimized && !v.error) {
     if (t.kind === 'struct' || t.kind === 'union') {

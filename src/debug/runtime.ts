@@ -20,6 +20,10 @@ import { isRdtime } from '../kernel/board';
 import { unwindStack, type Frame } from './unwind';
 import { continueJob, instructionStepJob, lineStepJob, stepOutJob, type Job, type RunReq, type StopEvent } from './stepping';
 import { inlineAt } from './inline';
+import { withInlineFrames, guestMemory } from './cframe';
+import { tryEvaluateC } from './cnodes';
+import { scalar, floatOf } from './cvalue';
+import { isFloat } from '../elf/dwarfTypes';
 
 export type { LaunchConfig, ProcessFactory } from './launch';
 export type { Frame } from './unwind';
@@ -501,10 +505,30 @@ export class DebugRuntime extends EventEmitter {
     try { return hitConditionMet(cond, hits); } catch (e) { this.emit('output', 'console', `${(e as Error).message}\n`); return true; }
   }
 
+  /**
+   * A breakpoint's condition or a logpoint's {expression} at a hit, in the innermost frame: C over the program's
+   * DWARF when the expression names C (locals, members, `i == 2`), as a watch is, else the console's expression
+   * language (registers, symbols). C results print as gdb prints them; the others as hex.
+   */
+  private evaluateAtHit(expr: string): { value: bigint | number; text: string } {
+    this.inlineSkip = 0; // conditions are about the pc's innermost function, as gdb's are
+    const frame = withInlineFrames(this, this.stack(1))[0];
+    const c = tryEvaluateC(this, expr, frame, true);
+    if (c) {
+      const mem = guestMemory(this);
+      const value = isFloat(c.value.type) ? floatOf(c.value, mem) : scalar(c.value, mem);
+      if (value === undefined) throw new Error(`'${expr}' is not a number (${c.type})`);
+      return { value, text: c.text };
+    }
+    const v = this.evaluate(expr, frame);
+    return { value: v, text: hex(v) };
+  }
+
   private conditionHolds(cond: string | undefined): boolean {
     if (!cond || !cond.trim()) return true;
     try {
-      return this.evaluate(cond) !== 0n;
+      const v = this.evaluateAtHit(cond).value;
+      return v !== 0n && v !== 0;
     } catch (e) {
       this.emit('output', 'console', `breakpoint condition '${cond}': ${(e as Error).message} (stopping)\n`);
       return true;
@@ -553,7 +577,7 @@ export class DebugRuntime extends EventEmitter {
 
   interpolate(msg: string): string {
     return msg.replace(/\{([^}]+)\}/g, (_, e: string) => {
-      try { return hex(this.evaluate(e)); } catch (err) { return `<${(err as Error).message}>`; }
+      try { return this.evaluateAtHit(e).text; } catch (err) { return `<${(err as Error).message}>`; }
     });
   }
 

@@ -13,6 +13,7 @@ import type { UserBreakpoint } from './breakpoints';
 import type { DebugModule } from './modules';
 import { scopesFor, type VarNode } from './variables';
 import { tryEvaluateC } from './cnodes';
+import { sizeOf } from '../elf/dwarfTypes';
 import { withInlineFrames } from './cframe';
 import { SIGNAL_FRAME_NAME } from './unwind';
 import { readMemory, writeMemory } from './memory';
@@ -284,6 +285,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
       const rt = this.runtime;
       // a [vvar] field by name ('seq', 'vd[0].seq', 'vd[1].mult'), a variable of ours with a memory reference, or an address expression
       let start: bigint | undefined, size = 8, label = name;
+      let notInMemory: string | undefined;
       const field = DATAPAGE_FIELDS.find((f) => f.name === name || f.name === `vd[0].${name}`);
       if (field && rt.target?.vvarBase) {
         start = rt.target.vvarBase + BigInt(field.offset); size = field.size; label = `[vvar] ${field.name}`;
@@ -291,8 +293,20 @@ export class VdsoDebugSession extends LoggingDebugSession {
         const node = this.varNodes.get(args.variablesReference)?.get(name);
         if (node?.memoryReference) {
           start = BigInt(node.memoryReference);
-          size = node.type === 'u32' || node.type === 's32' ? 4 : 8;
+          size = node.size || (node.type === 'u32' || node.type === 's32' ? 4 : 8);
+          label = node.evaluateName ?? name;
+        }
+      }
+      if (start === undefined && rt.target && !rt.isRunning && !/,\s*\d+$/.test(name)) {
+        // a C object by expression (a watch expression, a name in scope): its address and sizeof, as gdb's watch
+        let c;
+        try { c = tryEvaluateC(rt, name, this.frameOf(args.frameId), true); } catch { c = undefined; }
+        if (c?.value.addr !== undefined && c.value.bitSize === undefined && !c.value.optimized && sizeOf(c.value.type) > 0) {
+          start = c.value.addr;
+          size = sizeOf(c.value.type);
           label = name;
+        } else if (c) {
+          notInMemory = `it is not an object in memory (${c.value.optimized ? 'optimized out' : c.value.bitSize !== undefined ? 'a bitfield' : 'a register or computed value'})`;
         }
       }
       if (start === undefined) {
@@ -300,13 +314,14 @@ export class VdsoDebugSession extends LoggingDebugSession {
         try {
           start = rt.target ? rt.evaluate(m[1]) : undefined;
         } catch (e) {
-          response.body = { dataId: null, description: `cannot watch '${name}': ${errorText(e, 'dataBreakpointInfo')}` };
+          response.body = { dataId: null, description: `cannot watch '${name}': ${notInMemory ?? errorText(e, 'dataBreakpointInfo')}` };
           this.sendResponse(response);
           return;
         }
         if (m[2]) size = Number(m[2]);
+        if (args.bytes) size = args.bytes;
         label = `${hex(start ?? 0n)}+${size}`;
-      }
+      } else if (args.bytes) size = args.bytes; // the range the client asks for from the variable's address
       if (start === undefined) {
         response.body = { dataId: null, description: 'no program is running' };
       } else {

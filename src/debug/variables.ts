@@ -15,6 +15,8 @@ export interface VarNode {
   value: string;
   type?: string;
   memoryReference?: string;
+  /** Bytes of the value at memoryReference (a C object's sizeof), for data breakpoints. */
+  size?: number;
   evaluateName?: string;
   children?: () => VarNode[];
   /** Present when the value can be changed: returns the node as it reads back. */
