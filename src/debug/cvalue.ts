@@ -142,6 +142,24 @@ function escChar(c: number, quote: string): string {
   return '\\' + c.toString(8).padStart(3, '0');
 }
 
+/** gdb's wide character types, by their typedef names: the prefix of their literals (L'x', u'x', U'x'). */
+export function wideCharPrefix(t: CType): string | undefined {
+  let c: CType | undefined = t;
+  for (let i = 0; c && i < 16; i++) {
+    if (c.kind === 'typedef') {
+      if (c.name === 'wchar_t') return 'L';
+      if (c.name === 'char16_t') return 'u';
+      if (c.name === 'char32_t') return 'U';
+      c = c.target();
+    } else if (c.kind === 'qual') c = c.target();
+    else break;
+  }
+  const s = strip(t);
+  if (s.kind === 'base' && s.encoding === DW_ATE.UTF && s.size === 2) return 'u';
+  if (s.kind === 'base' && s.encoding === DW_ATE.UTF && s.size === 4) return 'U';
+  return undefined;
+}
+
 export function isCharType(t: CType): boolean {
   const s = strip(t);
   return s.kind === 'base' && s.size === 1 && (s.encoding === DW_ATE.signed_char || s.encoding === DW_ATE.unsigned_char || s.encoding === DW_ATE.UTF);
@@ -230,8 +248,8 @@ export function readCStr(mem: CMemory, addr: bigint, limit: number): { text: str
 }
 
 /** gdb's string printing: quoted runs, and runs longer than `repeats` as 'c' <repeats N times>. */
-function quoteRun(bytes: number[], repeats: number): string {
-  if (!bytes.length) return '""';
+function quoteRun(bytes: number[], repeats: number, prefix = ''): string {
+  if (!bytes.length) return `${prefix}""`;
   const segs: string[] = [];
   let cur = '';
   let i = 0;
@@ -240,14 +258,14 @@ function quoteRun(bytes: number[], repeats: number): string {
     while (j < bytes.length && bytes[j] === bytes[i]) j++;
     const n = j - i;
     if (n > repeats) {
-      if (cur) { segs.push(`"${cur}"`); cur = ''; }
-      segs.push(`'${escChar(bytes[i], "'")}' <repeats ${n} times>`);
+      if (cur) { segs.push(`${prefix}"${cur}"`); cur = ''; }
+      segs.push(`${prefix}'${escChar(bytes[i], "'")}' <repeats ${n} times>`);
     } else {
       for (let k = 0; k < n; k++) cur += escChar(bytes[i], '"');
     }
     i = j;
   }
-  if (cur) segs.push(`"${cur}"`);
+  if (cur) segs.push(`${prefix}"${cur}"`);
   return segs.join(', ');
 }
 
@@ -277,6 +295,15 @@ export function formatValue(v: CValue, mem: CMemory, o: FormatOptions = GDB_DEFA
       case 'base': case 'enum': case 'pointer': {
         const x = scalar(v, mem);
         if (x === undefined) return '<optimized out>';
+        if (t.kind === 'base' && t.encoding === DW_ATE.complex_float) {
+          // gdb: re + imi (two floats of half the size each)
+          const bits = BigInt.asUintN(t.size * 8, x), half = t.size / 2;
+          const re = floatValue(bits & ((1n << BigInt(half * 8)) - 1n), half), im = floatValue(bits >> BigInt(half * 8), half);
+          const d = half === 4 ? 9 : 17;
+          return `${formatFloat(re, d)} + ${formatFloat(im, d)}i`;
+        }
+        const wide = t.kind === 'base' ? wideCharPrefix(v.type) : undefined;
+        if (wide) return `${x} ${wide}'${escChar(Number(BigInt.asUintN(t.size * 8, x)), "'")}'`;
         if (t.kind === 'base') return formatBase(t, x);
         if (t.kind === 'enum') return formatEnum(t, x);
         const tt = strip(t.target());
@@ -320,6 +347,18 @@ function formatArray(v: CValue, t: Extract<CType, { kind: 'array' }>, mem: CMemo
     if (!truncated && bytes.length && bytes[bytes.length - 1] === 0) bytes = bytes.slice(0, -1);
     return quoteRun(bytes, o.repeats) + (truncated ? '...' : '');
   }
+  const wide = wideCharPrefix(t.elem());
+  const es = sizeOf(elem);
+  if (wide && (es === 2 || es === 4)) {
+    const n = Math.min(count, o.elements);
+    const c = contents({ ...v, type: { kind: 'array', elem: t.elem, count: n } }, mem);
+    if (c.valid && c.valid.some((x) => !x)) return '<optimized out>';
+    let chars: number[] = [];
+    for (let i = 0; i < n; i++) { let u = 0; for (let k = es - 1; k >= 0; k--) u = u * 256 + c.bytes[i * es + k]; chars.push(u); }
+    const truncated = count > o.elements;
+    if (!truncated && chars.length && chars[chars.length - 1] === 0) chars = chars.slice(0, -1);
+    return quoteRun(chars, o.repeats, wide) + (truncated ? '...' : '');
+  }
   if (count === 0) return '{}';
   if (depth >= o.depth) return '{...}';
   const parts: string[] = [];
@@ -347,6 +386,21 @@ export function formatForPrint(v: CValue, mem: CMemory, o: FormatOptions = GDB_D
   return text;
 }
 
+/** An IEEE double's bits as binary128 bits (long double on riscv64): exact, every double is a quad. */
+function doubleToBinary128(d: bigint): bigint {
+  const sign = (d >> 63n) & 1n;
+  let e = Number((d >> 52n) & 0x7ffn);
+  let m = d & ((1n << 52n) - 1n);
+  let qe: bigint;
+  if (e === 0x7ff) qe = 0x7fffn;
+  else if (e === 0 && m === 0n) qe = 0n;
+  else {
+    if (e === 0) { e = 1; while (!(m & (1n << 52n))) { m <<= 1n; e--; } m &= (1n << 52n) - 1n; } // subnormal: normalise
+    qe = BigInt(e - 1023 + 16383);
+  }
+  return (sign << 127n) | (qe << 112n) | (m << 60n);
+}
+
 /** Encode a number into a scalar type's bytes (for setVariable and casts). */
 export function encodeScalar(t: CType, x: bigint | number): Uint8Array {
   const s = strip(t);
@@ -357,6 +411,7 @@ export function encodeScalar(t: CType, x: bigint | number): Uint8Array {
     const f = typeof x === 'number' ? x : Number(BigInt.asIntN(64, x));
     const b = Buffer.alloc(8);
     if (size === 4) { b.writeFloatLE(f); bits = BigInt(b.readUInt32LE(0)); } else { b.writeDoubleLE(f); bits = b.readBigUInt64LE(0); }
+    if (size === 16) bits = doubleToBinary128(bits);
   } else {
     bits = typeof x === 'number' ? BigInt(Math.trunc(x)) : x;
     if (s.kind === 'base' && s.encoding === DW_ATE.boolean) bits = bits ? 1n : 0n;

@@ -547,9 +547,10 @@ export class LineIndex {
     const addrs = new Set<bigint>();
     for (const { seq, i } of cand) {
       const r = seq.rows[i];
-      // Skip rows continuing a block of the same line (a previous row of the same file/line).
+      // Skip rows continuing a statement of the same line (a previous statement row of the same file/line); a
+      // statement row after non-statement rows of its line is where the line's statement begins (GCC -O2).
       const prev = i > 0 ? seq.rows[i - 1] : undefined;
-      if (prev && prev.line === r.line && prev.file === r.file) continue;
+      if (prev && prev.isStmt && prev.line === r.line && prev.file === r.file) continue;
       addrs.add(r.address + this.bias);
     }
     const addresses = [...addrs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
