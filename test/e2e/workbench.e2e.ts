@@ -185,6 +185,63 @@ test('syscall: break on the syscall() line of syscall.c, stop at the kernel trap
   await stopDebugging();
 });
 
+/** A source breakpoint on a line of a file of samples/ (the editor's own toggle). */
+async function breakAt(file: string, line: number): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  await pick(file);
+  await page.locator('.tabs-container .tab.active', { hasText: file }).waitFor(WAIT);
+  await runCommand(page, 'Go to Line/Column...');
+  await page.keyboard.type(String(line));
+  await page.keyboard.press('Enter');
+  await runCommand(page, 'Debug: Toggle Breakpoint');
+  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: file }).first().waitFor(WAIT);
+}
+
+// Step Into (F11's command, "Debug: Step Into") off the scripted path: through static glibc into the vDSO's
+// source, and through syscall() into the kernel's trap entry; Step Out of the kernel returns to U-mode.
+test('F11 on gettimeofday(&tv, &tz) enters the vDSO\'s source (static glibc calls __vdso_clock_gettime)', async () => {
+  // only this line's breakpoint: the walk-through's function breakpoint on __vdso_clock_gettime would stop there anyway
+  await runCommand(page, 'Remove All Breakpoints');
+  await breakAt('vdso.c', 10);
+  await runCommand(page, 'Debug: Select and Start Debugging');
+  await typeAndPick('vDSO: gettimeofday through libc');
+  await waitStopped();
+  await statusItem('U-mode').waitFor(WAIT);
+  await runCommand(page, 'Debug: Step Into');
+  await page.locator('.tabs-container .tab.active', { hasText: 'vgettimeofday.c' }).waitFor(WAIT);
+  await callStack().locator('.monaco-list-row', { hasText: 'linux-vdso.so.1' }).first().waitFor(WAIT);
+  const frames = await callStack().locator('.monaco-list-row').allInnerTexts();
+  assert.match(frames[0], /^__vdso_(gettimeofday|clock_gettime) \(linux-vdso\.so\.1\)/);
+  assert.ok(frames.some((f) => /^main\b[\s\S]*vdso\.c/.test(f)), `main (vdso.c) is on the stack: ${frames.join(' | ')}`);
+  await page.locator('.editor-group-container.active .debug-top-stack-frame-line').first().waitFor(WAIT);
+  await statusItem('U-mode').waitFor(WAIT);
+  await shot(page, 'step-into-vdso');
+  await stopDebugging();
+});
+
+test('F11 on syscall(SYS_gettimeofday, ...) enters handle_exception in entry.S (S-mode); Step Out returns after sret', async () => {
+  // only this line's breakpoint (the exception filters are unchecked: no stop at the ecall but the step's own)
+  await runCommand(page, 'Remove All Breakpoints');
+  await breakAt('syscall.c', 14);
+  await runCommand(page, 'Debug: Select and Start Debugging');
+  await typeAndPick('syscall: gettimeofday through ecall');
+  await waitStopped();
+  await statusItem('U-mode').waitFor(WAIT);
+  await runCommand(page, 'Debug: Step Into');
+  await statusItem('S-mode').waitFor(WAIT);
+  await page.locator('.tabs-container .tab.active', { hasText: 'entry.S' }).waitFor(WAIT);
+  const frames = await callStack().locator('.monaco-list-row').allInnerTexts();
+  assert.match(frames[0], /handle_exception/);
+  await page.locator('.editor-group-container.active .debug-top-stack-frame-line').first().waitFor(WAIT);
+  await shot(page, 'step-into-trap-entry');
+  await runCommand(page, 'Debug: Step Out');
+  await statusItem('U-mode').waitFor(WAIT);
+  const after = await callStack().locator('.monaco-list-row').allInnerTexts();
+  assert.doesNotMatch(after[0] ?? '', /handle_exception/);
+  await stopDebugging();
+});
+
 test('"Show vDSO vs syscall cost" runs clockloop in the emulator and draws the chart', async () => {
   await runCommand(page, 'RISC-V vDSO: Show vDSO vs syscall cost');
   let text = '';
