@@ -3,6 +3,7 @@
 
 import { ElfFile } from './elf';
 import { Cursor, ElfError, hex } from './reader';
+import { stackOp } from './dwarfStack';
 import { XNAMES, FNAMES } from '../isa/registers';
 
 // ---------------------------------------------------------------- pointer encodings
@@ -384,7 +385,6 @@ export function evalDwarfExpr(expr: Uint8Array, ctx: ExprContext, initialStack: 
   const c = new Cursor(expr, 'DWARF expression');
   const st: bigint[] = [...initialStack];
   const u64 = (v: bigint) => BigInt.asUintN(64, v);
-  const s64 = (v: bigint) => BigInt.asIntN(64, v);
   const pop = (): bigint => {
     if (!st.length) c.fail('stack underflow', c.pos - 1);
     return st.pop()!;
@@ -397,51 +397,12 @@ export function evalDwarfExpr(expr: Uint8Array, ctx: ExprContext, initialStack: 
   while (c.remaining > 0) {
     if (++steps > MAX_EXPR_STEPS) c.fail('expression did not terminate');
     const op = c.u8('DW_OP');
-    if (op >= 0x30 && op <= 0x4f) { push(BigInt(op - 0x30)); continue; }
+    if (stackOp(op, c, st, push, pop)) continue;
     if (op >= 0x50 && op <= 0x6f) { push(ctx.readReg(op - 0x50)); continue; }
     if (op >= 0x70 && op <= 0x8f) { push(ctx.readReg(op - 0x70) + c.slebBig('DW_OP_breg offset')); continue; }
     switch (op) {
       case 0x03: push(c.uN(ctx.addressSize ?? 8, 'DW_OP_addr')); break;
       case 0x06: push(ctx.readMem64(pop())); break;
-      case 0x08: push(BigInt(c.u8())); break;
-      case 0x09: push(BigInt(c.i8())); break;
-      case 0x0a: push(BigInt(c.u16())); break;
-      case 0x0b: push(BigInt(c.i16())); break;
-      case 0x0c: push(BigInt(c.u32())); break;
-      case 0x0d: push(BigInt(c.i32())); break;
-      case 0x0e: push(c.u64()); break;
-      case 0x0f: push(c.i64()); break;
-      case 0x10: push(c.ulebBig()); break;
-      case 0x11: push(c.slebBig()); break;
-      case 0x12: { const v = pop(); push(v); push(v); break; }
-      case 0x13: pop(); break;
-      case 0x14: { if (st.length < 2) c.fail('stack underflow'); push(st[st.length - 2]); break; }
-      case 0x15: { const i = c.u8('pick index'); if (i >= st.length) c.fail('DW_OP_pick out of range'); push(st[st.length - 1 - i]); break; }
-      case 0x16: { const a = pop(), b = pop(); push(a); push(b); break; }
-      case 0x17: { const a = pop(), b = pop(), d = pop(); push(a); push(d); push(b); break; }
-      case 0x19: { const a = s64(pop()); push(a < 0n ? -a : a); break; }
-      case 0x1a: { const a = pop(), b = pop(); push(b & a); break; }
-      case 0x1b: { const a = s64(pop()), b = s64(pop()); if (a === 0n) c.fail('division by zero'); push(b / a); break; }
-      case 0x1c: { const a = pop(), b = pop(); push(b - a); break; }
-      case 0x1d: { const a = pop(), b = pop(); if (a === 0n) c.fail('modulo by zero'); push(b % a); break; }
-      case 0x1e: { const a = pop(), b = pop(); push(b * a); break; }
-      case 0x1f: push(-s64(pop())); break;
-      case 0x20: push(~pop()); break;
-      case 0x21: { const a = pop(), b = pop(); push(b | a); break; }
-      case 0x22: { const a = pop(), b = pop(); push(b + a); break; }
-      case 0x23: push(pop() + c.ulebBig('DW_OP_plus_uconst')); break;
-      case 0x24: { const a = pop(), b = pop(); push(a >= 64n ? 0n : b << a); break; }
-      case 0x25: { const a = pop(), b = pop(); push(a >= 64n ? 0n : b >> a); break; }
-      case 0x26: { const a = pop(), b = s64(pop()); push(b >> (a >= 64n ? 63n : a)); break; }
-      case 0x27: { const a = pop(), b = pop(); push(b ^ a); break; }
-      case 0x28: { const off = c.i16('DW_OP_bra offset'); if (pop() !== 0n) c.seek(c.pos + off); break; }
-      case 0x29: case 0x2a: case 0x2b: case 0x2c: case 0x2d: case 0x2e: {
-        const a = s64(pop()), b = s64(pop());
-        const r = op === 0x29 ? b === a : op === 0x2a ? b >= a : op === 0x2b ? b > a : op === 0x2c ? b <= a : op === 0x2d ? b < a : b !== a;
-        push(r ? 1n : 0n);
-        break;
-      }
-      case 0x2f: { const off = c.i16('DW_OP_skip offset'); c.seek(c.pos + off); break; }
       case 0x90: push(ctx.readReg(c.uleb('DW_OP_regx'))); break;
       case 0x92: { const r = c.uleb('DW_OP_bregx register'); push(ctx.readReg(r) + c.slebBig('DW_OP_bregx offset')); break; }
       case 0x94: {
