@@ -5,7 +5,7 @@
 // Every offset taken from the file is bounds-checked; malformed input throws ElfError naming the section.
 import { ElfFile } from './elf';
 import { Cursor, ElfError, hex } from './reader';
-import { DW_FORM } from './dwarfLine';
+import { DW_FORM, FormEnv, readForm, stringAt } from './dwarfForm';
 
 export const DW_TAG = {
   array_type: 0x01, enumeration_type: 0x04, formal_parameter: 0x05, lexical_block: 0x0b, member: 0x0d,
@@ -269,6 +269,7 @@ export class DwarfInfo {
     const data = u.section === 'info' ? this.secs.info! : this.secs.types!;
     const c = new Cursor(data, `.debug_${u.section} unit at ${hex(u.offset)}`, u.dieStart, u.end);
     const abbrevs = this.abbrevs(u.abbrevOffset);
+    const env: FormEnv = { offsetSize: u.offsetSize, addressSize: u.addressSize, version: u.version, debugStr: this.secs.str, debugLineStr: this.secs.line_str };
     const stack: Die[] = [];
     let root: Die | undefined;
     let count = 0;
@@ -286,7 +287,7 @@ export class DwarfInfo {
       for (const s of ab.specs) {
         let form = s.form;
         if (form === DW_FORM.indirect) form = c.uleb('indirect form');
-        raw.push({ at: s.at, form, v: this.readForm(c, form, u, s.ic) });
+        raw.push({ at: s.at, form, v: readForm(c, form, env, s.ic) });
       }
       const d = new Die(u, off, ab.tag, raw);
       if (++count > MAX_DIES_PER_UNIT) c.fail('more DIEs than a unit may hold');
@@ -312,39 +313,6 @@ export class DwarfInfo {
     return root;
   }
 
-  private readForm(c: Cursor, form: number, u: Unit, ic: bigint): AttrValue {
-    const F = DW_FORM;
-    switch (form) {
-      case F.addr: return c.uN(u.addressSize, 'DW_FORM_addr');
-      case F.data1: case F.ref1: case F.flag: case F.strx1: case F.addrx1: return BigInt(c.u8());
-      case F.data2: case F.ref2: case F.strx2: case F.addrx2: return BigInt(c.u16());
-      case F.strx3: case F.addrx3: { const lo = c.u16(); return BigInt(lo | (c.u8() << 16)); }
-      case F.data4: case F.ref4: case F.ref_sup4: case F.strx4: case F.addrx4: return BigInt(c.u32());
-      case F.data8: case F.ref8: case F.ref_sig8: case F.ref_sup8: return c.u64();
-      case F.data16: return c.bytes(16, 'DW_FORM_data16');
-      case F.sdata: return c.slebBig();
-      case F.udata: case F.ref_udata: case F.strx: case F.addrx: case F.loclistx: case F.rnglistx: return c.ulebBig();
-      case F.string: return c.cstr('DW_FORM_string');
-      case F.strp: return this.strAt(this.secs.str, c.uN(u.offsetSize, 'DW_FORM_strp'), '.debug_str');
-      case F.line_strp: return this.strAt(this.secs.line_str, c.uN(u.offsetSize, 'DW_FORM_line_strp'), '.debug_line_str');
-      case F.strp_sup: case F.sec_offset: return c.uN(u.offsetSize, 'section offset');
-      case F.ref_addr: return c.uN(u.version <= 2 ? u.addressSize : u.offsetSize, 'DW_FORM_ref_addr');
-      case F.block1: return c.bytes(c.u8('block1 length'), 'DW_FORM_block1');
-      case F.block2: return c.bytes(c.u16('block2 length'), 'DW_FORM_block2');
-      case F.block4: return c.bytes(c.u32('block4 length'), 'DW_FORM_block4');
-      case F.block: case F.exprloc: return c.bytes(c.uleb('block length'), 'DW_FORM_block');
-      case F.flag_present: return 1n;
-      case F.implicit_const: return ic;
-      default: return c.fail(`unknown DW_FORM ${hex(form)}`);
-    }
-  }
-
-  private strAt(sec: Uint8Array | undefined, off: bigint, what: string): string {
-    if (!sec) throw new ElfError(`${what}: section missing for string offset ${hex(off)}`);
-    if (off >= BigInt(sec.length)) throw new ElfError(`${what}: string offset ${hex(off)} outside the section (size ${hex(sec.length)})`);
-    return new Cursor(sec, what, Number(off)).cstr(what);
-  }
-
   /** Resolves indexed forms (strx, addrx) against the unit's bases. */
   resolve(u: Unit, form: number, v: AttrValue): AttrValue {
     const F = DW_FORM;
@@ -357,7 +325,7 @@ export class DwarfInfo {
         const c = new Cursor(so, '.debug_str_offsets');
         if (at + BigInt(u.offsetSize) > BigInt(so.length)) c.fail(`string index ${v} outside the section`);
         c.seek(Number(at));
-        return this.strAt(this.secs.str, c.uN(u.offsetSize), '.debug_str');
+        return stringAt(this.secs.str, c.uN(u.offsetSize), '.debug_str');
       }
       case F.addrx: case F.addrx1: case F.addrx2: case F.addrx3: case F.addrx4:
         return this.addrIndex(u, v);

@@ -3,7 +3,8 @@
 // whose directory 0 is implicit).
 
 import { ElfFile } from './elf';
-import { Cursor, ElfError, hex } from './reader';
+import { Cursor, hex } from './reader';
+import { DW_FORM, FormEnv, FormValue, readForm } from './dwarfForm';
 
 export interface DwarfSections {
   debug_line?: Uint8Array;
@@ -28,65 +29,6 @@ export function dwarfSectionsFromElf(elf: ElfFile): DwarfSections {
     debug_abbrev: elf.sectionBytes('.debug_abbrev'),
     offsets: { debug_line: off('.debug_line'), debug_info: off('.debug_info'), debug_abbrev: off('.debug_abbrev') },
   };
-}
-
-// ---------------------------------------------------------------- forms
-
-export const DW_FORM = {
-  addr: 0x01, block2: 0x03, block4: 0x04, data2: 0x05, data4: 0x06, data8: 0x07, string: 0x08, block: 0x09,
-  block1: 0x0a, data1: 0x0b, flag: 0x0c, sdata: 0x0d, strp: 0x0e, udata: 0x0f, ref_addr: 0x10, ref1: 0x11,
-  ref2: 0x12, ref4: 0x13, ref8: 0x14, ref_udata: 0x15, indirect: 0x16, sec_offset: 0x17, exprloc: 0x18,
-  flag_present: 0x19, strx: 0x1a, addrx: 0x1b, ref_sup4: 0x1c, strp_sup: 0x1d, data16: 0x1e, line_strp: 0x1f,
-  ref_sig8: 0x20, implicit_const: 0x21, loclistx: 0x22, rnglistx: 0x23, ref_sup8: 0x24, strx1: 0x25, strx2: 0x26,
-  strx3: 0x27, strx4: 0x28, addrx1: 0x29, addrx2: 0x2a, addrx3: 0x2b, addrx4: 0x2c,
-} as const;
-
-interface UnitEnv {
-  offsetSize: number;
-  addressSize: number;
-  version: number;
-  strs: DwarfSections;
-}
-
-type FormValue = bigint | string | Uint8Array | undefined;
-
-function strFrom(sec: Uint8Array | undefined, off: bigint, what: string): string {
-  if (!sec) throw new ElfError(`${what}: string section missing for offset ${hex(off)}`);
-  if (off >= BigInt(sec.length)) throw new ElfError(`${what}: string offset ${hex(off)} outside section of size ${hex(sec.length)}`);
-  const c = new Cursor(sec, what, Number(off));
-  return c.cstr(what);
-}
-
-/** Reads one attribute value; strings are resolved, blocks returned as bytes, others as bigint. */
-function readForm(c: Cursor, form: number, env: UnitEnv, implicitConst: bigint, depth = 0): FormValue {
-  const F = DW_FORM;
-  switch (form) {
-    case F.addr: return c.uN(env.addressSize, 'DW_FORM_addr');
-    case F.data1: case F.ref1: case F.flag: case F.strx1: case F.addrx1: return BigInt(c.u8());
-    case F.data2: case F.ref2: case F.strx2: case F.addrx2: return BigInt(c.u16());
-    case F.strx3: case F.addrx3: { const lo = c.u16(); return BigInt(lo | (c.u8() << 16)); }
-    case F.data4: case F.ref4: case F.ref_sup4: case F.strx4: case F.addrx4: return BigInt(c.u32());
-    case F.data8: case F.ref8: case F.ref_sig8: case F.ref_sup8: return c.u64();
-    case F.data16: return c.bytes(16, 'DW_FORM_data16');
-    case F.sdata: return c.slebBig();
-    case F.udata: case F.ref_udata: case F.strx: case F.addrx: case F.loclistx: case F.rnglistx: return c.ulebBig();
-    case F.string: return c.cstr('DW_FORM_string');
-    case F.strp: return strFrom(env.strs.debug_str, c.uN(env.offsetSize, 'DW_FORM_strp'), '.debug_str');
-    case F.line_strp: return strFrom(env.strs.debug_line_str, c.uN(env.offsetSize, 'DW_FORM_line_strp'), '.debug_line_str');
-    case F.strp_sup: case F.sec_offset: return c.uN(env.offsetSize, 'section offset');
-    case F.ref_addr: return c.uN(env.version <= 2 ? env.addressSize : env.offsetSize, 'DW_FORM_ref_addr');
-    case F.block1: return c.bytes(c.u8('block1 length'), 'DW_FORM_block1');
-    case F.block2: return c.bytes(c.u16('block2 length'), 'DW_FORM_block2');
-    case F.block4: return c.bytes(c.u32('block4 length'), 'DW_FORM_block4');
-    case F.block: case F.exprloc: return c.bytes(c.uleb('block length'), 'DW_FORM_block');
-    case F.flag_present: return 1n;
-    case F.implicit_const: return implicitConst;
-    case F.indirect: {
-      if (depth > 4) c.fail('DW_FORM_indirect nested too deeply');
-      return readForm(c, c.uleb('indirect form'), env, implicitConst, depth + 1);
-    }
-    default: return c.fail(`unknown DW_FORM ${hex(form)}`);
-  }
 }
 
 // ---------------------------------------------------------------- compile units
@@ -167,7 +109,7 @@ export function readCompileUnits(secs: DwarfSections): CompileUnitInfo[] {
       }
     }
     if (!specs) u.fail(`abbrev code ${code} not found`);
-    const env: UnitEnv = { offsetSize, addressSize, version, strs: secs };
+    const env: FormEnv = { offsetSize, addressSize, version, debugStr: secs.debug_str, debugLineStr: secs.debug_line_str };
     for (const s of specs ?? []) {
       const v = readForm(u, s.form, env, s.ic);
       if (s.at === DW_AT_name && typeof v === 'string') cu.name = v;
@@ -241,7 +183,7 @@ function joinPath(dir: string | undefined, name: string): string {
 
 const DW_LNCT_path = 1, DW_LNCT_directory_index = 2, DW_LNCT_timestamp = 3, DW_LNCT_size = 4, DW_LNCT_MD5 = 5;
 
-function readEntryTable(c: Cursor, env: UnitEnv, what: string): Record<number, FormValue>[] {
+function readEntryTable(c: Cursor, env: FormEnv, what: string): Record<number, FormValue>[] {
   const fmtCount = c.u8(`${what} entry format count`);
   const fmt: { type: number; form: number }[] = [];
   for (let i = 0; i < fmtCount; i++) fmt.push({ type: c.uleb(`${what} content type`), form: c.uleb(`${what} form`) });
@@ -311,7 +253,7 @@ function parseProgram(u: Cursor, start: number, offsetSize: number, secs: DwarfS
   if (maxOpsPerInst === 0) h.fail('maximum_operations_per_instruction is 0');
   const standardOpcodeLengths = [0];
   for (let i = 1; i < opcodeBase; i++) standardOpcodeLengths.push(h.u8('standard_opcode_lengths'));
-  const env: UnitEnv = { offsetSize, addressSize, version, strs: secs };
+  const env: FormEnv = { offsetSize, addressSize, version, debugStr: secs.debug_str, debugLineStr: secs.debug_line_str };
   let dirs: string[] = [];
   const files: (LineFileEntry | undefined)[] = [];
   let compDir = cu?.compDir;
