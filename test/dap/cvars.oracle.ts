@@ -2,16 +2,7 @@
 // stopped at its BP_* markers under our adapter and under qemu-riscv64 -g + gdb-multiarch; backtraces, info
 // args, info locals of every frame and print EXPR compared value by value (see gdbOracle.ts). Prints the counts
 // (values compared, agreement %) and the time from launch to the first Locals view.
-import { test, describe } from 'node:test';
-import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { ROOT } from './helpers';
-import { ourStops, gdbStops, compare, type Marker } from './gdbOracle';
-
-const FIXTURES = join(ROOT, 'test', 'fixtures', 'linux');
-const SOURCE = join(FIXTURES, 'src', 'cvars.c');
-const SYSROOT = '/usr/riscv64-linux-gnu';
+import { oracleSuite, type Marker } from './gdbOracle';
 
 const EXPRS_LOCALS = [
   'local_pt', 'local_pt.x + 1', 'arr[2] * 3', '&arr[1]', 'sizeof(struct node)', 'sizeof arr', 'g_list->next->label', '*g_list',
@@ -32,43 +23,18 @@ const MARKERS: Marker[] = [
   { marker: 'BP_main_end', exprs: ['s', 'd', 'a', 'm', 'l', 'pt', 'argc', 'g_list->label'] },
 ];
 
-function build(dynamic: boolean): void {
-  const r = spawnSync('bash', [join(FIXTURES, 'build.sh'), ...(dynamic ? ['--dynamic'] : [])], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`build.sh failed: ${r.stderr}`);
-}
-
-const VARIANTS: { name: string; program: string; dynamic: boolean }[] = [
-  { name: 'static -O0', program: 'cvars-O0', dynamic: false },
-  { name: 'static -O2', program: 'cvars', dynamic: false },
-  { name: 'static -O2 -gdwarf-4', program: 'cvars-dwarf4', dynamic: false },
-  { name: 'dynamic -O0', program: 'cvars-O0', dynamic: true },
-  { name: 'dynamic -O2', program: 'cvars', dynamic: true },
-];
-
-describe('C variables against gdb (qemu-riscv64 -g + gdb-multiarch)', () => {
-  let total = 0, agreed = 0;
-  const all: string[] = [];
-  build(false);
-  build(true);
-  for (const v of VARIANTS) {
-    test(`${v.name}: backtraces, info args, info locals and print agree with gdb`, { timeout: 300000 }, async () => {
-      const program = join(FIXTURES, 'build', ...(v.dynamic ? ['dynamic'] : []), v.program);
-      const launch = v.dynamic ? { sysroot: SYSROOT } : {};
-      const ours = await ourStops(program, SOURCE, MARKERS, launch);
-      assert.ok(ours.stops.length >= 6, `stops: ${ours.stops.map((s) => s.marker).join(', ')}`);
-      const gdb = await gdbStops(program, ours.stops, MARKERS, v.dynamic ? SYSROOT : undefined);
-      const c = compare(ours.stops, gdb, v.name);
-      total += c.compared;
-      agreed += c.agreed;
-      all.push(...c.differences);
-      console.log(`# ${v.name}: ${c.compared} values compared, ${c.agreed} agree (${(100 * c.agreed / Math.max(1, c.compared)).toFixed(1)}%); first Locals view ${ours.firstLocalsMs.toFixed(0)} ms after launch`);
-      for (const d of c.differences) console.log('# ' + d.replace(/\n/g, '\n# '));
-      assert.ok(c.compared > 100, `only ${c.compared} values compared`);
-      assert.deepEqual(c.differences, []);
-    });
-  }
-  test('summary', () => {
-    console.log(`# gdb oracle total: ${total} values compared, ${agreed} agree (${(100 * agreed / Math.max(1, total)).toFixed(2)}%)`);
-    assert.equal(all.length, 0);
-  });
+oracleSuite({
+  title: 'C variables against gdb (qemu-riscv64 -g + gdb-multiarch)',
+  source: 'cvars.c',
+  markers: MARKERS,
+  variants: [
+    { name: 'static -O0', program: 'cvars-O0', dynamic: false },
+    { name: 'static -O2', program: 'cvars', dynamic: false },
+    { name: 'static -O2 -gdwarf-4', program: 'cvars-dwarf4', dynamic: false },
+    { name: 'dynamic -O0', program: 'cvars-O0', dynamic: true },
+    { name: 'dynamic -O2', program: 'cvars', dynamic: true },
+  ],
+  minStops: 6,
+  minCompared: 100,
+  extra: (ours) => `first Locals view ${ours.firstLocalsMs.toFixed(0)} ms after launch`,
 });

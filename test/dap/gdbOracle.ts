@@ -3,11 +3,14 @@
 // `info locals` of every frame up to main, and `print EXPR` for the marker's expressions are compared value by
 // value. Stack addresses differ between the two machines, so hex numbers near the stop's sp are rewritten as
 // sp-relative (`SP+0x2c`) on both sides before comparing.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { startClient, launchStopped, variables } from './helpers';
+import { ROOT, startClient, launchStopped, variables } from './helpers';
 
 export interface Marker { marker: string; exprs: string[] }
 export interface FrameRecord { fn: string; line: number; args: string[]; locals: string[] }
@@ -185,4 +188,58 @@ export function compare(ours: StopRecord[], gdb: StopRecord[], label: string): C
     }
   }
   return res;
+}
+
+export interface OracleVariant { name: string; program: string; dynamic: boolean }
+export interface OracleSuite {
+  title: string;
+  /** The C file in test/fixtures/linux/src whose BP_* markers the stops are placed on. */
+  source: string;
+  markers: Marker[];
+  variants: OracleVariant[];
+  /** A variant with fewer stops or compared values than these fails: the oracle must have judged something. */
+  minStops: number;
+  minCompared: number;
+  /** Appended to each variant's count line. */
+  extra?: (ours: { firstLocalsMs: number }) => string;
+}
+
+/**
+ * One oracle suite: builds the fixtures (static and dynamic), then per variant stops at every marker under our
+ * adapter and under gdb and compares; prints the counts per variant and in total, fails on any difference.
+ */
+export function oracleSuite(s: OracleSuite): void {
+  const fixtures = join(ROOT, 'test', 'fixtures', 'linux');
+  const source = join(fixtures, 'src', s.source);
+  const sysroot = '/usr/riscv64-linux-gnu';
+  const build = (dynamic: boolean) => {
+    const r = spawnSync('bash', [join(fixtures, 'build.sh'), ...(dynamic ? ['--dynamic'] : [])], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`build.sh failed: ${r.stderr}`);
+  };
+  describe(s.title, () => {
+    let total = 0, agreed = 0;
+    const all: string[] = [];
+    build(false);
+    build(true);
+    for (const v of s.variants) {
+      test(`${v.name}: backtraces, info args, info locals and print agree with gdb`, { timeout: 300000 }, async () => {
+        const program = join(fixtures, 'build', ...(v.dynamic ? ['dynamic'] : []), v.program);
+        const ours = await ourStops(program, source, s.markers, v.dynamic ? { sysroot } : {});
+        assert.ok(ours.stops.length >= s.minStops, `stops: ${ours.stops.map((st) => st.marker).join(', ')}`);
+        const gdb = await gdbStops(program, ours.stops, s.markers, v.dynamic ? sysroot : undefined);
+        const c = compare(ours.stops, gdb, v.name);
+        total += c.compared;
+        agreed += c.agreed;
+        all.push(...c.differences);
+        console.log(`# ${v.name}: ${c.compared} values compared, ${c.agreed} agree (${(100 * c.agreed / Math.max(1, c.compared)).toFixed(1)}%)${s.extra ? '; ' + s.extra(ours) : ''}`);
+        for (const d of c.differences) console.log('# ' + d.replace(/\n/g, '\n# '));
+        assert.ok(c.compared > s.minCompared, `only ${c.compared} values compared`);
+        assert.deepEqual(c.differences, []);
+      });
+    }
+    test('summary', () => {
+      console.log(`# ${s.title}, total: ${total} values compared, ${agreed} agree (${(100 * agreed / Math.max(1, total)).toFixed(2)}%)`);
+      assert.equal(all.length, 0);
+    });
+  });
 }
