@@ -16,7 +16,7 @@ import { CSR_SCAUSE, CSR_STVEC, CSR_SSTATUS, MSTATUS_SPP } from '../isa/encoding
 import type { DebugModule, ResolvedLocation } from './modules';
 import type { Target } from './target';
 import { SIGNAL_FRAME_NAME, type Frame } from './unwind';
-import { instructionAt, isCall } from './code';
+import { isCall } from './code';
 import { inlineAt, inlineBoundaries, callLine, chainRelation } from './inline';
 
 export type RunReq =
@@ -63,7 +63,7 @@ export function* continueJob(): Job {
 function* oneInstruction(ctx: StepContext, over: boolean): Generator<RunReq, void, boolean> {
   const hart = ctx.hart;
   const pc = hart.pc;
-  const d = instructionAt(hart, pc);
+  const d = hart.instructionAt(pc);
   if (over && d && isCall(d)) {
     yield { run: 'until', addrs: [pc + BigInt(d.length)], spAtLeast: hart.x(2), priv: hart.priv };
     return;

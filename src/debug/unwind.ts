@@ -6,7 +6,6 @@ import { PRV_U, type Hart } from '../hart/hart';
 import { opIndex } from '../isa/decode';
 import type { DebugModule, ResolvedLocation } from './modules';
 import type { UserContext } from '../kernel/api';
-import { instructionAt } from './code';
 import { RT_SIGFRAME_REGS } from '../kernel/signal';
 
 /** The name gdb gives the frame of a signal trampoline. */
@@ -122,7 +121,7 @@ function prologueUnwind(ctx: UnwindContext, m: DebugModule, pc: bigint, lookup: 
   let frame = 0n;
   let raOff: bigint | undefined, s0Off: bigint | undefined;
   for (let a = fn.address, n = 0; a < pc && n < 64; n++) {
-    const d = instructionAt(ctx.hart, a);
+    const d = ctx.hart.instructionAt(a);
     if (!d) break;
     if (d.op === OP_ADDI && d.rd === 2 && d.rs1 === 2 && d.imm < 0) frame += BigInt(-d.imm);
     else if (d.op === OP_SD && d.rs1 === 2 && d.rs2 === 1 && raOff === undefined) raOff = BigInt(d.imm) - frame;

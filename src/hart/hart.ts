@@ -5,6 +5,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as L from './layout';
 import { decode } from '../isa/decode';
+import type { Decoded } from '../isa/types';
 import { INSNS } from '../isa/instructions';
 import { Jit, type JitStats } from './jit/jit';
 import { instructionCycles, TRAP_CYCLES, XRET_CYCLES } from './cycles';
@@ -523,6 +524,18 @@ export class Hart {
       done += chunk;
     }
     return out;
+  }
+  /** The instruction at a virtual address as a debugger reads it (16 or 32 bits), or undefined when unreadable. */
+  instructionAt(pc: bigint): Decoded | undefined {
+    const lo = this.readVirt(pc, 2);
+    if (!lo) return undefined;
+    let bits = lo[0] | (lo[1] << 8);
+    if ((bits & 3) === 3) {
+      const hi = this.readVirt(pc + 2n, 2);
+      if (!hi) return undefined;
+      bits |= (hi[0] << 16) | (hi[1] << 24);
+    }
+    return decode(bits >>> 0);
   }
   /** Write virtual memory as a debugger (debugTranslate: read-only pages too); false if any byte is unmapped. */
   writeVirt(va: bigint, data: Uint8Array): boolean {

@@ -5,7 +5,7 @@
 // generically (a register's value is live until an instruction overwrites it; from then on it is in the frame
 // slot entry.S stored it to), so it need not be updated instruction by instruction when entry.S changes.
 import type { Hart } from '../hart/hart';
-import { decode, opIndex } from '../isa/decode';
+import { opIndex } from '../isa/decode';
 import { INSNS } from '../isa/instructions';
 import { CSR_SEPC, CSR_SSCRATCH } from '../isa/encoding.generated';
 import { ENTRY_SYMBOLS, PT_REGS, TASK_BLOCK } from '../guest/kernel/entrySymbols.generated';
@@ -29,17 +29,6 @@ const RET_FROM_EXCEPTION = symbol('ret_from_exception');
 /** Kernel addresses have the top bit set (Sv39 upper half); user addresses do not. */
 const isKernelAddress = (a: bigint) => (a >> 63n) === 1n;
 
-function instructionAt(hart: Hart, pc: bigint) {
-  const lo = hart.readVirt(pc, 2);
-  if (!lo) return undefined;
-  let bits = lo[0] | (lo[1] << 8);
-  if ((bits & 3) === 3) {
-    const hi = hart.readVirt(pc + 2n, 2);
-    if (!hi) return undefined;
-    bits |= (hi[0] << 16) | (hi[1] << 24);
-  }
-  return decode(bits >>> 0);
-}
 
 /**
  * The interrupted user context while the hart runs the trap entry of a trap from U-mode; undefined when the
@@ -61,7 +50,7 @@ export function interruptedUserContext(hart: Hart): UserContext | undefined {
   const sp = live[2]!;
   if (inReturn || pc >= FRAME_COMPLETE) {
     // the frame is complete (the host may have changed it) until the last register is restored and sret runs
-    const d = instructionAt(hart, pc);
+    const d = hart.instructionAt(pc);
     if (!isKernelAddress(sp) || d?.op === OP_SRET) return { pc: sepc, regs: live };
     return fromFrame(sp);
   }
@@ -74,7 +63,7 @@ export function interruptedUserContext(hart: Hart): UserContext | undefined {
   const stored = new Set<number>();
   const clobbered = new Set<number>();
   for (let a = SAVE_CONTEXT, n = 0; a < pc && n < 256; n++) {
-    const d = instructionAt(hart, a);
+    const d = hart.instructionAt(a);
     if (!d || d.op < 0) return undefined;
     if (d.op === OP_SD && d.rs1 === 2) stored.add(d.imm);
     else if (d.rd !== 0 && INSNS[d.op].operands.includes('rd')) clobbered.add(d.rd);
