@@ -6,25 +6,13 @@
 // node --import tsx --test test/fuzz/fuzz.oracle.ts
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { ensureBuilt } from '../dap/helpers';
-import { Campaign, envCount } from './lib/campaign';
+import { Campaign, check, envCount } from './lib/campaign';
 import { fuzzElf } from './lib/elfCampaign';
-import { AdapterServer, fuzzRequests, fuzzLaunch } from './lib/dapFuzz';
+import { fuzzDap } from './lib/dapFuzz';
 import { fuzzInstructions } from './lib/insnFuzz';
-import { mutateElf } from './lib/elfMutate';
-import { Rng } from './lib/rng';
-import { HELLO, SEEDS } from './lib/elfTargets';
 
 const SEED = envCount('FUZZ_SEED', 1818);
-
-function check(c: Campaign): void {
-  console.log(c.summary());
-  assert.equal(c.counts.crashes, 0, c.summary());
-  assert.equal(c.counts.hangs, 0, c.summary());
-}
 
 test(`fuzz (long): mutated ELF files through the reader, the disassembler, exec and the vDSO loader (seed ${SEED})`, () => {
   ensureBuilt();
@@ -35,26 +23,9 @@ test(`fuzz (long): mutated ELF files through the reader, the disassembler, exec 
 
 test(`fuzz (long): random DAP requests and launches of mutated ELFs (seed ${SEED})`, async () => {
   ensureBuilt();
-  let server = new AdapterServer();
-  await server.start();
-  const dir = mkdtempSync(join(tmpdir(), 'rvl-fuzz-dap-'));
-  try {
-    const req = new Campaign('DAP requests', 10_000);
-    server = await fuzzRequests(req, server, HELLO, envCount('FUZZ_DAP', 4000), SEED, 10_000);
-    check(req);
-    const launches = new Campaign('DAP launch of mutated ELFs', 10_000);
-    const rng = new Rng(SEED);
-    const seeds = [readFileSync(HELLO), ...SEEDS.small.map((p) => readFileSync(p))];
-    for (let i = 0, n = envCount('FUZZ_LAUNCH', 100); i < n; i++) {
-      const path = join(dir, `m${i}`);
-      writeFileSync(path, mutateElf(seeds[i % seeds.length], rng));
-      server = await fuzzLaunch(launches, server, path, `mutant ${i}`, 10_000);
-    }
-    check(launches);
-  } finally {
-    server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const c = await fuzzDap(envCount('FUZZ_DAP', 4000), envCount('FUZZ_LAUNCH', 100), SEED);
+  check(c.requests);
+  check(c.launches);
 });
 
 test(`fuzz (long): random instruction words on the hart, with and without the translator (seed ${SEED})`, () => {

@@ -5,23 +5,11 @@
 // counts is fuzz.oracle.ts (npm run test:oracle; FUZZ_* variables set the counts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { ensureBuilt } from '../dap/helpers';
-import { Campaign } from './lib/campaign';
+import { Campaign, check } from './lib/campaign';
 import { fuzzElf } from './lib/elfCampaign';
-import { AdapterServer, fuzzRequests, fuzzLaunch, LEAK } from './lib/dapFuzz';
+import { fuzzDap, LEAK } from './lib/dapFuzz';
 import { fuzzInstructions } from './lib/insnFuzz';
-import { mutateElf } from './lib/elfMutate';
-import { Rng } from './lib/rng';
-import { HELLO, SEEDS } from './lib/elfTargets';
-
-function check(c: Campaign): void {
-  console.log(c.summary());
-  assert.equal(c.counts.crashes, 0, c.summary());
-  assert.equal(c.counts.hangs, 0, c.summary());
-}
 
 test('the leak pattern tells the JavaScript engine\'s error text from our messages', () => {
   // found by the long campaign (seed 1818): a clean ElfError was counted as a crash for its words 'out of range'
@@ -47,27 +35,10 @@ test('fuzz: 120 mutated ELF files through the reader and the disassembler, 40 of
 
 test('fuzz: 600 random DAP requests (wrong types, null, huge counts) and 8 launches of mutated ELFs', async () => {
   ensureBuilt();
-  let server = new AdapterServer();
-  await server.start();
-  const dir = mkdtempSync(join(tmpdir(), 'rvl-fuzz-dap-'));
-  try {
-    const req = new Campaign('DAP requests', 10_000);
-    server = await fuzzRequests(req, server, HELLO, 600, 18, 10_000);
-    check(req);
-    assert.ok(req.counts.clean > 50 && req.counts.ok > 50, 'requests both succeed and are refused');
-    const launches = new Campaign('DAP launch of mutated ELFs', 10_000);
-    const rng = new Rng(18);
-    const seeds = [readFileSync(HELLO), ...SEEDS.small.map((p) => readFileSync(p))];
-    for (let i = 0; i < 8; i++) {
-      const path = join(dir, `m${i}`);
-      writeFileSync(path, mutateElf(seeds[i % seeds.length], rng));
-      server = await fuzzLaunch(launches, server, path, `mutant ${i}`, 10_000);
-    }
-    check(launches);
-  } finally {
-    server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const c = await fuzzDap(600, 8, 18);
+  check(c.requests);
+  assert.ok(c.requests.counts.clean > 50 && c.requests.counts.ok > 50, 'requests both succeed and are refused');
+  check(c.launches);
 });
 
 test('fuzz: 50,000 random instruction words decoded, disassembled and executed (interpreter and translated blocks)', () => {

@@ -4,6 +4,7 @@
 //           response without exception text, a Linux errno to the guest)
 //   crash   a host exception (TypeError, RangeError, ...), exception text in a DAP answer, a dead adapter
 //   hang    a case that took longer than the campaign's hang bound (or a DAP request with no answer)
+import assert from 'node:assert/strict';
 import { userMessage } from '../../../src/debug/errors';
 
 export type Outcome = 'ok' | 'clean' | 'crash' | 'hang';
@@ -61,4 +62,11 @@ export class Campaign {
 export function envCount(name: string, dflt: number): number {
   const v = Number(process.env[name]);
   return Number.isSafeInteger(v) && v > 0 ? v : dflt;
+}
+
+/** Prints a campaign's counts and fails when it crashed or hung. */
+export function check(c: Campaign): void {
+  console.log(c.summary());
+  assert.equal(c.counts.crashes, 0, c.summary());
+  assert.equal(c.counts.hangs, 0, c.summary());
 }

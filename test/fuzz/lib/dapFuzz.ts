@@ -3,12 +3,15 @@
 // types, null and missing arguments, huge counts; and launches of mutated ELF files. A request must be answered
 // within the hang bound, and an error answer must carry no exception text and no "internal error".
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Rng } from './rng';
-import type { Campaign, Outcome } from './campaign';
+import { Campaign, type Outcome } from './campaign';
+import { mutateElf } from './elfMutate';
+import { HELLO, SEEDS } from './elfTargets';
 
 export const ADAPTER = join(__dirname, '..', '..', '..', 'dist', 'debugAdapter.js');
 // Node's own range errors ('The value of "offset" is out of range', 'Index out of range'), not our messages that say
@@ -222,4 +225,31 @@ export async function fuzzLaunch(c: Campaign, server: AdapterServer, program: st
     await server.start();
   }
   return server;
+}
+
+/**
+ * The DAP campaigns of the fuzz suites: `requests` random requests on a session of the hello program, then
+ * `launches` launches of ELFs mutated from the hello program and the small seeds, on one adapter server that
+ * is replaced when a case kills it. Returns the two campaigns for the caller to check.
+ */
+export async function fuzzDap(requests: number, launches: number, seed: number): Promise<{ requests: Campaign; launches: Campaign }> {
+  let server = new AdapterServer();
+  await server.start();
+  const dir = mkdtempSync(join(tmpdir(), 'rvl-fuzz-dap-'));
+  try {
+    const req = new Campaign('DAP requests', 10_000);
+    server = await fuzzRequests(req, server, HELLO, requests, seed, 10_000);
+    const launch = new Campaign('DAP launch of mutated ELFs', 10_000);
+    const rng = new Rng(seed);
+    const seeds = [readFileSync(HELLO), ...SEEDS.small.map((p) => readFileSync(p))];
+    for (let i = 0; i < launches; i++) {
+      const path = join(dir, `m${i}`);
+      writeFileSync(path, mutateElf(seeds[i % seeds.length], rng));
+      server = await fuzzLaunch(launch, server, path, `mutant ${i}`, 10_000);
+    }
+    return { requests: req, launches: launch };
+  } finally {
+    server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
