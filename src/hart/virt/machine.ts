@@ -1,7 +1,8 @@
 // A machine compatible with QEMU's `virt` board (hw/riscv/virt.c's memory map), so unmodified firmware and
 // kernels boot on our hart: RAM at 0x80000000, the CLINT at 0x2000000 and the SiFive test finisher at 0x100000
-// (both in the core, ../core/bus.ts), the PLIC at 0xc000000 and a 16550 UART at 0x10000000 on interrupt 10
-// (here, through the core's `mmio` import), and a device tree generated for it (fdt.ts).
+// (both in the core, ../core/bus.ts), the PLIC at 0xc000000, a 16550 UART at 0x10000000 on interrupt 10 and a
+// goldfish RTC at 0x101000 on interrupt 11 (here, through the core's `mmio` import), and a device tree generated
+// for it (fdt.ts).
 //
 // Boot as QEMU's -bios/-kernel/-initrd: the firmware at the start of RAM, the kernel at the next 2 MiB boundary
 // after it, the initrd at kernel + min(RAM / 2, 128 MiB), the device tree at the last 2 MiB boundary below
@@ -15,10 +16,13 @@ import { Uart16550 } from './uart16550';
 import { Plic, PLIC_SIZE } from './plic';
 import { fdtNode, u64Cells, writeFdt, type FdtNode } from './fdt';
 import { BuiltinSbi } from './sbi';
+import { GoldfishRtc } from './goldfishrtc';
 
 export const UART_BASE = 0x10000000n;
 export const UART_IRQ = 10;
 export const UART_CLOCK_HZ = 3686400;
+export const RTC_BASE = 0x101000n;
+export const RTC_IRQ = 11;
 export const PLIC_BASE = 0xc000000n;
 /** PLIC sources as QEMU's virt machine declares them (riscv,ndev). */
 export const PLIC_SOURCES = 96;
@@ -50,6 +54,11 @@ export interface VirtOptions extends Omit<HartOptions, 'ramBytes'> {
   memoryMiB?: number;
   /** Bytes the UART transmits (the guest's console). */
   console?: (bytes: Uint8Array) => void;
+  /**
+   * The real-time clock's time of day at power-on, in ns since the Unix epoch (default: the host's time of
+   * day). The RTC then advances with the hart's time.
+   */
+  rtcEpochNs?: bigint;
 }
 
 /** Where boot put things (physical addresses). */
@@ -75,6 +84,7 @@ export class VirtMachine {
   readonly hart: Hart;
   readonly uart: Uart16550;
   readonly plic: Plic;
+  readonly rtc: GoldfishRtc;
   readonly memoryBytes: number;
   private readonly bus = new DeviceBus();
   private pendingOut: number[] = [];
@@ -97,6 +107,10 @@ export class VirtMachine {
       if (b === 0x0a || this.pendingOut.length >= 256) this.flushConsole(out);
     }, (level) => this.plic.setLevel(UART_IRQ, level));
     this.flush = () => this.flushConsole(out);
+    const hz = BigInt(this.hart.timebaseHz);
+    const hartNs = (): bigint => (this.hart.time * 1_000_000_000n) / hz;
+    this.rtc = new GoldfishRtc(hartNs, opts.rtcEpochNs ?? BigInt(Date.now()) * 1_000_000n, (level) => this.plic.setLevel(RTC_IRQ, level));
+    this.bus.map('rtc', RTC_BASE, this.rtc);
     this.bus.map('uart', UART_BASE, this.uart);
     this.bus.map('plic', PLIC_BASE, this.plic);
     this.hart.setMmioHandler(this.bus);
@@ -143,6 +157,10 @@ export class VirtMachine {
         fdtNode(`serial@${UART_BASE.toString(16)}`, [
           ['interrupts', [UART_IRQ]], ['interrupt-parent', [PH_PLIC]], ['clock-frequency', [UART_CLOCK_HZ]],
           ['reg', u64Cells(UART_BASE, BigInt(this.uart.size))], ['compatible', 'ns16550a'],
+        ]),
+        fdtNode(`rtc@${RTC_BASE.toString(16)}`, [
+          ['interrupts', [RTC_IRQ]], ['interrupt-parent', [PH_PLIC]], ['reg', u64Cells(RTC_BASE, BigInt(this.rtc.size))],
+          ['compatible', 'google,goldfish-rtc'],
         ]),
         fdtNode(`test@${FINISHER_BASE.toString(16)}`, [
           ['phandle', [PH_TEST]], ['reg', u64Cells(BigInt(FINISHER_BASE), 0x1000n)], ['compatible', ['sifive,test1', 'sifive,test0', 'syscon']],
@@ -230,6 +248,7 @@ export class VirtMachine {
       for (;;) {
         const e = this.hart.run(left);
         left -= e.steps;
+        this.rtc.poll(); // an alarm whose time has come
         if (e.kind === 'budget') return { kind: 'budget' };
         if (e.kind === 'htif') {
           // the finisher: 0x5555 = pass (the core reports 1), (code << 16) | 0x3333 = fail (code << 1 | 1)
