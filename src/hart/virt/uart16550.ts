@@ -3,6 +3,13 @@
 // sources with their IIR priorities, loopback through MCR. Transmission is instant (the byte goes to the host
 // as it is written, so THR is always empty again); received bytes queue on the host side and enter the
 // receive FIFO as it has room, so the guest never sees an overrun from typing or pasting.
+//
+// The host side honours hardware flow control: it sends only while the guest asserts RTS (MCR bit 1, the
+// host's CTS). Linux's 8250 driver raises RTS when a process opens the port, after it has set up the FIFO and
+// the interrupts, and drops it on hangup; so input typed or piped before the guest reads its console waits on
+// the host instead of being lost to the driver's start-up (it resets the FIFO and reads RBR to clear it). A
+// firmware polling with RTS low (OpenSBI's console_getchar: it sets MCR to 0) sees no input; the built-in
+// SBI's getchar takes bytes from the host queue directly.
 import type { MmioDevice } from './bus';
 
 // register offsets (reg-shift 0)
@@ -56,6 +63,7 @@ export class Uart16550 implements MmioDevice {
 
   private refill(): void {
     if (this.mcr & MCR_LOOP) return; // in loopback the receiver hears only the transmitter
+    if (!(this.mcr & MCR_RTS)) return; // flow control: the host waits for RTS
     while (this.rx.length < this.rxCapacity() && this.hostQueue.length > 0) this.rx.push(this.hostQueue.shift()!);
   }
 
@@ -170,7 +178,8 @@ export class Uart16550 implements MmioDevice {
         const wasLoop = (this.mcr & MCR_LOOP) !== 0;
         this.mcr = v & 0x1f;
         if (this.mcr & MCR_LOOP) this.modemStatusFromLoop();
-        else if (wasLoop) { this.setMsrLines(MSR_DCD | MSR_DSR | MSR_CTS); this.refill(); }
+        else if (wasLoop) this.setMsrLines(MSR_DCD | MSR_DSR | MSR_CTS);
+        this.refill(); // RTS raised, or loopback left
         break;
       }
       case LSR: return; // factory test register: writes are ignored

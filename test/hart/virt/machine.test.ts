@@ -18,7 +18,10 @@ function words(ws: number[]): Uint8Array {
   return b;
 }
 
-/** The echo program: prints 'A', enables the UART's receive interrupt at the PLIC for context 0 (M-mode), waits. */
+/**
+ * The echo program: prints 'A', enables the UART's receive interrupt at the PLIC for context 0 (M-mode), raises
+ * RTS, waits.
+ */
 function echoProgram(): Uint8Array {
   const main = [
     enc('lui', { rd: T0, imm: 0x10000000 }),            // t0 = UART
@@ -32,8 +35,10 @@ function echoProgram(): Uint8Array {
     enc('sw', { rs1: T4, rs2: T3, imm: 0 }),             // enable context 0, source 10
     enc('addi', { rd: T3, imm: 1 }),
     enc('sb', { rs1: T0, rs2: T3, imm: 1 }),             // IER = received data
+    enc('addi', { rd: T3, imm: 2 }),
+    enc('sb', { rs1: T0, rs2: T3, imm: 4 }),             // MCR = RTS: the host may send
     enc('auipc', { rd: T5, imm: 0 }),
-    enc('addi', { rd: T5, rs1: T5, imm: 4 * 9 }),        // the handler: right after main (auipc is main[11])
+    enc('addi', { rd: T5, rs1: T5, imm: 4 * 9 }),        // the handler: right after main (auipc is main[13])
     enc('csrrw', { rs1: T5, csr: MTVEC }),
     enc('lui', { rd: T3, imm: 0x1000 }),
     enc('addi', { rd: T3, rs1: T3, imm: -0x800 }),       // MEIE
@@ -54,7 +59,7 @@ function echoProgram(): Uint8Array {
     enc('addi', { rd: A2, rs1: A2, imm: 0x555 }),
     enc('sw', { rs1: T6, rs2: A2, imm: 0 }),             // finisher: pass
   ];
-  assert.equal(main.length, 20, 'the handler follows main at index 20');
+  assert.equal(main.length, 22, 'the handler follows main at index 22');
   return words([...main, ...handler]);
 }
 

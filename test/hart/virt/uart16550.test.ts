@@ -40,8 +40,26 @@ test('THR writes go to the host, in order; the divisor latch hides behind LCR.DL
   assert.equal(rd(u, SCR), 0xa5);
 });
 
+test('flow control: host bytes wait until the guest raises RTS, and wait again while it is low', () => {
+  const { u, irq } = uart();
+  wr(u, IER, IER_RDI);
+  u.input(new TextEncoder().encode('ab'));
+  assert.equal(rd(u, LSR) & LSR_DR, 0, 'RTS low: nothing received');
+  assert.equal(rd(u, RBR), 0, 'a read of RBR (as a driver clearing it at start-up) loses nothing');
+  assert.deepEqual(irq, []);
+  assert.equal(u.queued, 2);
+  wr(u, MCR, MCR_DTR | MCR_RTS | MCR_OUT2);
+  assert.deepEqual(irq, [true], 'raising RTS lets the first byte in, which interrupts');
+  wr(u, MCR, MCR_DTR | MCR_OUT2);
+  assert.equal(rd(u, RBR), 0x61);
+  assert.equal(rd(u, LSR) & LSR_DR, 0, 'RTS dropped: the second byte stays on the host');
+  wr(u, MCR, MCR_RTS);
+  assert.equal(rd(u, RBR), 0x62);
+});
+
 test('receive: without FIFOs one byte at a time, with FIFOs 16, the rest waits on the host side', () => {
   const { u } = uart();
+  wr(u, MCR, MCR_RTS);
   u.input(new TextEncoder().encode('abc'));
   assert.equal(rd(u, LSR) & LSR_DR, LSR_DR);
   assert.equal(rd(u, RBR), 0x61);
@@ -68,6 +86,7 @@ test('interrupts: received data outranks THR empty; reading IIR clears THR empty
   wr(u, THR, 0x41);
   assert.equal(rd(u, IIR) & 0x0f, IIR_THRI);
   wr(u, IER, IER_THRI | IER_RDI);
+  wr(u, MCR, MCR_RTS);
   u.input(Uint8Array.from([0x42]));
   assert.equal(rd(u, IIR) & 0x0f, IIR_RDI);
   assert.equal(rd(u, RBR), 0x42);
