@@ -26,6 +26,9 @@ export const DEBIAN_OPENSBI = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dyn
 
 class UsageError extends Error {}
 
+/** Instructions per run slice between looks at the keyboard and signals (a few tenths of a second). */
+const SLICE = 2_000_000n;
+
 interface BootArgs {
   kernel?: string; initrd?: string; firmware?: string; append: string; memory: number; maxInsns?: bigint; time: 'virtual' | 'host';
   vmlinux?: string;
@@ -137,6 +140,14 @@ export async function bootCommand(argv: string[]): Promise<number> {
     if (keep.length) machine.input(Uint8Array.from(keep));
   };
   let inputOpen = false;
+  // a signal (kill, a closed terminal; Ctrl-C is the guest's in raw mode) ends the run at the next slice,
+  // and the terminal gets its mode back on every way out
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals): void => { signalled = sig; };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const sig of signals) process.on(sig, onSignal);
+  const restore = (): void => { if (interactive) stdin.setRawMode(false); };
+  process.on('exit', restore);
   if (interactive) { stdin.setRawMode(true); }
   if (interactive || !stdin.isTTY) {
     stdin.on('data', onData);
@@ -149,13 +160,19 @@ export async function bootCommand(argv: string[]): Promise<number> {
   try {
     for (;;) {
       if (quit) { process.stderr.write('\nriscv-vdso: quit (Ctrl-A x)\n'); code = 130; break; }
+      if (signalled) {
+        process.stderr.write(`\nriscv-vdso: ${signalled}\n`);
+        code = 128 + (signalled === 'SIGHUP' ? 1 : signalled === 'SIGINT' ? 2 : 15);
+        break;
+      }
       const done = machine.hart.cycles - start;
       if (args.maxInsns !== undefined && done >= args.maxInsns) {
         process.stderr.write(`\nriscv-vdso: instruction limit reached (${done}) at ${where(machine.hart.pc)}\n`);
         code = 124;
         break;
       }
-      const slice = args.maxInsns !== undefined && args.maxInsns - done < 20_000_000n ? Number(args.maxInsns - done) : 20_000_000;
+      // slices short enough that typing reaches the guest without a noticeable delay
+      const slice = args.maxInsns !== undefined && args.maxInsns - done < SLICE ? Number(args.maxInsns - done) : Number(SLICE);
       const r = machine.run(slice);
       if (r.kind === 'poweroff') { code = r.code; break; }
       if (r.kind === 'idle') {
@@ -176,7 +193,9 @@ export async function bootCommand(argv: string[]): Promise<number> {
       await new Promise((res) => setImmediate(res)); // let the keyboard in
     }
   } finally {
-    if (interactive) stdin.setRawMode(false);
+    restore();
+    process.off('exit', restore);
+    for (const sig of signals) process.off(sig, onSignal);
     stdin.off('data', onData);
     stdin.pause();
   }

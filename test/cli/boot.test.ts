@@ -1,9 +1,10 @@
 // `riscv-vdso boot`: clear errors for bad arguments (status 2), and with the cached demo kernel
-// (scripts/build-linux.sh; skipped without it) a boot to power-off (status 0, the guest's console on stdout)
-// and the instruction limit (status 124, the stop named by vmlinux's symbols).
+// (scripts/build-linux.sh; skipped without it) a boot to power-off (status 0, the guest's console on stdout),
+// typed input reaching the guest, the guest's failure status, and the instruction limit (status 124, the stop
+// named by vmlinux's symbols).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { artefacts } from '../hart/virt/fullsys';
 
@@ -39,7 +40,7 @@ test('boot the demo kernel with the built-in SBI: the console on stdout, status 
   const r = boot('--kernel', a.image, '--initrd', a.initramfs, '--firmware', 'builtin');
   assert.equal(r.status, 0, r.stderr.slice(-2000));
   assert.match(r.stdout, /Run \/init as init process/);
-  assert.match(r.stdout, /init: 0 failure\(s\); powering off/);
+  assert.match(r.stdout, /init: 0 failure\(s\), 2 skip\(s\); powering off/);
 });
 
 test('boot --max-insns: status 124 and the stop named by vmlinux\'s symbols', { skip }, () => {
@@ -47,4 +48,30 @@ test('boot --max-insns: status 124 and the stop named by vmlinux\'s symbols', { 
   const r = boot('--kernel', a.image, '--firmware', 'builtin', '--vmlinux', a.vmlinux, '--max-insns', '5000000');
   assert.equal(r.status, 124);
   assert.match(r.stderr, /instruction limit reached \(5000000\) at pc 0x[0-9a-f]+ <[A-Za-z_][\w.]*\+0x[0-9a-f]+>/);
+});
+
+test('boot: the console\'s input reaches the guest (the UART\'s receive interrupt through the PLIC): init reads a typed line', { skip }, async () => {
+  if (typeof a === 'string') return;
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'boot', '--kernel', a.image,
+    '--initrd', a.initramfs, '--firmware', 'builtin', '--append', 'console=ttyS0 earlycon=sbi initecho=1'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '', err = '';
+  child.stderr.on('data', (b: Buffer) => { err += b.toString('latin1'); });
+  // type only once the guest asks: it is then asleep in read(), and the line wakes it through the interrupt
+  child.stdout.on('data', (b: Buffer) => {
+    const before = out;
+    out += b.toString('latin1');
+    if (!before.includes('init: type a line') && out.includes('init: type a line')) child.stdin.end('hello from the host\n');
+  });
+  const status = await new Promise<number | null>((res) => child.on('close', res));
+  assert.equal(status, 0, err.slice(-2000));
+  assert.match(out, /init: read 'hello from the host' \(19 bytes\)/);
+  assert.match(out, /init: 0 failure\(s\), 2 skip\(s\); powering off/);
+});
+
+test('boot: the exit status is the guest\'s (init powers off with its failure count)', { skip }, () => {
+  if (typeof a === 'string') return;
+  const r = boot('--kernel', a.image, '--initrd', a.initramfs, '--firmware', 'builtin', '--append', 'console=ttyS0 earlycon=sbi initrun=/bin/absent:/bin/missing');
+  assert.equal(r.status, 2, r.stderr.slice(-2000));
+  assert.match(r.stdout, /init: \/bin\/absent exited with 127 \(FAIL\)/);
+  assert.match(r.stdout, /init: 2 failure\(s\), 2 skip\(s\); powering off/);
 });
