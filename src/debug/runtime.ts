@@ -139,6 +139,13 @@ export class DebugRuntime extends EventEmitter {
 
   modules(): DebugModule[] { return this.target?.modules() ?? []; }
 
+  /** Type at the guest's console; false when the target has none (only a full system has one). */
+  consoleInput(text: string): boolean {
+    if (!this.target?.consoleInput) return false;
+    this.target.consoleInput(new TextEncoder().encode(text));
+    return true;
+  }
+
   moduleAt(addr: bigint): DebugModule | undefined {
     return this.modules().find((m) => m.contains(addr));
   }

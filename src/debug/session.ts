@@ -697,6 +697,13 @@ export class VdsoDebugSession extends LoggingDebugSession {
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     if (command === 'modules') return this.modulesRequest(response as DebugProtocol.ModulesResponse, (args ?? {}) as DebugProtocol.ModulesArguments);
+    if (command === 'consoleInput') {
+      // typed at the guest's console: { text } (a full system's UART)
+      const text = (args as { text?: unknown } | undefined)?.text;
+      if (typeof text !== 'string') return this.fail(response, 'consoleInput needs "text", a string');
+      if (!this.runtime.consoleInput(text)) return this.fail(response, 'this debug target has no console to type at (only a full system, launched with "kernel", has one)');
+      return this.sendResponse(response);
+    }
     this.fail(response, `unknown request '${command}'`);
   }
 }

@@ -1,6 +1,7 @@
 // A whole system as a debug target (issue 19): firmware, a real kernel and its initramfs on the virt-compatible
 // machine (src/hart/virt/). The kernel's symbols, source lines and CFI come from its vmlinux when the launch
-// names one ("vmlinux"); the console goes to the debug console's output.
+// names one ("vmlinux"); the console goes to the debug console's output, and the custom request
+// 'consoleInput' types at it (the extension's terminal for the guest console sends what the user types).
 import { readFileSync, existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ElfFile, PT } from '../elf/elf';
@@ -116,6 +117,8 @@ export class SystemTarget implements Target {
   auxv(): AuxEntry[] { return []; }
 
   setTrapStops(exceptions: bigint, interrupts: bigint): void { this.hart.setTrapStops(exceptions, interrupts); }
+
+  consoleInput(bytes: Uint8Array): void { this.machine.input(bytes); }
 
   run(steps: number): TargetStop {
     const r = this.machine.run(steps);

@@ -79,6 +79,8 @@ export interface Target {
   readonly watchPhysical?: boolean;
   /** The physical address of a function every address space maps at its own virtual address (a full system's vDSO). */
   resolvePhysical?(name: string): bigint | undefined;
+  /** Bytes typed at the guest's console (a full system: its UART's receiver). */
+  consoleInput?(bytes: Uint8Array): void;
 }
 
 export interface TargetIo {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DEBUG_TYPE, EM_RISCV, NAME_PREFIX, resolveLaunch, checkLaunch, readHeader, elfInfo, type LaunchAttributes } from './config';
 import { AdapterFactory, loadDebugger, type AdapterMode } from './adapter';
 import { StopWatcher, PrivilegeStatus, type StopInfo } from './stops';
+import { GuestConsoles } from './guestConsole';
 import { VvarPanel, CostPanel } from './views/panels';
 import { MemoryView } from './views/memoryView';
 import { Timings } from './timing';
@@ -140,7 +141,8 @@ export function activateRiscvVdso(context: vscode.ExtensionContext, modeOverride
   const vvarPanel = new VvarPanel(context.extensionUri);
   const costPanel = new CostPanel(context.extensionUri);
   const memoryView = new MemoryView(context.extensionUri, watcher, sideColumn);
-  subs.push(watcher, status, vvarPanel, costPanel, memoryView);
+  const guestConsoles = new GuestConsoles();
+  subs.push(watcher, status, vvarPanel, costPanel, memoryView, guestConsoles);
   // The Variables view's "View Binary Data (RISC-V vDSO Lab memory view)" shows only without the Hex Editor.
   const setHexEditorContext = () => void vscode.commands.executeCommand('setContext', 'riscvVdso.hexEditor', hasHexEditor());
   setHexEditorContext();

@@ -7,7 +7,8 @@ export const registered = {
   commands: new Map<string, (...a: any[]) => any>(),
   configProviders: [] as { type: string; provider: any; trigger: number }[],
   descriptorFactories: new Map<string, any>(),
-  trackerFactories: new Map<string, any>(),
+  trackerFactories: new Map<string, any[]>(),
+  terminals: [] as { name: string; pty: any; shown: boolean }[],
   contentProviders: new Map<string, any>(),
   statusItems: [] as any[],
   messages: [] as string[],
@@ -43,7 +44,7 @@ export const debug = {
   activeDebugSession: undefined,
   registerDebugConfigurationProvider: (type: string, provider: any, trigger = 1) => { registered.configProviders.push({ type, provider, trigger }); return new Disposable(); },
   registerDebugAdapterDescriptorFactory: (type: string, f: any) => { registered.descriptorFactories.set(type, f); return new Disposable(); },
-  registerDebugAdapterTrackerFactory: (type: string, f: any) => { registered.trackerFactories.set(type, f); return new Disposable(); },
+  registerDebugAdapterTrackerFactory: (type: string, f: any) => { registered.trackerFactories.set(type, [...(registered.trackerFactories.get(type) ?? []), f]); return new Disposable(); },
   addBreakpoints: () => {},
   onDidStartDebugSession: () => new Disposable(),
   onDidTerminateDebugSession: () => new Disposable(),
@@ -58,6 +59,7 @@ export const window = {
   showErrorMessage: async (m: string) => { registered.messages.push(m); return undefined; },
   showWarningMessage: async (m: string) => { registered.messages.push(m); return undefined; },
   showInformationMessage: async (m: string) => { registered.messages.push(m); return undefined; },
+  createTerminal: (o: { name: string; pty: any }) => { const t = { name: o.name, pty: o.pty, shown: false, show() { t.shown = true; }, dispose() {} }; registered.terminals.push(t); return t; },
   createOutputChannel: () => ({ append() {}, appendLine() {}, show() {}, dispose() {}, replace() {}, clear() {}, hide() {}, name: 'out' }),
 };
 export const workspace = {
