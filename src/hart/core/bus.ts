@@ -5,7 +5,7 @@
 // (fetches and AMOs never reach devices: mmu.ts faults them). Device accesses are off the hot path: RAM never
 // comes here. AssemblyScript.
 import { CLINT_BASE, CLINT_SIZE, FINISHER_BASE, EXIT_HTIF, MMIO_DATA, MMIO_HANDLED, MMIO_IRQ } from '../layout';
-import { csrGet, csrSet, misc, setMisc, requestExit, MISC_MTIMECMP, MISC_EXIT_A } from './state';
+import { csrGet, csrSet, misc, setMisc, requestExit, saveGlobals, MISC_MTIMECMP, MISC_EXIT_A } from './state';
 import { readTime, writeTime, interruptsChanged } from './timer';
 import { accessFault, ACC_LOAD, ACC_STORE } from './mmu';
 import { CSR_MIP as MIP, MIP_MSIP, MIP_MSIP_SHIFT } from './encoding.generated';
@@ -19,6 +19,9 @@ import { CSR_MIP as MIP, MIP_MSIP, MIP_MSIP_SHIFT } from './encoding.generated';
 declare function hostMmio(pa: u64, size: i32, write: i32, value: u64): i32;
 
 function hostAccess(pa: u64, size: i32, write: i32, value: u64): bool {
+  // the device may read the hart's state through the core's exports (the time: the RTC), and those load the
+  // loop's globals from MISC: save them first, or a device read puts the hart back to where its run began
+  saveGlobals();
   const r = hostMmio(pa, size, write, value);
   if ((r & MMIO_IRQ) != 0) interruptsChanged();
   return (r & MMIO_HANDLED) != 0;

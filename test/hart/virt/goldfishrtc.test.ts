@@ -8,6 +8,7 @@ import {
 } from '../../../src/hart/virt/goldfishrtc';
 import { VirtMachine, RTC_BASE, RTC_IRQ } from '../../../src/hart/virt/machine';
 import { writeFdt, readFdt, fdtFind, fdtString, fdtCells } from '../../../src/hart/virt/fdt';
+import { enc } from '../helpers';
 
 const EPOCH = 1_796_000_000_123_456_789n; // 2026-11-30, in ns
 
@@ -90,4 +91,31 @@ test('the machine: the RTC at 0x101000 on source 11 in the device tree, reading 
   assert.deepEqual(fdtCells(node.props.get('reg')!), [0, 0x101000, 0, 0x1000]);
   const fixed = new VirtMachine({ memoryMiB: 16, console: () => {}, rtcEpochNs: EPOCH });
   assert.equal(fixed.rtc.timeNs, EPOCH + (fixed.hart.time * 1_000_000_000n) / BigInt(fixed.hart.timebaseHz));
+});
+
+test('a guest reading the RTC in one long run: the device\'s look at the hart\'s time leaves the running hart where it is', () => {
+  // 100 reads of TIME_LOW/TIME_HIGH in a loop, then the finisher. The RTC asks the core for the time from inside
+  // the access; the core used to reload its loop state from the last run's start then (the hart went back to
+  // the first instruction at each read and never finished).
+  const T0 = 5, T1 = 6, T2 = 7, T3 = 28, T6 = 31, A2 = 12;
+  const prog = [
+    enc('lui', { rd: T0, imm: 0x101000 }),
+    enc('addi', { rd: T1, imm: 100 }),
+    enc('lw', { rd: T2, rs1: T0, imm: 0 }),
+    enc('lw', { rd: T3, rs1: T0, imm: 4 }),
+    enc('addi', { rd: T1, rs1: T1, imm: -1 }),
+    enc('bne', { rs1: T1, rs2: 0, imm: -12 }),
+    enc('lui', { rd: T6, imm: 0x100000 }),
+    enc('lui', { rd: A2, imm: 0x5000 }),
+    enc('addi', { rd: A2, rs1: A2, imm: 0x555 }),
+    enc('sw', { rs1: T6, rs2: A2, imm: 0 }),
+  ];
+  const bytes = new Uint8Array(prog.length * 4);
+  prog.forEach((w, i) => new DataView(bytes.buffer).setUint32(i * 4, w, true));
+  const m = new VirtMachine({ memoryMiB: 16, console: () => {}, rtcEpochNs: EPOCH });
+  m.boot({ firmware: bytes });
+  assert.deepEqual(m.run(1_000_000), { kind: 'poweroff', code: 0 });
+  assert.equal(m.hart.cycles, BigInt(2 + 4 * 100 + 4), 'every instruction once');
+  const t = (m.hart.x(T3) << 32n) | m.hart.x(T2);
+  assert.ok(t >= EPOCH && t < EPOCH + 1_000_000n, `the last read (${t}) is the epoch plus the run's few hundred ns`);
 });
