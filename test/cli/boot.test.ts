@@ -75,3 +75,18 @@ test('boot: the exit status is the guest\'s (init powers off with its failure co
   assert.match(r.stdout, /init: \/bin\/absent exited with 127 \(FAIL\)/);
   assert.match(r.stdout, /init: 2 failure\(s\), 2 skip\(s\); powering off/);
 });
+
+test('boot: SIGTERM ends the run with status 143 and says so (the terminal\'s mode is restored on this path)', { skip }, async () => {
+  if (typeof a === 'string') return;
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), 'boot', '--kernel', a.image,
+    '--initrd', a.initramfs, '--firmware', 'builtin'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '', err = '';
+  child.stderr.on('data', (b: Buffer) => { err += b.toString('latin1'); });
+  child.stdout.on('data', (b: Buffer) => {
+    if (!out.includes('Linux version') && (out += b.toString('latin1')).includes('Linux version')) child.kill('SIGTERM');
+  });
+  const status = await new Promise<number | null>((res) => child.on('close', res));
+  assert.equal(status, 143, err);
+  assert.match(err, /riscv-vdso: SIGTERM/);
+  assert.doesNotMatch(out, /Power down/, 'it ended before the guest did');
+});
