@@ -33,7 +33,7 @@ test('consoleInput types at the guest\'s console: init reads the line and the ru
     // Enter in a terminal is CR: the tty's ICRNL makes it a newline
     await dc.customRequest('consoleInput', { text: 'typed in the editor\r' });
     assert.equal((await exited).body.exitCode, 0, output.slice(-2000));
-    assert.match(output, /init: read 'typed in the editor' \(18 bytes\)/);
+    assert.match(output, /init: read 'typed in the editor' \(19 bytes\)/);
   } finally {
     await dc.stop();
   }
