@@ -27,6 +27,7 @@
 #include <sys/reboot.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -186,6 +187,9 @@ int main(void)
     }
     printf("init: %d failure(s), %d skip(s); powering off\n", failures, skips);
     fflush(stdout);
+    /* let the UART send what the tty still holds: the power-off does not wait for it (on qemu-system-riscv64
+     * the end of the last line was lost to the kernel's own "reboot: Power down") */
+    tcdrain(STDOUT_FILENO);
     sync();
     if (failures) finish_with(failures > 255 ? 255 : failures);
     reboot(RB_POWER_OFF); /* the machine's power-off (SBI SRST or the syscon) ends the run */
