@@ -58,6 +58,9 @@ export function sysPrlimit64(p: LinuxProcess, a: bigint[]): bigint {
   return 0n;
 }
 export function sysGetrlimit(p: LinuxProcess, a: bigint[]): bigint { return sysPrlimit64(p, [0n, a[0], 0n, a[1]]); }
+/** setrlimit (riscv64 has it: __ARCH_WANT_SET_GET_RLIMIT): prlimit64 on the caller without the old value. Go's
+ *  runtime raises RLIMIT_NOFILE's soft limit with it at start. */
+export function sysSetrlimit(p: LinuxProcess, a: bigint[]): bigint { return sysPrlimit64(p, [0n, a[0], a[1], 0n]); }
 
 export function sysUmask(p: LinuxProcess, a: bigint[]): bigint { const old = p.umask; p.umask = Number(a[0]) & 0o777; return BigInt(old); }
 

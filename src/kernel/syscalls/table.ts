@@ -48,7 +48,7 @@ const HANDLERS: Record<string, Handler> = {
   readlinkat: fs.sysReadlinkat, newfstatat: fs.sysNewfstatat, fstat: fs.sysFstat, statx: fs.sysStatx,
   fsync: () => 0n, fdatasync: () => 0n,
   exit: proc.sysExitGroup, exit_group: proc.sysExitGroup, set_tid_address: proc.sysSetTidAddress,
-  set_robust_list: proc.sysSetRobustList, futex: sysFutex, clone: sysClone, clone3: sysClone3, uname: proc.sysUname, getrlimit: proc.sysGetrlimit,
+  set_robust_list: proc.sysSetRobustList, futex: sysFutex, clone: sysClone, clone3: sysClone3, uname: proc.sysUname, getrlimit: proc.sysGetrlimit, setrlimit: proc.sysSetrlimit,
   prlimit64: proc.sysPrlimit64, umask: proc.sysUmask, getrusage: proc.sysGetrusage, sysinfo: proc.sysSysinfo, prctl: proc.sysPrctl,
   getpid: proc.sysGetpid, gettid: proc.sysGettid, getppid: proc.sysGetppid, getuid: proc.sysGetuid, geteuid: proc.sysGetuid,
   getgid: proc.sysGetgid, getegid: proc.sysGetgid,
