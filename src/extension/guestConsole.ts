@@ -59,12 +59,17 @@ export class GuestConsoles implements vscode.Disposable {
         const pty = new GuestConsole(session);
         this.consoles.set(session.id, pty);
         const terminal = vscode.window.createTerminal({ name: `Guest console: ${session.name}`, pty });
-        terminal.show(true); // beside the debug console, keeping the focus where it is
+        // shown when the guest first prints: by then the Debug Console, which a session opens at its start, is
+        // up, and the terminal comes to the front of the panel (the editor keeps the focus)
+        let shown = false;
         const end = (how: string): void => { pty.end(how); this.consoles.delete(session.id); };
         return {
           onDidSendMessage: (m: { type?: string; event?: string; body?: { category?: string; output?: string; exitCode?: number } }) => {
             if (m.type !== 'event') return;
-            if (m.event === 'output' && (m.body?.category === 'stdout' || m.body?.category === undefined) && typeof m.body?.output === 'string') pty.output(m.body.output);
+            if (m.event === 'output' && (m.body?.category === 'stdout' || m.body?.category === undefined) && typeof m.body?.output === 'string') {
+              pty.output(m.body.output);
+              if (!shown) { shown = true; terminal.show(true); }
+            }
             else if (m.event === 'exited') end(`the machine powered off, status ${m.body?.exitCode ?? '?'}`);
           },
           onWillStopSession: () => end('the debug session ended'),

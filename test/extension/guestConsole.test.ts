@@ -24,12 +24,13 @@ test('a full-system session gets a guest-console terminal: output shown (held un
   const tracker = factory.createDebugAdapterTracker(s);
   const term = fake.registered.terminals.at(-1)!;
   assert.equal(term.name, 'Guest console: Linux');
-  assert.equal(term.shown, true);
+  assert.equal(term.shown, false, 'shown when the guest first prints');
   const shown: string[] = [];
   term.pty.onDidWrite((t: string) => shown.push(t));
   tracker.onDidSendMessage({ type: 'event', event: 'output', body: { category: 'stdout', output: 'OpenSBI v1.1\n' } });
   tracker.onDidSendMessage({ type: 'event', event: 'output', body: { category: 'console', output: 'adapter note\n' } });
   assert.deepEqual(shown, [], 'nothing before the terminal opens');
+  assert.equal(term.shown, true);
   term.pty.open(undefined);
   tracker.onDidSendMessage({ type: 'event', event: 'output', body: { category: 'stdout', output: 'init: type a line\r\n' } });
   assert.deepEqual(shown, ['OpenSBI v1.1\r\n', 'init: type a line\r\n'], 'the guest\'s output only, with CR LF');
