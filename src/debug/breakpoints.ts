@@ -48,7 +48,14 @@ export interface DataWatch {
   label: string;
   /** Set when the target watches physical memory (a full system): where start lies in physical memory. */
   physStart?: bigint;
+  /**
+   * A watch on an object in a stack frame (a C local or argument) ends when that frame returns, as gdb's does:
+   * the caller's resume address and its sp (the frame's CFA), and the thread.
+   */
+  scope?: WatchScope;
 }
+
+export interface WatchScope { returnPc: bigint; cfa: bigint; tid?: number }
 
 let nextId = 1;
 

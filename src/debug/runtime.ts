@@ -13,7 +13,7 @@ import { CAUSE_USER_ECALL, CAUSE_FETCH_PAGE, CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE, 
 import { XNAMES, FNAMES } from '../isa/disasm';
 import type { Target, TargetStop } from './target';
 import type { DebugModule, ResolvedLocation } from './modules';
-import { BreakpointTable, hitConditionMet, type UserBreakpoint, type DataWatch } from './breakpoints';
+import { BreakpointTable, hitConditionMet, type UserBreakpoint, type DataWatch, type WatchScope } from './breakpoints';
 import { evaluateExpr, type ExprEnv } from './expr';
 import { createTarget, type LaunchConfig, type ProcessFactory } from './launch';
 import { isRdtime } from '../kernel/board';
@@ -189,6 +189,7 @@ export class DebugRuntime extends EventEmitter {
     if (!this.target) return;
     const want = this.breakpoints.addresses();
     for (const a of this.tempBps) want.add(a);
+    for (const w of this.breakpoints.data) if (w.scope) want.add(w.scope.returnPc);
     // a step re-arms the same set many times: setting the hart's breakpoints flushes its decode cache
     this.target.hart.setPhysicalBreakpoints(this.breakpoints.physicalAddresses()); // no flush when unchanged
     if (want.size === this.installed.size && [...want].every((a) => this.installed.has(a))) return;
@@ -370,8 +371,8 @@ export class DebugRuntime extends EventEmitter {
           const pc = hart.pc;
           if (this.tempBps.has(pc) && this.onJobThread() && (req.priv === undefined || hart.priv === req.priv) &&
               (req.spAtLeast === undefined || hart.x(2) >= req.spAtLeast) && (!req.accept || req.accept())) {
-            // a user breakpoint at the same place is reported as such
-            const user = this.breakpoints.at(pc, this.fetchPhys(pc)).length ? this.userBreakpointStop(pc) : undefined;
+            // a user breakpoint at the same place is reported as such, and so is the end of a watched local's frame
+            const user = this.breakpoints.at(pc, this.fetchPhys(pc)).length ? this.userBreakpointStop(pc) : this.scopeExitStop(pc);
             if (user) return this.finishJob(user);
             return this.advanceJob(true);
           }
@@ -547,6 +548,8 @@ export class DebugRuntime extends EventEmitter {
   private fetchPhys(pc: bigint): bigint | undefined { return this.target?.hart.translate(pc, 'fetch'); }
 
   private userBreakpointStop(pc: bigint): StopEvent | undefined {
+    const left = this.scopeExitStop(pc);
+    if (left) return left;
     const bps = this.breakpoints.at(pc, this.fetchPhys(pc));
     const stopping: UserBreakpoint[] = [];
     for (const b of bps) {
@@ -563,6 +566,39 @@ export class DebugRuntime extends EventEmitter {
     const kind = stopping[0].kind;
     if (kind === 'instruction') return { event: 'stopOnInstructionBreakpoint', args: [stopping.map((b) => b.id)], inlineSkip: 0 };
     return { event: 'stopOnBreakpoint', args: [stopping.map((b) => b.id), kind], inlineSkip: this.breakpointInlineSkip(pc, stopping) };
+  }
+
+  /**
+   * The frame of a watched local returned (its caller resumes at the return address with sp at the frame's CFA;
+   * a deeper recursion of the same function passes there with a lower sp): the watch is deleted and the program
+   * stops, as gdb's "Watchpoint N deleted because the program has left the block in which its expression is valid".
+   */
+  private scopeExitStop(pc: bigint): StopEvent | undefined {
+    const t = this.target;
+    if (!t || !this.breakpoints.data.some((w) => w.scope)) return undefined;
+    const sp = t.hart.x(2);
+    const left = this.breakpoints.data.filter((w) => w.scope && w.scope.returnPc === pc && sp >= w.scope.cfa &&
+      (w.scope.tid === undefined || t.currentTid === undefined || w.scope.tid === t.currentTid));
+    if (!left.length) return undefined;
+    this.breakpoints.data = this.breakpoints.data.filter((w) => !left.includes(w));
+    this.syncWatches();
+    this.syncBreakpoints();
+    for (const w of left) this.emit('dataBreakpointRemoved', w.id);
+    const text = `${left.map((w) => `Watchpoint ${w.id} (${w.label})`).join(', ')} deleted because the program has left the block in which ${left.length > 1 ? 'their expressions are' : 'its expression is'} valid.`;
+    return { event: 'stopOnDataBreakpoint', args: [left.map((w) => w.id), text], message: text };
+  }
+
+  /** The scope of a watch on `addr` when it lies in a frame of the stopped thread's stack (a local or argument). */
+  watchScope(addr: bigint): WatchScope | undefined {
+    if (!this.target || this.running) return undefined;
+    let frames: Frame[];
+    try { frames = this.stack(); } catch { return undefined; }
+    for (let i = 0; i + 1 < frames.length; i++) {
+      const lo = frames[i].regs[2], hi = frames[i + 1].regs[2];
+      if (lo === undefined || hi === undefined || frames[i + 1].priv !== frames[i].priv) continue;
+      if (addr >= lo && addr < hi) return { returnPc: frames[i + 1].pc, cfa: hi, tid: this.target.currentTid };
+    }
+    return undefined;
   }
 
   /**

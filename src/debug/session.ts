@@ -71,6 +71,8 @@ export class VdsoDebugSession extends LoggingDebugSession {
       stopped('exception', { description: text, text });
     });
     rt.on('breakpointValidated', (b: UserBreakpoint) => this.sendEvent(new BreakpointEvent('changed', this.toDapBreakpoint(b))));
+    // a watch on a local whose frame returned: gone from the Breakpoints view too
+    rt.on('dataBreakpointRemoved', (id: number) => this.sendEvent(new BreakpointEvent('removed', { id, verified: false } as DebugProtocol.Breakpoint)));
     rt.on('moduleLoaded', (m: DebugModule) => this.sendEvent(new ModuleEvent('new', this.toDapModule(m))));
     rt.on('moduleRemoved', (m: DebugModule) => this.sendEvent(new ModuleEvent('removed', this.toDapModule(m))));
     rt.on('output', (category: string, text: string) => {
@@ -286,6 +288,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
       // a [vvar] field by name ('seq', 'vd[0].seq', 'vd[1].mult'), a variable of ours with a memory reference, or an address expression
       let start: bigint | undefined, size = 8, label = name;
       let notInMemory: string | undefined;
+      let cObject = false; // a C object (a variable of a scope, a watch expression): scoped to its frame when on the stack
       const field = DATAPAGE_FIELDS.find((f) => f.name === name || f.name === `vd[0].${name}`);
       if (field && rt.target?.vvarBase) {
         start = rt.target.vvarBase + BigInt(field.offset); size = field.size; label = `[vvar] ${field.name}`;
@@ -295,6 +298,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
           start = BigInt(node.memoryReference);
           size = node.size || (node.type === 'u32' || node.type === 's32' ? 4 : 8);
           label = node.evaluateName ?? name;
+          cObject = true;
         }
       }
       if (start === undefined && rt.target && !rt.isRunning && !/,\s*\d+$/.test(name)) {
@@ -305,6 +309,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
           start = c.value.addr;
           size = sizeOf(c.value.type);
           label = name;
+          cObject = true;
         } else if (c) {
           notInMemory = `it is not an object in memory (${c.value.optimized ? 'optimized out' : c.value.bitSize !== undefined ? 'a bitfield' : 'a register or computed value'})`;
         }
@@ -325,7 +330,10 @@ export class VdsoDebugSession extends LoggingDebugSession {
       if (start === undefined) {
         response.body = { dataId: null, description: 'no program is running' };
       } else {
-        response.body = { dataId: `${hex(start)}:${size}:${label}`, description: `${label} (${size} bytes at ${hex(start)})`, accessTypes: ['read', 'write', 'readWrite'], canPersist: false };
+        // a local's watch ends with its frame: the dataId carries the frame's end (return address, CFA, thread)
+        const scope = cObject ? rt.watchScope(start) : undefined;
+        const scoped = scope ? `@${hex(scope.returnPc)}@${hex(scope.cfa)}@${scope.tid ?? ''}` : '';
+        response.body = { dataId: `${hex(start)}:${size}${scoped}:${label}`, description: `${label} (${size} bytes at ${hex(start)}${scope ? ', until its frame returns' : ''})`, accessTypes: ['read', 'write', 'readWrite'], canPersist: false };
       }
       this.sendResponse(response);
     });
@@ -334,10 +342,11 @@ export class VdsoDebugSession extends LoggingDebugSession {
   protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
     this.guard(response, () => {
       const specs = (args.breakpoints ?? []).map((b) => {
-        const m = /^(0x[0-9a-f]+):(\d+):(.*)$/i.exec(b.dataId);
+        const m = /^(0x[0-9a-f]+):(\d+)(?:@(0x[0-9a-f]+)@(0x[0-9a-f]+)@(\d*))?:(.*)$/i.exec(b.dataId);
         if (!m) throw new Error(`setDataBreakpoints: '${b.dataId}' is not a dataId from dataBreakpointInfo`);
         const start = BigInt(m[1]);
-        return { dataId: b.dataId, start, end: start + BigInt(m[2]), access: b.accessType ?? 'write', condition: b.condition, hitCondition: b.hitCondition, label: m[3] };
+        const scope = m[3] ? { returnPc: BigInt(m[3]), cfa: BigInt(m[4]), tid: m[5] ? Number(m[5]) : undefined } : undefined;
+        return { dataId: b.dataId, start, end: start + BigInt(m[2]), access: b.accessType ?? 'write', condition: b.condition, hitCondition: b.hitCondition, label: m[6], scope };
       });
       const ws = this.runtime.setDataBreakpoints(specs);
       response.body = { breakpoints: ws.map((w) => ({ id: w.id, verified: true, message: `${w.access} watch on ${w.label}` })) };

@@ -95,7 +95,7 @@ describe('a data breakpoint from the Variables view watches the variable\'s own 
     const sum = (await variables(dc, locals.variablesReference)).find((v) => v.name === 'sum');
     assert.ok(sum?.memoryReference, 'sum has a memory reference');
     const info = await dc.dataBreakpointInfoRequest({ name: 'sum', variablesReference: locals.variablesReference });
-    assert.match(info.body.description, /^sum \(4 bytes at 0x[0-9a-f]+\)$/);
+    assert.match(info.body.description, /^sum \(4 bytes at 0x[0-9a-f]+, until its frame returns\)$/);
     assert.equal(BigInt(info.body.dataId!.split(':')[0]), BigInt(sum!.memoryReference!));
     await dc.setBreakpointsRequest({ source: { path: SRC }, breakpoints: [] });
     await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'write' }] });
@@ -106,5 +106,57 @@ describe('a data breakpoint from the Variables view watches the variable\'s own 
     assert.equal(await watch(dc, 'sum'), '1');
     // stopped after the storing instruction, in main (gdb reports the same pc)
     assert.match((await top(dc)).name, /^main /);
+  });
+});
+
+describe('a watch on a local ends when its frame returns, as gdb\'s (-O0)', () => {
+  let dc: DebugClient;
+  const removed: number[] = [];
+  before(async () => {
+    dc = await startClient();
+    dc.on('breakpoint', (e: DebugProtocol.BreakpointEvent) => { if (e.body.reason === 'removed') removed.push(e.body.breakpoint.id!); });
+  });
+  after(async () => { await dc.stop(); });
+
+  test('r in square(): the return stops with "deleted because the program has left the block", the next square() does not stop', async () => {
+    await launchStopped(dc, { program: BUILDS[0].program }, () => dc.setBreakpointsRequest({ source: { path: SRC }, breakpoints: [{ line: SQUARE_STORE }] }));
+    const info = await dc.dataBreakpointInfoRequest({ name: 'r', frameId: 1 });
+    assert.match(info.body.description, /^r \(4 bytes at 0x[0-9a-f]+, until its frame returns\)$/);
+    await dc.setBreakpointsRequest({ source: { path: SRC }, breakpoints: [] });
+    const id = (await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'write' }] })).body.breakpoints[0].id!;
+    const left = await stopAfter(dc, () => dc.continueRequest({ threadId: 1 }));
+    assert.equal(left.body.reason, 'data breakpoint');
+    assert.match(left.body.description ?? '', new RegExp(`^Watchpoint ${id} \\(r\\) deleted because the program has left the block in which its expression is valid\\.$`));
+    assert.match((await top(dc)).name, /^main /);
+    assert.deepEqual(removed, [id]);
+    // the next square() call puts its own r at the same stack address and writes it: no stop any more
+    const end = dc.waitForEvent('terminated', 60000);
+    await dc.continueRequest({ threadId: 1 });
+    await end;
+  });
+});
+
+describe('a watch on a local of a recursive function outlives the deeper calls (-O0)', () => {
+  let dc: DebugClient;
+  before(async () => { dc = await startClient(); });
+  after(async () => { await dc.stop(); });
+
+  test('below in fact(2): fact(1) returning to the same call site does not end it; the write stops; fact(2)\'s return does', async () => {
+    await launchStopped(dc, { program: BUILDS[0].program }, () => dc.setBreakpointsRequest({ source: { path: SRC }, breakpoints: [{ line: lineOf(SRC, 'S_fact_base') }] }));
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    assert.match(frames[1].name, /^fact /);
+    assert.equal((await dc.evaluateRequest({ expression: 'n', context: 'watch', frameId: frames[1].id })).body.result, '2');
+    const info = await dc.dataBreakpointInfoRequest({ name: 'below', frameId: frames[1].id });
+    assert.match(info.body.description, /until its frame returns/);
+    await dc.setBreakpointsRequest({ source: { path: SRC }, breakpoints: [] });
+    await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'write' }] });
+    const write = await stopAfter(dc, () => dc.continueRequest({ threadId: 1 }));
+    assert.equal(write.body.reason, 'data breakpoint');
+    assert.doesNotMatch(write.body.description ?? '', /deleted/);
+    assert.equal(await watch(dc, 'below'), '1');
+    assert.equal(await watch(dc, 'n'), '2');
+    const left = await stopAfter(dc, () => dc.continueRequest({ threadId: 1 }));
+    assert.match(left.body.description ?? '', /deleted because the program has left the block/);
+    assert.equal(await watch(dc, 'n'), '3', 'stopped in fact(3), where fact(2) returned');
   });
 });
