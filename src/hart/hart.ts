@@ -118,6 +118,14 @@ export const RAM_BASE = BigInt(L.RAM_BASE);
 
 let cachedModule: WebAssembly.Module | undefined;
 
+/**
+ * Milliseconds of the host's monotonic clock (time mode 'host'). process.hrtime where there is a process: the
+ * `performance` global loads node's perf_hooks on first use, a few ms of every run's start-up.
+ */
+const hostNowMs: () => number = typeof process !== 'undefined' && typeof process.hrtime?.bigint === 'function'
+  ? () => Number(process.hrtime.bigint()) / 1e6
+  : () => performance.now();
+
 /** Where the built core is: beside the bundle (dist/) or in build/core/ when running from sources. */
 export function coreWasmPath(): string {
   const candidates = [join(__dirname, 'hart.wasm'), join(__dirname, '..', '..', 'build', 'core', 'hart.wasm'), join(__dirname, '..', 'build', 'core', 'hart.wasm')];
@@ -255,7 +263,7 @@ export class Hart {
   }
 
   private hostTime(): number {
-    const ns = (performance.now() - this.hostTimeOrigin) * 1e6;
+    const ns = (hostNowMs() - this.hostTimeOrigin) * 1e6;
     return Number(this.hostTimeBase) + Math.floor((ns * this.timebaseHz) / 1e9);
   }
 
@@ -263,7 +271,7 @@ export class Hart {
     const now = this.core.currentTime();
     this.setMisc(L.MISC_TIME_DIV, BigInt(Math.max(1, Math.floor(cyclesPerTick))));
     this.setMisc(L.MISC_TIME_MODE, mode === 'host' ? 1n : 0n);
-    this.hostTimeOrigin = performance.now();
+    this.hostTimeOrigin = hostNowMs();
     this.hostTimeBase = now;
     this.core.setTime(now);
   }

@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { randomBytes as hostRandomBytes } from 'node:crypto';
+import { hostRandomBytes } from './random';
 import { Hart, type Exit } from '../hart/hart';
 import { Board } from './board';
 import { ElfFile, ET, PT } from '../elf/elf';
