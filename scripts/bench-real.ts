@@ -2,7 +2,8 @@
 // task each, run whole-process (`node dist/cli.js run ...`, start-up included) paired with qemu-riscv64 on the same
 // binary in the same run, same stdout and exit status checked. Prints per-program medians, ratios and the geometric
 // mean; then start-up (a static hello against `node -e 0`) and the host cost of one getpid round trip.
-// Prints figures, never verdicts. BENCH_REPS (default 5) runs per side; BENCH_REAL=0 skips this section.
+// Prints figures, never verdicts. BENCH_REPS (default 5) runs per side; BENCH_REAL=0 skips this section,
+// BENCH_REAL=startup runs only the start-up figures (`BENCH_REAL=startup node --import tsx scripts/bench-real.ts`).
 import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -66,19 +67,20 @@ function programDirs(): Map<string, string> {
   return dirs;
 }
 
-interface Run { ms: number; out: string; shape: string; code: number | null; rssKb: number }
+interface Run { ms: number; out: string; shape: string; code: number | null; rssKb: number; cpuMs: number }
 
 /** One whole-process run under /usr/bin/time (peak RSS), wall time measured around the spawn. */
-function run(cmd: string[], cwd: string, stdin?: string): Run {
+function run(cmd: string[], cwd: string, stdin?: string, env?: NodeJS.ProcessEnv): Run {
   const timeFile = join(cwd, '.time');
   const useTime = existsSync('/usr/bin/time');
-  const argv = useTime ? ['/usr/bin/time', '-f', '%M', '-o', timeFile, ...cmd] : cmd;
+  const argv = useTime ? ['/usr/bin/time', '-f', '%M %U %S', '-o', timeFile, ...cmd] : cmd;
   const t0 = performance.now();
-  const r = spawnSync(argv[0], argv.slice(1), { cwd, input: stdin ? readFileSync(join(cwd, stdin)) : undefined, maxBuffer: 1 << 28 });
+  const r = spawnSync(argv[0], argv.slice(1), { cwd, env, input: stdin ? readFileSync(join(cwd, stdin)) : undefined, maxBuffer: 1 << 28 });
   const ms = performance.now() - t0;
-  const rssKb = useTime ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) : NaN;
+  const [rssKb, user, sys] = useTime ? readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number) : [NaN, NaN, NaN];
+  const cpuMs = (user + sys) * 1000;
   const out = createHash('sha256').update(r.stdout ?? '').digest('hex').slice(0, 16) + ` (${r.stdout?.length ?? 0} bytes)`;
-  return { ms, out, shape: (r.stdout ?? Buffer.alloc(0)).toString('latin1').replace(/\d+/g, 'N'), code: r.status, rssKb };
+  return { ms, out, shape: (r.stdout ?? Buffer.alloc(0)).toString('latin1').replace(/\d+/g, 'N'), code: r.status, rssKb, cpuMs };
 }
 
 function benchReal(): void {
@@ -138,19 +140,44 @@ function benchReal(): void {
   }
 }
 
+/**
+ * Start-up: a static hello, whole process, against `node -e 0` (node's own start-up, the floor of any run of ours)
+ * and qemu-riscv64, interleaved so all sides see the same load. Wall time and CPU time (user + sys, all threads:
+ * V8 compiles on background threads); the code cache is warm (a command's first run writes it), and the same run
+ * without it (RISCV_VDSO_CODE_CACHE=0) shows what it saves.
+ */
 function benchStartup(): void {
   const work = mkdtempSync(join(tmpdir(), 'bench-start-'));
   try {
-    const hello = join(root, 'test/fixtures/linux/build/hello');
-    const node: number[] = [];
-    const ours: number[] = [];
-    for (let i = 0; i < reps * 2; i++) {
-      node.push(run(['node', '-e', '0'], work).ms);
-      ours.push(run(['node', cli, 'run', hello], work).ms);
+    const qemuOk = spawnSync('qemu-riscv64', ['--version']).status === 0;
+    const programs = [
+      { name: 'hello', what: 'static hello (printf)', path: join(root, 'test/fixtures/linux/build/hello') },
+      { name: 'hello-sized', what: 'gettimeofday + printf', path: join(root, 'test/fixtures/linux/build/syscall') },
+    ];
+    interface Side { label: string; cmd: string[]; env?: NodeJS.ProcessEnv; runs: Run[] }
+    const sides: Side[] = [{ label: 'node -e 0', cmd: ['node', '-e', '0'], runs: [] }];
+    for (const p of programs) {
+      sides.push({ label: `ours ${p.name}`, cmd: ['node', cli, 'run', p.path], runs: [] });
+      sides.push({ label: `ours ${p.name}, no code cache`, cmd: ['node', cli, 'run', p.path], env: { ...process.env, RISCV_VDSO_CODE_CACHE: '0' }, runs: [] });
+      if (qemuOk) sides.push({ label: `qemu ${p.name}`, cmd: ['qemu-riscv64', p.path], runs: [] });
     }
-    const n = median(node);
-    const o = median(ours);
-    console.log(`start-up:       static hello ${o.toFixed(0)} ms whole process, node -e 0 ${n.toFixed(0)} ms: ${(o / n).toFixed(2)}x node (median of ${reps * 2})`);
+    run(['node', cli, 'run', programs[0].path], work); // writes the code cache if it is not there
+    const n = reps * 2;
+    for (let i = 0; i < n; i++) for (const side of sides) side.runs.push(run(side.cmd, work, undefined, side.env));
+    const wall = (s: Side) => median(s.runs.map((r) => r.ms));
+    const cpu = (s: Side) => median(s.runs.map((r) => r.cpuMs));
+    const nodeSide = sides[0];
+    console.log(`start-up:       whole process, median of ${n} interleaved runs; wall and CPU (user+sys, all threads); ratios to node -e 0 and to qemu-riscv64`);
+    for (const s of sides) {
+      const prog = programs.find((p) => s.label.includes(` ${p.name}`));
+      const q = prog && sides.find((x) => x.label === `qemu ${prog.name}`);
+      const vsNode = s === nodeSide ? '' : ` ${(wall(s) / wall(nodeSide)).toFixed(2)}x node wall, ${(cpu(s) / cpu(nodeSide)).toFixed(2)}x node CPU`;
+      const vsQemu = q && s !== q && s.label.startsWith('ours') ? `, ${(wall(s) / wall(q)).toFixed(1)}x qemu wall` : '';
+      const rss = Math.max(...s.runs.map((r) => r.rssKb)) / 1024;
+      console.log(`  ${s.label.padEnd(32)} wall ${wall(s).toFixed(0).padStart(4)} ms  CPU ${cpu(s).toFixed(0).padStart(4)} ms  RSS ${rss.toFixed(0).padStart(3)} MB ${vsNode}${vsQemu}`);
+    }
+    const hello = sides[1];
+    console.log(`start-up:       static hello ${wall(hello).toFixed(0)} ms whole process, node -e 0 ${wall(nodeSide).toFixed(0)} ms: ${(wall(hello) / wall(nodeSide)).toFixed(2)}x node (median of ${n})`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -187,7 +214,8 @@ function benchGetpid(): void {
   console.log(`getpid:         ${us.toFixed(2)} us host time per round trip (ecall, trap entry, call, sret; ${calls} calls, in process)${q}`);
 }
 
-if (process.env.BENCH_REAL !== '0') {
+if (process.env.BENCH_REAL === 'startup') benchStartup();
+else if (process.env.BENCH_REAL !== '0') {
   benchReal();
   benchStartup();
   benchGetpid();
