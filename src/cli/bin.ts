@@ -6,4 +6,12 @@ import { runBundle } from './codeCache';
 /** The content hash of dist/cliMain.js, set by esbuild.mjs when it builds this launcher. */
 declare const CLI_BUNDLE_HASH: string;
 
-runBundle({ bundle: join(__dirname, 'cliMain.js'), buildHash: CLI_BUNDLE_HASH, command: process.argv[2] ?? '', require });
+const bundle = join(__dirname, 'cliMain.js');
+try {
+  runBundle({ bundle, buildHash: CLI_BUNDLE_HASH, command: process.argv[2] ?? '', require });
+} catch (e) {
+  // the bundle's own errors are reported by main.ts; this is a missing or unreadable install
+  const code = (e as NodeJS.ErrnoException).code;
+  process.stderr.write(`riscv-vdso: cannot start: ${code ? `${bundle}: ${code === 'ENOENT' ? 'missing (npm run build makes it)' : code}` : (e as Error).message}\n`);
+  process.exitCode = 1;
+}
