@@ -42,6 +42,8 @@ export interface LaunchConfig {
   vmlinux?: string;
   /** Full system: RAM in MiB. */
   memory?: number;
+  /** Full system: host ELFs of guest programs by guest path ("/init": "build/init"), for their symbols. */
+  userPrograms?: Record<string, string>;
 }
 
 /** A function that creates a kernel-model process (src/kernel provides it). */
@@ -69,7 +71,7 @@ export function createTarget(config: LaunchConfig, processFactory: ProcessFactor
   if (config.kernel !== undefined) {
     return new SystemTarget({
       kernel: config.kernel, initrd: config.initrd, firmware: config.firmware, bootargs: config.bootargs, vmlinux: config.vmlinux,
-      memoryMiB: config.memory, timeMode: config.timeMode,
+      memoryMiB: config.memory, timeMode: config.timeMode, userPrograms: config.userPrograms,
     }, { stdout: (b) => io.stdout(text(b)), stderr: (b) => io.stderr(text(b)) });
   }
   const program = config.program!;

@@ -14,7 +14,7 @@ export const LAUNCH_ATTRIBUTE_KINDS: Record<string, Kind> = {
   program: 'string', args: 'string[]', cwd: 'string', env: 'env', sysroot: 'string', stopOnEntry: 'boolean', vdso: 'string',
   disableRandomization: 'boolean', strace: 'boolean', timeMode: 'timeMode', timeCsr: 'timeCsr', timeEpoch: 'seconds', bare: 'boolean', trace: 'boolean',
   allow: 'string[]', followFork: 'followFork',
-  kernel: 'string', initrd: 'string', firmware: 'string', bootargs: 'string', vmlinux: 'string', memory: 'mib',
+  kernel: 'string', initrd: 'string', firmware: 'string', bootargs: 'string', vmlinux: 'string', memory: 'mib', userPrograms: 'env',
 };
 
 const EXPECTED: Record<Kind, string> = {
@@ -112,7 +112,12 @@ function systemProblem(a: Record<string, unknown>): string | undefined {
     if (w === 'missing') return `"${name}" is "${p}": no such file${p.includes('${') ? ' (a variable was not substituted)' : ''}`;
     if (w !== 'file') return `"${name}" is "${p}": not a regular file`;
   }
-  if (a.vmlinux !== undefined) return programProblem(a.vmlinux as string, '"vmlinux"');
+  if (a.vmlinux !== undefined) { const p = programProblem(a.vmlinux as string, '"vmlinux"'); if (p) return p; }
+  for (const [guest, host] of Object.entries((a.userPrograms ?? {}) as Record<string, string>)) {
+    if (!guest.startsWith('/')) return `"userPrograms" names "${guest}": expected the program's absolute path in the guest, e.g. "/init"`;
+    const p = programProblem(host, `"userPrograms" for ${guest}`);
+    if (p) return p;
+  }
   return undefined;
 }
 

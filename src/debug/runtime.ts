@@ -643,15 +643,30 @@ export class DebugRuntime extends EventEmitter {
    *  (from its saved user registers: it sleeps in a system call or waits for the hart). */
   stack(max = 64, tid?: number): Frame[] {
     const target = this.target;
-    const other = tid !== undefined && target?.currentTid !== undefined && tid !== target.currentTid ? target.threadContext?.(tid) : undefined;
-    if (tid !== undefined && target?.currentTid !== undefined && tid !== target.currentTid && !other) return [];
-    return unwindStack({
+    const otherTid = tid !== undefined && target?.currentTid !== undefined && tid !== target.currentTid ? tid : undefined;
+    const other = otherTid !== undefined ? target?.threadContext?.(otherTid) : undefined;
+    if (otherTid !== undefined && !other) return [];
+    const mark = (f: Frame): Frame => (other ? { ...f, thread: tid } : f);
+    const frames = unwindStack({
       hart: this.hart,
       moduleAt: (a) => this.moduleAt(a),
       readU64: (a) => this.readU64(a),
       userContext: target?.capabilities.kernel && target.userContext ? () => target.userContext!() : undefined,
-      start: other ? { pc: other.pc, regs: other.regs, priv: PRV_U } : undefined,
-    }, max).map((f) => (other ? { ...f, thread: tid } : f));
+      start: other ? { pc: other.pc, regs: other.regs, priv: other.priv ?? PRV_U } : undefined,
+    }, max).map(mark);
+    // a whole system: below a task's kernel frames, the user context its trap frame saved
+    const last = frames[frames.length - 1];
+    if (target?.trapContext && last && last.priv !== PRV_U && frames.length < max) {
+      const user = target.trapContext(otherTid);
+      if (user) {
+        // the user memory of a task that is not on the hart is in another address space: its trap pc only
+        const more = otherTid === undefined
+          ? unwindStack({ hart: this.hart, moduleAt: (a) => this.moduleAt(a), readU64: (a) => this.readU64(a), start: { pc: user.pc, regs: user.regs, priv: PRV_U } }, max - frames.length)
+          : [{ index: 0, pc: user.pc, regs: user.regs, priv: PRV_U, name: `${hex(user.pc)} (user mode)` } as Frame];
+        for (const f of more) frames.push(mark({ ...f, index: frames.length }));
+      }
+    }
+    return frames;
   }
 
   /** Register/CSR values by name for expressions: x5, t0, $pc, sstatus, sstatus.SPP, f1 (raw bits). */

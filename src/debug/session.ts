@@ -360,7 +360,7 @@ export class VdsoDebugSession extends LoggingDebugSession {
     const t = this.runtime.target;
     if (t?.threads) {
       // one per task of the debugged process, named from comm (pthread_setname_np / prctl show here)
-      response.body = { threads: t.threads().map((x) => new Thread(x.tid, `${x.name} (${x.tid === t.pid ? 'pid' : 'tid'} ${x.tid})${x.state === 'blocked' && x.waiting ? ` in ${x.waiting}` : ''}`)) };
+      response.body = { threads: t.threads().map((x) => new Thread(x.tid, x.label ?? `${x.name} (${x.tid === t.pid ? 'pid' : 'tid'} ${x.tid})${x.state === 'blocked' && x.waiting ? ` in ${x.waiting}` : ''}`)) };
     } else {
       response.body = { threads: t ? [new Thread(t.pid, t.capabilities.process ? `${basename(t.programPath)} (pid ${t.pid})` : 'hart 0')] : [] };
     }

@@ -133,8 +133,11 @@ export function* lineStepJob(ctx: StepContext, over: boolean, finishInline = fal
     const startPriv = hart.priv;
     const startPc = hart.pc;
     const startModule = ctx.moduleAt(startPc);
-    const kernel = target.capabilities.kernel;
+    // a kernel model or a whole system: from user mode the kernel is entered through its trap vector
+    const kernel = target.capabilities.kernel || !!target.capabilities.system;
     const vector = kernel && startPriv === PRV_U ? hart.csr(CSR_STVEC) & ~3n : undefined;
+    // a whole system's kernel assembly (entry.S: labels, no sized functions): stepped by instructions
+    if (target.capabilities.system && startPriv !== PRV_U && !start.fn && start.loc && round === 0) return yield* assemblyLineStep(ctx, over, start.loc);
     // the frame the step is in, inline frames included: the visible chain of inlined blocks and its line
     const here = inlineAt(startModule, startPc);
     if (round > 0) skip = here.entries;
@@ -150,7 +153,7 @@ export function* lineStepJob(ctx: StepContext, over: boolean, finishInline = fal
       if (start.fn && startModule) for (const a of startModule.lineStarts()) if (a >= start.fn.start && a < start.fn.end) addrs.add(a);
     } else {
       // from user mode the kernel is entered through its trap vector only (checked below)
-      for (const m of ctx.modules()) if (!(m.kind === 'kernel' && vector !== undefined)) for (const a of m.lineStarts()) addrs.add(a);
+      for (const m of ctx.modules()) if (!((m.kind === 'kernel' || BigInt.asIntN(64, m.start) < 0n) && vector !== undefined)) for (const a of m.lineStarts()) addrs.add(a);
     }
     for (const a of inlineBoundaries(startModule, startPc)) addrs.add(a);
     if (start.ret) addrs.add(start.ret.pc);
@@ -247,6 +250,39 @@ export function* lineStepJob(ctx: StepContext, over: boolean, finishInline = fal
     return hit.skip !== undefined ? { event: 'stopOnStep', args: [], inlineSkip: hit.skip } : undefined;
   }
   return { event: 'stopOnStep', args: [], message: 'step: gave up after 64 returns into lines without a line start' };
+}
+
+/** Instructions an assembly line step runs before it gives up. */
+export const ASM_STEP_LIMIT = 100_000;
+
+/**
+ * A line step in assembly without sized functions (a whole system's entry.S): instruction by instruction until
+ * the pc is at the start of another line (gdb's range stepping); calls are run through for Step Over and
+ * entered for Step Into (a function with source stops after its prologue); leaving the privilege level (sret to
+ * user mode) ends the step where it lands.
+ */
+function* assemblyLineStep(ctx: StepContext, over: boolean, from: ResolvedLocation): Job {
+  const hart = ctx.hart;
+  const priv = hart.priv;
+  for (let n = 0; n < ASM_STEP_LIMIT; n++) {
+    const pc = hart.pc;
+    const d = instructionAt(hart, pc);
+    if (over && d && isCall(d)) yield { run: 'until', addrs: [pc + BigInt(d.length)], spAtLeast: hart.x(2), priv };
+    else yield { run: 'one' };
+    if (hart.priv !== priv) return undefined;
+    const now = hart.pc;
+    if (!isLineStart(ctx, now)) continue;
+    const loc = ctx.locationAt(now)!;
+    if (loc.line === from.line && loc.file === from.file) continue;
+    const m = ctx.moduleAt(now);
+    const fn = m?.functionRange(now);
+    if (m && fn && fn.start === now) {
+      const body = m.afterPrologue(now);
+      if (body !== now) yield { run: 'until', addrs: [body], priv: hart.priv, maxSteps: 10_000 };
+    }
+    return undefined;
+  }
+  return { event: 'stopOnStep', args: [], message: `step: no other line within ${ASM_STEP_LIMIT.toLocaleString('en-US')} instructions; stopped at ${hex(hart.pc)}` };
 }
 
 export function* stepOutJob(ctx: StepContext): Job {

@@ -9,6 +9,7 @@ import { ElfFile, EM_RISCV, PT } from '../elf/elf';
 import { loadImage } from '../elf/image';
 import type { Mapping, Process, LoadedObject, UserContext, ThreadInfo } from '../kernel/api';
 import { DebugModule } from './modules';
+import type { CType } from '../elf/dwarfTypes';
 import { NR_EXIT, NR_EXIT_GROUP } from '../kernel/syscalls/table';
 import { guestImagePath } from '../guest/images';
 import { PAGE_SHIFT } from '../isa/encoding.generated';
@@ -65,10 +66,20 @@ export interface Target {
   /** User memory as ptrace reads it, faulting in pages not touched yet (process targets). */
   accessVm?(addr: bigint, len: number): Uint8Array | undefined;
   /** Threads of the debugged process (Linux targets): the Threads view; the one on the hart is `currentTid`. */
-  threads?(): ThreadInfo[];
+  threads?(): (ThreadInfo & { label?: string })[];
   readonly currentTid?: number;
-  /** The saved user registers of a thread that is not on the hart. */
-  threadContext?(tid: number): UserContext | undefined;
+  /** The saved registers of a thread that is not on the hart (user registers unless `priv` says otherwise). */
+  threadContext?(tid: number): (UserContext & { priv?: number }) | undefined;
+  /**
+   * A whole system: the user context a task's kernel frames lead to (its trap frame), for the stack below the
+   * kernel's; of the task on the hart when `tid` is undefined.
+   */
+  trapContext?(tid?: number): (UserContext & { priv?: number }) | undefined;
+  /**
+   * A whole system: the vDSO data page of the process on the hart, with the kernel's type for it (or why not):
+   * where the process maps [vvar], where the kernel keeps the page, how many struct vdso_data it holds.
+   */
+  kernelVvar?(): { userAddr?: bigint; kernelAddr: bigint; type: CType; count: number; task?: string } | string;
   /** Keep this thread on the hart whenever it can run (stepping), or undefined to schedule freely. */
   setSchedulerLock?(tid: number | undefined): void;
   /** Is the code on the hart the debugged process's? (Other processes pass over breakpoints.) */

@@ -7,8 +7,9 @@ import { XNAMES, FNAMES } from '../isa/disasm';
 import { DATAPAGE_FIELDS, VDSO_DATA_SIZE, CLOCK_NAMES, VDSO_DATA_FIELDS } from '../kernel/vdso/datapage';
 import type { DebugRuntime, Frame } from './runtime';
 import { evaluateExpr } from './expr';
-import { cScopes } from './cnodes';
-import { moduleDwarfError } from './cframe';
+import { cScopes, cNode } from './cnodes';
+import { moduleDwarfError, guestMemory } from './cframe';
+import { sizeOf, type CType } from '../elf/dwarfTypes';
 
 export interface VarNode {
   name: string;
@@ -228,6 +229,25 @@ export function vvarNodes(rt: DebugRuntime): VarNode[] {
   ];
 }
 
+/** Where [vvar] is read: the process's mapping when the hart can read it (faulted in), else the kernel's page. */
+function vvarAddress(rt: DebugRuntime, v: { userAddr?: bigint; kernelAddr: bigint }): bigint {
+  return v.userAddr !== undefined && rt.hart.readVirt(v.userAddr, 1) ? v.userAddr : v.kernelAddr;
+}
+
+/** A whole system: the data page decoded with the kernel's own type (struct vdso_data[CS_BASES] from vmlinux). */
+export function kernelVvarNodes(rt: DebugRuntime): VarNode[] {
+  const info = rt.target?.kernelVvar?.();
+  if (!info) return [];
+  if (typeof info === 'string') return [{ name: '[vvar]', value: info }];
+  const at = vvarAddress(rt, info);
+  const mem = guestMemory(rt);
+  const size = BigInt(sizeOf(info.type));
+  const whose = info.task ? `[vvar] of ${info.task}` : 'no process on the hart: the kernel\'s page';
+  const out: VarNode[] = [{ name: 'address', value: `${hex(at)} (${whose}; the kernel's vdso_data at ${hex(info.kernelAddr)})`, memoryReference: hex(at) }];
+  for (let i = 0; i < info.count; i++) out.splice(i, 0, cNode(rt, undefined, mem, `vdso_data[${i}]`, { type: info.type, addr: at + BigInt(i) * size }));
+  return out;
+}
+
 export const AT_NAMES: Record<number, string> = {
   0: 'AT_NULL', 1: 'AT_IGNORE', 2: 'AT_EXECFD', 3: 'AT_PHDR', 4: 'AT_PHENT', 5: 'AT_PHNUM', 6: 'AT_PAGESZ', 7: 'AT_BASE',
   8: 'AT_FLAGS', 9: 'AT_ENTRY', 10: 'AT_NOTELF', 11: 'AT_UID', 12: 'AT_EUID', 13: 'AT_GID', 14: 'AT_EGID', 15: 'AT_PLATFORM',
@@ -288,6 +308,11 @@ export function scopesFor(rt: DebugRuntime, frame: Frame): ScopeNode[] {
     const vv = rt.target.vvarBase;
     scopes.push({ name: '[vvar]', expensive: false, children: () => vvarNodes(rt), memoryReference: vv ? hex(vv) : undefined });
     scopes.push({ name: 'auxv', expensive: false, children: () => auxvNodes(rt) });
+  }
+  if (rt.target?.kernelVvar) {
+    const info = rt.target.kernelVvar();
+    const ref = typeof info === 'string' ? undefined : hex(vvarAddress(rt, info));
+    scopes.push({ name: '[vvar]', expensive: false, children: () => kernelVvarNodes(rt), memoryReference: ref });
   }
   scopes.push({ name: 'Memory map', expensive: false, children: () => mapNodes(rt) });
   return scopes;

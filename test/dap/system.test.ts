@@ -14,9 +14,16 @@ import { dirname, join } from 'node:path';
 const a = artefacts(false);
 
 interface Frame { name: string; path: string; line: number; ip?: string }
-/** Frame names (without the module suffix) and source paths of the current stack. */
+/** The thread of each client's last stop (a whole system's threads are the kernel's tasks: the one on the hart). */
+const stoppedThread = new WeakMap<DebugClient, number>();
+function followStops(dc: DebugClient): DebugClient {
+  dc.on('stopped', (e: DebugProtocol.StoppedEvent) => { if (e.body.threadId !== undefined) stoppedThread.set(dc, e.body.threadId); });
+  return dc;
+}
+const tidOf = (dc: DebugClient): number => stoppedThread.get(dc) ?? 1;
+/** Frame names (without the module suffix) and source paths of the current stack (of the thread that stopped). */
 async function stackOf(dc: DebugClient): Promise<Frame[]> {
-  const st = await dc.stackTraceRequest({ threadId: 1 });
+  const st = await dc.stackTraceRequest({ threadId: tidOf(dc) });
   return st.body.stackFrames.map((f) => ({ name: f.name.replace(/ \(.*\)$/, ''), path: f.source?.path ?? '', line: f.line, ip: f.instructionPointerReference }));
 }
 const skip = typeof a === 'string' ? a : false;
@@ -25,7 +32,7 @@ describe('full system: Linux 6.1 on the virt machine with its vmlinux', { skip }
   let dc: DebugClient;
   let syms: Map<string, bigint>;
   before(async () => {
-    dc = await startClient();
+    dc = followStops(await startClient());
     dc.defaultTimeout = 120_000;
     syms = new Map();
     if (typeof a !== 'string') for (const s of ElfFile.parse(readFileSync(a.vmlinux)).symbols()) if (s.name && s.shndx !== 0) syms.set(s.name, s.value);
@@ -106,7 +113,7 @@ describe('full system: the vDSO in every process (physical breakpoints and watch
   let vdsoSyms: Map<string, bigint>;
   let initStop: { satp: string; ip: bigint } | undefined;
   before(async () => {
-    dc = await startClient();
+    dc = followStops(await startClient());
     dc.defaultTimeout = 120_000;
     vdsoSyms = new Map();
     if (typeof a !== 'string') for (const s of ElfFile.parse(readFileSync(join(dirname(a.vmlinux), 'vdso.so.dbg'))).symbols()) if (s.name && s.shndx !== 0) vdsoSyms.set(s.name, s.value);
@@ -116,7 +123,7 @@ describe('full system: the vDSO in every process (physical breakpoints and watch
 
   /** The stop must be in the named vDSO function of linux-vdso.so.1, in U-mode, at that function's offset. */
   async function checkVdsoStop(fn: string): Promise<{ satp: string; ip: bigint }> {
-    const f = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+    const f = (await dc.stackTraceRequest({ threadId: tidOf(dc) })).body.stackFrames[0];
     assert.equal(f.name, `${fn} (linux-vdso.so.1)`);
     assert.match(await evaluate(dc, '$priv'), /^0x0 /, 'user mode');
     const ip = BigInt(f.instructionPointerReference!);
@@ -168,7 +175,7 @@ describe('full system: the vDSO in every process (physical breakpoints and watch
 
 describe('full system: from a user ecall into the kernel\'s entry.S and back', { skip }, () => {
   let dc: DebugClient;
-  before(async () => { dc = await startClient(); dc.defaultTimeout = 120_000; });
+  before(async () => { dc = followStops(await startClient()); dc.defaultTimeout = 120_000; });
   after(async () => { await dc.stop(); });
   const stack = (): Promise<Frame[]> => stackOf(dc);
 
@@ -204,7 +211,7 @@ describe('full system: from a user ecall into the kernel\'s entry.S and back', {
 const fwDynamic = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
 describe('full system under Debian\'s OpenSBI: stopped in the firmware, in M-mode', { skip: skip || (!existsSync(fwDynamic) && `${fwDynamic} is not installed (Debian package opensbi)`) }, () => {
   let dc: DebugClient;
-  before(async () => { dc = await startClient(); dc.defaultTimeout = 120_000; });
+  before(async () => { dc = followStops(await startClient()); dc.defaultTimeout = 120_000; });
   after(async () => { await dc.stop(); });
 
   test('stop on entry is OpenSBI\'s first instruction at 0x80000000 in M-mode; the CSR view shows the machine CSRs; a kernel breakpoint still stops in S-mode', async () => {
