@@ -4,7 +4,10 @@
 #
 # Usage: scripts/build-linux.sh [--cached]   prints the cache directory holding the results (--cached: only when
 #   they are already built; exit status 3 otherwise, nothing is built)
-#   ~/.cache/riscv-vdso-lab/linux-KEY/{Image,vmlinux,System.map,config,vdso.so.dbg,build.log}
+#   ~/.cache/riscv-vdso-lab/linux-KEY/{Image,vmlinux,System.map,config,vdso.so.dbg,vdso-lines.so,build.log}
+# vdso-lines.so is the vDSO linked again the way the kernel links vdso.so.dbg (its own command, from kbuild's
+# .vdso.so.dbg.cmd) but without -S: the same code at the same offsets, with the DWARF the kernel strips, so a
+# debugger shows the vDSO's C source. It is made (a one-second link) whenever it is missing, --cached too.
 # KEY = the linux-source-6.1 package version + a hash of the config fragment and the cross compiler's
 # version, so a new Debian source upload, a changed fragment or a new toolchain builds again and
 # everything else reuses the cache (CI keeps ~/.cache). The kernel tree is unpacked once per package
@@ -34,7 +37,20 @@ FRAGHASH="$( { cat "$FRAGMENT"; "${CROSS}gcc" --version | head -1; } | sha256sum
 KEY="${PKGVER}-${FRAGHASH}"
 DEST="$CACHE/linux-$KEY"
 
+# The vDSO with its DWARF: kbuild's own link command for vdso.so.dbg minus -S (strip debug), into a temporary
+# name renamed into place (several callers may race).
+vdso_lines() {
+  local dir="$DEST/build/arch/riscv/kernel/vdso" cmd
+  [ -f "$DEST/vdso-lines.so" ] || [ ! -f "$dir/.vdso.so.dbg.cmd" ] && return 0
+  cmd="$(sed -n 's/^cmd_[^ ]*vdso\.so\.dbg := \([^&]*\) -o [^ ]*\.tmp .*/\1/p' "$dir/.vdso.so.dbg.cmd")"
+  [ -n "$cmd" ] || return 0
+  cmd="${cmd/ -S / }"
+  local tmp="$DEST/vdso-lines.so.$$"
+  (cd "$DEST/build" && eval "$cmd -o '$tmp'") >/dev/null 2>&1 && mv -f "$tmp" "$DEST/vdso-lines.so" || rm -f "$tmp"
+}
+
 if [ -f "$DEST/done" ]; then
+  vdso_lines
   echo "$DEST"
   exit 0
 fi
@@ -79,5 +95,6 @@ nice -n 10 make -C "$SRC" O="$BUILD" -j"$JOBS" Image vmlinux >>"$LOG" 2>&1 || { 
 cp "$BUILD/arch/riscv/boot/Image" "$BUILD/vmlinux" "$BUILD/System.map" "$DEST/"
 cp "$BUILD/.config" "$DEST/config"
 cp "$BUILD/arch/riscv/kernel/vdso/vdso.so.dbg" "$DEST/" 2>/dev/null || true
+vdso_lines
 echo "$KEY" > "$DEST/done"
 echo "$DEST"

@@ -52,7 +52,7 @@ export class SystemTarget implements Target {
   readonly programPath: string;
   private readonly vmlinux?: DebugModule;
   /** The kernel's vDSO: where its image lies in physical memory (inside the kernel image) and its symbols. */
-  private readonly vdso?: { elf: ElfFile; pa: bigint; size: bigint; path: string };
+  private readonly vdso?: { elf: ElfFile; pa: bigint; size: bigint; path: string; debugElf?: ElfFile };
   /** One module per virtual base the vDSO was met at (each process maps it elsewhere with ASLR). */
   private readonly vdsoModules = new Map<bigint, DebugModule>();
   /** The running kernel as vmlinux's DWARF describes it (tasks, trap frames, the vDSO data page). */
@@ -89,7 +89,11 @@ export class SystemTarget implements Target {
       if (vs !== undefined && ve !== undefined && ve > vs && dbg && layout.kernel) {
         try {
           const vElf = ElfFile.parse(new Uint8Array(readFileSync(dbg)));
-          this.vdso = { elf: vElf, pa: vs - start + layout.kernel.start, size: ve - vs, path: dbg };
+          // the build's vDSO linked again with its DWARF (scripts/build-linux.sh: vdso-lines.so), for its source lines
+          const linesPath = join(dirname(config.vmlinux), 'vdso-lines.so');
+          let debugElf: ElfFile | undefined;
+          try { if (existsSync(linesPath)) debugElf = ElfFile.parse(new Uint8Array(readFileSync(linesPath))); } catch { debugElf = undefined; }
+          this.vdso = { elf: vElf, pa: vs - start + layout.kernel.start, size: ve - vs, path: dbg, debugElf };
         } catch { /* an unreadable vdso.so.dbg: no vDSO symbols */ }
       }
     }
@@ -109,7 +113,7 @@ export class SystemTarget implements Target {
     if (!v) return undefined;
     let m = this.vdsoModules.get(base);
     if (!m) {
-      m = new DebugModule('linux-vdso.so.1', 'library', v.elf, base, base, base + v.size, v.path);
+      m = new DebugModule('linux-vdso.so.1', 'library', v.elf, base, base, base + v.size, v.path, v.debugElf);
       this.vdsoModules.set(base, m);
     }
     return m;
@@ -253,7 +257,8 @@ export class SystemTarget implements Target {
     if (this.dataCount === undefined) {
       this.dataCount = null;
       try {
-        const dw = this.vdso && DwarfInfo.fromElf(this.vdso.elf);
+        const e = this.vdso?.debugElf ?? this.vdso?.elf;
+        const dw = e && e.section('.debug_info') ? DwarfInfo.fromElf(e) : undefined;
         const g = dw?.findGlobal(undefined, '_vdso_data');
         const t = g && strip(typeOf(g));
         if (t?.kind === 'array' && t.count) this.dataCount = t.count;

@@ -111,6 +111,19 @@ describe('full system: tasks as threads, their stacks, user programs\' symbols, 
     assert.ok(globals.some((v) => v.name === 'failures' && v.value === '0'), `init.c's static 'failures' from /init's DWARF: ${globals.map((v) => `${v.name}=${v.value}`).join(', ')}`);
   });
 
+  test('a vDSO breakpoint stops in init with the kernel\'s vDSO source (vdso-lines.so: the build\'s vDSO with its DWARF) and init\'s frames below', async () => {
+    if (typeof a === 'string') return;
+    const lines = existsSync(join(dirname(a.vmlinux), 'vdso-lines.so'));
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: '__vdso_clock_gettime' }] });
+    const ev = await stopAfter(dc, () => dc.continueRequest({ threadId: 1 }));
+    assert.equal(ev.body.threadId, 1);
+    const st = await stackOf(dc, 1);
+    assert.match(st[0].name, /^__vdso_clock_gettime \(linux-vdso\.so\.1\)$/, names(st));
+    if (lines) assert.match(st[0].path, /arch\/riscv\/kernel\/vdso\/vgettimeofday\.c$/);
+    assert.ok(st.some((f) => /^(check_clocks|main) \(\/init\)$/.test(f.name) && f.path === INIT_C), `unwound from the vDSO into /init: ${names(st)}`);
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+  });
+
   test('a source breakpoint in /init\'s C source stops in init only, in U-mode, at that line', async () => {
     const src = readFileSync(INIT_C, 'utf8').split('\n');
     const line = src.findIndex((l) => l.includes('printf("init: gettimeofday ok')) + 1;
