@@ -9,7 +9,7 @@ import type { DebugRuntime, Frame } from './runtime';
 import { evaluateExpr } from './expr';
 import { cScopes, cNode } from './cnodes';
 import { moduleDwarfError, guestMemory } from './cframe';
-import { sizeOf, type CType } from '../elf/dwarfTypes';
+import { sizeOf } from '../elf/dwarfTypes';
 
 export interface VarNode {
   name: string;
