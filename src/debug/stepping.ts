@@ -266,7 +266,7 @@ function* assemblyLineStep(ctx: StepContext, over: boolean, from: ResolvedLocati
   const priv = hart.priv;
   for (let n = 0; n < ASM_STEP_LIMIT; n++) {
     const pc = hart.pc;
-    const d = instructionAt(hart, pc);
+    const d = hart.instructionAt(pc);
     if (over && d && isCall(d)) yield { run: 'until', addrs: [pc + BigInt(d.length)], spAtLeast: hart.x(2), priv };
     else yield { run: 'one' };
     if (hart.priv !== priv) return undefined;

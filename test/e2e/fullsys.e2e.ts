@@ -69,7 +69,7 @@ describe('full system in the editor: Linux 6.1 on the virt machine', { skip }, (
   }
 
   async function functionBreakpoint(name: string): Promise<void> {
-    await runCommand(page, 'Debug: Add Function Breakpoint');
+    await runCommand(page, 'Add Function Breakpoint');
     await page.keyboard.type(name);
     await page.keyboard.press('Enter');
     await page.locator('.debug-breakpoints .monaco-list-row', { hasText: name }).first().waitFor(WAIT);
