@@ -12,14 +12,15 @@
 // A file is written to a temporary name and renamed into place, so a reader sees a whole file or none. Each file
 // carries a checksum of V8's data: V8 checks the version, flags and source length of cached data but not its
 // bytes (a corrupted payload made node hang), so a file whose checksum, length or magic is wrong, or that V8
-// rejects, is ignored and rewritten; the run then compiles normally. Nothing here ever fails a run.
+// rejects, is ignored and rewritten; the run then compiles normally. Nothing here ever fails a run. Cached data
+// is code: a directory or file another user could write is not used (the directory is made 0700, files 0600).
 // RISCV_VDSO_CODE_CACHE=0 turns the cache off; RISCV_VDSO_CODE_CACHE=trace says on stderr what it did.
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
 /** What happened to the cache in this run (RISCV_VDSO_CODE_CACHE=trace prints it). */
-export type CacheState = 'off' | 'none' | 'accepted' | 'corrupt' | 'rejected';
+export type CacheState = 'off' | 'none' | 'accepted' | 'corrupt' | 'rejected' | 'unsafe';
 
 const MAGIC = 0x43435652; // 'RVCC'
 const HEADER = 16; // magic u32, payload length u32, checksum u32, reserved u32
@@ -77,10 +78,29 @@ export function encodeCacheFile(data: Uint8Array): Buffer {
   return Buffer.concat([header, data]);
 }
 
+/**
+ * Cached data is code: only a directory and files that are this user's alone are used (owned by the user, not
+ * writable by group or others), so nobody else can hand the CLI its bytecode (a cache directory in a shared
+ * place, RISCV_VDSO_CACHE_DIR=/tmp/...). Where there are no user ids (Windows) the file system's ACLs decide.
+ */
+function privateToUser(st: Stats): boolean {
+  const uid = process.getuid?.();
+  return uid === undefined || (st.uid === uid && (st.mode & 0o022) === 0);
+}
+
 /** Read and check a cache file: V8's data, or why not. */
-function readCache(file: string): Uint8Array | 'none' | 'corrupt' {
+function readCache(file: string): Uint8Array | 'none' | 'corrupt' | 'unsafe' {
   let bytes: Buffer;
-  try { bytes = readFileSync(file); } catch { return 'none'; }
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    if (!privateToUser(fstatSync(fd))) return 'unsafe';
+    bytes = readFileSync(fd);
+  } catch {
+    return 'none';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
   if (bytes.length < HEADER || bytes.readUInt32LE(0) !== MAGIC) return 'corrupt';
   const len = bytes.readUInt32LE(4);
   if (len !== bytes.length - HEADER) return 'corrupt';
@@ -92,8 +112,9 @@ function readCache(file: string): Uint8Array | 'none' | 'corrupt' {
 function writeCache(dir: string, file: string, data: Uint8Array): boolean {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, encodeCacheFile(data), { flag: 'wx', mode: 0o644 });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!privateToUser(statSync(dir))) return false;
+    writeFileSync(tmp, encodeCacheFile(data), { flag: 'wx', mode: 0o600 });
     renameSync(tmp, file);
   } catch {
     try { unlinkSync(tmp); } catch { /* not there */ }
@@ -139,7 +160,9 @@ export function runBundle(o: BundleOptions): CacheState {
     const key = keyHash([o.buildHash, st, process.version, process.versions.v8, process.platform, process.arch, process.execArgv.join(' ')].join('|'));
     const command = /^[a-z][a-z0-9-]{0,15}$/.test(o.command) ? o.command : 'other';
     file = join(dir, `${command}-${key}.bin`);
-    const cached = readCache(file);
+    let dirOk = true;
+    try { dirOk = privateToUser(statSync(dir)); } catch { /* made on the first write */ }
+    const cached = dirOk ? readCache(file) : 'unsafe';
     try {
       script = new Script(wrapped, { filename: o.bundle, cachedData: typeof cached === 'string' ? undefined : cached });
       state = typeof cached === 'string' ? cached : script.cachedDataRejected ? 'rejected' : 'accepted';
@@ -149,7 +172,7 @@ export function runBundle(o: BundleOptions): CacheState {
   }
   script ??= new Script(wrapped, { filename: o.bundle });
   const trace = env.RISCV_VDSO_CODE_CACHE === 'trace';
-  if (dir && state !== 'accepted' && state !== 'off') {
+  if (dir && state !== 'accepted' && state !== 'off' && state !== 'unsafe') {
     // after the run: the data then holds what the run compiled lazily
     const s = script;
     process.on('exit', () => {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
@@ -143,6 +143,35 @@ test('code cache: a cache path that is a file, not a directory, is ignored', () 
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^hello, riscv64 linux/);
     assert.deepEqual(r.trace, ['none', 'not written']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('code cache: private to the user (directory 0700, files 0600); a file or directory others can write is not used', { skip: process.platform === 'win32' ? 'no POSIX modes' : false }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'codecache-'));
+  try {
+    const base = run(dir, ['run', hello]);
+    assert.equal(base.status, 0, base.stderr);
+    const [file] = cacheFiles(dir);
+    assert.equal(statSync(join(dir, 'v8-code-cache')).mode & 0o777, 0o700);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    // a group- or world-writable file: not read, not replaced, the run is the same
+    for (const mode of [0o620, 0o602]) {
+      chmodSync(file, mode);
+      const r = run(dir, ['run', hello]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, base.stdout);
+      assert.deepEqual(r.trace, ['unsafe'], `mode ${mode.toString(8)}`);
+      assert.equal(statSync(file).mode & 0o777, mode);
+    }
+    chmodSync(file, 0o600);
+    assert.deepEqual(run(dir, ['run', hello]).trace, ['accepted']);
+    // a world-writable directory: nothing in it is used or written
+    chmodSync(join(dir, 'v8-code-cache'), 0o777);
+    const r = run(dir, ['run', hello]);
+    assert.equal(r.stdout, base.stdout);
+    assert.deepEqual(r.trace, ['unsafe']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
