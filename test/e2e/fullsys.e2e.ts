@@ -57,7 +57,9 @@ describe('full system in the editor: Linux 6.1 on the virt machine', { skip }, (
 
   const statusItem = (text: string) => page.locator('.statusbar-item', { hasText: text }).first();
   const callStack = () => page.locator('.debug-call-stack');
-  const paused = () => page.locator('.pane-header', { hasText: 'Paused on' }).first();
+  // one thread: the Call Stack header says "Paused on ..."; several (the kernel's tasks): the thread's row does
+  const paused = () => page.locator('.pane-header', { hasText: 'Paused on' })
+    .or(page.locator('.debug-call-stack .monaco-list-row', { hasText: /paused on/i })).first();
   const activeTab = (name: string) => page.locator('.tabs-container .tab.active', { hasText: name });
 
   async function typeAndPick(text: string): Promise<void> {
