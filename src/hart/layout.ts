@@ -57,14 +57,27 @@ export const WATCH_KIND = 16;        // u64: 1 read, 2 write, 3 both; | WATCH_PH
 /** A watch range of physical addresses: every virtual alias of the memory hits it (reported with this bit). */
 export const WATCH_PHYSICAL = 4;
 
-/** Software TLBs (fetch, load, store): TLB_N direct-mapped entries of TLB_ENTRY bytes, indexed by virtual page. */
+/**
+ * Software TLBs (fetch, load, store): TLB_N direct-mapped entries of TLB_ENTRY bytes, indexed by virtual page.
+ * An entry's tag is the page's virtual address with the translation context it was made in in the low 12 bits
+ * (src/hart/core/mmu.ts: privilege, SUM, MXR, address space); a lookup compares it with the page address ORed
+ * with the TLB's current context (the u64 at TLB + TLB_CTX), so entries of other contexts miss without a flush.
+ */
 export const TLB_N = 256;
 export const TLB_ENTRY = 16;
-export const TLB_TAG = 0;            // i64: virtual address of the page, -1 when invalid
+export const TLB_TAG = 0;            // i64: virtual address of the page | context, -1 when invalid
 export const TLB_HOST = 8;           // u32: wasm address of the page
+export const TLB_FLAGS = 12;         // u32: TLBF_GLOBAL | level of the leaf PTE << TLBF_LEVEL_SHIFT
+export const TLBF_GLOBAL = 1;
+export const TLBF_LEVEL_SHIFT = 1;
+/** Offset (from ITLB, RTLB, WTLB) of the u64 context that TLB's lookups use now (after its TLB_N entries). */
+export const TLB_CTX = 0x1000;
 export const ITLB = 0x170000;
 export const RTLB = 0x178000;
 export const WTLB = 0x180000;
+/** Address spaces the TLBs tell apart: slot s (1..TLB_SLOTS_N-1) holds the satp value (u64) it stands for. */
+export const TLB_SLOTS = 0x188000;
+export const TLB_SLOTS_N = 256;
 
 /** Scratch area the host uses to pass buffers (decode requests, etc.). */
 export const SCRATCH = 0x24000;

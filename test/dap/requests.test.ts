@@ -149,13 +149,16 @@ describe('Linux requests on vdso.c, stopped in __vdso_clock_gettime', () => {
       `stvec.BASE: ${hex(HANDLE_EXCEPTION + 2n)} is not a multiple of 4 (the field holds address bits 63:2)`);
     await dc.setVariableRequest({ variablesReference: (await scope(dc, 'CSRs')).variablesReference, name: 'stvec', value: hex(HANDLE_EXCEPTION) });
     assert.equal(await evalNumber(dc, '$stvec'), HANDLE_EXCEPTION);
-    // satp: an unsupported MODE (Sv48 = 9) leaves the register unchanged; ASID has no bits implemented
+    // satp: an unsupported MODE (Sv48 = 9) leaves the register unchanged; ASID has 16 bits (as QEMU's)
     const satp = csrs.find((v) => v.name === 'satp')!;
     const satpBefore = await evalNumber(dc, '$satp');
     r = await dc.setVariableRequest({ variablesReference: satp.variablesReference, name: 'satp.MODE', value: '9' });
     assert.equal(r.body.value, 'Sv39 (8)');
-    r = await dc.setVariableRequest({ variablesReference: satp.variablesReference, name: 'satp.ASID', value: '5' });
-    assert.equal(r.body.value, '0');
+    assert.equal(await evalNumber(dc, '$satp'), satpBefore);
+    r = await dc.setVariableRequest({ variablesReference: satp.variablesReference, name: 'satp.ASID', value: '0x12345' });
+    assert.equal(r.body.value, '9029 (0x2345)');
+    assert.equal(await evalNumber(dc, '$satp'), satpBefore | (0x2345n << 44n));
+    r = await dc.setVariableRequest({ variablesReference: satp.variablesReference, name: 'satp.ASID', value: '0' });
     assert.equal(await evalNumber(dc, '$satp'), satpBefore);
     // sstatus: SPP takes S and back to U by name; UXL is read-only 64-bit
     const sstatus = csrs.find((v) => v.name === 'sstatus')!;

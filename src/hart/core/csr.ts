@@ -4,8 +4,8 @@
 // have side effects or depend on other state. Every CSR lives in the CSRS block of the wasm memory (see
 // ../layout.ts), addressed by its number. AssemblyScript.
 import { MISC_FCSR } from '../layout';
-import { priv, cycles, clock, squashed, PRV_M, PRV_S, PRV_U, csrGet, csrSet, misc, setMisc } from './state';
-import { flushTlb } from './mmu';
+import { priv, cycles, clock, squashed, stopAt, PRV_M, PRV_S, PRV_U, csrGet, csrSet, misc, setMisc } from './state';
+import { flushTlb, updateCtx } from './mmu';
 import { readTime, interruptsChanged } from './timer';
 import { pmpCfgWrite, pmpAddrWrite } from './pmp';
 import { triggersReset, tselectWrite, tdata1Read, tdata1Write, tdata2Read, tdata2Write, tinfoRead } from './trigger';
@@ -18,7 +18,7 @@ import {
   MSTATUS_MXR, MSTATUS_TVM, MSTATUS_TW, MSTATUS_TSR, MSTATUS_UXL, MSTATUS_UXL_SHIFT, MSTATUS_SXL_SHIFT, MSTATUS_SD,
   MIP_SSIP, MIP_STIP, MIP_SEIP, MIE_SSIE, MIE_MSIE, MIE_STIE, MIE_MTIE, MIE_SEIE, MIE_MEIE, MENVCFG_STCE, MENVCFG_FIOM, MCOUNTEREN_TM,
   MTVEC_MODE, MTVEC_MODE_VECTORED, MTVEC_MODE_DIRECT, SATP_MODE, SATP_MODE_SHIFT, SATP_MODE_BARE, SATP_MODE_SV39,
-  SATP_PPN, FCSR_FRM, FCSR_FRM_SHIFT, FCSR_NX, FCSR_UF, FCSR_OF, FCSR_DZ, FCSR_NV,
+  SATP_PPN, SATP_ASID, FCSR_FRM, FCSR_FRM_SHIFT, FCSR_NX, FCSR_UF, FCSR_OF, FCSR_DZ, FCSR_NV,
   MISA_MXL_SHIFT, MISA_A, MISA_C, MISA_D, MISA_F, MISA_I, MISA_M, MISA_S, MISA_U,
   CSR_PMPCFG0, CSR_PMPCFG2, CSR_PMPADDR0, CSR_PMPADDR15, CSR_TSELECT, CSR_TDATA1, CSR_TDATA2, CSR_TINFO,
   csrExists, csrReadsZero, csrWriteMask,
@@ -119,7 +119,8 @@ export function csrWrite(a: u32, v: u64): void {
       // MPP: 2 is reserved; keep the old value
       if ((nv & MSTATUS_MPP) == <u64>2 << MSTATUS_MPP_SHIFT) nv = (nv & ~MSTATUS_MPP) | (old & MSTATUS_MPP);
       csrSet(CSR_MSTATUS, nv);
-      if (((old ^ nv) & (MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_MPP)) != 0) flushTlb();
+      // the data TLBs' context follows these (mmu.ts): no flush
+      if (((old ^ nv) & (MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_MPP)) != 0) updateCtx();
       interruptsChanged();
       return;
     }
@@ -127,7 +128,7 @@ export function csrWrite(a: u32, v: u64): void {
       const old = csrGet(CSR_MSTATUS);
       const nv = (old & ~SSTATUS_WMASK) | (v & SSTATUS_WMASK);
       csrSet(CSR_MSTATUS, nv);
-      if (((old ^ nv) & (MSTATUS_SUM | MSTATUS_MXR)) != 0) flushTlb();
+      if (((old ^ nv) & (MSTATUS_SUM | MSTATUS_MXR)) != 0) updateCtx();
       interruptsChanged();
       return;
     }
@@ -162,8 +163,11 @@ export function csrWrite(a: u32, v: u64): void {
     case CSR_SATP: {
       const mode = (v & SATP_MODE) >> SATP_MODE_SHIFT;
       if (mode != SATP_MODE_BARE && mode != SATP_MODE_SV39) return; // unsupported mode: the write has no effect
-      csrSet(a, v & (SATP_MODE | SATP_PPN)); // ASID is WARL with no bits implemented
-      flushTlb();
+      // 16 ASID bits (as QEMU). Writing satp flushes nothing (the privileged spec: software uses sfence.vma);
+      // the TLBs switch to the address space of the new value (mmu.ts), whose old entries, if any, come back
+      csrSet(a, v & (SATP_MODE | SATP_ASID | SATP_PPN));
+      updateCtx();
+      stopAt = 0; // the run loop's fetch page may map elsewhere now
       return;
     }
     case CSR_STIMECMP: csrSet(a, v); interruptsChanged(); return;

@@ -9,7 +9,7 @@ import {
 import * as st from './state';
 import { PRV_M, PRV_S, PRV_U, xr, xw, fr, fw, csrGet, misc, setMisc, MISC_RES_ADDR } from './state';
 import {
-  flushTlb, amoTranslate, amoHost, amoTouched, dropWtlb, tlbHost, PAGE_OFF,
+  sfenceVma, amoTranslate, amoHost, amoTouched, dropWtlb, tlbHost, PAGE_OFF,
   ld8, ld16, ld32, ld64, st8, st16, st32, st64,
 } from './mmu';
 import { raise, doMret, doSret, anyPending } from './trap';
@@ -334,7 +334,8 @@ function illegal(bits: u64): void { raise(CAUSE_ILLEGAL, bits); }
     }
     case O.OP_SFENCE_VMA: {
       if (st.priv == PRV_U || (st.priv == PRV_S && (csrGet(CSR_MSTATUS) & MSTATUS_TVM) != 0)) { illegal(instrBits(e)); return; }
-      flushTlb();
+      // rs1 = x0: every address; rs2 = x0: every address space (mmu.ts sfenceVma)
+      sfenceVma(xr(fRs1(w)), fRs1(w) != 0, xr(fRs2(w)) & 0xffff, fRs2(w) != 0);
       break;
     }
     case O.OP_ILLEGAL: illegal(instrBits(e)); return;

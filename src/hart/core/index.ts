@@ -17,7 +17,7 @@ import {
 import * as L from '../layout';
 import * as st from './state';
 import { PRV_M, misc, setMisc, requestExit, clearExit, MISC_FLAGS, MISC_EXIT_D } from './state';
-import { flushTlb, fetchSlow, fetchUncached, fetchPage, debugTranslate, PAGE_OFF } from './mmu';
+import { flushTlb, updateCtx, fetchSlow, fetchUncached, fetchPage, debugTranslate, PAGE_OFF } from './mmu';
 import { doMret, checkInterrupts, anyPending, raise, CAUSE_BREAKPOINT } from './trap';
 import { trigExec, triggerExec, triggersChanged } from './trigger';
 import { csrRead, csrWrite, csrReset } from './csr';
@@ -131,6 +131,7 @@ export function run(budget: i32): i32 {
   st.loadGlobals();
   clearExit();
   triggersChanged(); // the host may have restored a snapshot
+  updateCtx(); // ... or changed the privilege or satp
   const end: u64 = st.cycles + <u64>budget;
   while (true) {
     if (st.exitReason >= 0) break;

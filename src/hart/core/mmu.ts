@@ -2,12 +2,15 @@
 // inlined fast paths of fetches, loads and stores, and their slow paths; the devices are in bus.ts. AssemblyScript.
 //
 // Fast path: the run loop looks a virtual page up in a direct-mapped TLB (one per access kind) and gets the
-// wasm address of the page. A TLB entry exists only for RAM pages that are not watched, so anything unusual
+// wasm address of the page. Each entry is tagged with the context it was made in (see "TLB contexts" below),
+// so a change of privilege, of SUM/MXR/MPRV or of address space (satp) needs no flush: entries of another
+// context simply miss, and are still there when that context comes back (a system call's U -> S -> U). A TLB entry exists only for RAM pages that are not watched, so anything unusual
 // (MMIO, tohost, watchpoints, page-crossing accesses, faults) lands here. PMP (pmp.ts) is checked here too:
 // a TLB caches a page only when PMP allows the whole page for that access, and armed load/store triggers
 // (trigger.ts) keep the data TLBs empty.
 import {
-  ITLB, RTLB, WTLB, TLB_N, TLB_ENTRY, RAM_OFF, PAGEFLAGS, PF_WATCH, PF_TOUCHED,
+  ITLB, RTLB, WTLB, TLB_N, TLB_ENTRY, RAM_OFF, PAGEFLAGS, PF_WATCH, PF_TOUCHED, TLB_CTX, TLB_FLAGS, TLBF_GLOBAL,
+  TLBF_LEVEL_SHIFT, TLB_SLOTS, TLB_SLOTS_N,
   WATCH, WATCH_ENTRY, MISC_WATCH_COUNT, EXIT_WATCH, EXIT_HTIF, TLB_TAG, TLB_HOST, WATCH_START,
   WATCH_END, WATCH_KIND, WATCH_PHYSICAL,
 } from '../layout';
@@ -23,8 +26,8 @@ import { busLoad, busStore } from './bus';
 import * as L from '../layout';
 import {
   CSR_MSTATUS as MSTATUS, CSR_SATP as SATP, MSTATUS_MPRV, MSTATUS_MPP,
-  MSTATUS_MPP_SHIFT, MSTATUS_SUM, MSTATUS_MXR, SATP_PPN, SATP_MODE_SHIFT, SATP_MODE_SV39,
-  PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D, PTE_PPN, PTE_PPN_SHIFT, PTE_RESERVED, PTE_PBMT, PTE_N,
+  MSTATUS_MPP_SHIFT, MSTATUS_SUM, MSTATUS_MXR, SATP_PPN, SATP_MODE_SHIFT, SATP_MODE_SV39, SATP_ASID_SHIFT,
+  PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_G, PTE_A, PTE_D, PTE_PPN, PTE_PPN_SHIFT, PTE_RESERVED, PTE_PBMT, PTE_N,
   PAGE_SHIFT, SV39_LEVELS, SV39_VPN_BITS,
   CAUSE_FETCH_ACCESS, CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS, CAUSE_FETCH_PAGE, CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE,
 } from './encoding.generated';
@@ -43,24 +46,151 @@ const VPN_MASK: u64 = (<u64>1 << SV39_VPN_BITS) - 1;
 const SV39_VA_BITS: u64 = PAGE_SHIFT + <u64>SV39_LEVELS * SV39_VPN_BITS;
 
 // ---- TLB ---------------------------------------------------------------------------------------------
+//
+// TLB contexts. Whether a page may be used depends on more than its address: the effective privilege of the
+// access (fetches: the current mode; data: MPRV/MPP), SUM (S-mode data access to U pages), MXR (loads from
+// execute-only pages), PMP (which treats M-mode apart) and the address space (satp). A tag's low 12 bits (zero
+// in a page address) hold that context:
+//   bits 0-1  the access's privilege (U 0, S 1, M 3)
+//   bit 2     SUM, for translated S-mode data accesses
+//   bit 3     MXR, for translated loads
+//   bits 4-11 the address-space slot: 0 untranslated (M-mode, or satp.MODE Bare), else 1..255, one per satp
+//             value (MODE, ASID, root PPN) seen since the last full flush (TLB_SLOTS)
+// Each TLB's current context lives at TLB + TLB_CTX (the translator's code reads it there too); updateCtx
+// recomputes the three whenever something they depend on changes. Address-space slots run out after 255
+// distinct satp values: then everything is flushed and numbering starts over. Keying slots by the whole satp
+// value (not the ASID alone) means a new root table under an old ASID never sees the old table's entries.
+// An entry also records its leaf PTE's G bit (or a G bit on the way down) and level, for sfence.vma.
+
+/** Bits of a tag that hold the context. */
+const CTX_MASK: u64 = 0xfff;
+const CTX_SUM: u64 = 4;
+const CTX_MXR: u64 = 8;
+const CTX_SLOT_SHIFT: u64 = 4;
+/** An invalid entry's tag: never a page address with a context (bits 0-1 = 3 only with slot 0). */
+const TLB_INVALID: i64 = -1;
+
+/** Slots in use: 1..nextSlot-1. */
+let nextSlot: i32 = 1;
+/** The last satp value looked up and its slot (satp never holds MODE 15, so -1 is "none"). */
+let lastSatp: u64 = <u64>-1;
+let lastSlot: i32 = 0;
+/** Some entry was made from a superpage (level > 0): sfence.vma of one address must look at every entry. */
+let superpages: bool = false;
+/** The G bit and level of the last page walk (set by walk and translate, read by the TLB fills). */
+let walkGlobal: bool = false;
+let walkLevel: i32 = 0;
 
 @inline function tlbBase(acc: i32): usize {
   return acc == ACC_FETCH ? ITLB : acc == ACC_LOAD ? RTLB : WTLB;
 }
 
-export function flushTlb(): void {
-  // the run loop keeps the current fetch page in locals: make it leave and start over
-  stopAt = 0;
-  // tag -1 never equals a page address (whose low 12 bits are zero)
+/** Empty the three TLBs and forget the address-space slots. */
+function tlbClear(): void {
+  // tag -1 never equals a page address with its context
   memory.fill(ITLB, 0xff, TLB_N * TLB_ENTRY);
   memory.fill(RTLB, 0xff, TLB_N * TLB_ENTRY);
   memory.fill(WTLB, 0xff, TLB_N * TLB_ENTRY);
+  nextSlot = 1;
+  lastSatp = <u64>-1;
+  superpages = false;
+}
+
+export function flushTlb(): void {
+  // the run loop keeps the current fetch page in locals: make it leave and start over
+  stopAt = 0;
+  tlbClear();
+  updateCtx();
+}
+
+/** The address-space slot of a translating satp value (1..TLB_SLOTS_N-1); may flush to make room. */
+function satpSlot(satp: u64): i32 {
+  if (satp == lastSatp) return lastSlot;
+  let s = 1;
+  while (s < nextSlot && load<u64>(TLB_SLOTS + (<usize>s << 3)) != satp) s++;
+  if (s == nextSlot) {
+    if (nextSlot == TLB_SLOTS_N) { tlbClear(); s = 1; }
+    store<u64>(TLB_SLOTS + (<usize>s << 3), satp);
+    nextSlot = s + 1;
+  }
+  lastSatp = satp;
+  lastSlot = s;
+  return s;
+}
+
+/**
+ * Recompute the contexts of the three TLBs from the privilege, mstatus and satp. Called on every change of
+ * those (traps, xRETs, CSR writes) and when the run loop starts (the host may have edited them).
+ */
+export function updateCtx(): void {
+  const satp = csrGet(SATP);
+  const translated = (satp >> SATP_MODE_SHIFT) == SATP_MODE_SV39;
+  const slot: u64 = translated ? <u64>satpSlot(satp) << CTX_SLOT_SHIFT : 0;
+  const p = <u64>priv;
+  store<u64>(ITLB + TLB_CTX, p == PRV_M || !translated ? p : p | slot);
+  const d = <u64>dataPriv();
+  if (d == PRV_M || !translated) {
+    store<u64>(RTLB + TLB_CTX, d);
+    store<u64>(WTLB + TLB_CTX, d);
+  } else {
+    const ms = csrGet(MSTATUS);
+    let c = d | slot;
+    if (d == PRV_S && (ms & MSTATUS_SUM) != 0) c |= CTX_SUM;
+    store<u64>(WTLB + TLB_CTX, c);
+    store<u64>(RTLB + TLB_CTX, (ms & MSTATUS_MXR) != 0 ? c | CTX_MXR : c);
+  }
+}
+
+/** Drop the entries of one TLB that sfence.vma selects (see sfenceVma). */
+function sfenceTlb(tlb: usize, va: u64, hasVa: bool, asid: u64, hasAsid: bool): void {
+  let i = 0, n = TLB_N;
+  if (hasVa && !superpages) { i = <i32>(va >> PAGE_SHIFT) & (TLB_N - 1); n = i + 1; }
+  for (; i < n; i++) {
+    const e = tlb + <usize>i * TLB_ENTRY;
+    const tag = load<u64>(e, TLB_TAG);
+    if (<i64>tag == TLB_INVALID) continue;
+    const slot = <usize>((tag & CTX_MASK) >> CTX_SLOT_SHIFT);
+    if (slot == 0) continue; // untranslated: no translation to drop
+    const flags = load<u32>(e, TLB_FLAGS);
+    if (hasAsid) {
+      if ((flags & TLBF_GLOBAL) != 0) continue;
+      if (((load<u64>(TLB_SLOTS + (slot << 3)) >> SATP_ASID_SHIFT) & 0xffff) != asid) continue;
+    }
+    if (hasVa) {
+      // the entry came from the leaf PTE that maps va: same page, or same superpage of its level
+      const shift = PAGE_SHIFT + <u64>SV39_VPN_BITS * <u64>(flags >> TLBF_LEVEL_SHIFT);
+      if (((tag ^ va) >> shift) != 0) continue;
+    }
+    store<i64>(e, TLB_INVALID, TLB_TAG);
+  }
+}
+
+/**
+ * sfence.vma: rs1 = x0 and rs2 = x0 flush everything; an address (hasVa) limits it to the entries made from
+ * the leaf PTE mapping that address, in every address space; an ASID (hasAsid) limits it to that address
+ * space and spares global mappings. (Entries are kept per satp value, so an ASID selects every slot with it.)
+ */
+export function sfenceVma(va: u64, hasVa: bool, asid: u64, hasAsid: bool): void {
+  if (!hasVa && !hasAsid) { flushTlb(); return; }
+  sfenceTlb(ITLB, va, hasVa, asid, hasAsid);
+  sfenceTlb(RTLB, va, hasVa, asid, hasAsid);
+  sfenceTlb(WTLB, va, hasVa, asid, hasAsid);
+  stopAt = 0; // the run loop's fetch page
 }
 
 /** Drop the store-TLB entry of one virtual page (used for LR reservations). */
 export function dropWtlb(va: u64): void {
   const i = WTLB + (<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) * TLB_ENTRY;
-  store<i64>(i, -1, TLB_TAG);
+  store<i64>(i, TLB_INVALID, TLB_TAG);
+}
+
+/** Make the entry of `va`'s page in `tlb`, in the TLB's current context, from the last translation. */
+@inline function tlbSet(tlb: usize, va: u64, host: usize): void {
+  const e = tlb + (<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) * TLB_ENTRY;
+  store<u64>(e, (va & ~PAGE_MASK) | load<u64>(tlb + TLB_CTX), TLB_TAG);
+  store<u32>(e, <u32>host, TLB_HOST);
+  store<u32>(e, (walkGlobal ? TLBF_GLOBAL : 0) | (<u32>walkLevel << TLBF_LEVEL_SHIFT), TLB_FLAGS);
+  if (walkLevel > 0) superpages = true;
 }
 
 function tlbFill(acc: i32, va: u64, pa: u64): void {
@@ -71,9 +201,7 @@ function tlbFill(acc: i32, va: u64, pa: u64): void {
   const flags = load<u8>(PAGEFLAGS + page);
   if (flags & PF_WATCH) return;
   if (acc == ACC_STORE) store<u8>(PAGEFLAGS + page, flags | PF_TOUCHED);
-  const e = tlbBase(acc) + (<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) * TLB_ENTRY;
-  store<u64>(e, va & ~PAGE_MASK, TLB_TAG);
-  store<u32>(e, <u32>(RAM_OFF + (page << <usize>PAGE_SHIFT)), TLB_HOST);
+  tlbSet(tlbBase(acc), va, RAM_OFF + (page << <usize>PAGE_SHIFT));
 }
 
 // ---- fast paths (inlined into the run loop and the instruction semantics) -----------------------------
@@ -89,14 +217,14 @@ export const PAGE_OFF: u32 = (1 << <u32>PAGE_SHIFT) - 1;
  */
 @inline export function fetchPage(pc: u64): usize {
   const e = ITLB + (<usize>(pc >> PAGE_SHIFT) & (TLB_N - 1)) * TLB_ENTRY;
-  if (load<u64>(e, TLB_TAG) == (pc & ~<u64>PAGE_OFF)) return <usize>load<u32>(e, TLB_HOST);
+  if (load<u64>(e, TLB_TAG) == ((pc & ~<u64>PAGE_OFF) | load<u64>(ITLB + TLB_CTX))) return <usize>load<u32>(e, TLB_HOST);
   return 0;
 }
 
-/** The wasm address of `va` through a TLB (ITLB, RTLB or WTLB), or 0 when it has no entry for the page. */
+/** The wasm address of `va` through a TLB (ITLB, RTLB or WTLB), or 0 when it has no entry for the page in its current context. */
 @inline export function tlbHost(tlb: usize, va: u64): usize {
   const e = tlb + (<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) * TLB_ENTRY;
-  if (load<u64>(e, TLB_TAG) == (va & ~<u64>PAGE_OFF)) return <usize>load<u32>(e, TLB_HOST) + (<usize>va & PAGE_OFF);
+  if (load<u64>(e, TLB_TAG) == ((va & ~<u64>PAGE_OFF) | load<u64>(tlb + TLB_CTX))) return <usize>load<u32>(e, TLB_HOST) + (<usize>va & PAGE_OFF);
   return 0;
 }
 
@@ -169,6 +297,8 @@ export function walk(va: u64, acc: i32, p: i32, fault: bool): i64 {
   if (top != 0 && top != -1) { if (fault) pageFault(acc, va); return -1; }
   let a: u64 = (satp & SATP_PPN) << PAGE_SHIFT;
   const ms = csrGet(MSTATUS);
+  // a G bit on a non-leaf PTE makes every mapping below it global
+  let global = false;
   for (let level = SV39_LEVELS - 1; level >= 0; level--) {
     const vpn = (va >> (PAGE_SHIFT + SV39_VPN_BITS * <u64>level)) & VPN_MASK;
     const pteAddr = a + vpn * 8;
@@ -178,6 +308,7 @@ export function walk(va: u64, acc: i32, p: i32, fault: bool): i64 {
     const v = pte & PTE_V, r = pte & PTE_R, w = pte & PTE_W, x = pte & PTE_X, u = pte & PTE_U;
     if (v == 0 || (r == 0 && w != 0) || (pte & (PTE_RESERVED | PTE_PBMT | PTE_N)) != 0) { if (fault) pageFault(acc, va); return -1; }
     const ppn = (pte & PTE_PPN) >> PTE_PPN_SHIFT;
+    if (pte & PTE_G) global = true;
     if (r == 0 && x == 0) {
       if (level == 0) { if (fault) pageFault(acc, va); return -1; }
       a = ppn << PAGE_SHIFT;
@@ -204,6 +335,8 @@ export function walk(va: u64, acc: i32, p: i32, fault: bool): i64 {
       if (acc == ACC_STORE) npte |= PTE_D;
       if (npte != pte) store<u64>(ramHost(pteAddr), npte);
     }
+    walkGlobal = global;
+    walkLevel = level;
     const off: u64 = level == 0 ? (va & PAGE_MASK) : (va & ((<u64>1 << (PAGE_SHIFT + SV39_VPN_BITS * <u64>level)) - 1));
     const base: u64 = level == 0 ? (ppn << PAGE_SHIFT) : ((ppn >> (SV39_VPN_BITS * <u64>level)) << (PAGE_SHIFT + SV39_VPN_BITS * <u64>level));
     return <i64>(base | off);
@@ -225,6 +358,8 @@ export function translate(va: u64, acc: i32, size: u64): i64 {
     // nothing. It faults here, so that -1 keeps meaning "fault raised" to every caller.
     if ((va >> PA_BITS) != 0) { accessFault(acc, va); return -1; }
     pa = <i64>va;
+    walkGlobal = false;
+    walkLevel = 0;
   } else {
     pa = walk(va, acc, p, true);
     if (pa < 0) return -1;
@@ -380,9 +515,7 @@ export function fetchSlow(va: u64): usize {
     return h;
   }
   // fetch TLB entries ignore watch flags: watchpoints are on data accesses
-  const e = ITLB + (<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) * TLB_ENTRY;
-  store<u64>(e, va & ~PAGE_MASK, TLB_TAG);
-  store<u32>(e, <u32>(RAM_OFF + <usize>((<u64>pa - RAM_BASE) & ~PAGE_MASK)), TLB_HOST);
+  tlbSet(ITLB, va, RAM_OFF + <usize>((<u64>pa - RAM_BASE) & ~PAGE_MASK));
   return ramHost(<u64>pa);
 }
 

@@ -4,11 +4,11 @@ import {
   EXIT_TRAP, EXIT_SBI, EXIT_PRIV, EXIT_FIRMWARE, FLAG_SBI_HOST, FLAG_STOP_PRIV, FLAG_FW_HOST,
 } from '../layout';
 import {
-  pc, priv, squashed, trapped, clock, MISC_COST_TRAP, MISC_COST_XRET, PRV_M, PRV_S, PRV_U, csrGet, csrSet, misc, setMisc, requestExit,
+  pc, priv, squashed, trapped, clock, stopAt, MISC_COST_TRAP, MISC_COST_XRET, PRV_M, PRV_S, PRV_U, csrGet, csrSet, misc, setMisc, requestExit,
   MISC_FLAGS, MISC_STOP_TRAPS, MISC_STOP_IRQS, MISC_EXIT_CAUSE, MISC_EXIT_A, MISC_EXIT_B, MISC_EXIT_D,
   MISC_LAST_PRIV, MISC_WFI,
 } from './state';
-import { flushTlb } from './mmu';
+import { updateCtx } from './mmu';
 import {
   CSR_MSTATUS as MSTATUS, CSR_MEDELEG as MEDELEG, CSR_MIDELEG as MIDELEG, CSR_MIE as MIE, CSR_MTVEC as MTVEC,
   CSR_MEPC as MEPC, CSR_MCAUSE as MCAUSE, CSR_MTVAL as MTVAL, CSR_MIP as MIP, CSR_STVEC as STVEC, CSR_SEPC as SEPC,
@@ -22,14 +22,20 @@ import { updateTimerBits, interruptsChanged } from './timer';
 // CAUSE_* constants that other core files take from here
 export { CAUSE_ILLEGAL, CAUSE_BREAKPOINT, CAUSE_USER_ECALL } from './encoding.generated';
 
-/** Change privilege; TLB entries carry permission decisions of the old mode, so they go. */
+/**
+ * Change privilege (after a trap or xRET has updated mstatus). TLB entries are tagged with the context they
+ * were made in (mmu.ts), so nothing is flushed: the TLBs only switch to the new mode's context (which also
+ * follows mstatus.MPRV/MPP, so this runs even when the mode stays).
+ */
 export function setPrivilege(p: i32): void {
   if (p != priv) {
     setMisc(MISC_LAST_PRIV, <u64>priv);
     priv = p;
-    flushTlb();
+    // the run loop keeps the current fetch page in locals: make it leave
+    stopAt = 0;
     if (misc(MISC_FLAGS) & FLAG_STOP_PRIV) requestExit(EXIT_PRIV);
   }
+  updateCtx();
 }
 
 /** Raise a synchronous exception for the current instruction (at `pc`). */

@@ -7,7 +7,8 @@
 // AMO, FP, system, mulh*), before a breakpointed address, at jalr, at the page end, after MAX_SIDE_EXITS
 // conditional branches or after MAX_INSNS. A
 // branch or jal back to the block's first instruction loops inside the function while the slice's budget
-// allows another full pass. Loads and stores use the core's data TLBs inline exactly like its fast path; on a
+// allows another full pass. Loads and stores use the core's data TLBs inline exactly like its fast path (the
+// tag compared with the page address ORed with the TLB's current context, read at run time); on a
 // miss or a page-crossing access the block returns before that instruction, which the interpreter then runs
 // through the slow path (faults, MMIO, watchpoints, TLB fills). So every exit is at an instruction boundary,
 // with registers written back, the next pc returned, the count of executed instructions stored at
@@ -20,7 +21,7 @@
 import { decode } from '../../isa/decode';
 import { INSNS } from '../../isa/instructions';
 import type { Decoded } from '../../isa/types';
-import { XREG, RTLB, WTLB, JIT_DONE, JIT_CYCLES, TLB_N, TLB_ENTRY, TLB_TAG, TLB_HOST } from '../layout';
+import { XREG, RTLB, WTLB, JIT_DONE, JIT_CYCLES, TLB_N, TLB_ENTRY, TLB_TAG, TLB_HOST, TLB_CTX } from '../layout';
 import { PAGE_SHIFT } from '../../isa/encoding.generated';
 import { instructionCycles, TAKEN_EXTRA } from '../cycles';
 import { Code, Op, I32, I64, encodeModule, type Func } from './wasm';
@@ -207,7 +208,7 @@ export function emitBlock(blk: Block): Func {
       get(d.rs1); if (d.imm) c.i64(d.imm).op(Op.i64_add); c.set(L_A);
       // tag of the TLB entry vs the page of the address; and the access must stay in the page
       c.get(L_A).i64(PAGE_SHIFT).op(Op.i64_shr_u, Op.i32_wrap_i64).i32(TLB_N - 1).op(Op.i32_and).i32(Math.log2(TLB_ENTRY)).op(Op.i32_shl).tee(L_E);
-      c.mem(Op.i64_load, 3, tlb + TLB_TAG).get(L_A).i64(-PAGE_SIZE).op(Op.i64_and, Op.i64_ne);
+      c.mem(Op.i64_load, 3, tlb + TLB_TAG).get(L_A).i64(-PAGE_SIZE).op(Op.i64_and).i32(0).mem(Op.i64_load, 3, tlb + TLB_CTX).op(Op.i64_or, Op.i64_ne);
       if (size > 1) c.get(L_A).op(Op.i32_wrap_i64).i32(PAGE_SIZE - 1).op(Op.i32_and).i32(PAGE_SIZE - size).op(Op.i32_gt_u, Op.i32_or);
       ifThen(() => { pcAt(delta); exitWith(k); });
       c.get(L_E).mem(Op.i32_load, 2, tlb + TLB_HOST).get(L_A).op(Op.i32_wrap_i64).i32(PAGE_SIZE - 1).op(Op.i32_and, Op.i32_add);

@@ -16,7 +16,6 @@ const MASKS: { re: RegExp; to: string; why: string }[] = [
   { re: /riscv-virtio,(qemu|riscv-vdso-lab)/, to: 'riscv-virtio,<model>', why: 'the device tree names the machine' },
   { re: /^(Boot HART MHPM Count\s*:).*/, to: '$1 <n>', why: 'no programmable hpm counters on our hart' },
   { re: /^Memory: \d+K\/(\d+K) available (.*), \d+K reserved, (.*)$/, to: 'Memory: <n>K/$1 available $2, <n>K reserved, $3', why: 'QEMU\'s device tree is larger (PCI, virtio, flash nodes): the kernel reserves its copy' },
-  { re: /^ASID allocator (using \d+ bits \(\d+ entries\)|disabled \(0 bits\))$/, to: 'ASID allocator <asid>', why: 'satp.ASID has no bits on our hart (legal: the kernel flushes instead)' },
   { re: /^tv_sec=\d+, tv_usec=\d+$/, to: 'tv_sec=<t>, tv_usec=<t>', why: 'the time of day' },
   { re: /^(goldfish_rtc 101000\.rtc: setting system clock to ).*$/, to: '$1<date>', why: 'the time of day (the RTC)' },
   { re: /^init: date .*$/, to: 'init: date <date>', why: 'the time of day' },
