@@ -139,6 +139,8 @@ export class Hart {
   private dv!: DataView;
   private x64!: BigUint64Array;
   readonly ramBytes: number;
+  /** RAM_BASE + ramBytes. */
+  private readonly ramEnd: bigint;
   readonly timebaseHz: number;
   private readonly breakpoints = new Set<bigint>();
   /** Breakpoints on physical addresses: every virtual alias of the instruction stops (e.g. the vDSO in each process). */
@@ -152,6 +154,7 @@ export class Hart {
 
   constructor(opts: HartOptions = {}) {
     this.ramBytes = opts.ramBytes ?? 256 * 1024 * 1024;
+    this.ramEnd = RAM_BASE + BigInt(this.ramBytes);
     this.timebaseHz = opts.timebaseHz ?? 10_000_000;
     if (this.ramBytes % 65536 !== 0 || this.ramBytes <= 0 || this.ramBytes > L.PAGEFLAGS_SIZE * PAGE_SIZE) {
       throw new Error(`ramBytes must be a positive multiple of 64 KiB up to 1 GiB (got ${this.ramBytes})`);
@@ -466,12 +469,19 @@ export class Hart {
   // ---- memory -------------------------------------------------------------------------------------------------
 
   isRam(pa: bigint, len = 1): boolean {
-    return pa >= RAM_BASE && pa + BigInt(len) <= RAM_BASE + BigInt(this.ramBytes);
+    return pa >= RAM_BASE && pa + BigInt(len) <= this.ramEnd;
   }
   private hostOffset(pa: bigint, len: number): number {
     if (!this.isRam(pa, len)) throw new RangeError(`physical range 0x${pa.toString(16)}+${len} is outside RAM`);
     return L.RAM_OFF + Number(pa - RAM_BASE);
   }
+  /**
+   * Where `len` bytes of physical RAM at `pa` are in the core's memory (checked once), for readRam64/writeRam64:
+   * a caller that accesses one structure many times (the kernel model's pt_regs frame) converts its address once.
+   */
+  ramOffset(pa: bigint, len: number): number { return this.hostOffset(pa, len); }
+  readRam64(off: number): bigint { return this.dv.getBigUint64(off, true); }
+  writeRam64(off: number, v: bigint): void { this.dv.setBigUint64(off, v & MASK64, true); }
   /** A view (not a copy) of physical RAM. */
   physView(pa: bigint, len: number): Uint8Array {
     const off = this.hostOffset(pa, len);

@@ -16,9 +16,11 @@ export const ENTRY_PHYS_BASE = RAM_BASE;
 
 /** A view of the struct pt_regs frame the trap entry built (read and written in guest physical memory). */
 export class PtRegs {
-  constructor(private readonly hart: Hart, readonly pa: bigint) {}
-  private get(off: number): bigint { return this.hart.readPhys64(this.pa + BigInt(off)); }
-  private set(off: number, v: bigint): void { this.hart.writePhys64(this.pa + BigInt(off), v); }
+  /** The frame's place in the core's memory (RAM-checked once: every system call reads it many times). */
+  private readonly off: number;
+  constructor(private readonly hart: Hart, readonly pa: bigint) { this.off = hart.ramOffset(pa, PT_REGS.PT_SIZE_ON_STACK); }
+  private get(off: number): bigint { return this.hart.readRam64(this.off + off); }
+  private set(off: number, v: bigint): void { this.hart.writeRam64(this.off + off, v); }
   /** x1..x31 as saved (slot i of pt_regs is x_i; slot 0 is epc). */
   x(i: number): bigint { return i === 0 ? 0n : this.get(i * 8); }
   setX(i: number, v: bigint): void { if (i !== 0) this.set(i * 8, v); }

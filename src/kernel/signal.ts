@@ -88,6 +88,7 @@ export class SignalState {
 
   /** The next deliverable signal (lowest number first; the thread's own before the process's), or undefined. */
   next(): SigInfo | undefined {
+    if (this.pending.size === 0 && this.shared.size === 0) return undefined; // every system call asks
     for (const q of [this.pending, this.shared]) {
       for (const [sig, info] of [...q].sort((a, b) => a[0] - b[0])) {
         if (this.blocked & sigBit(sig)) continue;
