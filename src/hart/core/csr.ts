@@ -121,7 +121,9 @@ export function csrWrite(a: u32, v: u64): void {
       csrSet(CSR_MSTATUS, nv);
       // the data TLBs' context follows these (mmu.ts): no flush
       if (((old ^ nv) & (MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_MPP)) != 0) updateCtx();
-      interruptsChanged();
+      // only a newly set global enable can let an interrupt in (the trap entry and exit of every system call
+      // write sstatus with SIE clear: they need no re-check)
+      if ((nv & ~old & (MSTATUS_MIE | MSTATUS_SIE)) != 0) interruptsChanged();
       return;
     }
     case CSR_SSTATUS: {
@@ -129,7 +131,7 @@ export function csrWrite(a: u32, v: u64): void {
       const nv = (old & ~SSTATUS_WMASK) | (v & SSTATUS_WMASK);
       csrSet(CSR_MSTATUS, nv);
       if (((old ^ nv) & (MSTATUS_SUM | MSTATUS_MXR)) != 0) updateCtx();
-      interruptsChanged();
+      if ((nv & ~old & MSTATUS_SIE) != 0) interruptsChanged();
       return;
     }
     case CSR_MIDELEG: csrSet(a, v & MIP_S_MASK); interruptsChanged(); return;

@@ -218,15 +218,17 @@ function decodeAt(host: usize, noBp: i32): usize {
 }
 
 function inner(): void {
-  // Nothing below has trapped yet: every trap ends this call (it sets stopAt = 0), so the flag only needs
-  // clearing here.
-  st.trapped = false;
-  // The page the pc is in, kept in locals: a TLB flush also ends this call, so they cannot go stale.
+  // The page the pc is in, kept in locals: a TLB flush or satp write ends this call, and a change of mode
+  // (trap, xRET) drops them below, so they cannot go stale.
   let pageVa: u64 = 1; // never a page address
   let pageHost: usize = 0;
+  // the next instruction is a system one (CSR access, ecall, xRET, sc): it goes straight to the full path
+  let direct = false;
   while (st.cycles < st.stopAt) {
     // an armed execute trigger (trigger.ts) checks every pc, so only this full path runs meanwhile
-    if (trigExec) {
+    if (direct) {
+      direct = false;
+    } else if (trigExec) {
       // nothing: the full path below
     } else if (jitOn) {
       blockLoop();
@@ -274,13 +276,31 @@ function inner(): void {
         break;
       }
     }
+    // (traps do not end this call: the flag is for this instruction only)
+    st.trapped = false;
     if (trigExec && triggerExec(pc)) { raise(CAUSE_BREAKPOINT, pc); continue; }
+    const mode = st.priv;
     execute(e, w, pc);
     // the instruction's class cost, after it ran (a counter it reads does not include itself), and the
     // extra cycle of a taken branch or jump (a trap's flush is charged by takeTrap)
     st.clock += fCycles(w) + (!st.trapped && st.pc - pc != fLen(w) ? 1 : 0);
     if (st.exitReason >= 0) break;
+    if (st.priv != mode) { pageVa = 1; continue; } // the fetch TLB's context changed
+    // a system instruction next in this page (the trap entry and exit of a system call read and write CSRs
+    // in a row): skip the fast loops, which would only stop at it
+    const np = st.pc;
+    if ((np & ~<u64>PAGE_OFF) == pageVa) {
+      const nh = pageHost + (<usize>np & PAGE_OFF);
+      const ne = decEntry(nh);
+      if (load<u32>(ne, DEC_TAG) == <u32>nh) direct = isSystemOp(fOp(load<u64>(ne, DEC_WORD)));
+    }
   }
+}
+
+/** Ops only the full path runs and that come in runs in kernel code: CSR accesses, ecall, xRETs, LR/SC. */
+@inline function isSystemOp(op: u32): bool {
+  return (op >= <u32>O.OP_ECALL && op <= <u32>O.OP_CSRRCI) || op == <u32>O.OP_SRET || op == <u32>O.OP_MRET
+    || op == <u32>O.OP_SC_D || op == <u32>O.OP_SC_W;
 }
 
 /**

@@ -525,6 +525,11 @@ export function amoTranslate(va: u64, isLoad: bool, size: u64, isStore: bool): i
     raise(CAUSE_BREAKPOINT, va);
     return -1;
   }
+  // an entry of the store TLB (the load TLB for LR) means this page was translated for that access in this
+  // context, PMP allows the whole page and nothing watches it (an AMO is aligned: it stays in the page). The
+  // kernel's trap exit does an sc.d every system call: no page walk for it.
+  const h = tlbHost(isLoad ? RTLB : WTLB, va);
+  if (h != 0) return <i64>(<u64>(h - RAM_OFF) + RAM_BASE);
   const pa = translate(va, isLoad ? ACC_LOAD : ACC_STORE, size);
   if (pa < 0) return -1;
   if (!inRam(<u64>pa, size)) { accessFault(isLoad ? ACC_LOAD : ACC_STORE, va); return -1; }

@@ -4,7 +4,7 @@ import {
   EXIT_TRAP, EXIT_SBI, EXIT_PRIV, EXIT_FIRMWARE, FLAG_SBI_HOST, FLAG_STOP_PRIV, FLAG_FW_HOST,
 } from '../layout';
 import {
-  pc, priv, squashed, trapped, clock, stopAt, MISC_COST_TRAP, MISC_COST_XRET, PRV_M, PRV_S, PRV_U, csrGet, csrSet, misc, setMisc, requestExit,
+  pc, priv, squashed, trapped, clock, MISC_COST_TRAP, MISC_COST_XRET, PRV_M, PRV_S, PRV_U, csrGet, csrSet, misc, setMisc, requestExit,
   MISC_FLAGS, MISC_STOP_TRAPS, MISC_STOP_IRQS, MISC_EXIT_CAUSE, MISC_EXIT_A, MISC_EXIT_B, MISC_EXIT_D,
   MISC_LAST_PRIV, MISC_WFI,
 } from './state';
@@ -17,7 +17,7 @@ import {
   MSTATUS_MPP, MSTATUS_MPP_SHIFT as MPP_SHIFT, MSTATUS_MPRV as MPRV, MTVEC_MODE, MTVEC_MODE_VECTORED, MCAUSE_INTERRUPT,
   CAUSE_SUPERVISOR_ECALL, IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER, IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER,
 } from './encoding.generated';
-import { updateTimerBits, interruptsChanged } from './timer';
+import { updateTimerBits, trapRetarget } from './timer';
 
 // CAUSE_* constants that other core files take from here
 export { CAUSE_ILLEGAL, CAUSE_BREAKPOINT, CAUSE_USER_ECALL } from './encoding.generated';
@@ -31,8 +31,7 @@ export function setPrivilege(p: i32): void {
   if (p != priv) {
     setMisc(MISC_LAST_PRIV, <u64>priv);
     priv = p;
-    // the run loop keeps the current fetch page in locals: make it leave
-    stopAt = 0;
+    // (the run loop keeps the current fetch page in locals: it drops them when the mode changes)
     if (misc(MISC_FLAGS) & FLAG_STOP_PRIV) requestExit(EXIT_PRIV);
   }
   updateCtx();
@@ -83,7 +82,7 @@ export function takeTrap(cause: u64, tval: u64, isInterrupt: bool): void {
     setPrivilege(PRV_M);
   }
   setMisc(MISC_WFI, 0);
-  interruptsChanged();
+  trapRetarget();
   const mask = isInterrupt ? misc(MISC_STOP_IRQS) : misc(MISC_STOP_TRAPS);
   if ((mask & bit) != 0) {
     setMisc(MISC_EXIT_CAUSE, fullCause);
@@ -106,7 +105,7 @@ export function doMret(): void {
   csrSet(MSTATUS, ms);
   pc = csrGet(MEPC);
   setPrivilege(mpp);
-  interruptsChanged();
+  trapRetarget();
 }
 
 export function doSret(): void {
@@ -120,7 +119,7 @@ export function doSret(): void {
   csrSet(MSTATUS, ms);
   pc = csrGet(SEPC);
   setPrivilege(spp);
-  interruptsChanged();
+  trapRetarget();
 }
 
 /** The interrupt of highest priority in `set` (MEI, MSI, MTI, SEI, SSI, STI), 64 when none. */
