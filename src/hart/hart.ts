@@ -284,8 +284,20 @@ export class Hart {
   private misc(i: number): bigint { return this.x64[(L.MISC >> 3) + i]; }
   private setMisc(i: number, v: bigint): void { this.x64[(L.MISC >> 3) + i] = v & MASK64; }
 
+  /** The low 32 bits of MISC slot i, as a number (no BigInt: the per-system-call paths use these). */
+  private miscLo(i: number): number { return this.dv.getUint32(L.MISC + i * 8, true); }
+  /** Add n (0 <= n < 2^32) to MISC slot i modulo 2^64, in 32-bit halves. */
+  private miscAdd(i: number, n: number): void {
+    const off = L.MISC + i * 8;
+    const lo = this.dv.getUint32(off, true) + n;
+    this.dv.setUint32(off, lo >>> 0, true);
+    if (lo > 0xffffffff) this.dv.setUint32(off + 4, (this.dv.getUint32(off + 4, true) + 1) >>> 0, true);
+  }
+
   get pc(): bigint { return this.misc(L.MISC_PC); }
   set pc(v: bigint) { this.setMisc(L.MISC_PC, v); }
+  /** pc += n (0 <= n < 2^32), e.g. past an ecall the host served. */
+  advancePc(n: number): void { this.miscAdd(L.MISC_PC, n); }
   get priv(): number { return Number(this.misc(L.MISC_PRIV)); }
   set priv(v: number) { this.setMisc(L.MISC_PRIV, BigInt(v)); this.core.flushTlbs(); }
   /** Instructions started (budgets count these; the modelled cycles are `clock`). */
@@ -297,6 +309,11 @@ export class Hart {
   get clock(): bigint { return this.misc(L.MISC_CLOCK); }
   /** Charge the guest for work the host did on its behalf (the kernel model's system calls, faults, ticks). */
   charge(cycles: number | bigint): void {
+    if (typeof cycles === 'number' && cycles < 0x100000000) {
+      // every system call charges: in 32-bit halves, no BigInt
+      const c = Math.max(0, Math.round(cycles));
+      if (c > 0 && c <= 0xffffffff) { this.miscAdd(L.MISC_CLOCK, c); return; }
+    }
     const c = typeof cycles === 'bigint' ? cycles : BigInt(Math.max(0, Math.round(cycles)));
     if (c > 0n) this.setMisc(L.MISC_CLOCK, this.misc(L.MISC_CLOCK) + c);
   }
@@ -311,6 +328,18 @@ export class Hart {
   /** Integer register x0..x31 as an unsigned 64-bit value. */
   x(i: number): bigint { return i === 0 ? 0n : this.x64[(L.XREG >> 3) + i]; }
   setX(i: number, v: bigint): void { if (i !== 0) this.x64[(L.XREG >> 3) + i] = v & MASK64; }
+  /** x_i == v for a v below 2^32, read in 32-bit halves (no BigInt). */
+  xIs(i: number, v: number): boolean {
+    const off = L.XREG + i * 8;
+    return i === 0 ? v === 0 : this.dv.getUint32(off + 4, true) === 0 && this.dv.getUint32(off, true) === v;
+  }
+  /** x_i = v for 0 <= v < 2^32 (no BigInt). */
+  setXSmall(i: number, v: number): void {
+    if (i === 0) return;
+    const off = L.XREG + i * 8;
+    this.dv.setUint32(off, v >>> 0, true);
+    this.dv.setUint32(off + 4, 0, true);
+  }
   /** Floating-point register f0..f31 as its raw 64-bit pattern. */
   f(i: number): bigint { return this.x64[(L.FREG >> 3) + i]; }
   setF(i: number, v: bigint): void { this.x64[(L.FREG >> 3) + i] = v & MASK64; }
@@ -327,11 +356,12 @@ export class Hart {
 
   /** Run at most `budget` instructions (up to 2^31 - 1). */
   run(budget: number): Exit {
-    const before = this.cycles;
+    // a run is at most 2^31 - 1 instructions: the low 32 bits of the count give the steps (no BigInt)
+    const before = this.miscLo(L.MISC_CYCLES);
     const code = this.core.run(Math.min(Math.max(0, Math.floor(budget)), 0x7fffffff));
     const kind = EXIT_KINDS.get(code);
     if (kind === undefined) throw new Error(`the hart's core returned exit code ${code}, which src/hart/hart.ts does not know`);
-    const exit: Exit = { kind, steps: Number(this.cycles - before), pc: this.pc };
+    const exit: Exit = { kind, steps: (this.miscLo(L.MISC_CYCLES) - before) >>> 0, pc: this.pc };
     if (kind === 'trap') {
       const cause = this.misc(L.MISC_EXIT_CAUSE);
       const b = Number(this.misc(L.MISC_EXIT_B));
@@ -481,6 +511,8 @@ export class Hart {
    */
   ramOffset(pa: bigint, len: number): number { return this.hostOffset(pa, len); }
   readRam64(off: number): bigint { return this.dv.getBigUint64(off, true); }
+  readRam32(off: number): number { return this.dv.getUint32(off, true); }
+  writeRam32(off: number, v: number): void { this.dv.setUint32(off, v >>> 0, true); }
   writeRam64(off: number, v: bigint): void { this.dv.setBigUint64(off, v & MASK64, true); }
   /** A view (not a copy) of physical RAM. */
   physView(pa: bigint, len: number): Uint8Array {

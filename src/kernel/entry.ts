@@ -7,12 +7,14 @@
 // hypercall returns a0 = 0, a1 = 0 with pc past the ecall, so ret_from_exception restores the frame.
 import { RAM_BASE, type Hart } from '../hart/hart';
 import {
-  SSTATUS_SPP, SCAUSE_INTERRUPT, SCAUSE_CODE, IRQ_S_TIMER, CAUSE_USER_ECALL, CAUSE_FETCH_PAGE, CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE,
+  SSTATUS_SPP, IRQ_S_TIMER, CAUSE_USER_ECALL, CAUSE_FETCH_PAGE, CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE,
 } from '../isa/encoding.generated';
 import { PT_REGS, ENTRY_LINK_BASE, VLAB_SBI_EXT, VLAB_FN_HANDLE_TRAP } from '../guest/kernel/entrySymbols.generated';
 
 /** Where entry.elf's first byte lives in guest physical memory: the start of RAM. */
 export const ENTRY_PHYS_BASE = RAM_BASE;
+
+const SPP = Number(SSTATUS_SPP);
 
 /** A view of the struct pt_regs frame the trap entry built (read and written in guest physical memory). */
 export class PtRegs {
@@ -30,6 +32,22 @@ export class PtRegs {
   set status(v: bigint) { this.set(PT_REGS.PT_STATUS, v); }
   get badaddr(): bigint { return this.get(PT_REGS.PT_BADADDR); }
   get cause(): bigint { return this.get(PT_REGS.PT_CAUSE); }
+  /** scause's interrupt bit (63) and exception code, without BigInt (every trap reads them); a code that does
+   * not fit 31 bits (none is defined) reads as -1. */
+  get causeInterrupt(): boolean { return (this.hart.readRam32(this.off + PT_REGS.PT_CAUSE + 4) & 0x80000000) !== 0; }
+  get causeCode(): number {
+    const lo = this.hart.readRam32(this.off + PT_REGS.PT_CAUSE), hi = this.hart.readRam32(this.off + PT_REGS.PT_CAUSE + 4);
+    return (hi & 0x7fffffff) === 0 && lo <= 0x7fffffff ? lo : -1;
+  }
+  /** status.SPP: the trap came from S-mode. */
+  get fromSupervisor(): boolean { return (this.hart.readRam32(this.off + PT_REGS.PT_STATUS) & SPP) !== 0; }
+  /** epc += n (0 <= n < 2^32), in 32-bit halves: past the ecall of a system call. */
+  advanceEpc(n: number): void {
+    const o = this.off + PT_REGS.PT_EPC;
+    const lo = this.hart.readRam32(o) + n;
+    this.hart.writeRam32(o, lo);
+    if (lo > 0xffffffff) this.hart.writeRam32(o + 4, this.hart.readRam32(o + 4) + 1);
+  }
   get origA0(): bigint { return this.get(PT_REGS.PT_ORIG_A0); }
   /** The frame as an array: [epc, x1..x31] (user_regs_struct order). */
   all(): bigint[] { return Array.from({ length: 32 }, (_, i) => this.get(i * 8)); }
@@ -54,15 +72,14 @@ export type HypercallResult = 'resume' | 'ended' | 'stop-signal' | { error: stri
 
 /** Serve one "handle trap" hypercall. The hart is stopped at the S-mode ecall in handle_trap_hypercall. */
 export function handleHypercall(hart: Hart, k: TrapHandler): HypercallResult {
-  if (hart.x(17) !== BigInt(VLAB_SBI_EXT) || hart.x(16) !== BigInt(VLAB_FN_HANDLE_TRAP)) {
+  if (!hart.xIs(17, VLAB_SBI_EXT) || !hart.xIs(16, VLAB_FN_HANDLE_TRAP)) {
     return { error: `unknown SBI call a7=0x${hart.x(17).toString(16)} a6=${hart.x(16)} at pc 0x${hart.pc.toString(16)}` };
   }
   const regs = new PtRegs(hart, framePhys(hart.x(10)));
-  const cause = regs.cause;
-  const interrupt = (cause & SCAUSE_INTERRUPT) !== 0n;
-  const code = Number(cause & SCAUSE_CODE);
-  if (regs.status & SSTATUS_SPP) {
-    return { error: `trap from S-mode (scause 0x${cause.toString(16)}, sepc 0x${regs.epc.toString(16)}, stval 0x${regs.badaddr.toString(16)})` };
+  const interrupt = regs.causeInterrupt;
+  const code = regs.causeCode;
+  if (regs.fromSupervisor) {
+    return { error: `trap from S-mode (scause 0x${regs.cause.toString(16)}, sepc 0x${regs.epc.toString(16)}, stval 0x${regs.badaddr.toString(16)})` };
   }
   if (interrupt) {
     if (code === IRQ_S_TIMER) k.tick(regs);
@@ -84,7 +101,7 @@ export function handleHypercall(hart: Hart, k: TrapHandler): HypercallResult {
 
 /** Return from the hypercall: SBI success, resume this frame, continue after the ecall. */
 export function finishHypercall(hart: Hart): void {
-  hart.setX(10, 0n);
-  hart.setX(11, 0n);
-  hart.pc = hart.pc + 4n;
+  hart.setXSmall(10, 0);
+  hart.setXSmall(11, 0);
+  hart.advancePc(4);
 }

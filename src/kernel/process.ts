@@ -97,6 +97,9 @@ function seededRandom(seed: number): (n: number) => Uint8Array {
   };
 }
 
+/** rt_sigreturn's number, compared with a7 at every system call. */
+const NR_RT_SIGRETURN_BIG = BigInt(NR_RT_SIGRETURN);
+
 export class LinuxProcess implements Process, TrapHandler, ExecContext {
   readonly hart: Hart;
   readonly options: LaunchOptions;
@@ -616,7 +619,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     this.syscalls++;
     this.board.chargeSyscallEntry(this.hart);
     const nr = regs.x(17);
-    if (nr === BigInt(NR_RT_SIGRETURN)) {
+    if (nr === NR_RT_SIGRETURN_BIG) {
       if (!restoreRtFrame(this.hart, this.mm, this.signals, regs)) {
         this.straceLine('rt_sigreturn() = ? <bad frame>');
         this.forceSignal({ signo: SIGSEGV, code: 0x80 });
@@ -626,7 +629,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
       return 'restored';
     }
     const e = syscallEntry(nr);
-    const args = [10, 11, 12, 13, 14, 15].map((i) => regs.x(i));
+    const args = [regs.x(10), regs.x(11), regs.x(12), regs.x(13), regs.x(14), regs.x(15)];
     const fmt = FORMATS[e.name];
     if (e.name === 'exit' || e.name === 'exit_group') {
       this.straceLine(`${this.tidPrefix()}${e.name}(${fmt(this.mm, args, 0n)}) = ?`);
@@ -664,7 +667,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
       ret = 0n;
     } else {
       regs.setX(10, BigInt.asUintN(64, ret));
-      regs.epc = regs.epc + 4n;
+      regs.advanceEpc(4);
     }
     if (this.strace) {
       const argText = fmt ? fmt(this.mm, args, BigInt.asUintN(64, ret)) : args.slice(0, 3).map((a) => (a > 0xffffn ? ptr(a) : String(BigInt.asIntN(64, a)))).join(', ');

@@ -89,6 +89,8 @@ export const SYS_CALL_TABLE: SyscallEntry[] = (() => {
   return t;
 })();
 
+const TABLE_LENGTH = BigInt(SYS_CALL_TABLE.length);
+
 export function syscallEntry(nr: bigint): SyscallEntry {
-  return nr >= 0n && nr < BigInt(SYS_CALL_TABLE.length) ? SYS_CALL_TABLE[Number(nr)] : { nr: Number(BigInt.asIntN(64, nr)), name: `syscall_0x${nr.toString(16)}` };
+  return nr >= 0n && nr < TABLE_LENGTH ? SYS_CALL_TABLE[Number(nr)] : { nr: Number(BigInt.asIntN(64, nr)), name: `syscall_0x${nr.toString(16)}` };
 }
