@@ -3,13 +3,13 @@
 // is the full step (everything, including CSRs, traps, FP, fences). Both read a decode entry (src/hart/layout.ts)
 // and return or set the next pc; memory goes through mmu.ts, the run loop is index.ts. AssemblyScript.
 import {
-  DEC, DEC_N, DEC_ENTRY, ITLB, RTLB, WTLB, BLK, BLK_N, BLK_ENTRY, JIT_GEN,
+  DEC, DEC_N, DEC_ENTRY, ITLB, RTLB, WTLB, TLB_CTX, BLK, BLK_N, BLK_ENTRY, JIT_GEN,
   DEC_IMM, DEC_WORD, DEC_CYCLES, DEC_RD, DEC_RS1, DEC_RS2, DEC_RS3, DEC_RM, DEC_LEN, MISC_WFI as MW,
 } from '../layout';
 import * as st from './state';
 import { PRV_M, PRV_S, PRV_U, xr, xw, fr, fw, csrGet, misc, setMisc, MISC_RES_ADDR } from './state';
 import {
-  sfenceVma, amoTranslate, amoHost, amoTouched, dropWtlb, tlbHost, PAGE_OFF,
+  sfenceVma, amoTranslate, amoHost, amoTouched, dropWtlb, tlbHost, tlbHostCtx, PAGE_OFF,
   ld8, ld16, ld32, ld64, st8, st16, st32, st64,
 } from './mmu';
 import { raise, doMret, doSret, anyPending } from './trap';
@@ -78,7 +78,7 @@ function illegal(bits: u64): void { raise(CAUSE_ILLEGAL, bits); }
  * The instructions that need no call out of the loop: integer ALU, M, branches and jumps, and loads/stores
  * whose data TLB hits. Returns the next pc, or SLOW to have the full path (execute) do the instruction.
  */
-@inline export function execSimple(e: usize, w: u64, pc: u64): u64 {
+@inline export function execSimple(e: usize, w: u64, pc: u64, rc: u64, wc: u64): u64 {
   const op = <i32>fOp(w);
   switch (op) {
     case O.OP_LUI: xw(fRd(w), fImm(e)); return pc + fLen(w);
@@ -120,17 +120,17 @@ function illegal(bits: u64): void { raise(CAUSE_ILLEGAL, bits); }
     case O.OP_SRLW: xw(fRd(w), sx32(<u64>(<u32>xr(fRs1(w)) >> <u32>(xr(fRs2(w)) & 31)))); return pc + fLen(w);
     case O.OP_SRAW: xw(fRd(w), <u64><i64>(<i32>xr(fRs1(w)) >> <i32>(xr(fRs2(w)) & 31))); return pc + fLen(w);
     // loads and stores: only when the data TLB hits and the access stays in its page
-    case O.OP_LB: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0) return SLOW; xw(fRd(w), <u64><i64>load<i8>(h)); return pc + fLen(w); }
-    case O.OP_LBU: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0) return SLOW; xw(fRd(w), <u64>load<u8>(h)); return pc + fLen(w); }
-    case O.OP_LH: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 1) return SLOW; xw(fRd(w), <u64><i64>load<i16>(h)); return pc + fLen(w); }
-    case O.OP_LHU: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 1) return SLOW; xw(fRd(w), <u64>load<u16>(h)); return pc + fLen(w); }
-    case O.OP_LW: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 3) return SLOW; xw(fRd(w), <u64><i64>load<i32>(h)); return pc + fLen(w); }
-    case O.OP_LWU: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 3) return SLOW; xw(fRd(w), <u64>load<u32>(h)); return pc + fLen(w); }
-    case O.OP_LD: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(RTLB, a); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 7) return SLOW; xw(fRd(w), load<u64>(h)); return pc + fLen(w); }
-    case O.OP_SB: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(WTLB, a); if (h == 0) return SLOW; store<u8>(h, <u8>xr(fRs2(w))); return pc + fLen(w); }
-    case O.OP_SH: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(WTLB, a); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 1) return SLOW; store<u16>(h, <u16>xr(fRs2(w))); return pc + fLen(w); }
-    case O.OP_SW: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(WTLB, a); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 3) return SLOW; store<u32>(h, <u32>xr(fRs2(w))); return pc + fLen(w); }
-    case O.OP_SD: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHost(WTLB, a); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 7) return SLOW; store<u64>(h, xr(fRs2(w))); return pc + fLen(w); }
+    case O.OP_LB: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHostCtx(RTLB, a, rc); if (h == 0) return SLOW; xw(fRd(w), <u64><i64>load<i8>(h)); return pc + fLen(w); }
+    case O.OP_LBU: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHostCtx(RTLB, a, rc); if (h == 0) return SLOW; xw(fRd(w), <u64>load<u8>(h)); return pc + fLen(w); }
+    case O.OP_LH: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHostCtx(RTLB, a, rc); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 1) return SLOW; xw(fRd(w), <u64><i64>load<i16>(h)); return pc + fLen(w); }
+    case O.OP_LHU: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHostCtx(RTLB, a, rc); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 1) return SLOW; xw(fRd(w), <u64>load<u16>(h)); return pc + fLen(w); }
+    case O.OP_LW: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHostCtx(RTLB, a, rc); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 3) return SLOW; xw(fRd(w), <u64><i64>load<i32>(h)); return pc + fLen(w); }
+    case O.OP_LWU: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHostCtx(RTLB, a, rc); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 3) return SLOW; xw(fRd(w), <u64>load<u32>(h)); return pc + fLen(w); }
+    case O.OP_LD: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHostCtx(RTLB, a, rc); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 7) return SLOW; xw(fRd(w), load<u64>(h)); return pc + fLen(w); }
+    case O.OP_SB: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHostCtx(WTLB, a, wc); if (h == 0) return SLOW; store<u8>(h, <u8>xr(fRs2(w))); return pc + fLen(w); }
+    case O.OP_SH: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHostCtx(WTLB, a, wc); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 1) return SLOW; store<u16>(h, <u16>xr(fRs2(w))); return pc + fLen(w); }
+    case O.OP_SW: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHostCtx(WTLB, a, wc); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 3) return SLOW; store<u32>(h, <u32>xr(fRs2(w))); return pc + fLen(w); }
+    case O.OP_SD: { const a = xr(fRs1(w)) + fImm(e); const h = tlbHostCtx(WTLB, a, wc); if (h == 0 || (<u32>a & PAGE_OFF) > PAGE_OFF - 7) return SLOW; store<u64>(h, xr(fRs2(w))); return pc + fLen(w); }
     case O.OP_FENCE: case O.OP_FENCE_TSO: return pc + fLen(w);
     case O.OP_MUL: xw(fRd(w), xr(fRs1(w)) * xr(fRs2(w))); return pc + fLen(w);
     case O.OP_MULH: xw(fRd(w), mulh(xr(fRs1(w)), xr(fRs2(w)))); return pc + fLen(w);
@@ -178,7 +178,7 @@ function illegal(bits: u64): void { raise(CAUSE_ILLEGAL, bits); }
   // entry word at +8: op u16 | rd u8 | rs1 u8 | rs2 u8 | rs3 u8 | rm u8 | len u8. Fields are extracted inside
   // each case (fewer values live across the dispatch means fewer spills in the compiled loop).
   const op = <i32>fOp(w);
-  const simple = execSimple(e, w, pc);
+  const simple = execSimple(e, w, pc, load<u64>(RTLB + TLB_CTX), load<u64>(WTLB + TLB_CTX));
   if (simple != SLOW) { st.pc = simple; return; }
   switch (op) {
     case O.OP_LB: { const v = ld8(xr(fRs1(w)) + fImm(e)); if (st.trapped) return; xw(fRd(w), <u64><i64><i8>v); break; }

@@ -308,6 +308,8 @@ function inner(): void {
  * slice ends. It calls nothing, so V8 keeps pc and the cycle count in registers.
  */
 function fastLoop(): void {
+  // the data TLBs' contexts: nothing in this loop changes them (no CSR access, trap or xRET runs here)
+  const rc = load<u64>(L.RTLB + L.TLB_CTX), wc = load<u64>(L.WTLB + L.TLB_CTX);
   let pc = st.pc;
   let c = st.cycles;
   let k = st.clock;
@@ -327,7 +329,7 @@ function fastLoop(): void {
     const e = decEntry(host);
     if (load<u32>(e) != <u32>host) break;
     const w = load<u64>(e, DEC_WORD);
-    const n = execSimple(e, w, pc);
+    const n = execSimple(e, w, pc, rc, wc);
     if (n == SLOW) break;
     k += fCycles(w) + <u64>(n - pc != fLen(w));
     pc = n;
@@ -345,6 +347,7 @@ function fastLoop(): void {
  * every call makes progress.
  */
 function fastLoopJit(): bool {
+  const rc = load<u64>(L.RTLB + L.TLB_CTX), wc = load<u64>(L.WTLB + L.TLB_CTX);
   let pc = st.pc;
   let c = st.cycles;
   let k = st.clock;
@@ -367,7 +370,7 @@ function fastLoopJit(): bool {
     const e = decEntry(host);
     if (load<u32>(e) != <u32>host) break;
     const w = load<u64>(e, DEC_WORD);
-    const n = execSimple(e, w, pc);
+    const n = execSimple(e, w, pc, rc, wc);
     if (n == SLOW) break;
     const taken = n - pc != fLen(w);
     if (taken) head = true;

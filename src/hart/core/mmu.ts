@@ -221,6 +221,13 @@ export const PAGE_OFF: u32 = (1 << <u32>PAGE_SHIFT) - 1;
   return 0;
 }
 
+/** tlbHost with the TLB's current context given (the fast loops load it once per call: it cannot change there). */
+@inline export function tlbHostCtx(tlb: usize, va: u64, ctx: u64): usize {
+  const e = tlb + (<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) * TLB_ENTRY;
+  if (load<u64>(e, TLB_TAG) == ((va & ~<u64>PAGE_OFF) | ctx)) return <usize>load<u32>(e, TLB_HOST) + (<usize>va & PAGE_OFF);
+  return 0;
+}
+
 /** The wasm address of `va` through a TLB (ITLB, RTLB or WTLB), or 0 when it has no entry for the page in its current context. */
 @inline export function tlbHost(tlb: usize, va: u64): usize {
   const e = tlb + (<usize>(va >> PAGE_SHIFT) & (TLB_N - 1)) * TLB_ENTRY;

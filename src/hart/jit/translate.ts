@@ -8,7 +8,7 @@
 // conditional branches or after MAX_INSNS. A
 // branch or jal back to the block's first instruction loops inside the function while the slice's budget
 // allows another full pass. Loads and stores use the core's data TLBs inline exactly like its fast path (the
-// tag compared with the page address ORed with the TLB's current context, read at run time); on a
+// tag compared with the page address ORed with the TLB's current context, read once at block entry); on a
 // miss or a page-crossing access the block returns before that instruction, which the interpreter then runs
 // through the slow path (faults, MMIO, watchpoints, TLB fills). So every exit is at an instruction boundary,
 // with registers written back, the next pc returned, the count of executed instructions stored at
@@ -168,8 +168,10 @@ export function emitBlock(blk: Block): Func {
   // pc of the instruction at `delta` (+ k)
   const pcAt = (v: number) => (v === 0 ? c.get(L_PC) : c.get(L_PC).i64(v).op(Op.i64_add));
 
-  // prologue: the registers the block uses, into locals
+  // prologue: the registers the block uses, into locals; the data TLBs' contexts (nothing in a block changes them)
   for (const r of regs) c.i32(0).mem(Op.i64_load, 3, XREG + 8 * r).set(local.get(r)!);
+  const L_RC = L_REG0 + regs.length, L_WC = L_RC + 1;
+  c.i32(0).mem(Op.i64_load, 3, RTLB + TLB_CTX).set(L_RC).i32(0).mem(Op.i64_load, 3, WTLB + TLB_CTX).set(L_WC);
   // block $out; loop $top
   c.op(Op.block, 0x40, Op.loop, 0x40);
   let depth = 1; // labels between the current position and $out (the loop)
@@ -208,7 +210,7 @@ export function emitBlock(blk: Block): Func {
       get(d.rs1); if (d.imm) c.i64(d.imm).op(Op.i64_add); c.set(L_A);
       // tag of the TLB entry vs the page of the address; and the access must stay in the page
       c.get(L_A).i64(PAGE_SHIFT).op(Op.i64_shr_u, Op.i32_wrap_i64).i32(TLB_N - 1).op(Op.i32_and).i32(Math.log2(TLB_ENTRY)).op(Op.i32_shl).tee(L_E);
-      c.mem(Op.i64_load, 3, tlb + TLB_TAG).get(L_A).i64(-PAGE_SIZE).op(Op.i64_and).i32(0).mem(Op.i64_load, 3, tlb + TLB_CTX).op(Op.i64_or, Op.i64_ne);
+      c.mem(Op.i64_load, 3, tlb + TLB_TAG).get(L_A).i64(-PAGE_SIZE).op(Op.i64_and).get(isLoad ? L_RC : L_WC).op(Op.i64_or, Op.i64_ne);
       if (size > 1) c.get(L_A).op(Op.i32_wrap_i64).i32(PAGE_SIZE - 1).op(Op.i32_and).i32(PAGE_SIZE - size).op(Op.i32_gt_u, Op.i32_or);
       ifThen(() => { pcAt(delta); exitWith(k); });
       c.get(L_E).mem(Op.i32_load, 2, tlb + TLB_HOST).get(L_A).op(Op.i32_wrap_i64).i32(PAGE_SIZE - 1).op(Op.i32_and, Op.i32_add);
@@ -292,7 +294,7 @@ export function emitBlock(blk: Block): Func {
   c.i32(JIT_DONE).get(L_N).mem(Op.i32_store, 2, 0);
   c.i32(JIT_CYCLES).get(L_K).mem(Op.i32_store, 2, 0);
   c.get(L_RET);
-  return { type: 0, locals: [[3, I32], [3 + regs.length, I64]], code: c.b };
+  return { type: 0, locals: [[3, I32], [3 + regs.length + 2, I64]], code: c.b };
 }
 
 /** One module of compiled blocks importing the core's memory as env.m; exports f0, f1, ... */
