@@ -1,9 +1,11 @@
 // npm run bench, real programs: programs built from Debian source packages (scripts/real-programs.sh) doing a real
 // task each, run whole-process (`node dist/cli.js run ...`, start-up included) paired with qemu-riscv64 on the same
 // binary in the same run, same stdout and exit status checked. Prints per-program medians, ratios and the geometric
-// mean; then start-up (a static hello against `node -e 0`) and the host cost of one getpid round trip.
+// mean; then start-up (a static hello against `node -e 0`), a system-call-heavy program (bench/syscall/smallio, dd
+// bs=1 style) against qemu-riscv64, and the host cost of one getpid round trip.
 // Prints figures, never verdicts. BENCH_REPS (default 5) runs per side; BENCH_REAL=0 skips this section,
-// BENCH_REAL=startup runs only the start-up figures (`BENCH_REAL=startup node --import tsx scripts/bench-real.ts`).
+// BENCH_REAL=startup runs only the start-up figures (`BENCH_REAL=startup node --import tsx scripts/bench-real.ts`),
+// BENCH_REAL_PARTS=real,startup,syscall,getpid selects parts of it.
 import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -183,6 +185,34 @@ function benchStartup(): void {
   }
 }
 
+/**
+ * A system-call-heavy program: bench/syscall/smallio (`dd bs=1` in raw system calls: a read and a write per byte)
+ * over 100 KB, whole process, paired with qemu-riscv64 on the same binary, same output checked.
+ */
+function benchSyscallHeavy(): void {
+  const program = join(root, 'bench', 'syscall', 'build', 'smallio');
+  const work = mkdtempSync(join(tmpdir(), 'bench-sys-'));
+  try {
+    const bytes = 100_000;
+    writeFileSync(join(work, 'text.txt'), makeText(bytes));
+    const ours: Run[] = [];
+    const qemu: Run[] = [];
+    const qemuOk = spawnSync('qemu-riscv64', ['--version']).status === 0;
+    for (let i = 0; i < reps; i++) {
+      ours.push(run(['node', cli, 'run', program, 'text.txt'], work));
+      if (qemuOk) qemu.push(run(['qemu-riscv64', program, 'text.txt'], work));
+    }
+    const o = median(ours.map((r) => r.ms));
+    const calls = `${(2 * bytes / 1000).toFixed(0)}k system calls`;
+    if (!qemuOk) { console.log(`syscall-heavy:  smallio (dd bs=1 of 100 KB, ${calls}) ${(o / 1000).toFixed(3)} s`); return; }
+    const q = median(qemu.map((r) => r.ms));
+    const same = qemu[0].out === ours[0].out && qemu[0].code === ours[0].code;
+    console.log(`syscall-heavy:  smallio (dd bs=1 of 100 KB, ${calls}) qemu ${(q / 1000).toFixed(3)} s, ours ${(o / 1000).toFixed(3)} s: ${(o / q).toFixed(2)}x qemu-riscv64 (median of ${reps})${same ? '' : ` OUTPUT DIFFERS (ours ${ours[0].out} status ${ours[0].code}, qemu ${qemu[0].out} status ${qemu[0].code})`}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 /** Host cost of one getpid round trip: in-process runs of bench/syscall with N = 0 and N calls, the difference / N. */
 function benchGetpid(): void {
   const program = join(root, 'bench', 'syscall', 'build', 'getpid');
@@ -216,7 +246,10 @@ function benchGetpid(): void {
 
 if (process.env.BENCH_REAL === 'startup') benchStartup();
 else if (process.env.BENCH_REAL !== '0') {
-  benchReal();
-  benchStartup();
-  benchGetpid();
+  // BENCH_REAL_PARTS (e.g. "syscall,getpid") runs only those parts
+  const parts = new Set((process.env.BENCH_REAL_PARTS ?? 'real,startup,syscall,getpid').split(','));
+  if (parts.has('real')) benchReal();
+  if (parts.has('startup')) benchStartup();
+  if (parts.has('syscall')) benchSyscallHeavy();
+  if (parts.has('getpid')) benchGetpid();
 }
