@@ -183,10 +183,11 @@ function readReg(cf: CFrame, n: number): bigint | undefined {
 /** f0..f31 as known in the frame: the live registers, then the CFI's saves frame by frame (fs0-fs11 in callers). */
 function fpRegs(cf: CFrame): (bigint | undefined)[] {
   if (cf.fpCache) return cf.fpCache;
-  const fp: (bigint | undefined)[] = Array.from({ length: 32 }, (_, i) => cf.rt.hart.f(i));
+  // another thread's frames start from its saved FP registers, the stopped thread's from the hart's
+  const fp: (bigint | undefined)[] = Array.from({ length: 32 }, (_, i) => cf.frame.f?.[i] ?? cf.rt.hart.f(i));
   const target = phys(cf.frame);
   if (target > 0) {
-    const frames = cf.rt.stack(target + 1);
+    const frames = cf.rt.stack(target + 1, cf.frame.thread);
     for (let j = 0; j < target && j < frames.length; j++) {
       const f = frames[j];
       const cfi = f.module?.cfi;
@@ -494,9 +495,8 @@ export function storeValue(cf: CFrame | undefined, rt: DebugRuntime, v: CValue, 
       const size = sizeOf(t);
       // registers hold sign-extended 32-bit values on RV64
       if (size === 4) x = BigInt.asUintN(64, BigInt.asIntN(32, x));
-      rt.hart.setX(v.reg, x);
-      cf.frame.regs[v.reg] = x; // the frame's view (shared with the session's frames) reads it back
-    } else if (v.reg < 64) rt.hart.setF(v.reg - 32, sizeOf(v.type) === 4 ? (0xffffffff00000000n | x) : x);
+      rt.setRegister(cf.frame, v.reg, x); // the frame's view (shared with the session's frames) reads it back
+    } else if (v.reg < 64) rt.setRegister(cf.frame, v.reg, sizeOf(v.type) === 4 ? (0xffffffff00000000n | x) : x);
     return;
   }
   if (v.optimized) throw new Error('cannot assign to a value that is optimized out');

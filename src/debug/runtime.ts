@@ -18,7 +18,7 @@ import { evaluateExpr, type ExprEnv } from './expr';
 import { createTarget, type LaunchConfig, type ProcessFactory } from './launch';
 import { isRdtime } from '../kernel/board';
 import { unwindStack, type Frame } from './unwind';
-import { continueJob, instructionStepJob, lineStepJob, stepOutJob, type Job, type RunReq, type StopEvent } from './stepping';
+import { continueJob, instructionStepJob, lineStepJob, stepOutJob, afterSyscallJob, type Job, type RunReq, type StopEvent } from './stepping';
 import { inlineAt } from './inline';
 import { withInlineFrames, guestMemory } from './cframe';
 import { tryEvaluateC } from './cnodes';
@@ -253,12 +253,28 @@ export class DebugRuntime extends EventEmitter {
   /** The thread a step runs on (the other threads stay stopped while it can run), undefined for continue. */
   private jobTid?: number;
 
-  step(kind: 'stepIn' | 'next' | 'stepOut', granularity: 'instruction' | 'line' = 'line'): void {
+  /**
+   * Step thread `thread` (default: the one on the hart). Another thread of the stopped process is put on the hart
+   * first (the others stay stopped, as gdb's scheduler-locking step); one that sleeps in a system call gets the hart
+   * when the call completes (the others run meanwhile), and the step starts from there.
+   */
+  step(kind: 'stepIn' | 'next' | 'stepOut', granularity: 'instruction' | 'line' = 'line', thread?: number, started?: () => void): void {
     const ctx = this.stepContext();
-    const tid = this.target?.currentTid;
-    if (kind === 'stepOut') this.startJob(stepOutJob(ctx), tid);
-    else if (granularity === 'instruction') this.startJob(instructionStepJob(ctx, kind === 'next'), tid);
-    else this.startJob(lineStepJob(ctx, kind === 'next'), tid);
+    const target = ctx.target;
+    let resumeAt: bigint | undefined;
+    if (thread !== undefined && target.currentTid !== undefined && thread !== target.currentTid) {
+      if (this.ended) throw new Error('the program has ended');
+      if (this.running) throw new Error('the program is already running');
+      const r = target.switchThread ? target.switchThread(thread) : { error: `thread ${thread} cannot be stepped here` };
+      if (typeof r === 'object') throw new Error(r.error);
+      if (r === 'sleeps') resumeAt = target.threadContext?.(thread)?.pc;
+      if (r === 'sleeps' && resumeAt === undefined) throw new Error(`thread ${thread} has no saved user context`);
+      this.inlineSkip = 0;
+    }
+    const tid = thread ?? target.currentTid;
+    const job = kind === 'stepOut' ? stepOutJob(ctx) : granularity === 'instruction' ? instructionStepJob(ctx, kind === 'next') : lineStepJob(ctx, kind === 'next');
+    started?.();
+    this.startJob(resumeAt === undefined ? job : afterSyscallJob(resumeAt, job), tid);
   }
 
   private stepContext() {
@@ -646,7 +662,7 @@ export class DebugRuntime extends EventEmitter {
     const otherTid = tid !== undefined && target?.currentTid !== undefined && tid !== target.currentTid ? tid : undefined;
     const other = otherTid !== undefined ? target?.threadContext?.(otherTid) : undefined;
     if (otherTid !== undefined && !other) return [];
-    const mark = (f: Frame): Frame => (other ? { ...f, thread: tid } : f);
+    const mark = (f: Frame): Frame => (other ? { ...f, thread: tid, f: other.f, fcsr: other.fcsr } : f);
     const frames = unwindStack({
       hart: this.hart,
       moduleAt: (a) => this.moduleAt(a),
@@ -669,6 +685,25 @@ export class DebugRuntime extends EventEmitter {
     return frames;
   }
 
+  /**
+   * Write register `reg` (0 = pc, 1..31 = x, 32..63 = f) as seen in the innermost frame `frame`: the hart's for the
+   * thread on the hart, the saved context's for another thread (the frame's copy follows).
+   */
+  setRegister(frame: Frame | undefined, reg: number, v: bigint): void {
+    v = BigInt.asUintN(64, v);
+    if (frame?.thread !== undefined) {
+      if (!this.target?.setThreadRegister?.(frame.thread, reg, v)) throw new Error(`the registers of thread ${frame.thread} cannot be written`);
+      if (reg === 0) frame.pc = v;
+      else if (reg < 32) frame.regs[reg] = v;
+      else if (frame.f) frame.f[reg - 32] = v;
+      return;
+    }
+    if (reg === 0) this.hart.pc = v;
+    else if (reg < 32) this.hart.setX(reg, v);
+    else this.hart.setF(reg - 32, v);
+    if (frame && reg > 0 && reg < 32) frame.regs[reg] = v;
+  }
+
   /** Register/CSR values by name for expressions: x5, t0, $pc, sstatus, sstatus.SPP, f1 (raw bits). */
   register(name: string, frame?: Frame): bigint | undefined {
     const hart = this.hart;
@@ -680,12 +715,15 @@ export class DebugRuntime extends EventEmitter {
     if (i >= 0) return frame ? frame.regs[i] : hart.x(i);
     let f = FNAMES.indexOf(name);
     if (f < 0 && /^f([0-9]|[12][0-9]|3[01])$/.test(name)) f = Number(name.slice(1));
-    if (f >= 0) return hart.f(f);
+    if (f >= 0) return frame?.f?.[f] ?? hart.f(f);
     const dot = name.indexOf('.');
     const csrName = dot > 0 ? name.slice(0, dot) : name;
     const def = csrByName.get(csrName);
     if (!def) return undefined;
-    const v = hart.csr(def.address);
+    // the FP control and status of another thread: its saved fcsr (fflags and frm are views of it)
+    const saved = frame?.fcsr;
+    const v = saved === undefined ? hart.csr(def.address)
+      : csrName === 'fcsr' ? saved : csrName === 'fflags' ? saved & 0x1fn : csrName === 'frm' ? (saved >> 5n) & 7n : hart.csr(def.address);
     if (dot < 0) return v;
     const field = name.slice(dot + 1);
     const fd = decodeCsrFields(def.address, v)?.find((x) => x.name.toLowerCase() === field.toLowerCase());

@@ -389,13 +389,11 @@ export class VdsoDebugSession extends LoggingDebugSession {
   private step(response: DebugProtocol.Response, kind: 'next' | 'stepIn' | 'stepOut', g?: DebugProtocol.SteppingGranularity, threadId?: number): void {
     this.guard(response, () => {
       this.needStopped();
-      const cur = this.runtime.target?.currentTid;
-      if (threadId !== undefined && cur !== undefined && threadId !== cur && this.runtime.target?.threads?.().some((x) => x.tid === threadId)) {
-        throw new Error(`thread ${threadId} is not on the hart (it waits in the kernel or for its turn): steps run the thread that stopped, ${cur}; continue or set a breakpoint where thread ${threadId} goes`);
-      }
-      this.invalidate();
-      this.sendResponse(response);
-      this.runtime.step(kind, g === 'instruction' ? 'instruction' : 'line');
+      // another thread of the stopped process is put on the hart and stepped (the others stay stopped); an id
+      // that is no thread (clients that send 1 for the only thread) steps the thread that stopped
+      const t = this.runtime.target;
+      const other = threadId !== undefined && t?.currentTid !== undefined && threadId !== t.currentTid && t.threads?.().some((x) => x.tid === threadId) ? threadId : undefined;
+      this.runtime.step(kind, g === 'instruction' ? 'instruction' : 'line', other, () => { this.invalidate(); this.sendResponse(response); });
     });
   }
 

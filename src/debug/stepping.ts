@@ -59,6 +59,15 @@ export function* continueJob(): Job {
   return undefined;
 }
 
+/**
+ * A step of a thread that sleeps in a system call: the other threads run until the call completes and the thread
+ * returns to user mode at `pc` (the runtime accepts the stop only on the stepping thread), then `step` runs.
+ */
+export function* afterSyscallJob(pc: bigint, step: Job): Job {
+  yield { run: 'until', addrs: [pc], priv: PRV_U };
+  return yield* step;
+}
+
 /** One instruction, or over a call / a system call for `next`. */
 function* oneInstruction(ctx: StepContext, over: boolean): Generator<RunReq, void, boolean> {
   const hart = ctx.hart;

@@ -80,6 +80,10 @@ export interface Target {
    * where the process maps [vvar], where the kernel keeps the page, how many struct vdso_data it holds.
    */
   kernelVvar?(): { userAddr?: bigint; kernelAddr: bigint; type: CType; count: number; task?: string } | string;
+  /** Write a register of a thread not on the hart (0 = pc, 1..31 = x, 32..63 = f) into its saved context. */
+  setThreadRegister?(tid: number, reg: number, value: bigint): boolean;
+  /** Put a thread on the hart while stopped, to step it (see Process.switchThread). */
+  switchThread?(tid: number): 'on-hart' | 'sleeps' | { error: string };
   /** Keep this thread on the hart whenever it can run (stepping), or undefined to schedule freely. */
   setSchedulerLock?(tid: number | undefined): void;
   /** Is the code on the hart the debugged process's? (Other processes pass over breakpoints.) */
@@ -178,6 +182,11 @@ export class LinuxTarget implements Target {
   get currentTid(): number { return this.process.currentTid ?? this.process.pid; }
   threads(): ThreadInfo[] { return this.process.threads?.() ?? [{ tid: this.process.pid, name: basename(this.programPath).slice(0, 15), state: 'running' }]; }
   threadContext(tid: number): UserContext | undefined { return this.process.threadContext?.(tid); }
+  switchThread(tid: number): 'on-hart' | 'sleeps' | { error: string } {
+    if (!this.process.switchThread) return tid === this.currentTid ? 'on-hart' : { error: `thread ${tid} cannot be put on the hart` };
+    return this.process.switchThread(tid);
+  }
+  setThreadRegister(tid: number, reg: number, value: bigint): boolean { return this.process.setThreadRegister?.(tid, reg, value) ?? false; }
   setSchedulerLock(tid: number | undefined): void { this.process.schedulerLock = tid; }
   inDebuggedProcess(): boolean { return this.process.inDebuggedProcess?.() ?? true; }
 

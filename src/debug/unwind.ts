@@ -6,6 +6,7 @@ import { PRV_U, type Hart } from '../hart/hart';
 import { opIndex } from '../isa/decode';
 import type { DebugModule, ResolvedLocation } from './modules';
 import type { UserContext } from '../kernel/api';
+import { isControlTransfer } from './code';
 import { RT_SIGFRAME_REGS } from '../kernel/signal';
 
 /** The name gdb gives the frame of a signal trampoline. */
@@ -22,6 +23,9 @@ export interface Frame {
   location?: ResolvedLocation;
   /** A frame of another thread than the one on the hart (its registers come from its saved context). */
   thread?: number;
+  /** That thread's f0..f31 and fcsr as saved (frames of the thread on the hart read the hart's). */
+  f?: bigint[];
+  fcsr?: bigint;
   /** Inline frames (see cframe.ts withInlineFrames): 0 = the innermost inlined function at this pc. */
   inlineDepth?: number;
   /** The index of the physical frame an inline frame belongs to. */
@@ -113,8 +117,18 @@ export function unwindStack(ctx: UnwindContext, max = 64): Frame[] {
 /**
  * Unwind one frame without CFI: scan the function's prologue up to pc for `addi sp,sp,-N` and the saves
  * of ra and s0 (`sd ra,off(sp)`). Without a save of ra the function is a leaf: ra is still live (frame 0 only).
+ * The scan runs over branches (GCC shrink-wraps: a test may come before the frame is made); when the return
+ * address that gives is no code, the stores it counted were a cold path's (glibc's call to __libc_fatal after a
+ * system call, laid out before pc), and the prologue is taken to end at the first jump or branch instead.
  */
 function prologueUnwind(ctx: UnwindContext, m: DebugModule, pc: bigint, lookup: bigint, regs: (bigint | undefined)[], innermost: boolean): { pc: bigint | undefined; regs: (bigint | undefined)[] } | undefined {
+  const overBranches = prologueScan(ctx, m, pc, lookup, regs, innermost, false);
+  const ra = overBranches?.pc;
+  if (ra !== undefined && ctx.moduleAt(ra)?.symbols.functionAt(ra) !== undefined) return overBranches;
+  return prologueScan(ctx, m, pc, lookup, regs, innermost, true) ?? overBranches;
+}
+
+function prologueScan(ctx: UnwindContext, m: DebugModule, pc: bigint, lookup: bigint, regs: (bigint | undefined)[], innermost: boolean, straight: boolean): { pc: bigint | undefined; regs: (bigint | undefined)[] } | undefined {
   const fn = m.symbols.functionAt(lookup);
   const sp = regs[2];
   if (!fn || sp === undefined) return undefined;
@@ -122,7 +136,7 @@ function prologueUnwind(ctx: UnwindContext, m: DebugModule, pc: bigint, lookup: 
   let raOff: bigint | undefined, s0Off: bigint | undefined;
   for (let a = fn.address, n = 0; a < pc && n < 64; n++) {
     const d = ctx.hart.instructionAt(a);
-    if (!d) break;
+    if (!d || (straight && isControlTransfer(d))) break;
     if (d.op === OP_ADDI && d.rd === 2 && d.rs1 === 2 && d.imm < 0) frame += BigInt(-d.imm);
     else if (d.op === OP_SD && d.rs1 === 2 && d.rs2 === 1 && raOff === undefined) raOff = BigInt(d.imm) - frame;
     else if (d.op === OP_SD && d.rs1 === 2 && d.rs2 === 8 && s0Off === undefined) s0Off = BigInt(d.imm) - frame;

@@ -52,13 +52,13 @@ function parseValue(rt: DebugRuntime, text: string): bigint {
 
 export function registerNodes(rt: DebugRuntime, frame: Frame): VarNode[] {
   const hart = rt.hart;
-  // registers can be set in the innermost frame of the thread on the hart (another thread's are its saved copy)
-  const top = (frame.physical ?? frame.index) === 0 && frame.thread === undefined;
+  // registers can be set in the innermost frame (of another thread than the one on the hart: its saved copy)
+  const top = (frame.physical ?? frame.index) === 0;
   const out: VarNode[] = [];
   const pcSym = rt.symbolize(frame.pc);
   out.push({
     name: 'pc', value: hex64(frame.pc) + (pcSym ? ` <${pcSym}>` : ''), type: 'u64', evaluateName: '$pc', memoryReference: hex(frame.pc),
-    set: top ? (t) => { hart.pc = parseValue(rt, t); return registerNodes(rt, frame)[0]; } : undefined,
+    set: top ? (t) => { rt.setRegister(frame, 0, parseValue(rt, t)); return registerNodes(rt, frame)[0]; } : undefined,
   });
   out.push({ name: 'priv', value: `${privilegeName(frame.priv)} (${frame.priv})`, type: 'mode', presentationHint: { attributes: ['readOnly'] } });
   for (let i = 0; i < 32; i++) {
@@ -68,12 +68,12 @@ export function registerNodes(rt: DebugRuntime, frame: Frame): VarNode[] {
       name, value: v === undefined ? '<not saved>' : `${hex64(v)}  ${BigInt.asIntN(64, v)}`, type: 'u64', evaluateName: `$${XNAMES[i]}`,
       memoryReference: v !== undefined && v !== 0n ? pointerRef(rt, v) : undefined,
     };
-    if (top && i !== 0) node.set = (t) => { hart.setX(i, parseValue(rt, t)); return registerNodes(rt, { ...frame, regs: Array.from({ length: 32 }, (_, k) => hart.x(k)) })[i + 2]; };
+    if (top && i !== 0) node.set = (t) => { rt.setRegister(frame, i, parseValue(rt, t)); return registerNodes(rt, frame)[i + 2]; };
     out.push(node);
   }
   out.push({
     name: 'f0-f31', value: '32 floating-point registers', children: () => Array.from({ length: 32 }, (_, i) => {
-      const bits = hart.f(i);
+      const bits = frame.f?.[i] ?? hart.f(i);
       const boxed = bits >> 32n === 0xffffffffn;
       return {
         name: `f${i} (${FNAMES[i]})`, value: `${f64(bits)}`, type: 'double', evaluateName: `$${FNAMES[i]}`,
@@ -82,7 +82,7 @@ export function registerNodes(rt: DebugRuntime, frame: Frame): VarNode[] {
           { name: 'single', value: boxed ? String(f32(bits)) : `${f32(bits)} (not NaN-boxed)`, type: 'float' },
           { name: 'hex', value: hex64(bits), type: 'u64' },
         ],
-        set: (t) => { hart.setF(i, parseFloatOrBits(t)); return { name: `f${i} (${FNAMES[i]})`, value: `${f64(hart.f(i))}` }; },
+        set: (t) => { rt.setRegister(frame, 32 + i, parseFloatOrBits(t)); return { name: `f${i} (${FNAMES[i]})`, value: `${f64(frame.f?.[i] ?? hart.f(i))}` }; },
       };
     }),
   });

@@ -67,7 +67,13 @@ export interface LaunchOptions {
 }
 
 /** The registers of an interrupted user context. */
-export interface UserContext { pc: bigint; regs: (bigint | undefined)[] }
+export interface UserContext {
+  pc: bigint;
+  regs: (bigint | undefined)[];
+  /** f0..f31 and fcsr, when known (a thread's saved context; the trap entry leaves them on the hart). */
+  f?: bigint[];
+  fcsr?: bigint;
+}
 
 /** One line of /proc/self/maps. */
 export interface Mapping {
@@ -155,6 +161,14 @@ export interface Process {
   threads?(): ThreadInfo[];
   /** The user registers of a thread of the debugged process that is not on the hart (its saved context). */
   threadContext?(tid: number): UserContext | undefined;
+  /** Write a register of a thread not on the hart into its saved context (0 = pc, 1..31 = x1..x31, 32..63 = f0..f31). */
+  setThreadRegister?(tid: number, reg: number, value: bigint): boolean;
+  /**
+   * Put thread `tid` of the debugged process on the hart while stopped (the debugger steps it; the one on the
+   * hart is saved as a context switch saves it): 'on-hart', 'sleeps' when it waits in a system call (it gets the
+   * hart when the call completes), or why not.
+   */
+  switchThread?(tid: number): 'on-hart' | 'sleeps' | { error: string };
   /** Does the task on the hart belong to the debugged process? (A breakpoint hit elsewhere is passed over.) */
   inDebuggedProcess?(): boolean;
   /** While set, this thread keeps the hart whenever it can run (stepping keeps the other threads stopped); the

@@ -7,7 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { hostRandomBytes } from './random';
-import { Hart, type Exit } from '../hart/hart';
+import { Hart, PRV_U, type Exit } from '../hart/hart';
 import { Board } from './board';
 import { ElfFile, ET, PT } from '../elf/elf';
 import type { LaunchOptions, Mapping, LoadedObject, Process, StopReason, UserContext, ThreadInfo } from './api';
@@ -25,7 +25,7 @@ import {
 } from './entry';
 import {
   CSR_STIMECMP, CAUSE_ILLEGAL, CAUSE_BREAKPOINT, CAUSE_MISALIGNED_FETCH, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE,
-  CAUSE_FETCH_PAGE, CAUSE_STORE_PAGE,
+  CAUSE_FETCH_PAGE, CAUSE_STORE_PAGE, CSR_SATP,
 } from '../isa/encoding.generated';
 import {
   setupRtFrame, restoreRtFrame, defaultAction, signalName, sigBit, SIG_DFL, SIG_IGN, SIGSEGV, SIGILL, SA_RESTART,
@@ -43,7 +43,7 @@ import { exitNotify } from './exit';
 import { closeAll } from './syscalls/fs';
 import { Futexes, exitFutexes } from './futex';
 import { Locks } from './syscalls/namei';
-import { Blocked, contextSwitch, roundRobin, ctxReg, setCtxReg } from './sched';
+import { Blocked, contextSwitch, roundRobin, ctxReg, setCtxReg, saveContext, loadContext } from './sched';
 import { Tty } from './tty';
 import { execImage, LaunchError, type ExecContext } from './exec';
 import { mapKernel, setupHart, entrySymbol } from './setup';
@@ -399,7 +399,51 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     if (!t || t === this.current || !t.ctx) return undefined;
     const regs: bigint[] = [0n];
     for (let i = 1; i < 32; i++) regs.push(ctxReg(t.ctx, i));
-    return { pc: ctxReg(t.ctx, 0), regs };
+    return { pc: ctxReg(t.ctx, 0), regs, f: [...t.ctx.f], fcsr: t.ctx.fcsr };
+  }
+
+  /** The debugger writes a register of a thread not on the hart (0 = pc, 1..31 = x, 32..63 = f) into its saved context. */
+  setThreadRegister(tid: number, reg: number, v: bigint): boolean {
+    const t = this.tasks.find((x) => x.tid === tid && x.state !== 'dead');
+    if (!t || t === this.current || !t.ctx || reg < 0 || reg >= 64) return false;
+    if (reg < 32) setCtxReg(t.ctx, reg, v);
+    else t.ctx.f[reg - 32] = BigInt.asUintN(64, v);
+    return true;
+  }
+
+  /**
+   * The debugger steps thread `tid` while everything is stopped (gdb's scheduler-locking step): a context switch
+   * done at the user-mode stop instead of in schedule(). The thread on the hart keeps its user registers (pc, x,
+   * f, fcsr) as its saved context, `tid`'s are loaded into the hart, and it becomes `current`. A thread that
+   * sleeps in a system call cannot run user code until the call completes: 'sleeps' (the step then waits for it).
+   */
+  switchThread(tid: number): 'on-hart' | 'sleeps' | { error: string } {
+    const t = this.tasks.find((x) => x.tid === tid && x.state !== 'dead');
+    if (!t || t.tgid !== this.followTgid) return { error: `no thread ${tid} in the debugged process` };
+    if (t === this.current) return 'on-hart';
+    if (t.state === 'blocked') return 'sleeps';
+    if (this.ended) return { error: 'the program has ended' };
+    if (this.openHypercall || this.hart.priv !== PRV_U || !t.ctx || this.current.state !== 'running') {
+      return { error: `thread ${this.current.tid} is in the kernel (the hart is in the trap entry): step or continue until it is back in user mode, then step thread ${tid}` };
+    }
+    const prev = this.current;
+    const ctx = saveContext(this.hart, this.framePa);
+    setCtxReg(ctx, 0, this.hart.pc);
+    for (let i = 1; i < 32; i++) setCtxReg(ctx, i, this.hart.x(i));
+    const next = t.ctx;
+    loadContext(this.hart, this.framePa, next);
+    for (let i = 1; i < 32; i++) this.hart.setX(i, ctxReg(next, i));
+    this.hart.pc = ctxReg(next, 0);
+    prev.ctx = ctx;
+    t.ctx = undefined;
+    if (prev.mm !== t.mm) {
+      this.hart.setCsr(CSR_SATP, t.mm.pt.satp);
+      this.hart.flushTlbs();
+      this.hart.invalidateCode();
+    }
+    this.current = t;
+    this.vfs.cwd = t.fs.cwd;
+    return 'on-hart';
   }
 
   inDebuggedProcess(): boolean { return this.current.tgid === this.followTgid; }
