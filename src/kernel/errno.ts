@@ -6,7 +6,7 @@ export const EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, E2
   ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31, EPIPE = 32, ERANGE = 34, EDEADLK = 35, ENAMETOOLONG = 36, ENOLCK = 37, ENOSYS = 38,
   ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61, EOVERFLOW = 75, ENOTSOCK = 88, EDESTADDRREQ = 89, EMSGSIZE = 90,
   ENOPROTOOPT = 92, EPROTONOSUPPORT = 93, ENOTSUP = 95, EOPNOTSUPP = 95, EAFNOSUPPORT = 97, EADDRINUSE = 98,
-  ENETUNREACH = 101, EISCONN = 106, ENOTCONN = 107, ETIMEDOUT = 110, ECONNREFUSED = 111;
+  ENETUNREACH = 101, ENOBUFS = 105, EISCONN = 106, ENOTCONN = 107, ETIMEDOUT = 110, ECONNREFUSED = 111;
 
 const NAMES: Record<number, [string, string]> = {
   1: ['EPERM', 'Operation not permitted'], 2: ['ENOENT', 'No such file or directory'], 3: ['ESRCH', 'No such process'],
@@ -27,7 +27,7 @@ const NAMES: Record<number, [string, string]> = {
   88: ['ENOTSOCK', 'Socket operation on non-socket'], 89: ['EDESTADDRREQ', 'Destination address required'],
   90: ['EMSGSIZE', 'Message too long'], 92: ['ENOPROTOOPT', 'Protocol not available'],
   93: ['EPROTONOSUPPORT', 'Protocol not supported'], 97: ['EAFNOSUPPORT', 'Address family not supported by protocol'],
-  98: ['EADDRINUSE', 'Address already in use'], 101: ['ENETUNREACH', 'Network is unreachable'],
+  98: ['EADDRINUSE', 'Address already in use'], 101: ['ENETUNREACH', 'Network is unreachable'], 105: ['ENOBUFS', 'No buffer space available'],
   106: ['EISCONN', 'Transport endpoint is already connected'], 107: ['ENOTCONN', 'Transport endpoint is not connected'],
   110: ['ETIMEDOUT', 'Connection timed out'], 111: ['ECONNREFUSED', 'Connection refused'],
 };

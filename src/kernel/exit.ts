@@ -7,12 +7,13 @@ import type { ThreadGroup } from './task';
 import { CRED } from './task';
 import type { MM } from './mm';
 import { KernelError, ECHILD, EINVAL, EFAULT } from './errno';
-import { SIG_IGN, SIGCHLD } from './signal';
+import { SIG_IGN, SIGCHLD, SIGCONT } from './signal';
+import { pidfdTarget } from './pid';
 
 export const WNOHANG = 1, WUNTRACED = 2, WSTOPPED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x1000000;
 export const __WNOTHREAD = 0x20000000, __WALL = 0x40000000, __WCLONE = 0x80000000;
 export const P_ALL = 0, P_PID = 1, P_PGID = 2, P_PIDFD = 3;
-export const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
+export const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_STOPPED = 5, CLD_CONTINUED = 6;
 const SA_NOCLDWAIT = 2n;
 
 /** exit_notify: `g` has ended. Its children go to init (outside the model), its parent is told or reaps it. */
@@ -48,19 +49,32 @@ function selects(g: ThreadGroup, sel: Selector, options: number): boolean {
   return ((options & __WCLONE) !== 0) === (g.exitSignal !== SIGCHLD);
 }
 
+/** What do_wait reports about a child: its end, a stop (job control) or a continue. */
+export type ChildEvent = 'exited' | 'stopped' | 'continued';
+
 /**
- * do_wait: the first zombie child that `sel` selects is reported (and reaped unless WNOWAIT); with none, ECHILD
- * when no child matches at all, 0 under WNOHANG, else the caller sleeps until one ends.
+ * do_wait: the first child that `sel` selects with something to report (wait_consider_task: an end, else a stop
+ * not reported yet under WUNTRACED/WSTOPPED, else a continue under WCONTINUED) is reported, and the report is
+ * consumed unless WNOWAIT (an ended child is reaped); with none, ECHILD when no child matches at all, 0 under
+ * WNOHANG, else the caller sleeps until one has something. `exits`: ends are reported (waitid needs WEXITED).
  */
-function doWait(p: LinuxProcess, sel: Selector, options: number, what: string, report: (mm: MM, z: ThreadGroup) => bigint, none: (mm: MM) => bigint): bigint {
+function doWait(p: LinuxProcess, sel: Selector, options: number, exits: boolean, what: string,
+  report: (mm: MM, z: ThreadGroup, ev: ChildEvent) => bigint, none: (mm: MM) => bigint): bigint {
   const me = p.current.group, mm = p.current.mm;
   const check = (): bigint | undefined => {
     const kids = [...me.children].filter((c) => selects(c, sel, options));
     if (!kids.length) return BigInt(-ECHILD);
-    const z = kids.find((c) => c.exit !== undefined);
-    if (z) {
-      const r = report(mm, z);
-      if (!(options & WNOWAIT)) { me.children.delete(z); p.processes.delete(z); }
+    for (const c of kids) {
+      const ev: ChildEvent | undefined = c.exit !== undefined ? (exits ? 'exited' : undefined)
+        : (options & WUNTRACED) && c.stopReport !== undefined ? 'stopped'
+          : (options & WCONTINUED) && c.continuedReport ? 'continued' : undefined;
+      if (!ev) continue;
+      const r = report(mm, c, ev);
+      if (!(options & WNOWAIT)) {
+        if (ev === 'exited') { me.children.delete(c); p.processes.delete(c); }
+        else if (ev === 'stopped') c.stopReport = undefined;
+        else c.continuedReport = false;
+      }
       return r;
     }
     if (options & WNOHANG) return none(mm);
@@ -76,8 +90,10 @@ export function sysWait4(p: LinuxProcess, a: bigint[]): bigint {
   if (pid === -0x80000000) throw new KernelError(EINVAL);
   const sel: Selector = pid > 0 ? { kind: 'pid', id: pid } : pid === -1 ? { kind: 'all' } : { kind: 'pgid', id: pid === 0 ? p.current.group.pgid : -pid };
   const status = a[1], rusage = a[3];
-  return doWait(p, sel, options, 'wait4', (mm, z) => {
-    if (status && !mm.write32(status, z.waitStatus)) return BigInt(-EFAULT);
+  return doWait(p, sel, options, true, 'wait4', (mm, z, ev) => {
+    // WIFSTOPPED: signal << 8 | 0x7f; WIFCONTINUED: 0xffff; else the exit status
+    const word = ev === 'stopped' ? ((z.stopReport! & 0xff) << 8) | 0x7f : ev === 'continued' ? 0xffff : z.waitStatus;
+    if (status && !mm.write32(status, word)) return BigInt(-EFAULT);
     if (rusage && !mm.write(rusage, new Uint8Array(144))) return BigInt(-EFAULT);
     return BigInt(z.tgid);
   }, () => 0n);
@@ -92,28 +108,24 @@ export function sysWaitid(p: LinuxProcess, a: bigint[]): bigint {
   if (type === P_ALL) sel = { kind: 'all' };
   else if (type === P_PID) { if (id <= 0) throw new KernelError(EINVAL); sel = { kind: 'pid', id }; }
   else if (type === P_PGID) { if (id < 0) throw new KernelError(EINVAL); sel = { kind: 'pgid', id: id === 0 ? p.current.group.pgid : id }; }
+  else if (type === P_PIDFD) sel = { kind: 'pid', id: pidfdTarget(p, a[1]).tgid };
   else throw new KernelError(EINVAL);
   const infop = a[2], rusage = a[4];
-  const siginfo = (mm: MM, z?: ThreadGroup): bigint => {
+  const siginfo = (mm: MM, z?: ThreadGroup, ev?: ChildEvent): bigint => {
     if (!infop) return 0n;
     const b = Buffer.alloc(128);
     if (z) {
-      const e = z.exit!;
+      const e = z.exit;
       b.writeInt32LE(SIGCHLD, 0);
-      b.writeInt32LE('code' in e ? CLD_EXITED : e.core ? CLD_DUMPED : CLD_KILLED, 8);
+      const code = ev === 'stopped' ? CLD_STOPPED : ev === 'continued' ? CLD_CONTINUED : e && 'code' in e ? CLD_EXITED : e?.core ? CLD_DUMPED : CLD_KILLED;
+      b.writeInt32LE(code, 8);
       b.writeInt32LE(z.tgid, 16);
       b.writeInt32LE(CRED.uid, 20);
-      b.writeInt32LE('code' in e ? e.code : e.signal, 24);
+      b.writeInt32LE(ev === 'stopped' ? z.stopReport! : ev === 'continued' ? SIGCONT : e && 'code' in e ? e.code : (e as { signal: number }).signal, 24);
     }
     if (!mm.write(infop, b)) return BigInt(-EFAULT);
     if (rusage && !mm.write(rusage, new Uint8Array(144))) return BigInt(-EFAULT);
     return 0n;
   };
-  // only exits are modelled (no stopped or continued children): WEXITED decides whether anything is reported
-  if (!(options & WEXITED)) {
-    const me = p.current.group, mm = p.current.mm;
-    const check = (): bigint | undefined => ([...me.children].some((c) => selects(c, sel, options)) ? (options & WNOHANG ? siginfo(mm) : undefined) : BigInt(-ECHILD));
-    return p.block({ what: 'waitid', check, restartable: true });
-  }
-  return doWait(p, sel, options, 'waitid', (mm, z) => siginfo(mm, z), (mm) => siginfo(mm));
+  return doWait(p, sel, options, (options & WEXITED) !== 0, 'waitid', (mm, z, ev) => siginfo(mm, z, ev), (mm) => siginfo(mm));
 }

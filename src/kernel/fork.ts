@@ -12,6 +12,8 @@ import { SignalState } from './signal';
 import { KernelError, EINVAL, EFAULT, EPERM, EAGAIN } from './errno';
 import { defaultNproc, RLIMIT_NPROC } from './limits';
 import { PT_REGS } from '../guest/kernel/entrySymbols.generated';
+import { pidfdCreate } from './pid';
+import { sysClose } from './syscalls/fs';
 
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000,
   CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000, CLONE_THREAD = 0x10000, CLONE_NEWNS = 0x20000,
@@ -29,6 +31,9 @@ export interface CloneArgs {
   parentTid: bigint;
   childTid: bigint;
   tls: bigint;
+  /** CLONE_PIDFD: where the pidfd goes (clone: parent_tid, so not with CLONE_PARENT_SETTID; clone3: its own field). */
+  pidfd?: bigint;
+  pidfdShared?: boolean;
 }
 
 /** kernel_clone: the new task's tid, in the parent. */
@@ -40,11 +45,8 @@ export function kernelClone(p: LinuxProcess, c: CloneArgs): bigint {
     p.warn('clone with new namespaces (CLONE_NEW*) is not modelled: returning -EPERM');
     throw new KernelError(EPERM);
   }
-  if (f & CLONE_PIDFD) {
-    // pidfds are not modelled: callers (Go's os/exec, systemd) check for them and use the pid instead
-    p.warn('clone with CLONE_PIDFD is not modelled: returning -EINVAL');
-    throw new KernelError(EINVAL);
-  }
+  // CLONE_PIDFD: a pidfd for the child in *pidfd (clone's is parent_tid: not with CLONE_PARENT_SETTID); no thread
+  if ((f & CLONE_PIDFD) && ((f & CLONE_THREAD) || (f & CLONE_DETACHED) || (c.pidfdShared && (f & CLONE_PARENT_SETTID)))) throw new KernelError(EINVAL);
   const parent = p.current;
   if ((f & CLONE_PARENT) && (p.isInit(parent.group) || parent.group.parent === undefined) && !(f & CLONE_THREAD)) throw new KernelError(EINVAL);
   // copy_process: a user's tasks are bounded by RLIMIT_NPROC (its default from the RAM, as threads-max): EAGAIN.
@@ -93,6 +95,10 @@ export function kernelClone(p: LinuxProcess, c: CloneArgs): bigint {
   child.ctx = ctx;
 
   if ((f & CLONE_PARENT_SETTID) && !parent.mm.write32(c.parentTid, tid)) throw new KernelError(EFAULT);
+  if (f & CLONE_PIDFD) {
+    const fd = pidfdCreate(p, child.group, 0);
+    if (!parent.mm.write32(c.pidfd ?? 0n, fd)) { sysClose(p, [BigInt(fd)]); throw new KernelError(EFAULT); }
+  }
   if ((f & CLONE_CHILD_SETTID) && !child.mm.write32(c.childTid, tid)) throw new KernelError(EFAULT);
   if (f & CLONE_CHILD_CLEARTID) child.clearChildTid = c.childTid;
   p.tasks.push(child);
@@ -114,7 +120,7 @@ export function copyFiles(src: Files): Files {
 /** clone(flags, newsp, parent_tid, tls, child_tid): the riscv64 (generic) argument order. */
 export function sysClone(p: LinuxProcess, a: bigint[]): bigint {
   const flags = Number(a[0] & 0xffffff00n) >>> 0;
-  return kernelClone(p, { flags, exitSignal: Number(a[0] & 0xffn), stack: a[1], parentTid: a[2], tls: a[3], childTid: a[4] });
+  return kernelClone(p, { flags, exitSignal: Number(a[0] & 0xffn), stack: a[1], parentTid: a[2], tls: a[3], childTid: a[4], pidfd: a[2], pidfdShared: true });
 }
 
 /** clone3(struct clone_args *, size). */
@@ -130,6 +136,6 @@ export function sysClone3(p: LinuxProcess, a: bigint[]): bigint {
   if ((stack === 0n) !== (stackSize === 0n)) throw new KernelError(EINVAL);
   return kernelClone(p, {
     flags: Number(flags) >>> 0, exitSignal: Number(exitSignal & 0xffn), stack: stack ? stack + stackSize : 0n,
-    parentTid: u(3), childTid: u(2), tls: u(7),
+    parentTid: u(3), childTid: u(2), tls: u(7), pidfd: u(1),
   });
 }

@@ -30,6 +30,7 @@ import {
 import {
   setupRtFrame, restoreRtFrame, defaultAction, signalName, sigBit, SIG_DFL, SIG_IGN, SIGSEGV, SIGILL, SA_RESTART,
   SIGTRAP, SIGBUS, SIGKILL, SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPC, TRAP_BRKPT, BUS_ADRALN, type SigInfo, type SignalState,
+  SIGCONT, SIGCHLD, SA_NOCLDSTOP, STOP_SIGNALS, isStopSignal,
 } from './signal';
 import { MAX_PROGRAM_BYTES } from './limits';
 import { parseElf, ExecError } from './binfmtElf';
@@ -38,8 +39,8 @@ import { KernelError, ENOSYS, EINTR } from './errno';
 import { syscallEntry, NR_RT_SIGRETURN } from './syscalls/table';
 import { FORMATS, HEX_RESULT, result as straceResult, ptr } from './strace';
 import type { OpenFile } from './syscalls/fs';
-import { Task, Files, type Wait, type ThreadGroup } from './task';
-import { exitNotify } from './exit';
+import { Task, Files, CRED, type Wait, type ThreadGroup } from './task';
+import { exitNotify, CLD_STOPPED, CLD_CONTINUED } from './exit';
 import { closeAll } from './syscalls/fs';
 import { Futexes, exitFutexes } from './futex';
 import { Locks } from './syscalls/namei';
@@ -391,7 +392,9 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   threads(): ThreadInfo[] {
     return this.tasks.filter((t) => t.tgid === this.followTgid && t.state !== 'dead')
       .sort((a, b) => a.tid - b.tid)
-      .map((t) => ({ tid: t.tid, name: t.comm, state: t.state === 'blocked' ? 'blocked' : 'running', waiting: t.wait?.what }));
+      .map((t) => (t.group.stopped !== undefined
+        ? { tid: t.tid, name: t.comm, state: 'blocked', waiting: `stopped by ${signalName(t.group.stopped)}` }
+        : { tid: t.tid, name: t.comm, state: t.state === 'blocked' ? 'blocked' : 'running', waiting: t.wait?.what }));
   }
 
   threadContext(tid: number): UserContext | undefined {
@@ -421,6 +424,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     const t = this.tasks.find((x) => x.tid === tid && x.state !== 'dead');
     if (!t || t.tgid !== this.followTgid) return { error: `no thread ${tid} in the debugged process` };
     if (t === this.current) return 'on-hart';
+    if (t.group.stopped !== undefined) return { error: `thread ${tid} is stopped by ${signalName(t.group.stopped)} (job control): it runs again after a SIGCONT` };
     if (t.state === 'blocked') return 'sleeps';
     if (this.ended) return { error: 'the program has ended' };
     if (this.openHypercall || this.hart.priv !== PRV_U || !t.ctx || this.current.state !== 'running') {
@@ -505,13 +509,62 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   allocTid(): number { return this.nextTid++; }
 
   /** A signal for the current task (the calling thread). */
-  sendSignal(info: SigInfo): void { this.signals.send(info); }
+  sendSignal(info: SigInfo): void { this.prepareSignal(this.current.group, info.signo); this.signals.send(info); }
+
+  /**
+   * prepare_signal's job control, when a signal is sent (not when delivered): a stop signal discards a pending
+   * SIGCONT; SIGCONT discards pending stop signals and continues a stopped process at once, whether or not it
+   * blocks, ignores or handles SIGCONT (its parent gets SIGCHLD with CLD_CONTINUED); SIGKILL ends a stop too.
+   */
+  private prepareSignal(g: ThreadGroup, sig: number): void {
+    const queues = g.alive.flatMap((t) => [t.signals.pending, t.signals.shared]);
+    if (isStopSignal(sig)) for (const q of queues) q.delete(SIGCONT);
+    if (sig === SIGCONT) {
+      for (const q of queues) for (const s of STOP_SIGNALS) q.delete(s);
+      if (g.stopped !== undefined) {
+        g.stopped = undefined;
+        g.stopReport = undefined;
+        g.continuedReport = true;
+        // no resched: the sender goes on (on Linux it returns to user mode, taking its own signals, while the
+        // woken process waits for a CPU)
+        this.notifyParentStop(g, CLD_CONTINUED, SIGCONT);
+      }
+    }
+    if (sig === SIGKILL && g.stopped !== undefined) { g.stopped = undefined; this.needResched = true; }
+  }
+
+  /** do_notify_parent_cldstop: SIGCHLD to the parent for a stop or a continue, unless it set SA_NOCLDSTOP. */
+  private notifyParentStop(g: ThreadGroup, code: number, sig: number): void {
+    const parent = g.parent;
+    const leader = parent?.alive[0];
+    if (!parent || parent.exit || !leader) return;
+    const act = leader.signals.actions[SIGCHLD];
+    if (act.flags & SA_NOCLDSTOP) return;
+    if (act.handler === SIG_IGN) return;
+    this.sendGroupSignal(parent, { signo: SIGCHLD, code, pid: g.tgid, uid: CRED.uid, status: sig });
+  }
+
+  /** do_signal_stop: the current process stops on `sig` (every thread), its parent is told, another task runs. */
+  private groupStop(regs: PtRegs, sig: number): void {
+    const g = this.current.group;
+    g.stopped = sig;
+    g.stopReport = sig;
+    g.continuedReport = false;
+    this.straceLine(`${this.tidPrefix()}--- stopped by ${signalName(sig)} ---`);
+    this.notifyParentStop(g, CLD_STOPPED, sig);
+    this.needResched = true;
+    this.schedule(regs);
+  }
+
+  /** Can `t` run (or finish its wait)? Not while its process is stopped. */
+  private schedulable(t: Task): boolean { return t.group.stopped === undefined; }
 
   /** A signal for a thread group (kill): the first thread that does not block it takes it (complete_signal); when
    *  every thread blocks it, it stays pending for the process (shared_pending) until one unblocks or sigwaits it. */
   sendGroupSignal(g: Task['group'], info: SigInfo): void {
     const alive = g.alive;
     if (!alive.length) return;
+    this.prepareSignal(g, info.signo);
     const t = alive.find((x) => !(x.signals.blocked & sigBit(info.signo)));
     if (t) { this.sendTaskSignal(t, info); return; }
     const shared = alive[0].signals.shared;
@@ -521,8 +574,11 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
 
   /** A signal for one thread (tgkill). */
   sendTaskSignal(t: Task, info: SigInfo): void {
+    this.prepareSignal(t.group, info.signo);
     t.signals.send(info);
-    if (t !== this.current) this.needResched = true;
+    // a sleeping target may be interrupted: schedule() looks at it now; a runnable one takes the signal when it
+    // runs (the sender goes on, as on Linux, where it returns to user mode taking its own signals first)
+    if (t !== this.current && t.state === 'blocked') this.needResched = true;
   }
 
   // ---- waiting and scheduling (sched.ts) ------------------------------------------------------------------
@@ -564,7 +620,9 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
       if (info && !this.ignored(t, info.signo) && (!w.uninterruptible || info.signo === SIGKILL)) {
         w.cancel?.();
         const act = t.signals.actions[info.signo];
-        if (w.restartable && (act.flags & SA_RESTART) && act.handler !== SIG_DFL) {
+        // a stop (SIG_DFL stop signal) runs no handler: the call is restarted once the process continues
+        const stops = act.handler === SIG_DFL && defaultAction(info.signo) === 'stop';
+        if ((w.restartable && (act.flags & SA_RESTART) && act.handler !== SIG_DFL) || stops) {
           // -ERESTARTSYS under SA_RESTART: back to the ecall with the first argument again
           const get = (i: number): bigint => (t === this.current ? this.hart.readPhys64(this.framePa + BigInt(i * 8)) : ctxReg(t.ctx!, i));
           const set = (i: number, v: bigint): void => { if (t === this.current) this.hart.writePhys64(this.framePa + BigInt(i * 8), v); else setCtxReg(t.ctx!, i, v); };
@@ -593,7 +651,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   schedule(regs: PtRegs): void {
     this.framePa = regs.pa;
     if (this.ended) return;
-    if (!this.needResched && this.current.state === 'running') return;
+    if (!this.needResched && this.current.state === 'running' && this.schedulable(this.current)) return;
     this.needResched = false;
     for (;;) {
       const prev = this.current;
@@ -601,6 +659,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
       // the debugger's step: the locked thread keeps the hart whenever it can run
       const locked = this.schedulerLock !== undefined ? this.tasks.find((t) => t.tid === this.schedulerLock) : undefined;
       for (const t of locked ? [locked, ...roundRobin(this.tasks, prev).filter((x) => x !== locked)] : roundRobin(this.tasks, prev)) {
+        if (!this.schedulable(t)) continue;
         if (t.state === 'blocked') this.tryWake(t);
         if (t.state === 'running') { next = t; break; }
       }
@@ -614,11 +673,14 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
         return;
       }
       if (this.ended) return;
-      const waiting = this.tasks.filter((t) => t.state === 'blocked');
+      const waiting = this.tasks.filter((t) => t.state === 'blocked' && this.schedulable(t));
+      const stopped = this.tasks.filter((t) => t.state !== 'dead' && !this.schedulable(t));
       const deadlines = waiting.map((t) => t.wait!.deadline).filter((d): d is bigint => d !== undefined);
-      if (!waiting.length) { this.ended = { kind: 'error', message: 'no task left to run' }; return; }
+      if (!waiting.length && !stopped.length) { this.ended = { kind: 'error', message: 'no task left to run' }; return; }
       if (!deadlines.length) {
-        const what = waiting.map((t) => `task ${t.tid} (${t.comm}) in ${t.wait!.what}`).join(', ');
+        // a stopped process (job control) waits for a SIGCONT that nothing left running can send
+        const what = [...waiting.map((t) => `task ${t.tid} (${t.comm}) in ${t.wait!.what}`),
+          ...stopped.map((t) => `task ${t.tid} (${t.comm}) stopped by ${signalName(t.group.stopped!)}`)].join(', ');
         // not an end: the debugger shows every thread where it waits (the hypercall stays open)
         this.deadlock = `deadlock: every task waits and nothing can wake one: ${what}`;
         return;
@@ -778,7 +840,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
       if (act.handler === SIG_DFL) {
         const d = defaultAction(info.signo);
         if (d === 'ign') continue;
-        if (d === 'stop') { this.warn(`${name}: stopping is not modelled, ignored`); continue; }
+        if (d === 'stop') { this.groupStop(regs, info.signo); if (this.hasEnded()) return 'ok'; continue; }
         this.kill(info.signo);
         return 'ok';
       }

@@ -41,6 +41,11 @@ const UC_STACK = UC + 16, UC_SIGMASK = UC + 40, UC_MCONTEXT = UC + 176;
 export const RT_SIGFRAME_REGS = UC_MCONTEXT;
 const SC_FP = UC_MCONTEXT + 256, SC_FCSR = SC_FP + 256;
 
+/** The signals whose default action stops the process (job control). */
+export const STOP_SIGNALS = [SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU];
+export function isStopSignal(sig: number): boolean { return STOP_SIGNALS.includes(sig); }
+export const SA_NOCLDSTOP = 1n;
+
 type Default = 'term' | 'core' | 'ign' | 'stop';
 export function defaultAction(sig: number): Default {
   if ([SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGXCPU, SIGXFSZ, SIGSYS].includes(sig)) return 'core';

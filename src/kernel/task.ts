@@ -39,6 +39,12 @@ export class ThreadGroup {
   vforkDone = true;
   /** execve has run in this process since fork (setpgid on a child that exec'd is EACCES). */
   execed = false;
+  /** Group stop (job control): every thread is stopped by this signal until SIGCONT or SIGKILL (SIGNAL_STOP_STOPPED). */
+  stopped?: number;
+  /** A stop not reported to wait4(WUNTRACED)/waitid(WSTOPPED) yet (the signal), and a continue not reported to
+   *  WCONTINUED yet (signal_struct's group_exit_code and SIGNAL_STOP_CONTINUED). */
+  stopReport?: number;
+  continuedReport = false;
   constructor(readonly tgid: number) { this.pgid = tgid; this.sid = tgid; }
   get alive(): Task[] { return [...this.tasks].filter((t) => t.state !== 'dead'); }
   /** The status word wait4 reports for an ended process (WEXITSTATUS << 8, or the signal | 0x80 for a core). */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { VDSO_OFFSETS } from '../../src/guest/vdso/vdsoSymbols.generated';
-import { ROOT, startClient, launchStopped, stopAfter, errorOf, evaluate, variables } from './helpers';
+import { ROOT, startClient, launchStopped, stopAfter, evaluate, variables } from './helpers';
 
 const LINUX = join(ROOT, 'test', 'fixtures', 'linux', 'build');
 

@@ -10,6 +10,7 @@ import { KernelError, EBADF, EFAULT, EINVAL, EAGAIN, EEXIST, ENOENT, EPERM } fro
 import { encodeSiginfo, sigBit, SIGKILL, SIGSTOP } from '../signal';
 import * as D from '../vdso/datapage';
 import { sockReadiness } from './socket';
+import { PidFd, pidfdReady } from '../pid';
 
 export const POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20, POLLRDNORM = 0x40,
   POLLWRNORM = 0x100, POLLRDHUP = 0x2000;
@@ -17,7 +18,11 @@ export const EPOLLET = 1 << 31, EPOLLONESHOT = 1 << 30, EPOLLEXCLUSIVE = 1 << 28
 const EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
 export const PIPE_BUF_CAPACITY = 65536;
 
-export class EventFd { constructor(public count: bigint, readonly semaphore: boolean) {} }
+export class EventFd {
+  /** Counts writes (an edge-triggered epoll wakes on each, even while the count stays non-zero). */
+  writes = 0;
+  constructor(public count: bigint, readonly semaphore: boolean) {}
+}
 export class TimerFd {
   /** Guest time (time CSR ticks) of the next expiry, undefined when disarmed; interval in ticks (0 = one shot). */
   next?: bigint;
@@ -26,8 +31,10 @@ export class TimerFd {
   constructor(readonly clock: number) {}
 }
 export class SignalFd { constructor(public mask: bigint, readonly task: Task) {} }
-export class Epoll { readonly items = new Map<number, { file: OpenFile; events: number; data: bigint; disabled: boolean }>(); }
-export type AnonFile = EventFd | TimerFd | SignalFd | Epoll;
+/** An epoll interest: `seen` and `seq` are what an edge-triggered one last reported (ep_send_events). */
+interface EpItem { file: OpenFile; events: number; data: bigint; disabled: boolean; seen: number; seq?: number }
+export class Epoll { readonly items = new Map<number, EpItem>(); }
+export type AnonFile = EventFd | TimerFd | SignalFd | Epoll | PidFd;
 
 const i32 = (v: bigint): number => Number(BigInt.asIntN(32, v));
 
@@ -44,21 +51,25 @@ function timerAdvance(t: TimerFd, now: bigint): void {
   }
 }
 
-/** f_op->poll: the events ready on `f` now, and the guest time something may become ready by itself. */
-export function readiness(p: LinuxProcess, f: OpenFile): { mask: number; wakeAt?: bigint } {
+/**
+ * f_op->poll: the events ready on `f` now, and the guest time something may become ready by itself; `seq` counts
+ * the wake-ups of a file that can stay ready while more arrives (a pipe's writes), for edge-triggered epoll.
+ */
+export function readiness(p: LinuxProcess, f: OpenFile): { mask: number; wakeAt?: bigint; seq?: number } {
   switch (f.kind) {
     case 'pipe': {
       const pipe = f.pipe!;
-      if (f.pipeEnd === 'r') return { mask: (pipe.length ? POLLIN | POLLRDNORM : 0) | (pipe.writers === 0 ? POLLHUP : 0) };
+      if (f.pipeEnd === 'r') return { mask: (pipe.length ? POLLIN | POLLRDNORM : 0) | (pipe.writers === 0 ? POLLHUP : 0), seq: pipe.writes };
       return { mask: pipe.readers === 0 ? POLLERR : pipe.length < PIPE_BUF_CAPACITY ? POLLOUT | POLLWRNORM : 0 };
     }
     case 'socket': return { mask: sockReadiness(f.sock!) };
     case 'console': return { mask: f.console === 0 ? POLLIN | POLLRDNORM : POLLOUT | POLLWRNORM };
     case 'anon': {
       const o = f.anon!;
-      if (o instanceof EventFd) return { mask: (o.count > 0n ? POLLIN : 0) | (o.count < 0xfffffffffffffffen ? POLLOUT : 0) };
+      if (o instanceof EventFd) return { mask: (o.count > 0n ? POLLIN : 0) | (o.count < 0xfffffffffffffffen ? POLLOUT : 0), seq: o.writes };
       if (o instanceof TimerFd) { timerAdvance(o, p.hart.time); return { mask: o.expirations > 0n ? POLLIN : 0, wakeAt: o.next }; }
       if (o instanceof SignalFd) return { mask: pendingFor(o) !== undefined ? POLLIN : 0 };
+      if (o instanceof PidFd) return { mask: pidfdReady(o) ? POLLIN | POLLRDNORM : 0 };
       let mask = 0, wakeAt: bigint | undefined;
       for (const it of o.items.values()) {
         if (it.disabled) continue;
@@ -121,6 +132,7 @@ export function anonWrite(_p: LinuxProcess, f: OpenFile, data: Uint8Array): numb
     if (v === 0xffffffffffffffffn) throw new KernelError(EINVAL);
     if (o.count + v > 0xfffffffffffffffen) throw new KernelError(EAGAIN);
     o.count += v;
+    o.writes++;
     return 8;
   }
   throw new KernelError(EINVAL);
@@ -360,12 +372,13 @@ export function sysEpollCtl(p: LinuxProcess, a: bigint[]): bigint {
   switch (op) {
     case EPOLL_CTL_ADD:
       if (ep.items.has(fd)) throw new KernelError(EEXIST);
-      ep.items.set(fd, { file: target, events, data, disabled: false });
+      ep.items.set(fd, { file: target, events, data, disabled: false, seen: 0 });
       return 0n;
     case EPOLL_CTL_MOD: {
       const it = ep.items.get(fd);
       if (!it) throw new KernelError(ENOENT);
-      it.events = events; it.data = data; it.disabled = false;
+      // a MOD re-arms: what is ready now is reported again (ep_modify polls the file), edge-triggered or not
+      it.events = events; it.data = data; it.disabled = false; it.seen = 0; it.seq = undefined;
       return 0n;
     }
     case EPOLL_CTL_DEL:
@@ -379,7 +392,7 @@ function doEpollWait(p: LinuxProcess, epfd: bigint, eventsVa: bigint, max: numbe
   const ep = epollOf(p, epfd);
   if (max <= 0 || max > 65536) throw new KernelError(EINVAL);
   const mm = p.mm;
-  let ready: { events: number; data: bigint }[] = [];
+  let ready: { events: number; item: EpItem; seq?: number }[] = [];
   const scan = (): { n: number; wakeAt?: bigint } => {
     ready = [];
     let wakeAt: bigint | undefined;
@@ -389,15 +402,26 @@ function doEpollWait(p: LinuxProcess, epfd: bigint, eventsVa: bigint, max: numbe
       const r = readiness(p, it.file);
       if (r.wakeAt !== undefined && (wakeAt === undefined || r.wakeAt < wakeAt)) wakeAt = r.wakeAt;
       const m = r.mask & (it.events | POLLERR | POLLHUP);
-      if (m && ready.length < max) ready.push({ events: m, data: it.data });
+      if (it.events & EPOLLET) {
+        // edge-triggered: only a change is an event (an event that went away may come again; a pipe written to
+        // again while still readable is a new wake-up); level-triggered: whatever is ready now
+        it.seen &= m;
+        const fresh = (m & ~it.seen) !== 0 || (m !== 0 && r.seq !== undefined && r.seq !== it.seq);
+        if (!fresh) continue;
+      }
+      if (m && ready.length < max) ready.push({ events: m, item: it, seq: r.seq });
     }
     return { n: ready.length, wakeAt };
   };
   const onDone = (): void => {
     const b = Buffer.alloc(ready.length * 16);
-    ready.forEach((e, i) => { b.writeUInt32LE(e.events, i * 16); b.writeBigUInt64LE(e.data, i * 16 + 8); });
+    ready.forEach((e, i) => { b.writeUInt32LE(e.events, i * 16); b.writeBigUInt64LE(e.item.data, i * 16 + 8); });
     if (ready.length && !mm.write(eventsVa, b)) throw new KernelError(EFAULT);
-    for (const it of ep.items.values()) if ((it.events & EPOLLONESHOT) && ready.some((r) => r.data === it.data)) it.disabled = true;
+    for (const e of ready) {
+      if (e.item.events & EPOLLET) { e.item.seen |= e.events; e.item.seq = e.seq; }
+      // one-shot: reported once, then disabled until EPOLL_CTL_MOD re-arms it
+      if (e.item.events & EPOLLONESHOT) e.item.disabled = true;
+    }
   };
   return waitReady(p, 'epoll_wait', scan, deadline, onDone, sigmask);
 }

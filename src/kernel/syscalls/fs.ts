@@ -44,11 +44,14 @@ export class Pipe {
   private head = 0;
   /** Bytes in the buffer. */
   length = 0;
+  /** Counts writes into the pipe (the wake-ups an edge-triggered epoll sees even while it stays readable). */
+  writes = 0;
 
   /** Append up to the free room; returns how many bytes went in. */
   put(data: Uint8Array): number {
     const n = Math.min(data.length, PIPE_BUF_CAPACITY - this.length);
     if (n <= 0) return 0;
+    this.writes++;
     if (this.length + n > this.ring.length) {
       const held = this.length;
       const grown = new Uint8Array(Math.min(PIPE_BUF_CAPACITY, Math.max(4096, 2 ** Math.ceil(Math.log2(held + n)))));

@@ -2,13 +2,16 @@
 // recvfrom, sendmsg, recvmsg, shutdown, setsockopt, getsockopt) and net/unix/af_unix.c: AF_UNIX stream, seqpacket
 // and datagram sockets between the tasks of the model, named by a path or in the abstract namespace. There is no
 // network: AF_INET and AF_INET6 sockets fail with EACCES (one warning naming why), other families with
-// EAFNOSUPPORT. Blocking, readiness (poll/epoll) and SIGPIPE follow pipes (fs.ts, events.ts).
+// EAFNOSUPPORT. Blocking, readiness (poll/epoll) and SIGPIPE follow pipes (fs.ts, events.ts). Open files pass
+// between processes as SCM_RIGHTS control messages (net/core/scm.c): in flight they hold a reference, the
+// receiver gets new fds for them (MSG_CTRUNC when its buffer is short), and a stream read stops after the
+// bytes that carried them.
 import type { LinuxProcess } from '../process';
 import {
   KernelError, EFAULT, EINVAL, EAGAIN, EPIPE, EACCES, EAFNOSUPPORT, ENOTSOCK, EOPNOTSUPP, EPROTONOSUPPORT,
-  EADDRINUSE, ECONNREFUSED, ENOTCONN, EISCONN, EDESTADDRREQ, ENOENT, EMSGSIZE, ENOPROTOOPT,
+  EADDRINUSE, ECONNREFUSED, ENOTCONN, EISCONN, EDESTADDRREQ, ENOENT, EMSGSIZE, ENOPROTOOPT, ENOBUFS,
 } from '../errno';
-import { getFile, installFdIn, type OpenFile } from './fs';
+import { getFile, installFdIn, releaseFile, type OpenFile } from './fs';
 import type { Files } from '../task';
 import type { MM } from '../mm';
 import { SIGPIPE } from '../signal';
@@ -17,7 +20,8 @@ export const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
 // (fs.ts imports this file, so its O_* constants are not read at load time: SOCK_NONBLOCK = O_NONBLOCK, SOCK_CLOEXEC = O_CLOEXEC)
 export const SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_SEQPACKET = 5, SOCK_NONBLOCK = 0o4000, SOCK_CLOEXEC = 0o2000000;
 export const MSG_PEEK = 2, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_EOS = 0x80, MSG_WAITALL = 0x100, MSG_NOSIGNAL = 0x4000,
-  MSG_CMSG_CLOEXEC = 0x40000000;
+  MSG_CMSG_CLOEXEC = 0x40000000, MSG_CTRUNC = 0x8;
+const SCM_RIGHTS = 1, SCM_CREDENTIALS = 2, SCM_MAX_FD = 253;
 const SOL_SOCKET = 1, SO_TYPE = 3, SO_ERROR = 4, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_PASSCRED = 16, SO_PEERCRED = 17,
   SO_ACCEPTCONN = 30, SO_DOMAIN = 39, SO_PROTOCOL = 38;
 /** The default socket buffer (net.core.wmem_default) and the stream capacity that goes with it. */
@@ -29,6 +33,8 @@ export class UnixSocket {
   /** Received bytes (stream) or messages (datagram, seqpacket). */
   readonly rx: Uint8Array[] = [];
   rxBytes = 0;
+  /** SCM_RIGHTS files riding on a received chunk (each holds a reference until received or dropped). */
+  readonly rxFds = new Map<Uint8Array, OpenFile[]>();
   peer?: UnixSocket;
   /** The address it is bound to ('' = unnamed; abstract names start with NUL). */
   name = '';
@@ -229,6 +235,9 @@ export function sockRelease(s: UnixSocket): void {
   if (s.peer && s.peer.peer === s) { s.peer.peerClosed = true; s.peer.eof = true; }
   for (const c of s.backlog) if (c.peer) { c.peer.peerClosed = true; c.peer.eof = true; }
   if (s.table?.get(s.name) === s) s.table.delete(s.name);
+  // files in flight to a socket nobody will read go (unix_release_sock purges the queue)
+  for (const files of s.rxFds.values()) for (const f of files) releaseFile(f);
+  s.rxFds.clear();
 }
 
 /** poll: what is ready on `s`. */
@@ -247,8 +256,11 @@ export function sockReadiness(s: UnixSocket): number {
   return m;
 }
 
-/** Receive up to `len` bytes (EAGAIN when it would block; blocking is the caller's). */
-export function sockRecv(s: UnixSocket, len: number, flags: number): Uint8Array {
+/**
+ * Receive up to `len` bytes (EAGAIN when it would block; blocking is the caller's). Files passed with the data
+ * go to `fds` (references handed over; with MSG_PEEK new ones), or are dropped when the caller takes none (read).
+ */
+export function sockRecv(s: UnixSocket, len: number, flags: number, fds?: OpenFile[]): Uint8Array {
   if (!s.rx.length) {
     if (s.rdShut || s.eof || (s.type !== SOCK_DGRAM && !s.peer)) {
       if (s.type !== SOCK_DGRAM && !s.peer) throw new KernelError(EINVAL);
@@ -256,27 +268,42 @@ export function sockRecv(s: UnixSocket, len: number, flags: number): Uint8Array 
     }
     throw new KernelError(EAGAIN);
   }
+  const takeFds = (c: Uint8Array): boolean => {
+    const files = s.rxFds.get(c);
+    if (!files) return false;
+    if (flags & MSG_PEEK) { if (fds) for (const f of files) { f.refs++; fds.push(f); } return true; }
+    s.rxFds.delete(c);
+    if (fds) fds.push(...files); else for (const f of files) releaseFile(f);
+    return true;
+  };
   if (s.message) {
     const m = s.rx[0];
+    takeFds(m);
     if (!(flags & MSG_PEEK)) { s.rx.shift(); s.rxBytes -= m.length; }
     return m.subarray(0, Math.min(len, m.length));
   }
-  const out = new Uint8Array(Math.min(len, s.rxBytes));
+  const want = Math.min(len, s.rxBytes);
+  const parts: Uint8Array[] = [];
   let n = 0, i = 0;
-  while (n < out.length) {
-    const c = s.rx[i];
-    const k = Math.min(c.length, out.length - n);
-    out.set(c.subarray(0, k), n);
+  while (n < want && i < s.rx.length) {
+    const c = s.rx[flags & MSG_PEEK ? i : 0];
+    const k = Math.min(c.length, want - n);
+    parts.push(c.subarray(0, k));
     n += k;
-    if (flags & MSG_PEEK) { i++; continue; }
-    if (k === c.length) s.rx.shift(); else s.rx[0] = c.subarray(k);
+    const carried = takeFds(c);
+    if (flags & MSG_PEEK) i++;
+    else if (k === c.length) s.rx.shift();
+    else s.rx[0] = c.subarray(k);
+    // unix_stream_read_generic: the read ends with the bytes that carried files
+    if (carried) break;
   }
   if (!(flags & MSG_PEEK)) s.rxBytes -= n;
-  return out;
+  return parts.length === 1 ? Uint8Array.from(parts[0]) : Buffer.concat(parts);
 }
 
-/** Send `data` to `to` (the peer, or a datagram's destination); the number of bytes taken, EAGAIN when full. */
-export function sockSend(s: UnixSocket, data: Uint8Array, to?: UnixSocket): number {
+/** Send `data` to `to` (the peer, or a datagram's destination); the number of bytes taken, EAGAIN when full.
+ *  `fds` ride on the first bytes queued (their references taken now). */
+export function sockSend(s: UnixSocket, data: Uint8Array, to?: UnixSocket, fds?: OpenFile[]): number {
   if (s.wrShut) throw new KernelError(EPIPE);
   const peer = to ?? s.peer;
   if (!peer) throw new KernelError(s.type === SOCK_DGRAM ? EDESTADDRREQ : ENOTCONN);
@@ -285,16 +312,28 @@ export function sockSend(s: UnixSocket, data: Uint8Array, to?: UnixSocket): numb
   if (s.message) {
     if (data.length > SOCK_BUF) throw new KernelError(EMSGSIZE);
     if (peer.rxBytes + data.length > SOCK_BUF && peer.rx.length) throw new KernelError(EAGAIN);
-    peer.rx.push(Uint8Array.from(data));
+    const m = Uint8Array.from(data);
+    peer.rx.push(m);
     peer.rxBytes += data.length;
+    attachFds(peer, m, fds);
     return data.length;
   }
   const room = SOCK_BUF - peer.rxBytes;
   if (room <= 0) throw new KernelError(EAGAIN);
   const n = Math.min(room, data.length);
-  peer.rx.push(Uint8Array.from(data.subarray(0, n)));
+  // the files ride on this chunk (a zero-length stream send carries none, as unix_stream_sendmsg's loop)
+  if (n === 0) return 0;
+  const c = Uint8Array.from(data.subarray(0, n));
+  peer.rx.push(c);
   peer.rxBytes += n;
+  attachFds(peer, c, fds);
   return n;
+}
+
+function attachFds(peer: UnixSocket, chunk: Uint8Array, fds?: OpenFile[]): void {
+  if (!fds?.length) return;
+  for (const f of fds) f.refs++;
+  peer.rxFds.set(chunk, [...fds]);
 }
 
 /** Run a socket transfer, sleeping while it would block (unless O_NONBLOCK or MSG_DONTWAIT). EPIPE sends SIGPIPE
@@ -325,7 +364,7 @@ function iovecs(p: LinuxProcess, va: bigint, n: number): [bigint, number][] {
   return out;
 }
 
-function send(p: LinuxProcess, fd: bigint, parts: [bigint, number][], flags: number, toAddr?: string): bigint {
+function send(p: LinuxProcess, fd: bigint, parts: [bigint, number][], flags: number, toAddr?: string, fds?: OpenFile[]): bigint {
   const { f, s } = sockOf(p, fd);
   const chunks: Uint8Array[] = [];
   for (const [va, len] of parts) {
@@ -340,10 +379,14 @@ function send(p: LinuxProcess, fd: bigint, parts: [bigint, number][], flags: num
     to = nameTable(p).get(toAddr);
     if (!to) throw new KernelError(toAddr.startsWith('\0') ? ECONNREFUSED : ENOENT);
   }
-  let done = 0;
+  let done = 0, carried = false;
   return transfer(p, f, flags, 'send on a socket', () => {
-    if (s.message) return BigInt(sockSend(s, data, to));
-    try { done += sockSend(s, data.subarray(done), to); } catch (e) {
+    if (s.message) return BigInt(sockSend(s, data, to, fds));
+    try {
+      const k = sockSend(s, data.subarray(done), to, carried ? undefined : fds);
+      carried = true;
+      done += k;
+    } catch (e) {
       if (done > 0 && e instanceof KernelError && e.errno === EAGAIN && ((f.flags & SOCK_NONBLOCK) || (flags & MSG_DONTWAIT))) return BigInt(done);
       throw e;
     }
@@ -352,13 +395,14 @@ function send(p: LinuxProcess, fd: bigint, parts: [bigint, number][], flags: num
   });
 }
 
-function recv(p: LinuxProcess, fd: bigint, parts: [bigint, number][], flags: number, after?: (n: number, full: number) => void): bigint {
+function recv(p: LinuxProcess, fd: bigint, parts: [bigint, number][], flags: number, after?: (n: number, full: number, fds: OpenFile[]) => void, wantFds = false): bigint {
   const { f, s } = sockOf(p, fd);
   const mm = p.mm;
   const total = parts.reduce((n, [, l]) => n + l, 0);
   return transfer(p, f, flags, 'recv on a socket', () => {
     const full = s.message && s.rx.length ? s.rx[0].length : 0;
-    const d = sockRecv(s, total, flags);
+    const fds: OpenFile[] = [];
+    const d = sockRecv(s, total, flags, wantFds ? fds : undefined);
     let off = 0;
     for (const [va, len] of parts) {
       if (off >= d.length) break;
@@ -366,7 +410,7 @@ function recv(p: LinuxProcess, fd: bigint, parts: [bigint, number][], flags: num
       if (!mm.write(va, d.subarray(off, off + k))) throw new KernelError(EFAULT);
       off += k;
     }
-    after?.(d.length, full);
+    after?.(d.length, full, fds);
     return BigInt(flags & MSG_TRUNC && s.message ? full : d.length);
   });
 }
@@ -393,29 +437,65 @@ function msghdr(p: LinuxProcess, va: bigint): { name: bigint; namelen: number; i
   };
 }
 
+/** __scm_send: the control messages of a sendmsg; the files of its SCM_RIGHTS (credentials are the sender's anyway). */
+function scmSend(p: LinuxProcess, control: bigint, controllen: bigint): OpenFile[] {
+  const fds: OpenFile[] = [];
+  if (!controllen) return fds;
+  if (controllen > 65536n) throw new KernelError(ENOBUFS);
+  const b = p.mm.read(control, Number(controllen));
+  if (!b) throw new KernelError(EFAULT);
+  const dv = new DataView(b.buffer, b.byteOffset, b.length);
+  for (let o = 0; o + 16 <= b.length;) {
+    const len = Number(dv.getBigUint64(o, true)), level = dv.getInt32(o + 8, true), type = dv.getInt32(o + 12, true);
+    if (len < 16 || o + len > b.length) throw new KernelError(EINVAL);
+    if (level === SOL_SOCKET && type === SCM_RIGHTS) {
+      const n = (len - 16) >> 2;
+      if (n <= 0 || fds.length + n > SCM_MAX_FD) throw new KernelError(EINVAL);
+      for (let i = 0; i < n; i++) fds.push(getFile(p, BigInt(dv.getInt32(o + 16 + i * 4, true))));
+    } else if (!(level === SOL_SOCKET && type === SCM_CREDENTIALS)) throw new KernelError(EINVAL);
+    o += (len + 7) & ~7;
+  }
+  return fds;
+}
+
 export function sysSendmsg(p: LinuxProcess, a: bigint[]): bigint {
   const m = msghdr(p, a[1]);
-  if (m.controllen) p.warn('sendmsg with ancillary data (SCM_RIGHTS, SCM_CREDENTIALS) is not modelled: the control part is dropped');
+  const fds = scmSend(p, m.control, m.controllen);
   const to = m.name ? readAddr(p, m.name, m.namelen) : undefined;
-  return send(p, a[0], iovecs(p, m.iov, m.iovlen), Number(a[2]), to);
+  return send(p, a[0], iovecs(p, m.iov, m.iovlen), Number(a[2]), to, fds);
 }
 
 export function sysRecvmsg(p: LinuxProcess, a: bigint[]): bigint {
   const m = msghdr(p, a[1]);
   const { s } = sockOf(p, a[0]);
-  const mm = p.mm, hdr = a[1];
-  return recv(p, a[0], iovecs(p, m.iov, m.iovlen), Number(a[2]), (n, full) => {
-    // no ancillary data; MSG_TRUNC in msg_flags when a message did not fit
-    const b = Buffer.alloc(8);
+  const mm = p.mm, hdr = a[1], files = p.current.files, flags = Number(a[2]);
+  return recv(p, a[0], iovecs(p, m.iov, m.iovlen), flags, (n, full, fds) => {
+    // SCM_RIGHTS: new fds in the receiver (as many as the control buffer holds: MSG_CTRUNC and the rest dropped);
+    // MSG_TRUNC in msg_flags when a message did not fit
+    let used = 0, ctrunc = false;
+    if (fds.length) {
+      const room = m.controllen >= 16n ? Number((m.controllen - 16n) >> 2n) : 0;
+      const k = Math.min(fds.length, room);
+      if (k < fds.length) ctrunc = true;
+      for (const f of fds.slice(k)) releaseFile(f);
+      if (k > 0) {
+        const cm = Buffer.alloc(16 + 4 * k);
+        cm.writeBigUInt64LE(BigInt(16 + 4 * k), 0); cm.writeInt32LE(SOL_SOCKET, 8); cm.writeInt32LE(SCM_RIGHTS, 12);
+        for (let i = 0; i < k; i++) cm.writeInt32LE(installFdIn(files, fds[i], (flags & MSG_CMSG_CLOEXEC) !== 0), 16 + 4 * i);
+        if (!mm.write(m.control, cm)) throw new KernelError(EFAULT);
+        used = Math.min(Number(m.controllen), (16 + 4 * k + 7) & ~7);
+      }
+    }
+    const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(used));
     if (!mm.write(hdr + 40n, b)) throw new KernelError(EFAULT);
-    const fl = Buffer.alloc(4); fl.writeInt32LE(s.message && full > n ? MSG_TRUNC : 0);
+    const fl = Buffer.alloc(4); fl.writeInt32LE((s.message && full > n ? MSG_TRUNC : 0) | (ctrunc ? MSG_CTRUNC : 0));
     if (!mm.write(hdr + 48n, fl)) throw new KernelError(EFAULT);
     if (m.name) {
       const l = Buffer.alloc(4); l.writeUInt32LE(2);
       if (!mm.write(hdr + 8n, l)) throw new KernelError(EFAULT);
       if (!mm.write(m.name, Buffer.from([AF_UNIX, 0]))) throw new KernelError(EFAULT);
     }
-  });
+  }, true);
 }
 
 export function sysSetsockopt(p: LinuxProcess, a: bigint[]): bigint {

@@ -11,6 +11,7 @@ import * as misc from './misc';
 import { sysFutex } from '../futex';
 import { sysClone, sysClone3 } from '../fork';
 import { sysWait4, sysWaitid } from '../exit';
+import { sysPidfdOpen, sysPidfdSendSignal } from '../pid';
 import { sysExecve, sysExecveat } from '../exec';
 import * as ev from './events';
 import * as namei from './namei';
@@ -37,7 +38,7 @@ export const SYSCALL_NAMES: Record<number, string> = {
   177: 'getegid', 178: 'gettid', 179: 'sysinfo', 198: 'socket', 203: 'connect', 214: 'brk', 215: 'munmap', 216: 'mremap',
   220: 'clone', 221: 'execve', 222: 'mmap', 226: 'mprotect', 227: 'msync', 228: 'mlock', 229: 'munlock', 233: 'madvise',
   258: 'riscv_hwprobe', 259: 'riscv_flush_icache', 260: 'wait4', 261: 'prlimit64', 276: 'renameat2', 278: 'getrandom',
-  279: 'memfd_create', 95: 'waitid', 281: 'execveat', 199: 'socketpair', 200: 'bind', 201: 'listen', 202: 'accept', 242: 'accept4', 204: 'getsockname', 205: 'getpeername', 206: 'sendto', 207: 'recvfrom', 208: 'setsockopt', 209: 'getsockopt', 210: 'shutdown', 211: 'sendmsg', 212: 'recvmsg', 74: 'signalfd4', 85: 'timerfd_create', 86: 'timerfd_settime', 87: 'timerfd_gettime', 441: 'epoll_pwait2', 283: 'membarrier', 291: 'statx', 293: 'rseq', 435: 'clone3', 439: 'faccessat2',
+  279: 'memfd_create', 95: 'waitid', 281: 'execveat', 199: 'socketpair', 200: 'bind', 201: 'listen', 202: 'accept', 242: 'accept4', 204: 'getsockname', 205: 'getpeername', 206: 'sendto', 207: 'recvfrom', 208: 'setsockopt', 209: 'getsockopt', 210: 'shutdown', 211: 'sendmsg', 212: 'recvmsg', 74: 'signalfd4', 85: 'timerfd_create', 86: 'timerfd_settime', 87: 'timerfd_gettime', 441: 'epoll_pwait2', 283: 'membarrier', 291: 'statx', 293: 'rseq', 435: 'clone3', 439: 'faccessat2', 424: 'pidfd_send_signal', 434: 'pidfd_open',
 };
 
 const HANDLERS: Record<string, Handler> = {
@@ -57,7 +58,7 @@ const HANDLERS: Record<string, Handler> = {
   accept4: sock.sysAccept4, connect: sock.sysConnect, getsockname: sock.sysGetsockname, getpeername: sock.sysGetpeername,
   sendto: sock.sysSendto, recvfrom: sock.sysRecvfrom, sendmsg: sock.sysSendmsg, recvmsg: sock.sysRecvmsg, shutdown: sock.sysShutdown,
   setsockopt: sock.sysSetsockopt, getsockopt: sock.sysGetsockopt,
-  wait4: sysWait4, waitid: sysWaitid, execve: sysExecve, execveat: sysExecveat, fchdir: fs.sysFchdir,
+  wait4: sysWait4, waitid: sysWaitid, pidfd_open: sysPidfdOpen, pidfd_send_signal: sysPidfdSendSignal, execve: sysExecve, execveat: sysExecveat, fchdir: fs.sysFchdir,
   nanosleep: time.sysNanosleep, clock_gettime: time.sysClockGettime, clock_getres: time.sysClockGetres,
   clock_nanosleep: time.sysClockNanosleep, gettimeofday: time.sysGettimeofday, settimeofday: time.sysSettimeofday,
   sched_getaffinity: misc.sysSchedGetaffinity, sched_setaffinity: misc.sysSchedSetaffinity, sched_yield: misc.sysSchedYield, getcpu: misc.sysGetcpu,
