@@ -131,8 +131,10 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   readonly locks = new Locks();
   /** Set by the tick, yields, wake-ups: pick a task again at the end of this trap. */
   needResched = false;
-  /** The first task's thread group: its exit ends the run. */
+  /** The first task's thread group: its exit status is the run's. */
   private initGroup!: ThreadGroup;
+  /** How the first process ended, while processes it left behind still hold the console (runEnded). */
+  private initExit?: StopReason;
   private nextTid = 0;
   /** Physical address of the U-mode pt_regs frame of the trap being served. */
   framePa = 0n;
@@ -472,7 +474,11 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     if ('code' in how) this.straceLine(`${pre}+++ exited with ${how.code} +++`);
     else this.straceLine(`${pre}+++ killed by ${signalName(how.signal)}${defaultAction(how.signal) === 'core' ? ' (core dumped)' : ''} +++`);
     if (g === this.initGroup) {
-      this.ended = 'code' in how ? { kind: 'exited', code: how.code } : { kind: 'killed', signal: how.signal, name: signalName(how.signal) };
+      // the run's status is the first process's; its children run on, reparented (the run ends with the last
+      // holder of our stdout/stderr, as a reader of qemu-riscv64's output waits for it: runEnded)
+      this.initExit = 'code' in how ? { kind: 'exited', code: how.code } : { kind: 'killed', signal: how.signal, name: signalName(how.signal) };
+      exitNotify(this, g);
+      this.runEnded();
     } else {
       // the debugged process is gone: the debugger goes back to its parent (or the first process)
       if (g.tgid === this.followTgid) this.followTgid = g.parent && !g.parent.exit ? g.parent.tgid : this.initGroup.tgid;
@@ -676,7 +682,9 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
       const waiting = this.tasks.filter((t) => t.state === 'blocked' && this.schedulable(t));
       const stopped = this.tasks.filter((t) => t.state !== 'dead' && !this.schedulable(t));
       const deadlines = waiting.map((t) => t.wait!.deadline).filter((d): d is bigint => d !== undefined);
-      if (!waiting.length && !stopped.length) { this.ended = { kind: 'error', message: 'no task left to run' }; return; }
+      if (!waiting.length && !stopped.length) { this.ended = this.initExit ?? { kind: 'error', message: 'no task left to run' }; return; }
+      // the first process has exited and what is left waits forever: the run ends with its status
+      if (this.initExit && !deadlines.length) { this.ended = this.initExit; return; }
       if (!deadlines.length) {
         // a stopped process (job control) waits for a SIGCONT that nothing left running can send
         const what = [...waiting.map((t) => `task ${t.tid} (${t.comm}) in ${t.wait!.what}`),
@@ -815,7 +823,20 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   }
 
   deliverSignals(regs: PtRegs): 'ok' | 'stop' { return this.signals_(regs); }
-  hasEnded(): boolean { return this.ended !== undefined || this.deadlock !== undefined; }
+  hasEnded(): boolean { return this.runEnded() || this.deadlock !== undefined; }
+
+  /**
+   * Has the run ended? When the first process has exited, once no live process holds the console's stdout or
+   * stderr (a reparented child that still writes there keeps it going; one that closed them, a daemon, does not).
+   */
+  private runEnded(): boolean {
+    if (this.ended) return true;
+    if (!this.initExit) return false;
+    const holds = (t: Task): boolean => t.files.fds.some((f) => f?.kind === 'console' && (f.console === 1 || f.console === 2));
+    if (this.tasks.some((t) => t.state !== 'dead' && holds(t))) return false;
+    this.ended = this.initExit;
+    return true;
+  }
 
   private signals_(regs: PtRegs): 'ok' | 'stop' {
     const r = this.deliver(regs);

@@ -59,3 +59,16 @@ test('a process that stops itself with nothing left to continue it: a deadlock n
   assert.equal(r.stdout, '');
   assert.deepEqual(r.proc.threads().map((t) => [t.state, t.waiting]), [['blocked', 'stopped by SIGSTOP']]);
 });
+
+test('jobs.c orphan: the first process exits first; its reparented child still writes, the status is the parent\'s (qemu-riscv64 read through a pipe)', () => {
+  const r = runFixture('jobs', { args: ['orphan'] });
+  assert.deepEqual(r.stop, { kind: 'exited', code: 3 });
+  assert.equal(r.stdout, 'parent exits 3\norphan: reparented to init\n');
+});
+
+test('jobs.c daemon: a child that closed stdout and stderr does not keep the run going', () => {
+  const r = runFixture('jobs', { args: ['daemon'] });
+  assert.deepEqual(r.stop, { kind: 'exited', code: 3 });
+  assert.equal(r.stdout, 'parent exits 3\norphan: reparented to init\n');
+  assert.ok(r.proc.tasks.some((t) => t.state !== 'dead' && t.tgid !== 4242), 'the daemon was still there when the run ended');
+});
