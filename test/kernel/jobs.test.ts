@@ -12,8 +12,8 @@ waitpid WNOHANG|WUNTRACED again: 0 (the stop was reported)
 waitpid WCONTINUED: continued
 child read 5 bytes: hello (errno -)
 waitpid: exited 7
-waitid WSTOPPED: CLD_STOPPED, status Stopped
-child after SIGTSTP: continued
+waitid WSTOPPED: CLD_STOPPED, status Stopped (signal)
+child after SIGSTOP: continued
 waitpid: exited 0
 stopped child after SIGKILL: killed by Killed
 SIGCHLD codes: CLD_STOPPED CLD_CONTINUED CLD_EXITED CLD_STOPPED CLD_CONTINUED CLD_EXITED CLD_STOPPED CLD_KILLED
