@@ -215,6 +215,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
       onDenied: (path) => this.warn(`${path}: outside what the guest may use (EACCES); allow it with --allow ${dirname(path)}[:ro] (launch.json: "allow")`),
     });
     this.tty = new Tty(options);
+    this.vfs.exe = () => this.exePath;
 
     // ---- the machine
     try { this.board = new Board(options.timeCsr); } catch (e) { throw new LaunchError((e as Error).message); }

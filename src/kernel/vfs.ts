@@ -167,6 +167,9 @@ export class Vfs {
   }
 
   /** Look a guest path up, following symlinks (the last one too when `follow`). */
+  /** The current task's program (the target of /proc/self/exe); set by the process. */
+  exe?: () => string;
+
   lookup(path: string, follow = true, dirGuest = this.cwd): Node {
     if (path.length === 0) throw new KernelError(ENOENT);
     if (path.length >= 4096) throw new KernelError(ENAMETOOLONG);
@@ -181,6 +184,8 @@ export class Vfs {
 
   /** Walk once; returns a node, or a new path to walk when a symlink was met. */
   private walk(p: string, follow: boolean): Node | string {
+    // /proc/self/exe is a symlink to the running program: followed (exec, open), it is that file
+    if (follow && p === '/proc/self/exe' && this.exe) return this.exe();
     const special = this.special(p);
     if (special) return special;
     const parts = p.split('/').filter(Boolean);

@@ -28,7 +28,7 @@ const CASES: { name: string; args?: string[]; stdin?: string }[] = [
   { name: 'hello', args: ['x'] }, { name: 'vdso' }, { name: 'syscall' }, { name: 'signal' },
   { name: 'clocks' }, { name: 'io', stdin: 'some input\n' }, { name: 'cpu' }, { name: 'clockloop', args: ['100'] },
   { name: 'threads' }, { name: 'reserve' }, { name: 'events' }, { name: 'procs' }, { name: 'sigthreads' }, { name: 'fpthreads' }, { name: 'jobs' },
-  { name: 'jobs', args: ['orphan'] }, { name: 'jobs', args: ['daemon'] },
+  { name: 'jobs', args: ['orphan'] }, { name: 'jobs', args: ['daemon'] }, { name: 'sysmisc' },
 ];
 
 for (const kind of ['static', 'dynamic'] as const) {

@@ -72,3 +72,31 @@ test('jobs.c daemon: a child that closed stdout and stderr does not keep the run
   assert.equal(r.stdout, 'parent exits 3\norphan: reparented to init\n');
   assert.ok(r.proc.tasks.some((t) => t.state !== 'dead' && t.tgid !== 4242), 'the daemon was still there when the run ended');
 });
+
+
+const SYSMISC_OUT = `setuid(own) 0, setgid(own) 0
+setresuid(-1,-1,-1) 0, setreuid(own,-1) 0, setresgid(-1,own,-1) 0
+getresuid all the same: yes
+sendfile to a pipe: 20 bytes "line 0
+line 1", file offset now 20
+sendfile from offset 7000: 1890 bytes, offset now 8890, file offset still 20
+sendfile from a pipe: EINVAL
+`;
+
+test('sysmisc.c: set*id of the own ids, sendfile to a pipe and from an offset, as under qemu-riscv64', () => {
+  const r = runFixture('sysmisc');
+  assert.deepEqual(r.stop, { kind: 'exited', code: 0 });
+  assert.equal(r.stdout, SYSMISC_OUT);
+  assert.deepEqual(r.warnings, []);
+});
+
+test('sysmisc.c privileged: an unprivileged user may not take other ids (EPERM, not ENOSYS)', () => {
+  const r = runFixture('sysmisc', { args: ['privileged'] });
+  assert.equal(r.stdout, 'setuid(0) EPERM, setgid(0) EPERM, setresgid(0,-1,-1) EPERM, setgroups EPERM\n');
+});
+
+test('sysmisc.c exec: execve("/proc/self/exe") runs the program again (busybox sh runs applets so)', () => {
+  const r = runFixture('sysmisc', { args: ['exec'] });
+  assert.deepEqual(r.stop, { kind: 'exited', code: 0 });
+  assert.equal(r.stdout, 'run again through /proc/self/exe as renamed\nchild exited 6\n');
+});

@@ -453,6 +453,51 @@ function writeFromUser(p: LinuxProcess, f: OpenFile, segs: Segment[], pos?: numb
   });
 }
 
+/**
+ * sendfile(out_fd, in_fd, offset, count) (fs/read_write.c do_sendfile): bytes from a file to any writable file
+ * without a user buffer. `in_fd` must be a file with contents (not a pipe, socket or console: EINVAL); with
+ * `offset` the bytes come from *offset, which is advanced, and in_fd's position stays; without it the position
+ * advances. At most SENDFILE_CHUNK bytes move per call (a short count, as Linux's may be). A full pipe or socket
+ * makes the caller sleep, as write(2) does.
+ */
+const SENDFILE_CHUNK = 1 << 20;
+export function sysSendfile(p: LinuxProcess, a: bigint[]): bigint {
+  const out = getFile(p, a[0]), inp = getFile(p, a[1]);
+  if (!['file', 'tmp', 'proc', 'dev'].includes(inp.kind)) throw new KernelError(EINVAL);
+  if ((inp.flags & 3) === 1) throw new KernelError(EBADF);
+  if ((out.flags & 3) === 0 && out.kind !== 'console') throw new KernelError(EBADF);
+  if (out.flags & O_APPEND) throw new KernelError(EINVAL);
+  const mm = p.mm;
+  let pos: number | undefined;
+  if (a[2] !== 0n) {
+    const v = mm.read64(a[2]);
+    if (v === undefined) throw new KernelError(EFAULT);
+    if (BigInt.asIntN(64, v) < 0n) throw new KernelError(EINVAL);
+    pos = Number(v);
+  }
+  const count = Math.min(rwCount(a[3]), SENDFILE_CHUNK);
+  const data = readFrom(p, inp, count, pos ?? inp.pos);
+  if (!data.length) return 0n;
+  const waits = (out.kind === 'pipe' || out.kind === 'socket') && !(out.flags & O_NONBLOCK);
+  let done = 0;
+  const finish = (): bigint => {
+    if (pos !== undefined) { if (!mm.write64(a[2], BigInt(pos + done))) throw new KernelError(EFAULT); } else inp.pos += done;
+    return BigInt(done);
+  };
+  return blockingIo(p, out, out.kind === 'pipe' ? 'sendfile to a full pipe' : `sendfile to ${out.path}`, () => {
+    while (done < data.length) {
+      let n: number;
+      try { n = writeTo(p, out, data.subarray(done)); } catch (e) {
+        if (done > 0 && e instanceof KernelError && !(waits && e.errno === EAGAIN)) return finish();
+        throw e;
+      }
+      done += n;
+      if (n === 0 || done < data.length) { if (waits) throw new KernelError(EAGAIN); return finish(); }
+    }
+    return finish();
+  });
+}
+
 export function sysRead(p: LinuxProcess, a: bigint[]): bigint {
   const f = getFile(p, a[0]);
   accessOk(a[1], a[2]);

@@ -13,6 +13,37 @@ export function sysGetpid(p: LinuxProcess): bigint { return BigInt(p.pid); }
 export function sysGetppid(p: LinuxProcess): bigint { return BigInt(p.ppid); }
 export function sysGetuid(): bigint { return UID; }
 export function sysGetgid(): bigint { return GID; }
+// kernel/sys.c's set*id for an unprivileged user (no CAP_SETUID/CAP_SETGID): every id of the one user is 1000, so
+// an id may be "set" to 1000 (or left alone with -1 where the call allows it); anything else is EPERM. Programs
+// that drop privileges at start (busybox's applets, daemons) call these and stop when they fail.
+const KEEP = 0xffffffffn;
+function sameIds(ids: bigint[], own: bigint, keepAllowed: boolean): bigint {
+  for (const v of ids) {
+    const id = v & 0xffffffffn;
+    if (keepAllowed && id === KEEP) continue;
+    if (id !== own) throw new KernelError(id === KEEP ? EINVAL : EPERM);
+  }
+  return 0n;
+}
+export function sysSetuid(_p: LinuxProcess, a: bigint[]): bigint { return sameIds([a[0]], UID, false); }
+export function sysSetgid(_p: LinuxProcess, a: bigint[]): bigint { return sameIds([a[0]], GID, false); }
+export function sysSetreuid(_p: LinuxProcess, a: bigint[]): bigint { return sameIds([a[0], a[1]], UID, true); }
+export function sysSetregid(_p: LinuxProcess, a: bigint[]): bigint { return sameIds([a[0], a[1]], GID, true); }
+export function sysSetresuid(_p: LinuxProcess, a: bigint[]): bigint { return sameIds([a[0], a[1], a[2]], UID, true); }
+export function sysSetresgid(_p: LinuxProcess, a: bigint[]): bigint { return sameIds([a[0], a[1], a[2]], GID, true); }
+/** getresuid/getresgid: the real, effective and saved ids, all the one user's. */
+function getres(p: LinuxProcess, a: bigint[], id: bigint): bigint {
+  for (const va of a.slice(0, 3)) if (!p.mm.write32(va, Number(id))) throw new KernelError(EFAULT);
+  return 0n;
+}
+export function sysGetresuid(p: LinuxProcess, a: bigint[]): bigint { return getres(p, a, UID); }
+export function sysGetresgid(p: LinuxProcess, a: bigint[]): bigint { return getres(p, a, GID); }
+/** setfsuid/setfsgid return the previous id and change nothing an unprivileged caller may not. */
+export function sysSetfsuid(): bigint { return UID; }
+export function sysSetfsgid(): bigint { return GID; }
+/** setgroups needs CAP_SETGID. */
+export function sysSetgroups(): bigint { throw new KernelError(EPERM); }
+
 export function sysSetTidAddress(p: LinuxProcess, a: bigint[]): bigint { p.clearChildTid = a[0]; return BigInt(p.current.tid); }
 export function sysGettid(p: LinuxProcess): bigint { return BigInt(p.current.tid); }
 export function sysSetRobustList(p: LinuxProcess, a: bigint[]): bigint {
