@@ -4,7 +4,8 @@
 #   scripts/real-programs.sh            build what is missing, print the directory of each program (one per line)
 #   scripts/real-programs.sh --print    print the directories of what is built (build nothing)
 #
-# Packages: lua5.4, jq, bzip2, zlib (example + minigzip), sqlite3 (the shell). Each is fetched with
+# Packages: lua5.4, jq, bzip2, zlib (example + minigzip), sqlite3 (the shell), busybox (sh and the applets: processes,
+# pipes, job control), xz-utils (xz, threaded with -T). Each is fetched with
 # `apt-get source` (deb-src lines are added when missing: that needs root), unpacked with Debian's patches and
 # built with riscv64-linux-gnu-gcc -static. Results are cached in
 #   ${XDG_CACHE_HOME:-~/.cache}/riscv-vdso-lab/real-programs/<package>-<version>-<key>/
@@ -14,7 +15,7 @@
 # Needed: gcc-riscv64-linux-gnu, libc6-dev-riscv64-cross, dpkg-dev, autoconf, automake, libtool (jq), tclsh (sqlite3).
 set -euo pipefail
 
-PACKAGES=(lua5.4 jq bzip2 zlib sqlite3)
+PACKAGES=(lua5.4 jq bzip2 zlib sqlite3 busybox xz-utils)
 CC=riscv64-linux-gnu-gcc
 CFLAGS_REAL="-O2"
 LDFLAGS_REAL="-static"
@@ -123,6 +124,34 @@ build_sqlite3() {
   "$CC" $CFLAGS_REAL -DSQLITE_THREADSAFE=1 -DSQLITE_OMIT_LOAD_EXTENSION=1 -DSQLITE_ENABLE_MATH_FUNCTIONS -I. \
     -o "$OUT/bin/sqlite3" shell.c sqlite3.c $LDFLAGS_REAL -lm
   cp debian/copyright "$OUT/licences/debian-copyright"   # public domain: the blessing is in debian/copyright
+}
+
+build_busybox() {
+  # Upstream's defconfig (every applet), linked statically; tc is left out (it needs CBQ definitions that newer
+  # kernel headers dropped). The shell runs applets without exec where it can (PREFER_APPLETS, SH_STANDALONE: a
+  # NOEXEC applet runs in the forked child), as Debian's busybox-static does: qemu-riscv64 cannot execve a riscv64
+  # binary without binfmt_misc, so scripts compared under both fork but do not exec.
+  make -s defconfig >&2
+  sed -i -e 's/^# CONFIG_STATIC is not set/CONFIG_STATIC=y/' -e 's/^CONFIG_TC=y/# CONFIG_TC is not set/' \
+    -e 's/^# CONFIG_FEATURE_PREFER_APPLETS is not set/CONFIG_FEATURE_PREFER_APPLETS=y/' \
+    -e 's/^# CONFIG_FEATURE_SH_STANDALONE is not set/CONFIG_FEATURE_SH_STANDALONE=y/' .config
+  yes '' | make -s oldconfig >/dev/null 2>&1 || true
+  make -s -j"$JOBS" CROSS_COMPILE=riscv64-linux-gnu- busybox >&2
+  cp busybox "$OUT/bin/busybox"
+  cp LICENSE "$OUT/licences/LICENSE"
+  cp debian/copyright "$OUT/licences/debian-copyright"
+}
+
+build_xz_utils() {
+  # xz with liblzma statically; threads (-T) are pthreads.
+  ./configure -q --host=riscv64-linux-gnu --disable-shared --enable-static --disable-nls --disable-doc \
+    --disable-scripts --disable-lzmadec --disable-lzmainfo --disable-xzdec --disable-lzma-links \
+    CC="$CC" CFLAGS="$CFLAGS_REAL" LDFLAGS="$LDFLAGS_REAL" >&2
+  make -s -j"$JOBS" -C src/liblzma >&2
+  make -s -j"$JOBS" -C src/xz LDFLAGS="$LDFLAGS_REAL -all-static" >&2
+  cp src/xz/xz "$OUT/bin/xz"
+  cp COPYING "$OUT/licences/COPYING"
+  cp debian/copyright "$OUT/licences/debian-copyright"
 }
 
 # ---

@@ -3,8 +3,10 @@
 // on clone'd threads, futexes, epoll, a 512 MiB PROT_NONE reservation), dprint (Rust: threads, ppoll, flock, a
 // wasm plugin's compiled code from its cache), dart-sass (a Dart AOT runtime: epoll, timerfd, threads). Built from Debian
 // source packages (scripts/real-programs.sh): lua, jq, sqlite3 on a file database (fcntl locks, a journal),
-// bzip2 and zlib's minigzip/example (files compressed and read back). Each runs in a scratch working directory
-// of its own under both, with the same inputs.
+// bzip2 and zlib's minigzip/example (files compressed and read back), busybox (its sh running scripts with
+// pipelines, subshells, background jobs, wait, stops and continues, traps; sort/find/xargs), xz -T2 (pthreads
+// compressing blocks in parallel). Each runs in a scratch working directory of its own under both, with the same
+// inputs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -230,4 +232,60 @@ test('zlib (Debian zlib): minigzip through a pipe both ways, and zlib\'s own exa
   const out = same('minigzip -d', bin('minigzip'), ['-d'], { stdin: packed, status: 0 });
   assert.equal(out, text.toString());
   same('example', bin('example'), [], { outputs: ['foo.gz'], status: 0 });
+});
+
+// busybox sh with applets preferred: it forks (pipelines, subshells, $(...), background jobs) but never execs, which
+// qemu-riscv64 could not do without binfmt_misc
+const BUSYBOX_SH = `echo "start $#: $*"
+seq 1 30 | sort -rn | head -3 | tr '\\n' ' '; echo
+echo "a b c" | (read x y z; echo "$z$y$x")
+upper=$(echo hello | tr a-z A-Z); echo "subst $upper \${#upper}"
+(sleep 0.05; exit 3) & p1=$!
+(exit 4) & p2=$!
+wait $p2; echo "second job: $?"
+wait $p1; echo "first job: $?"
+sleep 5 & p=$!
+kill -STOP $p; kill -CONT $p; kill $p; wait $p; echo "stopped, continued, terminated: $?"
+trap 'echo "trap USR1"' USR1
+kill -USR1 $$
+mkdir -p d/e/f
+for i in 3 1 2; do echo "file $i" > d/e/f$i.txt; echo "deep $i" > d/e/f/g$i.txt; done
+find d -name '*.txt' | sort | xargs -n2 echo found
+find d -name '*.txt' | sort | while read f; do cat "$f"; done | sort | uniq -c | sort -k2
+echo d/e | xargs ls | wc -l
+find d -type d | sort | tr '\\n' ' '; echo
+cat <<EOT | wc -l
+one
+two
+three
+EOT
+echo "arith $(( 6 * 7 )) $(( (1 << 10) % 1000 ))"
+false | true; echo "pipeline status $?"
+! false; echo "negated $?"
+for w in $(echo x y z); do printf '%s-' "$w"; done; echo
+i=0; while [ $i -lt 5 ]; do i=$((i + 1)); done; echo "loop $i"
+case "file.tar.gz" in *.gz) echo "case gz";; *) echo "case other";; esac
+f() { local v="$1"; echo "func $v $#"; return 9; }; f a b; echo "func status $?"
+echo "to stderr" >&2
+{ echo grouped; echo output; } | wc -w
+echo done > out.txt
+exit 7
+`;
+
+test('busybox 1.35 (Debian busybox): sh runs a script of pipelines, subshells, background jobs, wait, stops and traps, with sort/find/xargs/uniq', { skip: skipDebian }, () => {
+  const out = same('busybox sh', bin('busybox'), ['sh', 'script.sh', 'one', 'two'], { files: { 'script.sh': BUSYBOX_SH }, outputs: ['out.txt'], status: 7 });
+  assert.match(out, /stopped, continued, terminated: 143/);
+  assert.match(out, /trap USR1/);
+  same('busybox sort', bin('busybox'), ['sort', '-t,', '-k2,2n', '-k1,1r', 'data.csv'],
+    { files: { 'data.csv': Array.from({ length: 300 }, (_, i) => `k${(i * 37) % 101},${(i * 13) % 17}\n`).join('') }, status: 0 });
+  same('busybox sh -c error', bin('busybox'), ['sh', '-c', 'echo before; ( exit 3 ) | cat; nosuchcommand_xyz; echo "status $?"'], { status: 0 });
+});
+
+test('xz 5.4 (Debian xz-utils): -T2 compresses blocks on two threads to the same bytes and decompresses them', { skip: skipDebian }, () => {
+  const text = Array.from({ length: 12000 }, (_, i) => `${i} ${'xz threads '.repeat(i % 9)}${(i * 2654435761) % 1000}\n`).join('');
+  same('xz -T2', bin('xz'), ['-T2', '-1', '--block-size=65536', '-k', 'data.txt'], { files: { 'data.txt': text }, outputs: ['data.txt.xz'], status: 0 });
+  const packed = qemu(bin('xz'), ['-T2', '-1', '--block-size=65536', '-c', 'data.txt'], { files: { 'data.txt': text } }).stdout;
+  const out = same('xz -dc -T2', bin('xz'), ['-T2', '-dc', 'data.txt.xz'], { files: { 'data.txt.xz': packed }, status: 0 });
+  assert.equal(out, text);
+  same('xz -t on garbage', bin('xz'), ['-t', 'bad.xz'], { files: { 'bad.xz': 'not xz at all' }, status: 1 });
 });

@@ -453,6 +453,16 @@ function writeFromUser(p: LinuxProcess, f: OpenFile, segs: Segment[], pos?: numb
   });
 }
 
+/** fadvise64(fd, offset, len, advice) (mm/fadvise.c): advice only, nothing to do for the model's files; a pipe or
+ *  socket is ESPIPE, an unknown advice or a negative length EINVAL. */
+export function sysFadvise64(p: LinuxProcess, a: bigint[]): bigint {
+  const f = getFile(p, a[0]);
+  if (f.kind === 'pipe' || f.kind === 'socket') throw new KernelError(ESPIPE);
+  const advice = Number(BigInt.asIntN(32, a[3]));
+  if (advice < 0 || advice > 5 || BigInt.asIntN(64, a[2]) < 0n) throw new KernelError(EINVAL);
+  return 0n;
+}
+
 /**
  * sendfile(out_fd, in_fd, offset, count) (fs/read_write.c do_sendfile): bytes from a file to any writable file
  * without a user buffer. `in_fd` must be a file with contents (not a pipe, socket or console: EINVAL); with

@@ -38,14 +38,14 @@ export const SYSCALL_NAMES: Record<number, string> = {
   177: 'getegid', 178: 'gettid', 179: 'sysinfo', 198: 'socket', 203: 'connect', 214: 'brk', 215: 'munmap', 216: 'mremap',
   220: 'clone', 221: 'execve', 222: 'mmap', 226: 'mprotect', 227: 'msync', 228: 'mlock', 229: 'munlock', 233: 'madvise',
   258: 'riscv_hwprobe', 259: 'riscv_flush_icache', 260: 'wait4', 261: 'prlimit64', 276: 'renameat2', 278: 'getrandom',
-  279: 'memfd_create', 95: 'waitid', 281: 'execveat', 199: 'socketpair', 200: 'bind', 201: 'listen', 202: 'accept', 242: 'accept4', 204: 'getsockname', 205: 'getpeername', 206: 'sendto', 207: 'recvfrom', 208: 'setsockopt', 209: 'getsockopt', 210: 'shutdown', 211: 'sendmsg', 212: 'recvmsg', 74: 'signalfd4', 85: 'timerfd_create', 86: 'timerfd_settime', 87: 'timerfd_gettime', 441: 'epoll_pwait2', 283: 'membarrier', 291: 'statx', 293: 'rseq', 435: 'clone3', 439: 'faccessat2', 143: 'setregid', 145: 'setreuid', 147: 'setresuid', 148: 'getresuid', 149: 'setresgid', 150: 'getresgid', 151: 'setfsuid', 152: 'setfsgid', 159: 'setgroups', 424: 'pidfd_send_signal', 71: 'sendfile', 434: 'pidfd_open',
+  279: 'memfd_create', 95: 'waitid', 281: 'execveat', 199: 'socketpair', 200: 'bind', 201: 'listen', 202: 'accept', 242: 'accept4', 204: 'getsockname', 205: 'getpeername', 206: 'sendto', 207: 'recvfrom', 208: 'setsockopt', 209: 'getsockopt', 210: 'shutdown', 211: 'sendmsg', 212: 'recvmsg', 74: 'signalfd4', 85: 'timerfd_create', 86: 'timerfd_settime', 87: 'timerfd_gettime', 441: 'epoll_pwait2', 283: 'membarrier', 291: 'statx', 293: 'rseq', 435: 'clone3', 439: 'faccessat2', 143: 'setregid', 145: 'setreuid', 147: 'setresuid', 148: 'getresuid', 149: 'setresgid', 150: 'getresgid', 151: 'setfsuid', 152: 'setfsgid', 159: 'setgroups', 424: 'pidfd_send_signal', 71: 'sendfile', 223: 'fadvise64', 434: 'pidfd_open',
 };
 
 const HANDLERS: Record<string, Handler> = {
   getcwd: fs.sysGetcwd, dup: fs.sysDup, dup3: fs.sysDup3, fcntl: fs.sysFcntl, ioctl: fs.sysIoctl, mkdirat: fs.sysMkdirat,
   unlinkat: fs.sysUnlinkat, ftruncate: fs.sysFtruncate, faccessat: fs.sysFaccessat, faccessat2: fs.sysFaccessat, chdir: fs.sysChdir,
   openat: fs.sysOpenat, close: fs.sysClose, pipe2: fs.sysPipe2, getdents64: fs.sysGetdents64, lseek: fs.sysLseek,
-  read: fs.sysRead, sendfile: fs.sysSendfile, write: fs.sysWrite, readv: fs.sysReadv, writev: fs.sysWritev, pread64: fs.sysPread64, pwrite64: fs.sysPwrite64,
+  read: fs.sysRead, sendfile: fs.sysSendfile, fadvise64: fs.sysFadvise64, write: fs.sysWrite, readv: fs.sysReadv, writev: fs.sysWritev, pread64: fs.sysPread64, pwrite64: fs.sysPwrite64,
   readlinkat: fs.sysReadlinkat, newfstatat: fs.sysNewfstatat, fstat: fs.sysFstat, statx: fs.sysStatx,
   fsync: () => 0n, fdatasync: () => 0n,
   exit: proc.sysExitGroup, exit_group: proc.sysExitGroup, set_tid_address: proc.sysSetTidAddress,
