@@ -5,7 +5,7 @@
 #   scripts/real-programs.sh --print    print the directories of what is built (build nothing)
 #
 # Packages: lua5.4, jq, bzip2, zlib (example + minigzip), sqlite3 (the shell), busybox (sh and the applets: processes,
-# pipes, job control), xz-utils (xz, threaded with -T). Each is fetched with
+# pipes, job control), xz-utils (xz, threaded with -T), libzstd (the zstd program, threaded with -T). Each is fetched with
 # `apt-get source` (deb-src lines are added when missing: that needs root), unpacked with Debian's patches and
 # built with riscv64-linux-gnu-gcc -static. Results are cached in
 #   ${XDG_CACHE_HOME:-~/.cache}/riscv-vdso-lab/real-programs/<package>-<version>-<key>/
@@ -15,7 +15,7 @@
 # Needed: gcc-riscv64-linux-gnu, libc6-dev-riscv64-cross, dpkg-dev, autoconf, automake, libtool (jq), tclsh (sqlite3).
 set -euo pipefail
 
-PACKAGES=(lua5.4 jq bzip2 zlib sqlite3 busybox xz-utils)
+PACKAGES=(lua5.4 jq bzip2 zlib sqlite3 busybox xz-utils libzstd)
 CC=riscv64-linux-gnu-gcc
 CFLAGS_REAL="-O2"
 LDFLAGS_REAL="-static"
@@ -151,6 +151,15 @@ build_xz_utils() {
   make -s -j"$JOBS" -C src/xz LDFLAGS="$LDFLAGS_REAL -all-static" >&2
   cp src/xz/xz "$OUT/bin/xz"
   cp COPYING "$OUT/licences/COPYING"
+  cp debian/copyright "$OUT/licences/debian-copyright"
+}
+
+build_libzstd() {
+  # The zstd command line program with its multithreaded compressor (pthreads), no zlib/lzma/lz4 formats.
+  make -s -j"$JOBS" -C programs zstd CC="$CC" CFLAGS="$CFLAGS_REAL" LDFLAGS="$LDFLAGS_REAL" HAVE_THREAD=1 HAVE_ZLIB=0 \
+    HAVE_LZMA=0 HAVE_LZ4=0 >&2
+  cp programs/zstd "$OUT/bin/zstd"
+  cp LICENSE COPYING "$OUT/licences/"
   cp debian/copyright "$OUT/licences/debian-copyright"
 }
 

@@ -4,8 +4,8 @@
 // wasm plugin's compiled code from its cache), dart-sass (a Dart AOT runtime: epoll, timerfd, threads). Built from Debian
 // source packages (scripts/real-programs.sh): lua, jq, sqlite3 on a file database (fcntl locks, a journal),
 // bzip2 and zlib's minigzip/example (files compressed and read back), busybox (its sh running scripts with
-// pipelines, subshells, background jobs, wait, stops and continues, traps; sort/find/xargs), xz -T2 (pthreads
-// compressing blocks in parallel). Each runs in a scratch working directory of its own under both, with the same
+// pipelines, subshells, background jobs, wait, stops and continues, traps; sort/find/xargs), xz -T2 and zstd -T2
+// (pthreads compressing blocks in parallel). Each runs in a scratch working directory of its own under both, with the same
 // inputs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -288,4 +288,13 @@ test('xz 5.4 (Debian xz-utils): -T2 compresses blocks on two threads to the same
   const out = same('xz -dc -T2', bin('xz'), ['-T2', '-dc', 'data.txt.xz'], { files: { 'data.txt.xz': packed }, status: 0 });
   assert.equal(out, text);
   same('xz -t on garbage', bin('xz'), ['-t', 'bad.xz'], { files: { 'bad.xz': 'not xz at all' }, status: 1 });
+});
+
+test('zstd 1.5 (Debian libzstd): -T2 compresses 128 KiB jobs on worker threads to the same bytes and decompresses them', { skip: skipDebian }, () => {
+  const text = Array.from({ length: 12000 }, (_, i) => `${i} ${'zstd workers '.repeat(i % 7)}${(i * 2246822519) % 977}\n`).join('');
+  same('zstd -T2', bin('zstd'), ['-q', '-T2', '-3', '-B131072', 'data.txt', '-o', 'data.txt.zst'], { files: { 'data.txt': text }, outputs: ['data.txt.zst'], status: 0 });
+  const packed = qemu(bin('zstd'), ['-q', '-T2', '-3', '-B131072', '-c', 'data.txt'], { files: { 'data.txt': text } }).stdout;
+  const out = same('zstd -dc', bin('zstd'), ['-q', '-dc', 'data.txt.zst'], { files: { 'data.txt.zst': packed }, status: 0 });
+  assert.equal(out, text);
+  same('zstd -t on garbage', bin('zstd'), ['-q', '-t', 'bad.zst'], { files: { 'bad.zst': 'not zstd at all' }, status: 1 });
 });
