@@ -6,7 +6,6 @@ import type { Decoded } from '../isa/types';
 const OP_JAL = opIndex('jal');
 const OP_JALR = opIndex('jalr');
 
-
 const TRANSFERS = new Set(['jal', 'jalr', 'beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu'].map(opIndex));
 
 /** A jump or branch (compressed forms decode to these): the end of a function's straight-line prologue. */
