@@ -265,7 +265,7 @@ export class DebugRuntime extends EventEmitter {
     if (thread !== undefined && target.currentTid !== undefined && thread !== target.currentTid) {
       if (this.ended) throw new Error('the program has ended');
       if (this.running) throw new Error('the program is already running');
-      const r = target.switchThread ? target.switchThread(thread) : { error: `thread ${thread} cannot be stepped here` };
+      const r = target.switchThread ? target.switchThread(thread) : { error: `thread ${thread} is not on the hart and this target cannot put it there: steps run the thread that stopped (${target.currentTid}); continue, or set a breakpoint where thread ${thread} goes` };
       if (typeof r === 'object') throw new Error(r.error);
       if (r === 'sleeps') resumeAt = target.threadContext?.(thread)?.pc;
       if (r === 'sleeps' && resumeAt === undefined) throw new Error(`thread ${thread} has no saved user context`);
