@@ -9,33 +9,33 @@ import { CSR_SATP, CSR_PMPADDR0, CSR_PMPCFG0 } from '../../src/isa/encoding.gene
 const A0 = 10, A1 = 11;
 const ROOT = RAM_BASE + 0x100000n;
 const ALIAS = 0x40000000n; // the second 1 GiB page: the same RAM
+/** a0 += 1; a1 += 1; again */
+const LOOP = [enc('addi', { rd: A0, rs1: A0, imm: 1 }), enc('addi', { rd: A1, rs1: A1, imm: 1 }), enc('jal', { imm: -8 })];
 
-/** S-mode with Sv39 on (root table at ROOT) and PMP entry 0 open over everything (NAPOT, R/W/X), as a firmware leaves it. */
-function supervisor(h: Hart): void {
+/**
+ * A hart running `prog` from RAM_BASE in S-mode with Sv39 on: the root table at ROOT holds two gigapage leaves
+ * (V R W X A D), VA 0 and VA 1 GiB (ALIAS), both to RAM_BASE; PMP entry 0 open over everything (NAPOT, R/W/X), as
+ * a firmware leaves it. `jit` unset: the hart's default.
+ */
+function machine(prog: number[], jit?: boolean): Hart {
+  const h = new Hart({ ramBytes: 4 << 20, jit });
+  const b = new Uint8Array(prog.length * 4);
+  prog.forEach((w, i) => new DataView(b.buffer).setUint32(i * 4, w, true));
+  h.writePhys(RAM_BASE, b);
+  const leaf = ((RAM_BASE >> 12n) << 10n) | 0xcfn;
+  h.writePhys64(ROOT, leaf);
+  h.writePhys64(ROOT + 8n, leaf);
   h.setCsr(CSR_PMPADDR0, (1n << 54n) - 1n);
   h.setCsr(CSR_PMPCFG0, (3n << 3n) | 7n);
   h.setCsr(CSR_SATP, (8n << 60n) | (ROOT >> 12n));
   h.priv = PRV_S;
   h.pc = 0n;
-}
-
-function machine(jit: boolean): Hart {
-  const h = new Hart({ ramBytes: 4 << 20, jit });
-  const loop = [enc('addi', { rd: A0, rs1: A0, imm: 1 }), enc('addi', { rd: A1, rs1: A1, imm: 1 }), enc('jal', { imm: -8 })];
-  const b = new Uint8Array(loop.length * 4);
-  loop.forEach((w, i) => new DataView(b.buffer).setUint32(i * 4, w, true));
-  h.writePhys(RAM_BASE, b);
-  // two gigapage leaves (V R W X A D) at VA 0 and VA 1 GiB, both to RAM_BASE
-  const leaf = ((RAM_BASE >> 12n) << 10n) | 0xcfn;
-  h.writePhys64(ROOT, leaf);
-  h.writePhys64(ROOT + 8n, leaf);
-  supervisor(h);
   return h;
 }
 
 for (const jit of [false, true]) {
   test(`a physical breakpoint stops every virtual alias of the instruction (jit ${jit ? 'on' : 'off'})`, () => {
-    const h = machine(jit);
+    const h = machine(LOOP, jit);
     assert.equal(h.run(200_000).kind, 'budget', 'no breakpoint yet: the loop runs (and gets hot)');
     if (jit) assert.ok(h.jitStats.compiled > 0, 'the loop was translated before the breakpoint was set');
     h.setPhysicalBreakpoints([RAM_BASE + 4n]);
@@ -56,23 +56,15 @@ for (const jit of [false, true]) {
 }
 
 test('a physical watch range catches stores through every virtual alias and reports the physical address', () => {
-  const h = new Hart({ ramBytes: 4 << 20 });
   const T0 = 5;
-  const prog = [
+  const h = machine([
     enc('addi', { rd: A0, imm: 0x55 }),
     enc('sd', { rs1: 0, rs2: A0, imm: 0x700 }),          // alias 1: VA 0x700
     enc('lui', { rd: T0, imm: 0x40000000 }),
     enc('sd', { rs1: T0, rs2: A0, imm: 0x708 }),         // alias 2: VA 0x40000708, not watched
     enc('sd', { rs1: T0, rs2: A0, imm: 0x700 }),         // alias 2: VA 0x40000700
     enc('jal', { imm: 0 }),
-  ];
-  const b = new Uint8Array(prog.length * 4);
-  prog.forEach((w, i) => new DataView(b.buffer).setUint32(i * 4, w, true));
-  h.writePhys(RAM_BASE, b);
-  const leaf = ((RAM_BASE >> 12n) << 10n) | 0xcfn;
-  h.writePhys64(ROOT, leaf);
-  h.writePhys64(ROOT + 8n, leaf);
-  supervisor(h);
+  ]);
   h.addWatch(RAM_BASE + 0x700n, RAM_BASE + 0x708n, 2, true);
   let e = h.run(100);
   assert.equal(e.kind, 'watch');
