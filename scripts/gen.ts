@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { generateOps, OPS_FILE } from './gen-ops';
+import { generateDecoder, DECODER_FILE } from './gen-decoder';
 import { generateEncodingAs, generateEncodingTs, ENCODING_AS_FILE, ENCODING_TS_FILE } from './gen-encoding';
 import { generateGrammar, GRAMMAR_PATH } from './gen-grammar';
 import { datapageHeader } from './gen-datapage-header';
@@ -12,6 +13,7 @@ export const DATAPAGE_HEADER_FILE = join(__dirname, '..', 'src', 'guest', 'vdso'
 
 const outputs: [string, () => string][] = [
   [OPS_FILE, generateOps],
+  [DECODER_FILE, generateDecoder],
   [ENCODING_AS_FILE, generateEncodingAs],
   [ENCODING_TS_FILE, generateEncodingTs],
   [GRAMMAR_PATH, generateGrammar],

@@ -8,6 +8,7 @@ import { decode } from '../isa/decode';
 import type { Decoded } from '../isa/types';
 import { INSNS } from '../isa/instructions';
 import { Jit, type JitStats } from './jit/jit';
+import { writeBreakpointFilter } from './bpfilter';
 import { instructionCycles, TRAP_CYCLES, XRET_CYCLES } from './cycles';
 
 /** Ops whose integer rd is written: a write to x0 is sent to the unused slot 32 instead (see decodeInto). */
@@ -105,6 +106,7 @@ interface CoreExports {
   setJitThreshold(entries: number): void;
   hostMret(): void;
   staticEnd(): number;
+  decodeScratch(bits: number): number;
 }
 
 /** A 1 GHz core on the 10 MHz timebase. */
@@ -131,6 +133,25 @@ export function coreWasmPath(): string {
   const candidates = [join(__dirname, 'hart.wasm'), join(__dirname, '..', '..', 'build', 'core', 'hart.wasm'), join(__dirname, '..', 'build', 'core', 'hart.wasm')];
   for (const c of candidates) if (existsSync(c)) return c;
   throw new Error(`the execution core hart.wasm was not found (looked in ${candidates.join(', ')}): run npm run build`);
+}
+
+/**
+ * Fill the decode-cache entry at `entry` (src/hart/layout.ts DEC_*) for instruction bits `bits` with the
+ * table-driven decoder (src/isa/decode.ts). The core's own decoder (src/hart/core/decode.generated.ts, generated
+ * from the same tables) fills entries the same way: test/hart/decoder.test.ts compares the two.
+ */
+export function fillDecodeEntry(dv: DataView, entry: number, bits: number): void {
+  const d = decode(bits >>> 0);
+  dv.setInt32(entry + L.DEC_IMM, d.op < 0 ? 0 : d.imm | 0, true);
+  dv.setUint8(entry + L.DEC_OP, d.op + 1);
+  dv.setUint8(entry + L.DEC_CYCLES, d.op < 0 ? 1 : OP_CYCLES[d.op]);
+  // x0 stays zero without a per-instruction check: writes to it go to the scratch slot x32
+  dv.setUint8(entry + L.DEC_RD, d.rd === 0 && d.op >= 0 && WRITES_X[d.op] ? 32 : d.rd);
+  dv.setUint8(entry + L.DEC_RS1, d.rs1);
+  dv.setUint8(entry + L.DEC_RS2, d.rs2);
+  dv.setUint8(entry + L.DEC_RS3, d.rs3);
+  dv.setUint8(entry + L.DEC_RM, d.rm);
+  dv.setUint8(entry + L.DEC_LEN, d.op < 0 ? ((bits & 3) === 3 ? 4 : 2) : d.length);
 }
 
 export class Hart {
@@ -192,6 +213,15 @@ export class Hart {
   }
 
   /** The costs the core applies itself (trap entry, xRET), from src/hart/cycles.ts. */
+  /**
+   * The decode entry (bytes DEC_IMM..DEC_LEN, see ./layout.ts) the core's own decoder makes of `bits`, for
+   * test/hart/decoder.test.ts.
+   */
+  coreDecodeEntry(bits: number): Uint8Array {
+    const e = this.core.decodeScratch(bits >>> 0);
+    return this.u8.slice(e + L.DEC_IMM, e + L.DEC_ENTRY);
+  }
+
   private setCostParameters(): void {
     this.setMisc(L.MISC_COST_TRAP, BigInt(TRAP_CYCLES));
     this.setMisc(L.MISC_COST_XRET, BigInt(XRET_CYCLES));
@@ -204,7 +234,10 @@ export class Hart {
     this.x64 = new BigUint64Array(buf, 0, L.STATE_END / 8);
   }
 
-  /** Fill one decode-cache entry (called by the core on a miss). */
+  /**
+   * Fill one decode-cache entry: called by the core on a miss where its breakpoint filter says a breakpoint
+   * may be (elsewhere the core decodes by itself).
+   */
   private decodeInto(pc: bigint, bits: number, entry: number, noBp: number, host: number): void {
     const dv = this.dv;
     if (!noBp && ((this.breakpoints.size > 0 && this.breakpoints.has(BigInt.asUintN(64, pc)))
@@ -214,17 +247,7 @@ export class Hart {
       dv.setUint8(entry + L.DEC_LEN, (bits & 3) === 3 ? 4 : 2);
       return;
     }
-    const d = decode(bits >>> 0);
-    dv.setInt32(entry + L.DEC_IMM, d.op < 0 ? 0 : d.imm | 0, true);
-    dv.setUint8(entry + L.DEC_OP, d.op + 1);
-    dv.setUint8(entry + L.DEC_CYCLES, d.op < 0 ? 1 : OP_CYCLES[d.op]);
-    // x0 stays zero without a per-instruction check: writes to it go to the scratch slot x32
-    dv.setUint8(entry + L.DEC_RD, d.rd === 0 && d.op >= 0 && WRITES_X[d.op] ? 32 : d.rd);
-    dv.setUint8(entry + L.DEC_RS1, d.rs1);
-    dv.setUint8(entry + L.DEC_RS2, d.rs2);
-    dv.setUint8(entry + L.DEC_RS3, d.rs3);
-    dv.setUint8(entry + L.DEC_RM, d.rm);
-    dv.setUint8(entry + L.DEC_LEN, d.op < 0 ? ((bits & 3) === 3 ? 4 : 2) : d.length);
+    fillDecodeEntry(dv, entry, bits);
   }
 
   private mmioHandler: MmioHandler | undefined;
@@ -415,10 +438,10 @@ export class Hart {
   /** Breakpoints live in the decode cache: changing them flushes it, and costs nothing per instruction. */
   addBreakpoint(va: bigint): void {
     va = BigInt.asUintN(64, va);
-    if (!this.breakpoints.has(va)) { this.breakpoints.add(va); this.core.flushDecode(); }
+    if (!this.breakpoints.has(va)) { this.breakpoints.add(va); this.breakpointsChanged(); }
   }
   removeBreakpoint(va: bigint): void {
-    if (this.breakpoints.delete(BigInt.asUintN(64, va))) this.core.flushDecode();
+    if (this.breakpoints.delete(BigInt.asUintN(64, va))) this.breakpointsChanged();
   }
   /** Replace the whole breakpoint set at once: one decode-cache flush however many addresses change. */
   setBreakpoints(addresses: Iterable<bigint>): void {
@@ -429,7 +452,7 @@ export class Hart {
     if (!changed) return;
     this.breakpoints.clear();
     for (const a of want) this.breakpoints.add(a);
-    this.core.flushDecode();
+    this.breakpointsChanged();
   }
   /**
    * Replace the physical breakpoints: an instruction stops at whatever virtual address it runs, in any address
@@ -441,13 +464,23 @@ export class Hart {
     if (want.size === this.physBreakpoints.size && [...want].every((a) => this.physBreakpoints.has(a))) return;
     this.physBreakpoints.clear();
     for (const a of want) this.physBreakpoints.add(a);
-    this.core.flushDecode();
+    this.breakpointsChanged();
   }
   /** Whether the physical address carries a physical breakpoint. */
   hasPhysicalBreakpoint(pa: bigint): boolean { return this.physBreakpoints.has(BigInt.asUintN(64, pa)); }
   private hostToPhys(host: number): bigint { return RAM_BASE + BigInt(host - L.RAM_OFF); }
 
-  clearBreakpoints(): void { if (this.breakpoints.size) { this.breakpoints.clear(); this.core.flushDecode(); } }
+  clearBreakpoints(): void { if (this.breakpoints.size) { this.breakpoints.clear(); this.breakpointsChanged(); } }
+
+  /**
+   * After a change of the breakpoint sets: rebuild the core's filter (./bpfilter.ts: the core asks decodeInto
+   * about an instruction only where a bit is set, so a breakpoint costs nothing away from it) and drop the
+   * decode cache, whose entries carry the breakpoints.
+   */
+  private breakpointsChanged(): void {
+    writeBreakpointFilter(this.u8, this.breakpoints, this.physBreakpoints);
+    this.core.flushDecode();
+  }
   hasBreakpoint(va: bigint): boolean { return this.breakpoints.has(BigInt.asUintN(64, va)); }
 
   /**

@@ -124,6 +124,14 @@ export const JIT_CYCLES = 0x1a004;
 /** Incremented (u32) by every flush of the decode cache, which also empties the block cache. */
 export const JIT_GEN = 0x1a008;
 /**
+ * Breakpoint filter: BP_FILTER_BITS bits, bit (a >> 1) & (BP_FILTER_BITS - 1) set for the address `a` of every
+ * breakpoint (virtual, and physical; a physical address and its wasm address share those low bits). The core
+ * asks the host about an instruction only when its virtual or wasm address hits a set bit: without
+ * breakpoints, or away from them, it decodes by itself (src/hart/core/decode.generated.ts).
+ */
+export const BP_FILTER = 0x1b000;
+export const BP_FILTER_BITS = 65536;
+/**
  * Device accesses the host serves (src/hart/virt/): the core calls the `mmio` import for a physical address
  * that is neither RAM nor one of its own devices; for a load the host leaves the value here (u64).
  */

@@ -15,6 +15,7 @@ test('layout regions do not overlap and RAM starts after the page-flag map', () 
     ['blk', L.BLK, L.BLK + L.BLK_N * L.BLK_ENTRY],
     ['jit-slots', L.JIT_DONE, L.JIT_GEN + 4],
     ['mmio-data', L.MMIO_DATA, L.MMIO_DATA + 8],
+    ['bp-filter', L.BP_FILTER, L.BP_FILTER + L.BP_FILTER_BITS / 8],
   ];
   regions.sort((a, b) => a[1] - b[1]);
   for (let i = 1; i < regions.length; i++) {

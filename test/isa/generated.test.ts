@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { generateOps, OPS_FILE, opConstName } from '../../scripts/gen-ops';
+import { generateDecoder, DECODER_FILE } from '../../scripts/gen-decoder';
 import { INSNS } from '../../src/isa/instructions';
 import { generateEncodingAs, generateEncodingTs, ENCODING_AS_FILE, ENCODING_TS_FILE } from '../../scripts/gen-encoding';
 import { CSRS, EXCEPTIONS } from '../../src/isa/csrs';
@@ -10,6 +11,10 @@ import * as E from '../../src/isa/encoding.generated';
 test('ops.generated.ts is current', () => {
   const committed = readFileSync(OPS_FILE, 'utf8');
   assert.ok(committed === generateOps(), 'ops.generated.ts is stale: run npm run gen');
+});
+
+test('the core\'s decoder (decode.generated.ts) is current', () => {
+  assert.ok(readFileSync(DECODER_FILE, 'utf8') === generateDecoder(), 'src/hart/core/decode.generated.ts is stale: run npm run gen');
 });
 
 test('op constant names and numbers', () => {

@@ -3,7 +3,8 @@
 // exec.ts, memory access (TLBs, Sv39, RAM) in mmu.ts, devices in bus.ts, CSRs in csr.ts, traps in trap.ts.
 //
 // The loop: translate pc through the fetch TLB, look the instruction's wasm address up in the decode cache
-// (a miss asks the host's table-driven decoder, src/isa/decode.ts, to fill the entry), dispatch on the op
+// (a miss runs the decoder generated from the ISA table, decode.generated.ts; the host's decoder only where a
+// breakpoint may be, see BP_FILTER in src/hart/layout.ts), dispatch on the op
 // number with one switch. Nothing is allocated and no per-instruction check of breakpoints, watchpoints or
 // timers happens: breakpoints are decode-cache entries with op OP_BREAKPOINT, watched pages never enter the
 // data TLBs, and the loop runs until `stopAt`, the earlier of the budget and the next timer deadline.
@@ -13,7 +14,9 @@ import {
   XREG, DEC, DEC_N, DEC_ENTRY, SCRATCH, STATE, STATE_END, PAGEFLAGS, PAGEFLAGS_SIZE,
   RAM_OFF, EXIT_BUDGET, EXIT_BREAKPOINT, EXIT_WFI, EXIT_HALT, FLAG_SKIP_BP, MISC_WFI as MW,
   BLK, BLK_N, BLK_COUNTING, JIT_DONE, JIT_CYCLES, BLK_ENTRY, BLK_TAG, BLK_STATE, BLK_PASS, BLK_HITS, DEC_TAG, DEC_WORD,
+  BP_FILTER, BP_FILTER_BITS,
 } from '../layout';
+import { decodeInsn } from './decode';
 import * as L from '../layout';
 import * as st from './state';
 import { PRV_M, misc, setMisc, requestExit, clearExit, MISC_FLAGS, MISC_EXIT_D } from './state';
@@ -194,6 +197,22 @@ export function run(budget: i32): i32 {
   return hits >= blkHot;
 }
 
+/** Whether a breakpoint may be at virtual `pc` or wasm address `host` (BP_FILTER; false: certainly none). */
+@inline function breakpointMayBe(pc: u64, host: usize): bool {
+  const mask: u32 = BP_FILTER_BITS - 1;
+  const kv = (<u32>pc >> 1) & mask, kh = (<u32>host >> 1) & mask;
+  return ((load<u8>(BP_FILTER + (kv >> 3)) >> (kv & 7)) & 1 | (load<u8>(BP_FILTER + (kh >> 3)) >> (kh & 7)) & 1) != 0;
+}
+
+/**
+ * Decode into entry `e`: the core's own decoder, unless a breakpoint may be there (then the host decides and
+ * decodes: src/hart/hart.ts decodeInto).
+ */
+@inline function decodeInto(pc: u64, bits: u32, e: usize, noBp: i32, host: usize): void {
+  if (noBp == 0 && breakpointMayBe(pc, host)) hostDecode(pc, bits, e, noBp, host);
+  else decodeInsn(bits, e);
+}
+
 /** Fetch the instruction at pc into a decode entry; returns the entry's address or 0 after a fetch fault. */
 function decodeAt(host: usize, noBp: i32): usize {
   const pc = st.pc;
@@ -205,16 +224,22 @@ function decodeAt(host: usize, noBp: i32): usize {
       const h2 = fetchSlow(pc + 2);
       if (h2 == 0) return 0;
       bits |= <u32>load<u16>(h2) << 16;
-      hostDecode(pc, bits, SCRATCH_ENTRY, noBp, host);
+      decodeInto(pc, bits, SCRATCH_ENTRY, noBp, host);
       return SCRATCH_ENTRY;
     }
     bits = load<u32>(host);
   }
   if (noBp) e = SCRATCH_ENTRY;
   else e = decEntry(host);
-  hostDecode(pc, bits, e, noBp, host);
+  decodeInto(pc, bits, e, noBp, host);
   if (!noBp) store<u32>(e, <u32>host, DEC_TAG);
   return e;
+}
+
+/** The core's decoder on its own (no breakpoints), into the scratch entry: for test/hart/decoder.test.ts. */
+export function decodeScratch(bits: u32): usize {
+  decodeInsn(bits, SCRATCH_ENTRY);
+  return SCRATCH_ENTRY;
 }
 
 function inner(): void {

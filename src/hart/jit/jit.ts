@@ -3,6 +3,7 @@
 // keeps compiled functions by host address until the decode cache is flushed.
 import { BLK_NEVER, BLK_STATE, BLK_PASS, JIT_GEN } from '../layout';
 import { scanBlock, emitBlock, blockModule, blockKey, trampolineModule, type CodeSource } from './translate';
+import { breakpointFilterHas } from '../bpfilter';
 
 let trampoline: WebAssembly.Module | undefined;
 
@@ -71,9 +72,11 @@ export class Jit {
       try {
         const bps = this.breakpoints;
         const phys = this.physical();
+        const u8 = new Uint8Array(buf);
         const src: CodeSource = {
-          u8: new Uint8Array(buf), anyBreakpoints: bps.size > 0 || phys !== undefined,
+          u8, anyBreakpoints: bps.size > 0 || phys !== undefined,
           isBreakpoint: (va, h) => bps.has(va) || (phys !== undefined && phys(h)),
+          mayBreak: (vaLow, h) => breakpointFilterHas(u8, vaLow) || breakpointFilterHas(u8, h),
         };
         const blk = scanBlock(src, host, BigInt.asUintN(64, pc));
         if (blk !== undefined) {

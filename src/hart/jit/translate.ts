@@ -79,9 +79,13 @@ export interface Block {
 export interface CodeSource {
   /** The core's memory. */
   u8: Uint8Array;
-  /** Is there a breakpoint at this virtual address? (Not called when `anyBreakpoints` is false.) */
-  /** Whether the instruction at virtual `va`, wasm address `host`, carries a breakpoint. */
+  /**
+   * Whether the instruction at virtual `va`, wasm address `host`, carries a breakpoint (called only when
+   * `anyBreakpoints` is true and `mayBreak` says yes).
+   */
   isBreakpoint(va: bigint, host: number): boolean;
+  /** A quick test before isBreakpoint (the core's filter, src/hart/bpfilter.ts): false means no breakpoint. */
+  mayBreak?(vaLow: number, host: number): boolean;
   anyBreakpoints: boolean;
 }
 
@@ -96,7 +100,9 @@ export function scanBlock(src: CodeSource, host: number, pc: bigint): Block | un
   let delta = 0;
   let loopJal = -1;
   let branches = 0;
-  const checkBp = (d: number) => src.anyBreakpoints && src.isBreakpoint(BigInt.asUintN(64, pc + BigInt(d)), host + d);
+  const pcLow = src.anyBreakpoints ? Number(pc & 0xffffffffn) : 0;
+  const checkBp = (d: number) => src.anyBreakpoints && (src.mayBreak === undefined || src.mayBreak((pcLow + d) >>> 0, host + d)) &&
+    src.isBreakpoint(BigInt.asUintN(64, pc + BigInt(d)), host + d);
   while (items.length < MAX_INSNS && off + 2 <= PAGE_SIZE) {
     let bits = u8[pageBase + off] | (u8[pageBase + off + 1] << 8);
     if ((bits & 3) === 3) {
