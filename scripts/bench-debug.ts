@@ -4,11 +4,15 @@
 //      request alone;
 //   2. one instruction-step round trip (stepIn request -> stopped event; goal < 5 ms);
 //   3. guest throughput under the adapter: run time of cpu.c to its exit with no breakpoints vs 1,000
-//      instruction breakpoints (on addresses never hit; goal < 5 % lost).
+//      instruction breakpoints (on addresses never hit; goal < 5 % lost). The two kinds of run alternate
+//      (BENCH_DEBUG_PAIRS pairs, default 15) and each pair is compared with itself, so a change of the machine's
+//      load moves both; the figure is the median of the pairs' differences, in wall time and in the adapter
+//      process's CPU time (all its threads, from /proc/PID/task/*/schedstat where there is one).
 // Usage: npm run build && node --import tsx scripts/bench-debug.ts [--runs N]
+// (BENCH_DEBUG=breakpoints: part 3 only.)
 // The dynamic program is test/fixtures/linux/build/dynamic/vdso (built by build.sh --dynamic when missing and
 // riscv64-linux-gnu-gcc is there; skipped otherwise).
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { DapClient, adapterPath } from '../src/cli/dapClient';
@@ -21,6 +25,19 @@ const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const PAIRS = Number(process.env.BENCH_DEBUG_PAIRS ?? 15);
+
+/** CPU time (ms) of all threads of process `pid` so far, or undefined without /proc. */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    let ns = 0;
+    for (const t of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
+    return ns / 1e6;
+  } catch {
+    return undefined;
+  }
+}
 
 async function open(): Promise<DapClient> {
   const dc = new DapClient(adapterPath());
@@ -63,7 +80,7 @@ async function stepRoundTrip(n = 200): Promise<number> {
   return median(times);
 }
 
-async function runToExit(breakpoints: number): Promise<number> {
+async function runToExit(breakpoints: number): Promise<{ wall: number; cpu?: number }> {
   const dc = await open();
   await dc.request('configurationDone');
   const stopped = dc.event('stopped');
@@ -74,17 +91,25 @@ async function runToExit(breakpoints: number): Promise<number> {
     const refs = Array.from({ length: breakpoints }, (_, i) => ({ instructionReference: '0x' + (0x7000000000n + BigInt(i * 4)).toString(16) }));
     await dc.request('setInstructionBreakpoints', { breakpoints: refs });
   }
+  const pid = dc.child.pid;
+  const c0 = cpuMs(pid);
   const t = performance.now();
   const exited = dc.event('exited', 600000);
   await dc.request('continue', { threadId: 1 });
   await exited;
   const ms = performance.now() - t;
+  const c1 = cpuMs(pid);
   dc.close();
-  return ms;
+  return { wall: ms, cpu: c0 !== undefined && c1 !== undefined ? c1 - c0 : undefined };
 }
 
 (async () => {
   console.log(`adapter: ${adapterPath()}; median of ${RUNS} runs`);
+  if (process.env.BENCH_DEBUG !== 'breakpoints') await launchAndStep();
+  await breakpointCost();
+})().catch((e) => { console.error(e); process.exit(1); });
+
+async function launchAndStep(): Promise<void> {
   if (!existsSync(DYNAMIC_VDSO)) spawnSync('bash', [join(FIX, 'build.sh'), '--dynamic'], { stdio: 'ignore' });
   for (const [label, program, goal] of [['static vdso', STATIC_VDSO, 150], ['DYNAMIC vdso', DYNAMIC_VDSO, 400]] as const) {
     if (!existsSync(program)) { console.log(`launch to first stop at __vdso_clock_gettime, ${label}: skipped (${program} missing; needs riscv64-linux-gnu-gcc)`); continue; }
@@ -94,11 +119,21 @@ async function runToExit(breakpoints: number): Promise<number> {
     console.log(`launch to first stop at __vdso_clock_gettime, ${label.padEnd(12)}: ${median(rs.map((r) => r.total)).toFixed(0)} ms from spawning the adapter (goal < ${goal} ms), ${median(rs.map((r) => r.launch)).toFixed(0)} ms from the launch request`);
   }
   console.log(`instruction-step round trip: ${(await stepRoundTrip()).toFixed(2)} ms (median of 200; goal < 5 ms)`);
-  const t0: number[] = [], t1k: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    t0.push(await runToExit(0));
-    t1k.push(await runToExit(1000));
+}
+
+async function breakpointCost(): Promise<void> {
+  const t0: { wall: number; cpu?: number }[] = [], t1k: { wall: number; cpu?: number }[] = [];
+  await runToExit(0); // warm the file cache
+  for (let i = 0; i < PAIRS; i++) {
+    // alternate which of the pair runs first, so neither always follows the other
+    if (i % 2 === 0) { t0.push(await runToExit(0)); t1k.push(await runToExit(1000)); } else { t1k.push(await runToExit(1000)); t0.push(await runToExit(0)); }
   }
-  const a = median(t0), b = median(t1k);
-  console.log(`guest run time of cpu.c to exit: ${a.toFixed(0)} ms with no breakpoints, ${b.toFixed(0)} ms with 1,000 breakpoints: ${(((b - a) / a) * 100).toFixed(1)} % lost (goal < 5 %)`);
-})().catch((e) => { console.error(e); process.exit(1); });
+  const lost = (key: 'wall' | 'cpu') => {
+    if (t0.some((r) => r[key] === undefined) || t1k.some((r) => r[key] === undefined)) return undefined;
+    const a = median(t0.map((r) => r[key]!)), b = median(t1k.map((r) => r[key]!));
+    const pct = median(t0.map((r, i) => ((t1k[i][key]! - r[key]!) / r[key]!) * 100));
+    return `${a.toFixed(0)} ms with no breakpoints, ${b.toFixed(0)} ms with 1,000: ${pct.toFixed(1)} % lost`;
+  };
+  const cpu = lost('cpu');
+  console.log(`guest run time of cpu.c to exit (median of ${PAIRS} alternating pairs, each pair's difference): wall ${lost('wall')}${cpu ? `; adapter CPU ${cpu}` : ''} (goal < 5 %)`);
+}
