@@ -232,7 +232,11 @@ add('c.swsp', cq(2, 6), CQ, 'CSS', 'C', ['rs2', 'mem'], 'sw rs2, uimm(sp)', 'sw'
 add('c.sdsp', cq(2, 7), CQ, 'CSS', 'C', ['rs2', 'mem'], 'sd rs2, uimm(sp)', 'sd');
 
 // ---- execution properties ------------------------------------------------------------------------------
-/** What the core's call-free fast loop runs: integer ALU, branches and jumps, TLB-hit loads and stores, fences. */
+/**
+ * What the core's call-free fast loop runs: integer ALU, branches and jumps, TLB-hit loads and stores, fences,
+ * and the CSR accesses of a trap entry and exit (sscratch, sepc, scause, stval, and sstatus writes without side
+ * effects, from S-mode; any other CSR access goes on to the full step).
+ */
 const FAST_PATH = [
   'lui', 'auipc', 'jal', 'jalr', 'beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu',
   'addi', 'slti', 'sltiu', 'xori', 'ori', 'andi', 'slli', 'srli', 'srai',
@@ -240,9 +244,10 @@ const FAST_PATH = [
   'addiw', 'slliw', 'srliw', 'sraiw', 'addw', 'subw', 'sllw', 'srlw', 'sraw',
   'lb', 'lbu', 'lh', 'lhu', 'lw', 'lwu', 'ld', 'sb', 'sh', 'sw', 'sd', 'fence', 'fence.tso',
   'mul', 'mulh', 'mulhsu', 'mulhu', 'div', 'divu', 'rem', 'remu', 'mulw', 'divw', 'divuw', 'remw', 'remuw',
+  'csrrw', 'csrrs', 'csrrc', 'csrrwi', 'csrrsi', 'csrrci',
 ];
-/** Fast-path instructions that a translated block may not contain (no emitter: 128-bit products). */
-const NOT_IN_BLOCKS = ['mulh', 'mulhsu', 'mulhu'];
+/** Fast-path instructions that a translated block may not contain (no emitter: 128-bit products; CSR accesses). */
+const NOT_IN_BLOCKS = ['mulh', 'mulhsu', 'mulhu', 'csrrw', 'csrrs', 'csrrc', 'csrrwi', 'csrrsi', 'csrrci'];
 /** Instructions after which a translated block ends: the next pc is known only at run time. */
 const ENDS_BLOCK = ['jalr'];
 

@@ -2,15 +2,16 @@
 // (breakpoints, watchpoints, trap stops, snapshots).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { enc, hartWith, RAM } from './helpers';
-import { PRV_M, PRV_S, PRV_U } from '../../src/hart/hart';
+import { enc, hartWith, openPmp, RAM, u64 } from './helpers';
+import { Hart, PRV_M, PRV_S, PRV_U } from '../../src/hart/hart';
 
 import {
   CSR_MSTATUS as MSTATUS, CSR_MTVEC as MTVEC, CSR_MEPC as MEPC, CSR_MCAUSE as MCAUSE, CSR_MTVAL as MTVAL,
   CSR_MEDELEG as MEDELEG, CSR_SEPC as SEPC, CSR_SCAUSE as SCAUSE, CSR_STVAL as STVAL, CSR_STVEC as STVEC,
   CSR_SATP as SATP, CSR_MCOUNTEREN as MCOUNTEREN, CSR_SSTATUS as SSTATUS, CSR_TIME, CSR_SCOUNTEREN, CSR_MIE,
   MSTATUS_SIE, MSTATUS_SPP, MSTATUS_SPIE, MSTATUS_MIE, MIE_MTIE, SCOUNTEREN_TM, MCAUSE_INTERRUPT,
-  CAUSE_USER_ECALL, CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE, IRQ_M_TIMER,
+  CAUSE_USER_ECALL, CAUSE_LOAD_PAGE, CAUSE_STORE_PAGE, IRQ_M_TIMER, CSR_SSCRATCH, CSR_MIP, CSR_MIDELEG as MIDELEG,
+  MIP_SSIP, IRQ_S_SOFT,
 } from '../../src/isa/encoding.generated';
 
 const bit = (cause: number) => 1n << BigInt(cause);
@@ -212,4 +213,54 @@ test('setBreakpoints replaces the whole set at once', () => {
   const e = h.run(1000);
   assert.equal(e.kind, 'breakpoint');
   assert.equal(e.pc, RAM);
+});
+
+test('the CSR accesses the fast loop runs (sscratch, sepc, scause, stval, sstatus) act as the full step: values, masks, a newly set SIE lets a pending interrupt in at once, U-mode traps', () => {
+  for (const jit of [false, true]) {
+    const words = [
+      enc('addi', { rd: 5, rs1: 0, imm: -1 }),
+      enc('csrrw', { rd: 6, rs1: 5, csr: CSR_SSCRATCH }), // x6 = 0x1234, sscratch = -1
+      enc('csrrs', { rd: 7, rs1: 5, csr: SEPC }), // x7 = 0x40, sepc = -1 without bit 0
+      enc('csrrc', { rd: 8, rs1: 5, csr: STVAL }), // x8 = 0x77, stval = 0
+      enc('csrrwi', { rd: 9, rs1: 5, csr: SCAUSE }), // x9 = 3, scause = 5
+      enc('csrrs', { rd: 10, rs1: 0, csr: SSTATUS }), // x10 = sstatus (SPP set), no write
+      enc('csrrci', { rd: 0, rs1: 0x10, csr: SSTATUS }), // clear nothing that is set (bit 4 is no sstatus bit)
+      enc('csrrsi', { rd: 0, rs1: 2, csr: SSTATUS }), // SIE = 1: the pending SSI is taken before the next instruction
+      enc('addi', { rd: 11, rs1: 0, imm: 1 }),
+    ];
+    const h = openPmp(new Hart({ ramBytes: 4 * 1024 * 1024, jit }));
+    h.writePhys(RAM, new Uint8Array(new Uint32Array(words).buffer));
+    h.pc = RAM;
+    h.setCsr(CSR_SSCRATCH, 0x1234n);
+    h.setCsr(SEPC, 0x40n);
+    h.setCsr(STVAL, 0x77n);
+    h.setCsr(SCAUSE, 3n);
+    h.setCsr(STVEC, RAM + 0x400n);
+    h.setCsr(MIDELEG, MIP_SSIP);
+    h.setCsr(CSR_MIE, MIP_SSIP);
+    h.setCsr(CSR_MIP, MIP_SSIP);
+    h.setCsr(SSTATUS, MSTATUS_SPP);
+    h.priv = PRV_S;
+    h.setTrapStops(0n, bit(IRQ_S_SOFT));
+    const e = h.run(1000);
+    assert.equal(e.kind, 'trap', `jit ${jit}`);
+    assert.equal(h.csr(SEPC), RAM + 32n, 'the interrupt came right after the csrrsi that set SIE');
+    assert.equal(h.x(11), 0n);
+    assert.equal(h.instret, 8n);
+    assert.deepEqual([h.x(6), h.x(7), h.x(8), h.x(9)], [0x1234n, 0x40n, 0x77n, 3n]);
+    assert.equal(h.csr(CSR_SSCRATCH), u64(-1n));
+    assert.equal(h.csr(STVAL), 0n);
+    assert.equal(h.x(10) & MSTATUS_SPP, MSTATUS_SPP);
+    assert.equal(h.csr(SCAUSE), MCAUSE_INTERRUPT | BigInt(IRQ_S_SOFT));
+    // from U-mode the same access is an illegal instruction, and the CSR keeps its value
+    const u = hartWith([enc('csrrw', { rd: 6, rs1: 5, csr: CSR_SSCRATCH })]);
+    u.setCsr(MTVEC, RAM + 0x400n);
+    u.setCsr(CSR_SSCRATCH, 9n);
+    u.setX(5, 1n);
+    u.priv = PRV_U;
+    u.run(1);
+    assert.equal(u.csr(MCAUSE), 2n);
+    assert.equal(u.csr(CSR_SSCRATCH), 9n);
+    assert.equal(u.x(6), 0n);
+  }
 });

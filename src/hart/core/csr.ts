@@ -24,11 +24,11 @@ import {
   csrExists, csrReadsZero, csrWriteMask,
 } from './encoding.generated';
 
-const SSTATUS_MASK: u64 = MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_UBE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_XS
+export const SSTATUS_MASK: u64 = MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_UBE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_XS
   | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_UXL | MSTATUS_SD;
 const MSTATUS_WMASK: u64 = MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP | MSTATUS_MPP
   | MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR;
-const SSTATUS_WMASK: u64 = MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR;
+export const SSTATUS_WMASK: u64 = MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR;
 const MIP_S_MASK: u64 = MIP_SSIP | MIP_STIP | MIP_SEIP;
 const MIE_MASK: u64 = MIE_SSIE | MIE_MSIE | MIE_STIE | MIE_MTIE | MIE_SEIE | MIE_MEIE;
 /** fflags within fcsr. */
@@ -46,9 +46,9 @@ export function csrReset(): void {
   triggersReset();
 }
 
-/** mstatus with SD computed from FS. */
-function mstatusValue(): u64 {
-  let v = csrGet(CSR_MSTATUS) & ~MSTATUS_SD;
+/** mstatus (its stored value `ms`) with SD computed from FS. */
+@inline export function mstatusValue(ms: u64): u64 {
+  let v = ms & ~MSTATUS_SD;
   if ((v & MSTATUS_FS) == MSTATUS_FS_DIRTY << MSTATUS_FS_SHIFT) v |= MSTATUS_SD;
   return v;
 }
@@ -89,8 +89,8 @@ export function csrRead(a: u32): u64 {
     case CSR_CYCLE: case CSR_MCYCLE: return clock + csrGet(CSR_MCYCLE);
     case CSR_INSTRET: case CSR_MINSTRET: return cycles - squashed + csrGet(CSR_MINSTRET);
     case CSR_TIME: return readTime();
-    case CSR_MSTATUS: return mstatusValue();
-    case CSR_SSTATUS: return mstatusValue() & SSTATUS_MASK;
+    case CSR_MSTATUS: return mstatusValue(csrGet(CSR_MSTATUS));
+    case CSR_SSTATUS: return mstatusValue(csrGet(CSR_MSTATUS)) & SSTATUS_MASK;
     case CSR_SIE: return csrGet(CSR_MIE) & csrGet(CSR_MIDELEG);
     case CSR_SIP: return csrGet(CSR_MIP) & csrGet(CSR_MIDELEG);
     case CSR_MISA: return MISA;

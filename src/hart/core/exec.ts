@@ -7,7 +7,7 @@ import {
   DEC_IMM, DEC_WORD, DEC_CYCLES, DEC_RD, DEC_RS1, DEC_RS2, DEC_RS3, DEC_RM, DEC_LEN, MISC_WFI as MW,
 } from '../layout';
 import * as st from './state';
-import { PRV_M, PRV_S, PRV_U, xr, xw, fr, fw, csrGet, misc, setMisc, MISC_RES_ADDR } from './state';
+import { PRV_M, PRV_S, PRV_U, xr, xw, fr, fw, csrGet, csrSet, misc, setMisc, MISC_RES_ADDR } from './state';
 import {
   sfenceVma, amoTranslate, amoHost, amoTouched, dropWtlb, tlbHost, tlbHostCtx, PAGE_OFF,
   ld8, ld16, ld32, ld64, st8, st16, st32, st64,
@@ -16,8 +16,9 @@ import { raise, doMret, doSret, anyPending } from './trap';
 import {
   CSR_MSTATUS, MSTATUS_FS, MSTATUS_FS_OFF, MSTATUS_TSR, MSTATUS_TW, MSTATUS_TVM, CAUSE_ILLEGAL, CAUSE_BREAKPOINT,
   CAUSE_USER_ECALL, CAUSE_SUPERVISOR_ECALL, CAUSE_MACHINE_ECALL, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE,
+  CSR_SSCRATCH, CSR_SSTATUS, MSTATUS_SUM, MSTATUS_MXR, MSTATUS_SIE, csrWriteMask,
 } from './encoding.generated';
-import { csrAllowed, csrRead, csrWrite, fsDirty } from './csr';
+import { csrAllowed, csrRead, csrWrite, fsDirty, mstatusValue, SSTATUS_MASK, SSTATUS_WMASK } from './csr';
 import { interruptsChanged } from './timer';
 import { execFp } from './fpu';
 import * as O from './ops.generated';
@@ -169,6 +170,49 @@ function illegal(bits: u64): void { raise(CAUSE_ILLEGAL, bits); }
       xw(fRd(w), b == 0 ? sx32(<u64>a) : sx32(<u64>(a % b)));
       return pc + fLen(w);
     }
+    case O.OP_CSRRW: case O.OP_CSRRS: case O.OP_CSRRC: case O.OP_CSRRWI: case O.OP_CSRRSI: case O.OP_CSRRCI:
+      return plainCsr(e, w, pc, op);
+  }
+  return SLOW;
+}
+
+/**
+ * The CSR accesses of a trap entry and exit (entry.S): sscratch, sepc, scause and stval, and sstatus when the
+ * write changes nothing but the bits themselves (no SUM/MXR change, no SIE newly set), from S-mode or M-mode.
+ * What they do here is exactly what the full step does (csrAllowed, csrRead, csrWrite): these CSRs exist, are
+ * read/write at S level, are no counters, and their reads and writes have no side effect. Any other CSR, or
+ * U-mode, goes to the full step (SLOW) before anything is changed.
+ */
+@inline function plainCsr(e: usize, w: u64, pc: u64, op: i32): u64 {
+  if (st.priv < PRV_S) return SLOW;
+  const a = <u32>fImm(e) & 0xfff;
+  const isImm = op >= <i32>O.OP_CSRRWI;
+  const src: u64 = isImm ? <u64>fRs1(w) : xr(fRs1(w));
+  const isW = op == O.OP_CSRRW || op == O.OP_CSRRWI;
+  const writes = isW || fRs1(w) != 0;
+  const isSet = op == O.OP_CSRRS || op == O.OP_CSRRSI;
+  if ((a & 0xffc) == CSR_SSCRATCH) {
+    const old = csrGet(a);
+    if (writes) {
+      const v = isW ? src : isSet ? old | src : old & ~src;
+      const m = csrWriteMask(a);
+      csrSet(a, (old & ~m) | (v & m));
+    }
+    xw(fRd(w), old);
+    return pc + fLen(w);
+  }
+  if (a == CSR_SSTATUS) {
+    const ms = csrGet(CSR_MSTATUS);
+    const old = mstatusValue(ms) & SSTATUS_MASK;
+    if (writes) {
+      const v = isW ? src : isSet ? old | src : old & ~src;
+      const nv = (ms & ~SSTATUS_WMASK) | (v & SSTATUS_WMASK);
+      // a change of the data TLBs' context or a newly enabled interrupt: the full step's side effects
+      if (((ms ^ nv) & (MSTATUS_SUM | MSTATUS_MXR)) != 0 || (nv & ~ms & MSTATUS_SIE) != 0) return SLOW;
+      csrSet(CSR_MSTATUS, nv);
+    }
+    xw(fRd(w), old);
+    return pc + fLen(w);
   }
   return SLOW;
 }

@@ -322,10 +322,10 @@ function inner(): void {
   }
 }
 
-/** Ops only the full path runs and that come in runs in kernel code: CSR accesses, ecall, xRETs, LR/SC. */
+/** Ops only the full path runs and that come in runs in kernel code: ecall, xRETs, SC (the CSR accesses of a
+ * trap entry and exit run in the fast loops: exec.ts plainCsr). */
 @inline function isSystemOp(op: u32): bool {
-  return (op >= <u32>O.OP_ECALL && op <= <u32>O.OP_CSRRCI) || op == <u32>O.OP_SRET || op == <u32>O.OP_MRET
-    || op == <u32>O.OP_SC_D || op == <u32>O.OP_SC_W;
+  return op == <u32>O.OP_ECALL || op == <u32>O.OP_SRET || op == <u32>O.OP_MRET || op == <u32>O.OP_SC_D || op == <u32>O.OP_SC_W;
 }
 
 /**
