@@ -69,7 +69,7 @@ function summarize(file: string): void {
     console.log(`  ${(us / 1000).toFixed(0).padStart(6)} ms ${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);
   }
   console.log('  heaviest functions (self time):');
-  for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
+  for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 12))) {
     console.log(`  ${(us / 1000).toFixed(0).padStart(6)} ms ${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);
   }
 }

@@ -356,6 +356,9 @@ export class Hart {
     const off = L.XREG + i * 8;
     return i === 0 ? v === 0 : this.dv.getUint32(off + 4, true) === 0 && this.dv.getUint32(off, true) === v;
   }
+  /** The low / high 32 bits of x_i, as numbers (no BigInt). */
+  xLo(i: number): number { return i === 0 ? 0 : this.dv.getUint32(L.XREG + i * 8, true); }
+  xHi(i: number): number { return i === 0 ? 0 : this.dv.getUint32(L.XREG + i * 8 + 4, true); }
   /** x_i = v for 0 <= v < 2^32 (no BigInt). */
   setXSmall(i: number, v: number): void {
     if (i === 0) return;
@@ -379,12 +382,30 @@ export class Hart {
 
   /** Run at most `budget` instructions (up to 2^31 - 1). */
   run(budget: number): Exit {
+    const code = this.runCode(budget);
+    return this.exitOf(code, this.lastSteps);
+  }
+
+  /** Instructions started by the last runCode call. */
+  lastSteps = 0;
+  /**
+   * run() without building the Exit: the core's EXIT_* code (src/hart/layout.ts), the steps in `lastSteps`.
+   * The kernel model's loop takes a system call's hypercall (EXIT_SBI) this way, allocating nothing;
+   * exitOf(code, steps) gives the Exit of any other stop.
+   */
+  runCode(budget: number): number {
     // a run is at most 2^31 - 1 instructions: the low 32 bits of the count give the steps (no BigInt)
     const before = this.miscLo(L.MISC_CYCLES);
     const code = this.core.run(Math.min(Math.max(0, Math.floor(budget)), 0x7fffffff));
+    this.lastSteps = (this.miscLo(L.MISC_CYCLES) - before) >>> 0;
+    return code;
+  }
+
+  /** The Exit of a stop with core exit code `code` after `steps` instructions (the state as the core left it). */
+  exitOf(code: number, steps: number): Exit {
     const kind = EXIT_KINDS.get(code);
     if (kind === undefined) throw new Error(`the hart's core returned exit code ${code}, which src/hart/hart.ts does not know`);
-    const exit: Exit = { kind, steps: (this.miscLo(L.MISC_CYCLES) - before) >>> 0, pc: this.pc };
+    const exit: Exit = { kind, steps, pc: this.pc };
     if (kind === 'trap') {
       const cause = this.misc(L.MISC_EXIT_CAUSE);
       const b = Number(this.misc(L.MISC_EXIT_B));

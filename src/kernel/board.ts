@@ -36,7 +36,10 @@ export class Board {
     const p = BOARD_PROFILES[timeCsr ?? 'hardware'];
     if (!p) throw new Error(`timeCsr must be "hardware" or "firmware" (got ${JSON.stringify(timeCsr)})`);
     this.profile = p;
+    this.entryCharge = syscallEntryCharge(p);
   }
+  /** syscallEntryCharge of the profile (every system call charges it). */
+  private readonly entryCharge: number;
 
   /** Core cycles per tick of a timebase of `timebaseHz`. */
   cyclesPerTick(timebaseHz: number): number { return Math.max(1, Math.round(this.profile.coreHz / timebaseHz)); }
@@ -95,7 +98,7 @@ export class Board {
   inFirmware(h: Hart): boolean { return this.profile.timeCsr === 'firmware' && h.priv === PRV_M; }
 
   /** A system call's entry and exit work that our trap entry (entry.S) does not execute as instructions. */
-  chargeSyscallEntry(h: Hart): void { this.charge(h, syscallEntryCharge(this.profile)); }
+  chargeSyscallEntry(h: Hart): void { this.charge(h, this.entryCharge); }
   /** The work of the system call itself. */
   chargeSyscall(h: Hart, name: string, args: readonly bigint[], ret: bigint): void {
     this.charge(h, syscallWorkCycles(this.profile, name, args, ret));

@@ -26,6 +26,17 @@ export class PtRegs {
   /** x1..x31 as saved (slot i of pt_regs is x_i; slot 0 is epc). */
   x(i: number): bigint { return i === 0 ? 0n : this.get(i * 8); }
   setX(i: number, v: bigint): void { if (i !== 0) this.set(i * 8, v); }
+  /** x_i as a number when it is below 2^32, else -1 (no BigInt: a7 of every system call). */
+  xSmall(i: number): number {
+    if (i === 0) return 0;
+    return this.hart.readRam32(this.off + i * 8 + 4) === 0 ? this.hart.readRam32(this.off + i * 8) : -1;
+  }
+  /** The system-call arguments a0..a5 as saved, the first `n` read and the rest 0n. */
+  args(n: number): bigint[] {
+    const r: bigint[] = [0n, 0n, 0n, 0n, 0n, 0n];
+    for (let i = 0; i < n; i++) r[i] = this.get((10 + i) * 8);
+    return r;
+  }
   get epc(): bigint { return this.get(PT_REGS.PT_EPC); }
   set epc(v: bigint) { this.set(PT_REGS.PT_EPC, v); }
   get status(): bigint { return this.get(PT_REGS.PT_STATUS); }
@@ -56,6 +67,28 @@ export class PtRegs {
 /** Kernel virtual address of the frame (a0 of the hypercall) to its physical address. */
 export function framePhys(va: bigint): bigint { return va - ENTRY_LINK_BASE + ENTRY_PHYS_BASE; }
 
+/**
+ * The frame a hypercall's a0 points at. Every trap of a task builds its frame at the same place (the top of its
+ * kernel stack), so the last one is kept and reused while a0 is the same (compared in 32-bit halves): a system
+ * call allocates no PtRegs and converts no address.
+ */
+export class FrameCache {
+  private lo = -1;
+  private hi = -1;
+  private regs: PtRegs | undefined;
+  constructor(private readonly hart: Hart) {}
+  /** The frame at a0 of the current hypercall. */
+  current(): PtRegs {
+    const lo = this.hart.xLo(10), hi = this.hart.xHi(10);
+    if (this.regs !== undefined && lo === this.lo && hi === this.hi) return this.regs;
+    const regs = new PtRegs(this.hart, framePhys(this.hart.x(10)));
+    this.regs = regs;
+    this.lo = lo;
+    this.hi = hi;
+    return regs;
+  }
+}
+
 export interface TrapHandler {
   syscall(regs: PtRegs): 'done' | 'noreturn' | 'restored';
   tick(regs: PtRegs): void;
@@ -70,12 +103,15 @@ export interface TrapHandler {
 
 export type HypercallResult = 'resume' | 'ended' | 'stop-signal' | { error: string };
 
-/** Serve one "handle trap" hypercall. The hart is stopped at the S-mode ecall in handle_trap_hypercall. */
-export function handleHypercall(hart: Hart, k: TrapHandler): HypercallResult {
+/**
+ * Serve one "handle trap" hypercall. The hart is stopped at the S-mode ecall in handle_trap_hypercall. `frames`
+ * keeps the frame of the last one (a new PtRegs when absent).
+ */
+export function handleHypercall(hart: Hart, k: TrapHandler, frames?: FrameCache): HypercallResult {
   if (!hart.xIs(17, VLAB_SBI_EXT) || !hart.xIs(16, VLAB_FN_HANDLE_TRAP)) {
     return { error: `unknown SBI call a7=0x${hart.x(17).toString(16)} a6=${hart.x(16)} at pc 0x${hart.pc.toString(16)}` };
   }
-  const regs = new PtRegs(hart, framePhys(hart.x(10)));
+  const regs = frames ? frames.current() : new PtRegs(hart, framePhys(hart.x(10)));
   const interrupt = regs.causeInterrupt;
   const code = regs.causeCode;
   if (regs.fromSupervisor) {

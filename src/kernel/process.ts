@@ -8,6 +8,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { hostRandomBytes } from './random';
 import { Hart, PRV_U, type Exit } from '../hart/hart';
+import { EXIT_SBI, EXIT_BUDGET } from '../hart/layout';
 import { Board } from './board';
 import { ElfFile, ET, PT } from '../elf/elf';
 import type { LaunchOptions, Mapping, LoadedObject, Process, StopReason, UserContext, ThreadInfo } from './api';
@@ -21,7 +22,7 @@ import { loadVdsoImage, VdsoPages, type VdsoImage } from './vdso/vdso';
 import { readGuestImage } from '../guest/images';
 import { ENTRY_LINK_BASE, PT_REGS } from '../guest/kernel/entrySymbols.generated';
 import {
-  handleHypercall, finishHypercall, PtRegs, framePhys, type TrapHandler,
+  handleHypercall, finishHypercall, PtRegs, framePhys, FrameCache, type TrapHandler,
 } from './entry';
 import {
   CSR_STIMECMP, CAUSE_ILLEGAL, CAUSE_BREAKPOINT, CAUSE_MISALIGNED_FETCH, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE,
@@ -36,7 +37,7 @@ import { MAX_PROGRAM_BYTES } from './limits';
 import { parseElf, ExecError } from './binfmtElf';
 import { mapsText as renderMaps } from './procfs';
 import { KernelError, ENOSYS, EINTR } from './errno';
-import { syscallEntry, NR_RT_SIGRETURN } from './syscalls/table';
+import { syscallEntry, syscallEntryOf, NR_RT_SIGRETURN } from './syscalls/table';
 import { FORMATS, HEX_RESULT, result as straceResult, ptr } from './strace';
 import type { OpenFile } from './syscalls/fs';
 import { Task, Files, CRED, type Wait, type ThreadGroup } from './task';
@@ -99,7 +100,6 @@ function seededRandom(seed: number): (n: number) => Uint8Array {
 }
 
 /** rt_sigreturn's number, compared with a7 at every system call. */
-const NR_RT_SIGRETURN_BIG = BigInt(NR_RT_SIGRETURN);
 
 export class LinuxProcess implements Process, TrapHandler, ExecContext {
   readonly hart: Hart;
@@ -151,6 +151,8 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   private readonly backings = new Map<string, FileBacking>();
   private readonly random: (n: number) => Uint8Array;
   private readonly warned = new Set<string>();
+  /** The pt_regs frame of the last hypercall, reused while a0 stays (entry.ts FrameCache). */
+  private readonly frames: FrameCache;
   /** A hypercall left open because run() stopped to report a signal. */
   private openHypercall = false;
   private reportedSignal = 0;
@@ -220,6 +222,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     // ---- the machine
     try { this.board = new Board(options.timeCsr); } catch (e) { throw new LaunchError((e as Error).message); }
     this.hart = new Hart({ ramBytes: options.ramBytes ?? 256 * 1024 * 1024, timeMode: options.timeMode ?? 'virtual', cyclesPerTick: this.board.cyclesPerTick(10_000_000) });
+    this.frames = new FrameCache(this.hart);
     const hart = this.hart;
     const entryElf = new ElfFile(readGuestImage('entry.elf'));
     this.alloc = new PageAllocator(hart, Number(pageUp(entrySymbol('_end') - ENTRY_LINK_BASE)));
@@ -280,10 +283,11 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
       if (this.board.inFirmware(this.hart)) this.board.firmwareTrap(this.hart);
       let left = Math.max(0, Math.floor(steps));
       while (left > 0) {
-        const e: Exit = this.hart.run(Math.min(left, 0x7fffffff));
-        left -= e.steps;
-        if (e.kind === 'sbi') {
-          const r = handleHypercall(this.hart, this);
+        // the hypercall of a trap (every system call) is taken without building an Exit
+        const code = this.hart.runCode(Math.min(left, 0x7fffffff));
+        left -= this.hart.lastSteps;
+        if (code === EXIT_SBI) {
+          const r = handleHypercall(this.hart, this, this.frames);
           if (r === 'ended') return this.ended ?? { kind: 'deadlock', message: this.deadlock! };
           if (r === 'stop-signal') { this.openHypercall = true; return this.signalStop(); }
           if (typeof r === 'object') return { kind: 'error', message: r.error };
@@ -291,7 +295,8 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
           finishHypercall(this.hart);
           continue;
         }
-        if (e.kind === 'budget') continue;
+        if (code === EXIT_BUDGET) continue;
+        const e: Exit = this.hart.exitOf(code, this.hart.lastSteps);
         if (e.kind === 'firmware') { this.board.firmwareTrap(this.hart); continue; }
         return { kind: 'hart', exit: e };
       }
@@ -733,8 +738,9 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
   syscall(regs: PtRegs): 'done' | 'noreturn' | 'restored' {
     this.syscalls++;
     this.board.chargeSyscallEntry(this.hart);
-    const nr = regs.x(17);
-    if (nr === NR_RT_SIGRETURN_BIG) {
+    // a7 as a number (no BigInt) unless it does not fit 32 bits
+    const n = regs.xSmall(17);
+    if (n === NR_RT_SIGRETURN) {
       if (!restoreRtFrame(this.hart, this.mm, this.signals, regs)) {
         this.straceLine('rt_sigreturn() = ? <bad frame>');
         this.forceSignal({ signo: SIGSEGV, code: 0x80 });
@@ -743,8 +749,9 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
       this.straceLine(`rt_sigreturn({mask=[]}) = ${BigInt.asIntN(64, regs.x(10))}`);
       return 'restored';
     }
-    const e = syscallEntry(nr);
-    const args = [regs.x(10), regs.x(11), regs.x(12), regs.x(13), regs.x(14), regs.x(15)];
+    const e = n >= 0 ? syscallEntryOf(n) : syscallEntry(regs.x(17));
+    // only the arguments the call takes are read (strace shows all six, as before)
+    const args = regs.args(this.strace ? 6 : e.nargs ?? 6);
     const fmt = FORMATS[e.name];
     if (e.name === 'exit' || e.name === 'exit_group') {
       this.straceLine(`${this.tidPrefix()}${e.name}(${fmt(this.mm, args, 0n)}) = ?`);
@@ -755,7 +762,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     let ret: bigint;
     this.frameReplaced = false;
     if (!e.handler) {
-      this.warn(`unimplemented system call ${e.name} (${nr}): returning -ENOSYS`);
+      this.warn(`unimplemented system call ${e.name} (${n >= 0 ? n : regs.x(17)}): returning -ENOSYS`);
       ret = BigInt(-ENOSYS);
     } else {
       try { ret = e.handler(this, args); } catch (err) {

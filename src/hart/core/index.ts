@@ -367,7 +367,7 @@ function fastLoop(): void {
 
 /**
  * fastLoop with the translator on (a copy, so the interpreter alone keeps its tighter loop): it also counts
- * entries of block heads (targets of taken branches and jumps) and returns true at the head of a compiled or
+ * entries of block heads (targets of taken branches and jumps, instructions after a CSR access) and returns true at the head of a compiled or
  * newly hot block, so that inner() runs it with blockLoop. The first instruction is never such a stop, so
  * every call makes progress.
  */
@@ -398,7 +398,9 @@ function fastLoopJit(): bool {
     const n = execSimple(e, w, pc, rc, wc);
     if (n == SLOW) break;
     const taken = n - pc != fLen(w);
-    if (taken) head = true;
+    // a block head: the target of a taken branch or jump, or what follows a CSR access (no block holds one:
+    // the register saves and restores of a trap entry and exit between them run as blocks)
+    if (taken || <u32>fOp(w) - <u32>O.OP_CSRRW <= <u32>(O.OP_CSRRCI - O.OP_CSRRW)) head = true;
     k += fCycles(w) + <u64>taken;
     pc = n;
     c++;

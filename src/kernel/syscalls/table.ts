@@ -18,7 +18,29 @@ import * as namei from './namei';
 import * as sock from './socket';
 
 export type Handler = (p: LinuxProcess, a: bigint[]) => bigint;
-export interface SyscallEntry { nr: number; name: string; handler?: Handler; }
+export interface SyscallEntry {
+  nr: number;
+  name: string;
+  handler?: Handler;
+  /**
+   * How many arguments the call takes (its SYSCALL_DEFINEn), where known: the kernel model reads only these
+   * from the frame (the others are 0n to the handler); 6 when not given.
+   */
+  nargs?: number;
+}
+
+/**
+ * The arguments of the frequent calls (Linux 6.1's SYSCALL_DEFINEn of each). A handler never reads beyond its
+ * call's count (test/kernel/syscalls.test.ts checks the handlers' source). Every other call gets all six.
+ */
+export const SYSCALL_NARGS: Record<string, number> = {
+  getpid: 0, getppid: 0, gettid: 0, getuid: 0, geteuid: 0, getgid: 0, getegid: 0, sched_yield: 0,
+  close: 1, dup: 1, brk: 1, exit: 1, exit_group: 1, set_tid_address: 1, umask: 1,
+  fstat: 2, clock_gettime: 2, clock_getres: 2, gettimeofday: 2, nanosleep: 2, munmap: 2, pipe2: 2,
+  read: 3, write: 3, readv: 3, writev: 3, lseek: 3, ioctl: 3, fcntl: 3, dup3: 3, mprotect: 3, madvise: 3,
+  getrandom: 3, getdents64: 3,
+  pread64: 4, pwrite64: 4, openat: 4, newfstatat: 4, rt_sigaction: 4, rt_sigprocmask: 4, clock_nanosleep: 4,
+};
 
 /** riscv64 system call names by number (the ones a glibc program may make, implemented or not). */
 export const SYSCALL_NAMES: Record<number, string> = {
@@ -87,7 +109,7 @@ export const SYS_CALL_TABLE: SyscallEntry[] = (() => {
   const t: SyscallEntry[] = [];
   for (let nr = 0; nr < 512; nr++) {
     const name = SYSCALL_NAMES[nr] ?? `syscall_${nr}`;
-    t.push({ nr, name, handler: HANDLERS[name] });
+    t.push({ nr, name, handler: HANDLERS[name], nargs: SYSCALL_NARGS[name] });
   }
   return t;
 })();
@@ -96,4 +118,8 @@ const TABLE_LENGTH = BigInt(SYS_CALL_TABLE.length);
 
 export function syscallEntry(nr: bigint): SyscallEntry {
   return nr >= 0n && nr < TABLE_LENGTH ? SYS_CALL_TABLE[Number(nr)] : { nr: Number(BigInt.asIntN(64, nr)), name: `syscall_0x${nr.toString(16)}` };
+}
+/** syscallEntry of a number 0 <= nr < 2^32 (a7 read without BigInt). */
+export function syscallEntryOf(nr: number): SyscallEntry {
+  return nr < SYS_CALL_TABLE.length ? SYS_CALL_TABLE[nr] : syscallEntry(BigInt(nr));
 }
