@@ -143,17 +143,19 @@ export const SYSCALL_COSTS: Record<string, SyscallCost> = {
 /** Any system call not in the table. */
 export const DEFAULT_SYSCALL_COST: SyscallCost = { base: 300 };
 
+const TWO_32 = 1n << 32n, TWO_40 = 1n << 40n;
+
 /** Cycles of a system call's work (beyond the null round trip) on a profile. */
 export function syscallWorkCycles(p: BoardProfile, name: string, args: readonly bigint[], ret: bigint): number {
   const c = SYSCALL_COSTS[name] ?? DEFAULT_SYSCALL_COST;
   let cycles = c.base;
   if (c.perByte && c.bytes !== undefined) {
     const n = c.bytes === 'ret' ? BigInt.asIntN(64, ret) : args[c.bytes];
-    if (n > 0n) cycles += Number(n < 1n << 32n ? n : 1n << 32n) * c.perByte;
+    if (n > 0n) cycles += Number(n < TWO_32 ? n : TWO_32) * c.perByte;
   }
   if (c.perPage && c.pages !== undefined) {
     const len = args[c.pages];
-    if (len > 0n) cycles += Number(((len < 1n << 40n ? len : 1n << 40n) + 4095n) / 4096n) * c.perPage;
+    if (len > 0n) cycles += Number(((len < TWO_40 ? len : TWO_40) + 4095n) / 4096n) * c.perPage;
   }
   if (c.readsClock) cycles += nsToCycles(p, p.rdtimeEmulationNs);
   return Math.round(cycles);

@@ -114,6 +114,8 @@ export const DEFAULT_CYCLES_PER_TICK = 100;
 
 const MASK64 = (1n << 64n) - 1n;
 const PAGE_SIZE = 1 << Number(PAGE_SHIFT);
+/** A bound on RAM offsets: any physical address this far past RAM_BASE is outside RAM (keeps Number() exact). */
+const RAM_SPAN = 1n << 40n;
 const PAGE_MASK = BigInt(PAGE_SIZE - 1);
 /** Guest physical address of the first byte of RAM. */
 export const RAM_BASE = BigInt(L.RAM_BASE);
@@ -556,8 +558,11 @@ export class Hart {
     return pa >= RAM_BASE && pa + BigInt(len) <= this.ramEnd;
   }
   private hostOffset(pa: bigint, len: number): number {
-    if (!this.isRam(pa, len)) throw new RangeError(`physical range 0x${pa.toString(16)}+${len} is outside RAM`);
-    return L.RAM_OFF + Number(pa - RAM_BASE);
+    // one BigInt subtraction; the rest in numbers (RAM is far below 2^53 bytes)
+    const d = pa - RAM_BASE;
+    const o = d >= 0n && d < RAM_SPAN ? Number(d) : -1;
+    if (o < 0 || !(len >= 0) || o + len > this.ramBytes) throw new RangeError(`physical range 0x${pa.toString(16)}+${len} is outside RAM`);
+    return L.RAM_OFF + o;
   }
   /**
    * Where `len` bytes of physical RAM at `pa` are in the core's memory (checked once), for readRam64/writeRam64:
@@ -576,8 +581,9 @@ export class Hart {
   readPhys(pa: bigint, len: number): Uint8Array { return this.physView(pa, len).slice(); }
   /** Write physical RAM. Code may have changed, so cached decodes of it go (like a fence.i). */
   writePhys(pa: bigint, data: Uint8Array, isCode = true): void {
-    this.physView(pa, data.length).set(data);
-    const first = Number((pa - RAM_BASE) >> PAGE_SHIFT), last = Number((pa + BigInt(data.length) - 1n - RAM_BASE) >> PAGE_SHIFT);
+    const off = this.hostOffset(pa, data.length);
+    this.u8.set(data, off);
+    const first = Math.floor((off - L.RAM_OFF) / PAGE_SIZE), last = Math.floor((off - L.RAM_OFF + data.length - 1) / PAGE_SIZE);
     for (let p = first; p <= last && data.length > 0; p++) this.u8[L.PAGEFLAGS + p] |= L.PF_TOUCHED;
     if (isCode) this.core.flushDecode();
   }

@@ -26,6 +26,12 @@ export class PtRegs {
   /** x1..x31 as saved (slot i of pt_regs is x_i; slot 0 is epc). */
   x(i: number): bigint { return i === 0 ? 0n : this.get(i * 8); }
   setX(i: number, v: bigint): void { if (i !== 0) this.set(i * 8, v); }
+  /** x_i = v for 0 <= v < 2^32 (no BigInt: most system calls' results). */
+  setXSmall(i: number, v: number): void {
+    if (i === 0) return;
+    this.hart.writeRam32(this.off + i * 8, v);
+    this.hart.writeRam32(this.off + i * 8 + 4, 0);
+  }
   /** x_i as a number when it is below 2^32, else -1 (no BigInt: a7 of every system call). */
   xSmall(i: number): number {
     if (i === 0) return 0;

@@ -92,6 +92,18 @@ export class MM {
 
   constructor(readonly hart: Hart, readonly alloc: PageAllocator, readonly pt: PageTable) {}
 
+  /**
+   * userPa's last page for loads and for stores (virtual page number, -1 when none, and its physical page): a
+   * read(2) or write(2) of a few bytes into the same buffer call after call finds its page without the VMA
+   * lookup. Every change of this address space's mappings, pages or protections drops it (dropUserPa):
+   * mapFixed, unmapRange, mprotect, mremap, setBrk, installForeignPage, fault, fork, destroy.
+   */
+  private lastLoadVpn = -1;
+  private lastLoadPa = 0n;
+  private lastStoreVpn = -1;
+  private lastStorePa = 0n;
+  private dropUserPa(): void { this.lastLoadVpn = -1; this.lastStoreVpn = -1; }
+
   find(addr: bigint): Vma | undefined {
     for (const v of this.vmas) if (addr >= v.start && addr < v.end) return v;
     return undefined;
@@ -141,6 +153,7 @@ export class MM {
 
   /** Insert a mapping at [start, start+len), replacing whatever was there (MAP_FIXED semantics). */
   mapFixed(vma: Vma): void {
+    this.dropUserPa();
     this.unmapRange(vma.start, vma.end);
     this.vmas.push(vma);
     this.mergeAround();
@@ -178,6 +191,7 @@ export class MM {
 
   /** Remove [start, end) from every VMA, splitting them, and free the pages. */
   unmapRange(start: bigint, end: bigint): void {
+    this.dropUserPa();
     const out: Vma[] = [];
     let changed = false;
     for (const v of this.vmas) {
@@ -230,6 +244,7 @@ export class MM {
   }
 
   mprotect(addr: bigint, len: bigint, prot: number): void {
+    this.dropUserPa();
     if (addr & PAGE_OFFSET_MASK) throw new KernelError(EINVAL);
     const end = addr + pageUp(len);
     // every page must be mapped
@@ -256,6 +271,7 @@ export class MM {
   }
 
   mremap(old: bigint, oldLen: bigint, newLen: bigint, flags: number): bigint {
+    this.dropUserPa();
     if ((old & PAGE_OFFSET_MASK) || newLen === 0n) throw new KernelError(EINVAL);
     oldLen = pageUp(oldLen); newLen = pageUp(newLen);
     const v = this.find(old);
@@ -292,6 +308,7 @@ export class MM {
 
   /** brk(2): returns the new (or unchanged) break, as Linux does. */
   setBrk(want: bigint): bigint {
+    this.dropUserPa();
     if (want < this.startBrk) return this.brk;
     const oldEnd = pageUp(this.brk), newEnd = pageUp(want);
     if (newEnd > oldEnd) {
@@ -310,6 +327,7 @@ export class MM {
 
   /** Map a physical page that belongs to the kernel (special mappings) at `va`. */
   installForeignPage(va: bigint, pa: bigint, prot: number): void {
+    this.dropUserPa();
     const vpn = Number(va >> PAGE_SHIFT);
     this.pages.set(vpn, pa);
     this.foreign.add(vpn);
@@ -347,6 +365,7 @@ export class MM {
 
   /** A page fault from the guest (or from a kernel access to user memory). */
   fault(va: bigint, access: Access): FaultResult {
+    this.dropUserPa();
     let v = this.find(va);
     if (!v) {
       // expand_stack: below a grows-down VMA, within RLIMIT_STACK
@@ -393,6 +412,7 @@ export class MM {
    * kernel's special pages are shared as they are.
    */
   fork(pt: PageTable): MM {
+    this.dropUserPa(); // its private pages become copy-on-write
     const c = new MM(this.hart, this.alloc, pt);
     c.vmas = this.vmas.map((v) => ({ ...v }));
     c.startBrk = this.startBrk; c.brk = this.brk; c.mmapBase = this.mmapBase; c.stackTop = this.stackTop;
@@ -420,6 +440,7 @@ export class MM {
 
   /** exit_mmap: every page and page-table page back to the allocator (the last user has gone). */
   destroy(): void {
+    this.dropUserPa();
     for (const v of [...this.vmas]) this.unmapRange(v.start, v.end);
     this.vmas = [];
     this.pt.destroy();
@@ -428,11 +449,18 @@ export class MM {
   /** Physical address of a user byte for a kernel access, faulting the page in; undefined = EFAULT. */
   private userPa(va: bigint, access: Access): bigint | undefined {
     if (va < 0n || va >= TASK_SIZE) return undefined;
-    const v = this.find(va);
     const vpn = Number(va >> PAGE_SHIFT);
+    if (access === 'load' ? vpn === this.lastLoadVpn : access === 'store' && vpn === this.lastStoreVpn) {
+      return (access === 'load' ? this.lastLoadPa : this.lastStorePa) + (va & PAGE_OFFSET_MASK);
+    }
+    const v = this.find(va);
     if (v && !this.allowed(v, access)) return undefined;
     if (!this.pages.has(vpn) || (access === 'store' && this.cow.has(vpn))) { if (this.fault(va, access) !== 'ok') return undefined; }
-    return this.pages.get(vpn)! + (va & PAGE_OFFSET_MASK);
+    const page = this.pages.get(vpn)!;
+    // (a page with no VMA, or the target of a fetch, is not kept)
+    if (v && access === 'load') { this.lastLoadVpn = vpn; this.lastLoadPa = page; }
+    else if (v && access === 'store') { this.lastStoreVpn = vpn; this.lastStorePa = page; }
+    return page + (va & PAGE_OFFSET_MASK);
   }
 
   /** copy_from_user: undefined when any byte is not readable. */

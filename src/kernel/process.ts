@@ -788,7 +788,7 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
       this.frameReplaced = false;
       ret = 0n;
     } else {
-      regs.setX(10, BigInt.asUintN(64, ret));
+      if (ret >= 0n && ret <= 0xffffffffn) regs.setXSmall(10, Number(ret)); else regs.setX(10, BigInt.asUintN(64, ret));
       regs.advanceEpc(4);
     }
     if (this.strace) {

@@ -338,7 +338,7 @@ function writeTo(p: LinuxProcess, f: OpenFile, data: Uint8Array, pos?: number): 
 
 /** Run an I/O attempt; when it would block (EAGAIN on a blocking pipe, eventfd, ...), sleep until it can go on.
  *  EPIPE also sends SIGPIPE to the writer. `mm` and the task are the caller's, captured for later attempts. */
-function blockingIo(p: LinuxProcess, f: OpenFile, what: string, attempt: () => bigint): bigint {
+function blockingIo(p: LinuxProcess, f: OpenFile, what: () => string, attempt: () => bigint): bigint {
   const task = p.current;
   const run = (): bigint | undefined => {
     try { return attempt(); } catch (e) {
@@ -350,7 +350,7 @@ function blockingIo(p: LinuxProcess, f: OpenFile, what: string, attempt: () => b
   };
   const r = run();
   if (r !== undefined) { if (r < 0n) throw new KernelError(Number(-r)); return r; }
-  return p.block({ what, restartable: true, check: run });
+  return p.block({ what: what(), restartable: true, check: run });
 }
 
 /** access_ok: [va, va+len) lies below TASK_SIZE (else EFAULT before anything moves). */
@@ -358,7 +358,8 @@ function accessOk(va: bigint, len: bigint): void {
   if (len > TASK_SIZE || va > TASK_SIZE - len) throw new KernelError(EFAULT);
 }
 /** A count as Linux takes it: at most MAX_RW_COUNT bytes move in one call. */
-function rwCount(v: bigint): number { return v > BigInt(MAX_RW_COUNT) ? MAX_RW_COUNT : Number(v); }
+function rwCount(v: bigint): number { return v > MAX_RW_COUNT_BIG ? MAX_RW_COUNT : Number(v); }
+const MAX_RW_COUNT_BIG = BigInt(MAX_RW_COUNT);
 /** A file offset: negative (or beyond what a number holds exactly) is EINVAL. */
 function fileOffset(v: bigint, count: number): number {
   const off = BigInt.asIntN(64, v);
@@ -392,7 +393,7 @@ function readToUser(p: LinuxProcess, f: OpenFile, segs: Segment[], pos?: number)
     let left = DEV_READ_MAX;
     segs = segs.map(([va, len]) => { const take = Math.min(len, left); left -= take; return [va, take] as Segment; });
   }
-  return blockingIo(p, f, f.kind === 'pipe' ? 'read from a pipe' : `read from ${f.path}`, () => {
+  return blockingIo(p, f, () => (f.kind === 'pipe' ? 'read from a pipe' : `read from ${f.path}`), () => {
     let done = 0;
     for (const [va, len] of segs) {
       for (let off = 0; off < len;) {
@@ -429,7 +430,7 @@ function writeFromUser(p: LinuxProcess, f: OpenFile, segs: Segment[], pos?: numb
   const mm = p.mm;
   const waits = (f.kind === 'pipe' || f.kind === 'socket') && !(f.flags & O_NONBLOCK);
   let done = 0, seg = 0, off = 0;
-  return blockingIo(p, f, f.kind === 'pipe' ? 'write to a full pipe' : `write to ${f.path}`, () => {
+  return blockingIo(p, f, () => (f.kind === 'pipe' ? 'write to a full pipe' : `write to ${f.path}`), () => {
     for (; seg < segs.length; seg++, off = 0) {
       const [va, len] = segs[seg];
       while (off < len) {
@@ -494,7 +495,7 @@ export function sysSendfile(p: LinuxProcess, a: bigint[]): bigint {
     if (pos !== undefined) { if (!mm.write64(a[2], BigInt(pos + done))) throw new KernelError(EFAULT); } else inp.pos += done;
     return BigInt(done);
   };
-  return blockingIo(p, out, out.kind === 'pipe' ? 'sendfile to a full pipe' : `sendfile to ${out.path}`, () => {
+  return blockingIo(p, out, () => (out.kind === 'pipe' ? 'sendfile to a full pipe' : `sendfile to ${out.path}`), () => {
     while (done < data.length) {
       let n: number;
       try { n = writeTo(p, out, data.subarray(done)); } catch (e) {
