@@ -480,6 +480,13 @@ export class MM {
 
   /** copy_to_user: false when any byte is not writable. */
   write(va: bigint, data: Uint8Array): boolean {
+    // within one page (a small write(2) buffer): no list of parts, no view of the data
+    if (data.length > 0 && data.length <= PAGE_SIZE - Number(va & PAGE_OFFSET_MASK)) {
+      const pa = this.userPa(va, 'store');
+      if (pa === undefined) return false;
+      this.hart.writePhys(pa, data, false);
+      return true;
+    }
     let done = 0;
     const parts: [bigint, number, number][] = [];
     while (done < data.length) {

@@ -752,13 +752,14 @@ export class LinuxProcess implements Process, TrapHandler, ExecContext {
     const e = n >= 0 ? syscallEntryOf(n) : syscallEntry(regs.x(17));
     // only the arguments the call takes are read (strace shows all six, as before)
     const args = regs.args(this.strace ? 6 : e.nargs ?? 6);
-    const fmt = FORMATS[e.name];
     if (e.name === 'exit' || e.name === 'exit_group') {
-      this.straceLine(`${this.tidPrefix()}${e.name}(${fmt(this.mm, args, 0n)}) = ?`);
+      this.straceLine(`${this.tidPrefix()}${e.name}(${FORMATS[e.name](this.mm, args, 0n)}) = ?`);
       if (e.name === 'exit') this.threadExit(this.current, Number(args[0] & 0xffn));
       else this.exit(Number(args[0] & 0xffn));
       return this.ended ? 'noreturn' : 'done';
     }
+    // (the strace formatter: looked up only when strace is on)
+    const fmt = this.strace ? FORMATS[e.name] : undefined;
     let ret: bigint;
     this.frameReplaced = false;
     if (!e.handler) {

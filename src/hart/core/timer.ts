@@ -28,8 +28,8 @@ export function writeTime(v: u64): void {
 
 @inline function sstcEnabled(): bool { return (csrGet(MENVCFG) & MENVCFG_STCE) != 0; }
 
-/** Refresh the timer bits of mip from the comparators. */
-export function updateTimerBits(): void {
+/** Refresh the timer bits of mip from the comparators. Returns the time it compared. */
+export function updateTimerBits(): u64 {
   const t = readTime();
   let mip = csrGet(MIP);
   if (t >= misc(MISC_MTIMECMP)) mip |= MIP_MTIP; else mip &= ~MIP_MTIP;
@@ -37,6 +37,7 @@ export function updateTimerBits(): void {
     if (t >= csrGet(STIMECMP)) mip |= MIP_STIP; else mip &= ~MIP_STIP;
   }
   csrSet(MIP, mip);
+  return t;
 }
 
 /**
@@ -45,17 +46,22 @@ export function updateTimerBits(): void {
  */
 export function nextTimerDeadline(): u64 {
   if (misc(MISC_TIME_MODE) != 0) return <u64>-1;
+  return deadlineAt(readTime());
+}
+
+/** nextTimerDeadline at time `t` (virtual time). */
+function deadlineAt(t: u64): u64 {
   let cmp = misc(MISC_MTIMECMP);
   if (sstcEnabled()) {
     const s = csrGet(STIMECMP);
     if (s < cmp) cmp = s;
   }
-  const t = readTime();
   if (cmp <= t) return <u64>-1; // already pending: the level is in mip, nothing new will fire
   const base = misc(MISC_TIME_BASE);
   const div = misc(MISC_TIME_DIV) > 1 ? misc(MISC_TIME_DIV) : 1;
   const delta = cmp - base;
-  if (delta > (<u64>-1) / div) return <u64>-1;
+  // (two 32-bit factors cannot overflow: no division on the way of every trap)
+  if ((delta | div) >> 32 != 0 && delta > (<u64>-1) / div) return <u64>-1;
   return delta * div;
 }
 
@@ -72,9 +78,10 @@ export function interruptsChanged(): void {
  * loop, with interrupts taken at the same instructions as when every trap left it.
  */
 export function trapRetarget(): void {
-  updateTimerBits();
+  const t = updateTimerBits();
   if ((csrGet(MIP) & csrGet(MIE)) != 0) { stopAt = 0; return; }
-  const dl = nextTimerDeadline();
+  // (the time just read: reading it again gives the same in virtual time)
+  const dl = misc(MISC_TIME_MODE) != 0 ? <u64>-1 : deadlineAt(t);
   if (dl == <u64>-1) return;
   if (dl <= clock) { stopAt = 0; return; }
   const left = dl - clock;
