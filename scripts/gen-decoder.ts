@@ -1,11 +1,12 @@
 // Generates src/hart/core/decode.generated.ts (AssemblyScript): the tables of the execution core's instruction
 // decoder (src/hart/core/decode.ts), from the ISA table (src/isa/instructions.ts: match/mask in table order,
 // NONZERO), the operand layouts (src/isa/operands.ts) and the cycle classes (src/hart/cycles.ts). The decoder
-// fills a decode-cache entry (src/hart/layout.ts) exactly as the host's JavaScript decoder did through
-// Hart.decodeInto: op + 1, the op's cycles, writes to x0 sent to x32, registers, rounding mode, length, immediate.
+// fills a decode-cache entry (src/hart/layout.ts) exactly as the host's JavaScript decoder does
+// (src/hart/hart.ts fillDecodeEntry, the reference): op + 1, the op's cycles, writes to x0 sent to x32,
+// registers, rounding mode, length, immediate. test/hart/decoder.test.ts compares the two over all 16-bit words
+// and every combination of the 32-bit words' opcode, funct3, rs2 and funct7 bits.
 // Tables and not code: a small loop over them compiles in well under a millisecond and costs V8 little to
-// optimise (a generated 14 KB function of if-chains took 35-60 ms of TurboFan in every short run). test/hart/decoder.test.ts compares the two over all
-// 16-bit words and every combination of the 32-bit words' opcode, funct3, rs2 and funct7 bits.
+// optimise (a generated 14 KB function of if-chains took 35-60 ms of TurboFan in every short run).
 // Run with `npm run gen`. test/isa/generated.test.ts checks that the committed file is current.
 
 import { writeFileSync } from 'node:fs';

@@ -165,7 +165,9 @@ export class BreakpointTable {
 
   /** Resolve every breakpoint again (new modules mapped); returns those that changed. */
   resolveAll(modules: DebugModule[]): UserBreakpoint[] {
-    return this.all().filter((b) => this.resolve(b, modules));
+    // a resolved instruction breakpoint is an address: no module can change it (1,000 of them made every
+    // mapping of an object cost milliseconds, scripts/bench-debug.ts)
+    return this.all().filter((b) => !(b.kind === 'instruction' && b.verified) && this.resolve(b, modules));
   }
 
   /** Every address that must carry a hart breakpoint. */

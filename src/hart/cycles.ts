@@ -3,7 +3,8 @@
 // trap path), and what the kernel model charges for the work it does on the host on the guest's behalf.
 // docs/time.md explains the model and lists the sources; the figures below cite them by the numbers in [].
 //
-// How it is used: the decoder stores each instruction's cost in its decode-cache entry (Hart.decodeInto), the
+// How it is used: the decoder stores each instruction's cost in its decode-cache entry (the core's decoder,
+// src/hart/core/decode.ts, from tables scripts/gen-decoder.ts generates), the
 // block translator sums the costs of a block at translation time, and the core adds them to its cycle count
 // (MISC_CLOCK), from which the `cycle` CSR and virtual time derive (time = cycles / cyclesPerTick). Nothing is
 // looked up per instruction at run time. A taken branch or jump adds TAKEN_EXTRA on top of its class cost.

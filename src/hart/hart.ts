@@ -11,7 +11,7 @@ import { Jit, type JitStats } from './jit/jit';
 import { writeBreakpointFilter } from './bpfilter';
 import { instructionCycles, TRAP_CYCLES, XRET_CYCLES } from './cycles';
 
-/** Ops whose integer rd is written: a write to x0 is sent to the unused slot 32 instead (see decodeInto). */
+/** Ops whose integer rd is written: a write to x0 is sent to the unused slot 32 instead (see fillDecodeEntry). */
 const WRITES_X = INSNS.map((d) => d.operands.includes('rd'));
 /** Each op's cycles (src/hart/cycles.ts), stored in its decode entries: compressed forms cost their base's. */
 const OP_CYCLES = INSNS.map((d) => instructionCycles(d.expandsTo ?? d.name));
@@ -138,9 +138,9 @@ export function coreWasmPath(): string {
 }
 
 /**
- * Fill the decode-cache entry at `entry` (src/hart/layout.ts DEC_*) for instruction bits `bits` with the
- * table-driven decoder (src/isa/decode.ts). The core's own decoder (src/hart/core/decode.generated.ts, generated
- * from the same tables) fills entries the same way: test/hart/decoder.test.ts compares the two.
+ * The decode-cache entry (src/hart/layout.ts DEC_*) the host's table-driven decoder (src/isa/decode.ts) makes of
+ * `bits`, written at `entry`: the reference for the core's own decoder (src/hart/core/decode.ts, which filled
+ * entries through this function before it decoded by itself); test/hart/decoder.test.ts compares the two.
  */
 export function fillDecodeEntry(dv: DataView, entry: number, bits: number): void {
   const d = decode(bits >>> 0);
@@ -187,7 +187,7 @@ export class Hart {
     this.jitCompiler = new Jit(this.breakpoints, () => (this.physBreakpoints.size ? (h) => this.physBreakpoints.has(this.hostToPhys(h)) : undefined));
     const instance = new WebAssembly.Instance(cachedModule, {
       env: {
-        decode: (pc: bigint, bits: number, entry: number, noBp: number, host: number) => this.decodeInto(pc, bits, entry, noBp, host),
+        breakpointAt: (pc: bigint, host: number) => (this.breakpointAt(pc, host) ? 1 : 0),
         jitCall: this.jitCompiler.call,
         jitCompile: (pc: bigint, host: number, entry: number) => this.jitCompiler.compile(pc, host, entry),
         hostTime: () => this.hostTime(),
@@ -237,19 +237,12 @@ export class Hart {
   }
 
   /**
-   * Fill one decode-cache entry: called by the core on a miss where its breakpoint filter says a breakpoint
-   * may be (elsewhere the core decodes by itself).
+   * Whether the instruction at virtual `pc`, wasm address `host`, carries a breakpoint: asked by the core on a
+   * decode-cache miss where its breakpoint filter (./bpfilter.ts) has a bit set; it then plants OP_BREAKPOINT.
    */
-  private decodeInto(pc: bigint, bits: number, entry: number, noBp: number, host: number): void {
-    const dv = this.dv;
-    if (!noBp && ((this.breakpoints.size > 0 && this.breakpoints.has(BigInt.asUintN(64, pc)))
-      || (this.physBreakpoints.size > 0 && this.physBreakpoints.has(this.hostToPhys(host))))) {
-      dv.setUint8(entry + L.DEC_OP, L.OP_BREAKPOINT);
-      dv.setUint8(entry + L.DEC_CYCLES, 0);
-      dv.setUint8(entry + L.DEC_LEN, (bits & 3) === 3 ? 4 : 2);
-      return;
-    }
-    fillDecodeEntry(dv, entry, bits);
+  private breakpointAt(pc: bigint, host: number): boolean {
+    return (this.breakpoints.size > 0 && this.breakpoints.has(BigInt.asUintN(64, pc)))
+      || (this.physBreakpoints.size > 0 && this.physBreakpoints.has(this.hostToPhys(host)));
   }
 
   private mmioHandler: MmioHandler | undefined;
@@ -496,7 +489,7 @@ export class Hart {
   clearBreakpoints(): void { if (this.breakpoints.size) { this.breakpoints.clear(); this.breakpointsChanged(); } }
 
   /**
-   * After a change of the breakpoint sets: rebuild the core's filter (./bpfilter.ts: the core asks decodeInto
+   * After a change of the breakpoint sets: rebuild the core's filter (./bpfilter.ts: the core asks breakpointAt
    * about an instruction only where a bit is set, so a breakpoint costs nothing away from it) and drop the
    * decode cache, whose entries carry the breakpoints.
    */

@@ -16,7 +16,7 @@ test('hart.wasm has no allocator: its imports are exactly the host services', ()
   const mod = new WebAssembly.Module(readFileSync(coreWasmPath()));
   const imports = WebAssembly.Module.imports(mod).map((i) => `${i.module}.${i.name}`).sort();
   assert.ok(!imports.includes('env.coreAllocated'), 'some code in src/hart/core allocates (see rt/none.ts)');
-  assert.deepEqual(imports, ['env.decode', 'env.hostTime', 'env.jitCall', 'env.jitCompile', 'env.mmio']);
+  assert.deepEqual(imports, ['env.breakpointAt', 'env.hostTime', 'env.jitCall', 'env.jitCompile', 'env.mmio']);
   // no runtime helpers exported either (they would only be there if something used them)
   const exports = WebAssembly.Module.exports(mod).map((e) => e.name);
   for (const name of ['__new', '__alloc', '__pin', '__collect']) assert.ok(!exports.includes(name), name);

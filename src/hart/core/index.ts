@@ -3,8 +3,8 @@
 // exec.ts, memory access (TLBs, Sv39, RAM) in mmu.ts, devices in bus.ts, CSRs in csr.ts, traps in trap.ts.
 //
 // The loop: translate pc through the fetch TLB, look the instruction's wasm address up in the decode cache
-// (a miss runs the decoder generated from the ISA table, decode.generated.ts; the host's decoder only where a
-// breakpoint may be, see BP_FILTER in src/hart/layout.ts), dispatch on the op
+// (a miss runs the core's decoder, decode.ts, over tables generated from the ISA table; the host is asked
+// whether a breakpoint is there only where BP_FILTER in src/hart/layout.ts has a bit set), dispatch on the op
 // number with one switch. Nothing is allocated and no per-instruction check of breakpoints, watchpoints or
 // timers happens: breakpoints are decode-cache entries with op OP_BREAKPOINT, watched pages never enter the
 // data TLBs, and the loop runs until `stopAt`, the earlier of the budget and the next timer deadline.
@@ -14,7 +14,7 @@ import {
   XREG, DEC, DEC_N, DEC_ENTRY, SCRATCH, STATE, STATE_END, PAGEFLAGS, PAGEFLAGS_SIZE,
   RAM_OFF, EXIT_BUDGET, EXIT_BREAKPOINT, EXIT_WFI, EXIT_HALT, FLAG_SKIP_BP, MISC_WFI as MW,
   BLK, BLK_N, BLK_COUNTING, JIT_DONE, JIT_CYCLES, BLK_ENTRY, BLK_TAG, BLK_STATE, BLK_PASS, BLK_HITS, DEC_TAG, DEC_WORD,
-  BP_FILTER, BP_FILTER_BITS,
+  BP_FILTER, BP_FILTER_BITS, DEC_OP, DEC_LEN,
 } from '../layout';
 import { decodeInsn } from './decode';
 import * as L from '../layout';
@@ -30,8 +30,9 @@ import * as O from './ops.generated';
 
 export { flushDecode };
 
-@external('env', 'decode')
-declare function hostDecode(pc: u64, bits: u32, entry: usize, noBreakpoint: i32, host: usize): void;
+/** Whether the instruction at virtual `pc`, wasm address `host`, carries a breakpoint (asked when BP_FILTER hits). */
+@external('env', 'breakpointAt')
+declare function hostBreakpointAt(pc: u64, host: usize): i32;
 /** Run compiled block `idx` (a function-table index) at virtual pc `pc`, with at most `budget` instructions. */
 @external('env', 'jitCall')
 declare function jitCall(idx: i32, pc: u64, budget: i32): u64;
@@ -205,12 +206,15 @@ export function run(budget: i32): i32 {
 }
 
 /**
- * Decode into entry `e`: the core's own decoder, unless a breakpoint may be there (then the host decides and
- * decodes: src/hart/hart.ts decodeInto).
+ * Decode into entry `e`, or plant a breakpoint there (op OP_BREAKPOINT, no cycles, the instruction's length)
+ * when the host says one is at this instruction; it is asked only where BP_FILTER has a bit set.
  */
 @inline function decodeInto(pc: u64, bits: u32, e: usize, noBp: i32, host: usize): void {
-  if (noBp == 0 && breakpointMayBe(pc, host)) hostDecode(pc, bits, e, noBp, host);
-  else decodeInsn(bits, e);
+  if (noBp == 0 && breakpointMayBe(pc, host) && hostBreakpointAt(pc, host) != 0) {
+    store<u64>(e, <u64>O.OP_BREAKPOINT << ((DEC_OP - DEC_WORD) * 8) | <u64>((bits & 3) == 3 ? 4 : 2) << ((DEC_LEN - DEC_WORD) * 8), DEC_WORD);
+  } else {
+    decodeInsn(bits, e);
+  }
 }
 
 /** Fetch the instruction at pc into a decode entry; returns the entry's address or 0 after a fetch fault. */
