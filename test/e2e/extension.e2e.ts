@@ -7,61 +7,28 @@ import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { BrowserContext, Frame, Page } from 'playwright-core';
-import { startWorkbench, launchBrowser, shot, runCommand, quickPickRow, frameWith, type Workbench } from './harness';
+import type { Frame, Page } from 'playwright-core';
+import { openWorkbench, debugShot, shot, runCommand, quickPickRow, frameWith, openFile, startDebugging, type Workbench, type OpenWorkbench } from './harness';
 
 let wb: Workbench;
-let ctx: BrowserContext;
 let page: Page;
+let opened: OpenWorkbench | undefined;
 const WAIT = { timeout: Number(process.env.E2E_WAIT_MS ?? 90_000) };
 
 before(async () => {
-  wb = await startWorkbench();
-  rmSync(join(wb.workspace, '.vscode', 'launch.json'));
-  ctx = await launchBrowser();
-  page = await ctx.newPage();
-  page.setDefaultTimeout(WAIT.timeout);
-  await page.goto(wb.url);
-  await page.locator('.monaco-workbench').waitFor(WAIT);
-  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'vdso.c' }).first().waitFor(WAIT);
+  // samples/ without its launch.json
+  opened = await openWorkbench({ timeout: WAIT.timeout, explorerShows: 'vdso.c', prepare: (ws) => rmSync(join(ws, '.vscode', 'launch.json')) });
+  ({ wb, page } = opened);
 });
 
-afterEach(async (t) => {
-  if (page && process.env.E2E_DEBUG_SHOTS) await page.screenshot({ path: `${process.env.E2E_DEBUG_SHOTS}/ext_${t.name.slice(0, 30).replace(/\W+/g, '_')}.png` }).catch(() => undefined);
-});
+afterEach((t) => debugShot(page, `ext_${t.name}`));
 
-after(async () => {
-  await ctx?.close();
-  await wb?.stop();
-});
+after(() => opened?.close());
 
 const statusItem = (text: string) => page.locator('.statusbar-item', { hasText: text }).first();
 const callStack = () => page.locator('.debug-call-stack');
 const paused = () => page.locator('.pane-header', { hasText: 'Paused on' }).first();
 const launchJson = () => join(wb.workspace, '.vscode', 'launch.json');
-
-async function openFile(name: string): Promise<void> {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  const row = quickPickRow(page, name);
-  await row.waitFor();
-  // The best match is the focused first row; Enter opens it (a click can land on the row's side buttons).
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor(WAIT);
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor(WAIT);
-}
-
-async function startConfiguration(name: string): Promise<void> {
-  await runCommand(page, 'Debug: Select and Start Debugging');
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-  await page.keyboard.type(name);
-  const r = quickPickRow(page, name);
-  await r.waitFor();
-  await r.click();
-}
 
 async function stopDebugging(): Promise<void> {
   await runCommand(page, 'Debug: Stop');
@@ -88,7 +55,7 @@ function timingLines(): string[] {
 }
 
 test('creating launch.json writes the one initial configuration, "RISC-V vDSO Lab: Debug the active file", once', async () => {
-  await openFile('vdso.c');
+  await openFile(page, 'vdso.c');
   await runCommand(page, 'Debug: Add Configuration...');
   // VS Code asks for the debugger unless the file's language has just one.
   const debuggerRow = quickPickRow(page, 'RISC-V vDSO Lab');
@@ -108,7 +75,7 @@ test('creating launch.json writes the one initial configuration, "RISC-V vDSO La
 });
 
 test('F5 on the active file (vdso.c) launches its built program and stops at the breakpoint; the time to the first stop is logged', async () => {
-  await openFile('vdso.c');
+  await openFile(page, 'vdso.c');
   await runCommand(page, 'Go to Line/Column...');
   await page.keyboard.type('10');
   await page.keyboard.press('Enter');
@@ -248,7 +215,7 @@ test('each launch.json mistake stops the launch with a message naming the file o
   ];
   writeFileSync(launchJson(), JSON.stringify({ version: '0.2.0', configurations: cases.map(([k]) => k) }, null, 2));
   for (const [config, message] of cases) {
-    await startConfiguration(config.name as string);
+    await startDebugging(page, config.name as string);
     const toast = page.locator('.notifications-toasts .notification-list-item-message', { hasText: message }).first();
     await toast.waitFor(WAIT);
     const text = await toast.innerText();
@@ -265,7 +232,7 @@ test('each launch.json mistake stops the launch with a message naming the file o
 });
 
 test('samples/README.md shows its images when samples/ is the workspace', async () => {
-  await openFile('README.md');
+  await openFile(page, 'README.md');
   await runCommand(page, 'Markdown: Open Preview');
   const f = await frameWith(page, '.markdown-body img, body.vscode-body img');
   const load = () => f.locator('img').evaluateAll((imgs) => imgs.map((i) => {

@@ -5,55 +5,44 @@
 // the suite is skipped, saying why, only when it cannot be built.
 import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { startWorkbench, launchBrowser, shot, runCommand, quickPickRow, type Workbench } from './harness';
+import type { Page } from 'playwright-core';
+import { openWorkbench, debugShot, shot, runCommand, breakAt, startDebugging, writeLaunchJson, type OpenWorkbench } from './harness';
 import { artefacts } from '../hart/virt/fullsys';
 
 const a = artefacts(true);
 const skip = typeof a === 'string' ? `the demo kernel cannot be built: ${a}` : false;
 const OPENSBI = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
 const WAIT = { timeout: Number(process.env.E2E_WAIT_MS ?? 240_000) };
+const CONFIG = 'Linux 6.1: full system';
 
 describe('full system in the editor: Linux 6.1 on the virt machine', { skip }, () => {
-  let wb: Workbench;
-  let ctx: BrowserContext;
   let page: Page;
+  let opened: OpenWorkbench | undefined;
 
   before(async () => {
     if (typeof a === 'string') return;
-    wb = await startWorkbench();
-    // the launch configuration a kernel developer writes: their Image, vmlinux, initramfs, and the programs of
-    // the initramfs they want symbols for
-    const vscodeDir = join(wb.workspace, '.vscode');
-    mkdirSync(vscodeDir, { recursive: true });
-    writeFileSync(join(vscodeDir, 'launch.json'), JSON.stringify({
-      version: '0.2.0',
-      configurations: [{
-        type: 'riscv-vdso', request: 'launch', name: 'Linux 6.1: full system',
-        kernel: a.image, vmlinux: a.vmlinux, initrd: a.initramfs,
-        firmware: existsSync(OPENSBI) ? OPENSBI : 'builtin',
-        userPrograms: { '/init': join(dirname(a.initramfs), 'init'), '/bin/syscall': '${workspaceFolder}/syscall' },
-        stopOnEntry: true,
-      }],
-    }, null, 2));
-    ctx = await launchBrowser();
-    page = await ctx.newPage();
-    page.setDefaultTimeout(WAIT.timeout);
-    await page.goto(wb.url);
-    await page.locator('.monaco-workbench').waitFor(WAIT);
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'syscall.c' }).first().waitFor(WAIT);
+    opened = await openWorkbench({
+      timeout: WAIT.timeout, explorerShows: 'syscall.c',
+      // the launch configuration a kernel developer writes: their Image, vmlinux, initramfs, and the programs of
+      // the initramfs they want symbols for
+      prepare: (ws) => {
+        writeLaunchJson(ws, [{
+          type: 'riscv-vdso', request: 'launch', name: CONFIG,
+          kernel: a.image, vmlinux: a.vmlinux, initrd: a.initramfs,
+          firmware: existsSync(OPENSBI) ? OPENSBI : 'builtin',
+          userPrograms: { '/init': join(dirname(a.initramfs), 'init'), '/bin/syscall': '${workspaceFolder}/syscall' },
+          stopOnEntry: true,
+        }]);
+      },
+    });
+    page = opened.page;
   });
 
-  afterEach(async (t) => {
-    if (page && process.env.E2E_DEBUG_SHOTS) await page.screenshot({ path: `${process.env.E2E_DEBUG_SHOTS}/fullsys-${t.name.slice(0, 30).replace(/\W+/g, '_')}.png` }).catch(() => undefined);
-  });
+  afterEach((t) => debugShot(page, `fullsys-${t.name}`));
 
-  after(async () => {
-    await ctx?.close();
-    await wb?.stop();
-  });
+  after(() => opened?.close());
 
   const statusItem = (text: string) => page.locator('.statusbar-item', { hasText: text }).first();
   const callStack = () => page.locator('.debug-call-stack');
@@ -61,14 +50,6 @@ describe('full system in the editor: Linux 6.1 on the virt machine', { skip }, (
   const paused = () => page.locator('.pane-header', { hasText: 'Paused on' })
     .or(page.locator('.debug-call-stack .monaco-list-row', { hasText: /paused on/i })).first();
   const activeTab = (name: string) => page.locator('.tabs-container .tab.active', { hasText: name });
-
-  async function typeAndPick(text: string): Promise<void> {
-    await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-    await page.keyboard.type(text);
-    const r = quickPickRow(page, text);
-    await r.waitFor();
-    await r.click();
-  }
 
   async function functionBreakpoint(name: string): Promise<void> {
     await runCommand(page, 'Add Function Breakpoint');
@@ -91,8 +72,7 @@ describe('full system in the editor: Linux 6.1 on the virt machine', { skip }, (
 
   test('F5 boots the kernel stopped at the firmware\'s first instruction (M-mode in the status bar); a function breakpoint on update_vsyscall stops in kernel/time/vsyscall.c, S-mode, callers from vmlinux\'s CFI', async () => {
     await runCommand(page, 'View: Show Run and Debug');
-    await runCommand(page, 'Debug: Select and Start Debugging');
-    await typeAndPick('Linux 6.1: full system');
+    await startDebugging(page, CONFIG);
     await paused().waitFor(WAIT);
     await statusItem(existsSync(OPENSBI) ? 'M-mode' : 'S-mode').waitFor(WAIT);
     await functionBreakpoint('update_vsyscall');
@@ -123,18 +103,7 @@ describe('full system in the editor: Linux 6.1 on the virt machine', { skip }, (
 
   test('Step Into on syscall(SYS_gettimeofday, ...) in /bin/syscall stops at handle_exception in Linux\'s entry.S (S-mode); Step Out returns to user mode', async () => {
     await runCommand(page, 'Remove All Breakpoints');
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('syscall.c');
-    await quickPickRow(page, 'syscall.c').click();
-    await activeTab('syscall.c').waitFor(WAIT);
-    await runCommand(page, 'Go to Line/Column...');
-    await page.keyboard.type('14');
-    await page.keyboard.press('Enter');
-    await runCommand(page, 'Debug: Toggle Breakpoint');
-    await page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'syscall.c' }).first().waitFor(WAIT);
+    await breakAt(page, 'syscall.c', 14);
     await continueToStop();
     await topFrame(/main/);
     await statusItem('U-mode').waitFor(WAIT);

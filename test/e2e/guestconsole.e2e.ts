@@ -5,10 +5,10 @@
 // with the reason without them. Run by `npm run test:e2e`.
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { startWorkbench, launchBrowser, shot, runCommand, quickPickRow, type Workbench } from './harness';
+import type { Page } from 'playwright-core';
+import { openWorkbench, debugShot, shot, startDebugging, writeLaunchJson, type OpenWorkbench } from './harness';
 import { artefacts } from '../hart/virt/fullsys';
 
 const a = artefacts(false);
@@ -16,49 +16,32 @@ const skip = typeof a === 'string' ? a : false;
 const WAIT = { timeout: Number(process.env.E2E_WAIT_MS ?? 120_000) };
 const CONFIG = 'Linux: the guest console';
 
-let wb: Workbench | undefined;
-let ctx: BrowserContext | undefined;
 let page: Page;
+let opened: OpenWorkbench | undefined;
 
 before(async () => {
   if (typeof a === 'string') return;
-  wb = await startWorkbench();
-  // a launch configuration for the demo system, and the terminal's DOM renderer (its text is then in the page)
-  mkdirSync(join(wb.workspace, '.vscode'), { recursive: true });
-  writeFileSync(join(wb.workspace, '.vscode', 'launch.json'), JSON.stringify({
-    version: '0.2.0',
-    configurations: [{
-      type: 'riscv-vdso', request: 'launch', name: CONFIG, kernel: a.image, initrd: a.initramfs, vmlinux: a.vmlinux,
-      firmware: 'builtin', bootargs: 'console=ttyS0 earlycon=sbi initecho=1',
-    }],
-  }, null, 2));
-  writeFileSync(join(wb.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'terminal.integrated.gpuAcceleration': 'off' }));
-  ctx = await launchBrowser();
-  page = await ctx.newPage();
-  page.setDefaultTimeout(WAIT.timeout);
-  await page.goto(wb.url);
-  await page.locator('.monaco-workbench').waitFor(WAIT);
-  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'vdso.c' }).first().waitFor(WAIT);
+  opened = await openWorkbench({
+    timeout: WAIT.timeout, explorerShows: 'vdso.c',
+    // a launch configuration for the demo system, and the terminal's DOM renderer (its text is then in the page)
+    prepare: (ws) => {
+      writeLaunchJson(ws, [{
+        type: 'riscv-vdso', request: 'launch', name: CONFIG, kernel: a.image, initrd: a.initramfs, vmlinux: a.vmlinux,
+        firmware: 'builtin', bootargs: 'console=ttyS0 earlycon=sbi initecho=1',
+      }]);
+      writeFileSync(join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'terminal.integrated.gpuAcceleration': 'off' }));
+    },
+  });
+  page = opened.page;
 });
 
 // the state after the test, for a failing run's diagnosis (not part of the docs)
-afterEach(async () => {
-  if (page && process.env.E2E_DEBUG_SHOTS) await page.screenshot({ path: `${process.env.E2E_DEBUG_SHOTS}/guest-console-end.png` }).catch(() => undefined);
-});
+afterEach(() => debugShot(page, 'guest-console-end'));
 
-after(async () => {
-  await ctx?.close();
-  await wb?.stop();
-});
+after(() => opened?.close());
 
 test('the guest console terminal: the boot log shows, a line typed there reaches init, the power-off ends it', { skip }, async () => {
-  await runCommand(page, 'Debug: Select and Start Debugging');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await page.keyboard.type(CONFIG);
-  const row = quickPickRow(page, CONFIG);
-  await row.waitFor();
-  await row.click();
+  await startDebugging(page, CONFIG);
   // the terminal opens beside the debug console, named after the session
   await page.locator('.terminal-tabs-entry, .single-terminal-tab, .panel .action-label', { hasText: 'Guest console' }).first().waitFor(WAIT);
   const rows = page.locator('.terminal-wrapper.active .xterm-rows, .xterm-rows').first();

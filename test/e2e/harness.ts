@@ -106,6 +106,45 @@ export async function launchBrowser(): Promise<BrowserContext> {
   });
 }
 
+/** A workbench opened in the browser: code-server, Chromium and the page showing the workspace. */
+export interface OpenWorkbench {
+  wb: Workbench;
+  ctx: BrowserContext;
+  page: Page;
+  /** Close the browser and stop code-server. */
+  close(): Promise<void>;
+}
+
+/**
+ * code-server on a fresh workspace (`prepare` may change its files first: a launch.json, settings), Chromium on it,
+ * and the page once the workbench shows the Explorer row `explorerShows` (the extension has activated by then as
+ * far as the tests need). Every Playwright wait on the page defaults to `timeout` ms.
+ */
+export async function openWorkbench(opts: { timeout: number; explorerShows: string; prepare?: (workspace: string) => void }): Promise<OpenWorkbench> {
+  const wb = await startWorkbench();
+  let ctx: BrowserContext | undefined;
+  const close = async () => { await ctx?.close(); await wb.stop(); };
+  try {
+    opts.prepare?.(wb.workspace);
+    ctx = await launchBrowser();
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(opts.timeout);
+    await page.goto(wb.url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: opts.timeout });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: opts.explorerShows }).first().waitFor({ timeout: opts.timeout });
+    return { wb, ctx, page, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** With E2E_DEBUG_SHOTS=DIR: a screenshot of the page as a test left it, for a failing run's diagnosis (not the docs'). */
+export async function debugShot(page: Page | undefined, name: string): Promise<void> {
+  const dir = process.env.E2E_DEBUG_SHOTS;
+  if (page && dir) await page.screenshot({ path: join(dir, `${name.slice(0, 40).replace(/\W+/g, '_')}.png`) }).catch(() => undefined);
+}
+
 /** Screenshots samples/README.md shows: kept in samples/images too, so they render when samples/ is the workspace. */
 export const SAMPLE_SHOTS = new Set(['stop-vdso-clock-gettime', 'vvar-variables', 'stop-trap-entry', 'memory-view']);
 
@@ -134,8 +173,12 @@ export async function frameWith(page: Page, selector: string, timeoutMs = 90_000
 
 /** The quick-input row whose label is exactly `label` (not merely the highlighted first row). */
 export function quickPickRow(page: Page, label: string) {
-  const exact = new RegExp('^' + label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$');
-  return page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+  return page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exactly(label) }) }).first();
+}
+
+/** A pattern matching exactly this text. */
+export function exactly(text: string): RegExp {
+  return new RegExp('^' + text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$');
 }
 
 /** Run a command by its title through the command palette (F1), clicking exactly that command. */
@@ -158,6 +201,51 @@ export async function runCommand(page: Page, title: string): Promise<void> {
     }
   }
   await row.click();
+}
+
+/** Quick open (Ctrl+P) a file of the workspace by name and wait for its editor tab. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(name);
+  await quickPickRow(page, name).waitFor();
+  // Enter opens the focused row (a click can land on the row's side buttons). The first row is not always the
+  // file itself: a recently opened vsyscall.c comes before syscall.c. Move down to the row named exactly `name`.
+  const focused = page.locator('.quick-input-list .monaco-list-row.focused .label-name').first();
+  for (let i = 0; (await focused.innerText().catch(() => '')).trim() !== name; i++) {
+    if (i >= 20) throw new Error(`quick open: no row named exactly ${name}`);
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { has: page.locator('.label-name', { hasText: exactly(name) }) }).waitFor();
+}
+
+/** A source breakpoint on a line of a workspace file, set with the editor's own toggle. */
+export async function breakAt(page: Page, file: string, line: number): Promise<void> {
+  await openFile(page, file);
+  await runCommand(page, 'Go to Line/Column...');
+  await page.keyboard.type(String(line));
+  await page.keyboard.press('Enter');
+  await runCommand(page, 'Debug: Toggle Breakpoint');
+  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: file }).first().waitFor();
+}
+
+/** Start the launch configuration named `config` ("Debug: Select and Start Debugging", that row exactly). */
+export async function startDebugging(page: Page, config: string): Promise<void> {
+  await runCommand(page, 'Debug: Select and Start Debugging');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await page.keyboard.type(config);
+  const row = quickPickRow(page, config);
+  await row.waitFor();
+  await row.click();
+}
+
+/** Write the workspace's .vscode/launch.json with these configurations. */
+export function writeLaunchJson(workspace: string, configurations: Record<string, unknown>[]): void {
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(workspace, '.vscode', 'launch.json'), JSON.stringify({ version: '0.2.0', configurations }, null, 2));
 }
 
 export function readJson(p: string): unknown { return JSON.parse(readFileSync(p, 'utf8')); }

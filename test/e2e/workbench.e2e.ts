@@ -3,33 +3,22 @@
 // stop in docs/screenshots/. Run by `npm run test:e2e` (not by npm test).
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BrowserContext, Page } from 'playwright-core';
-import { startWorkbench, launchBrowser, shot, runCommand, quickPickRow, frameWith, type Workbench } from './harness';
+import type { Page } from 'playwright-core';
+import { openWorkbench, debugShot, shot, runCommand, quickPickRow, frameWith, openFile, breakAt, startDebugging, type OpenWorkbench } from './harness';
 
-let wb: Workbench;
-let ctx: BrowserContext;
 let page: Page;
+let opened: OpenWorkbench | undefined;
 const WAIT = { timeout: Number(process.env.E2E_WAIT_MS ?? 90_000) };
 
 before(async () => {
-  wb = await startWorkbench();
-  ctx = await launchBrowser();
-  page = await ctx.newPage();
-  page.setDefaultTimeout(WAIT.timeout);
-  await page.goto(wb.url);
-  await page.locator('.monaco-workbench').waitFor(WAIT);
-  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'vdso.c' }).first().waitFor(WAIT);
+  opened = await openWorkbench({ timeout: WAIT.timeout, explorerShows: 'vdso.c' });
+  page = opened.page;
 });
 
 // The state after each step, for a failing run's diagnosis (not part of the docs).
-afterEach(async (t) => {
-  if (page && process.env.E2E_DEBUG_SHOTS) await page.screenshot({ path: `${process.env.E2E_DEBUG_SHOTS}/${t.name.slice(0, 30).replace(/\W+/g, '_')}.png` }).catch(() => undefined);
-});
+afterEach((t) => debugShot(page, t.name));
 
-after(async () => {
-  await ctx?.close();
-  await wb?.stop();
-});
+after(() => opened?.close());
 
 const activeEditorText = () => page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
 const statusItem = (text: string) => page.locator('.statusbar-item', { hasText: text }).first();
@@ -42,15 +31,6 @@ async function pick(text: string): Promise<void> {
   const row = quickPickRow(page, text);
   await row.waitFor();
   await row.click();
-}
-
-/** Type into a quick input that already has a prefix ("debug ", ":"), then take the matching row. */
-async function typeAndPick(text: string, row = text): Promise<void> {
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-  await page.keyboard.type(text);
-  const r = quickPickRow(page, row);
-  await r.waitFor();
-  await r.click();
 }
 
 const paused = () => page.locator('.pane-header', { hasText: 'Paused on' }).first();
@@ -79,8 +59,7 @@ test('a launch of "vDSO: gettimeofday through libc" stops at __vdso_clock_gettim
   await pick('__vdso_clock_gettime');
   await runCommand(page, 'View: Show Run and Debug');
   await page.locator('.debug-breakpoints .monaco-list-row', { hasText: '__vdso_clock_gettime' }).waitFor(WAIT);
-  await runCommand(page, 'Debug: Select and Start Debugging');
-  await typeAndPick('vDSO: gettimeofday through libc');
+  await startDebugging(page, 'vDSO: gettimeofday through libc');
   await waitStopped();
   await callStack().locator('.monaco-list-row', { hasText: '__vdso_clock_gettime' }).first().waitFor(WAIT);
   await page.locator('.tabs-container .tab.active', { hasText: 'vgettimeofday.c' }).waitFor(WAIT);
@@ -151,17 +130,8 @@ test('[vvar] in the Variables view, in the memory view and in the inspector', as
 
 test('syscall: break on the syscall() line of syscall.c, stop at the kernel trap entry after ecall (S-mode), step out after sret (U-mode)', async () => {
   // A source breakpoint on the syscall(SYS_gettimeofday, ...) line of syscall.c.
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
-  await pick('syscall.c');
-  await page.locator('.tabs-container .tab.active', { hasText: 'syscall.c' }).waitFor(WAIT);
-  await runCommand(page, 'Go to Line/Column...');
-  await page.keyboard.type('14');
-  await page.keyboard.press('Enter');
-  await runCommand(page, 'Debug: Toggle Breakpoint');
-  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'syscall.c' }).first().waitFor(WAIT);
-  await runCommand(page, 'Debug: Select and Start Debugging');
-  await typeAndPick('syscall: gettimeofday through ecall');
+  await breakAt(page, 'syscall.c', 14);
+  await startDebugging(page, 'syscall: gettimeofday through ecall');
   await waitStopped();
   await callStack().locator('.monaco-list-row', { hasText: 'main' }).first().waitFor(WAIT);
   await page.locator('.editor-group-container.active .debug-top-stack-frame-line').first().waitFor(WAIT);
@@ -185,30 +155,22 @@ test('syscall: break on the syscall() line of syscall.c, stop at the kernel trap
   await stopDebugging();
 });
 
-/** A source breakpoint on a line of a file of samples/ (the editor's own toggle). */
-async function breakAt(file: string, line: number): Promise<void> {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
-  await pick(file);
-  await page.locator('.tabs-container .tab.active', { hasText: file }).waitFor(WAIT);
-  await runCommand(page, 'Go to Line/Column...');
-  await page.keyboard.type(String(line));
-  await page.keyboard.press('Enter');
-  await runCommand(page, 'Debug: Toggle Breakpoint');
-  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: file }).first().waitFor(WAIT);
-}
-
 // Step Into (F11's command, "Debug: Step Into") off the scripted path: through static glibc into the vDSO's
 // source, and through syscall() into the kernel's trap entry; Step Out of the kernel returns to U-mode.
-test('F11 on gettimeofday(&tv, &tz) enters the vDSO\'s source (static glibc calls __vdso_clock_gettime)', async () => {
-  // only this line's breakpoint: the walk-through's function breakpoint on __vdso_clock_gettime would stop there anyway
+
+/** Only a breakpoint on `file`:`line`, a launch of `config` stopped there (U-mode), then Step Into. */
+async function stepIntoFrom(file: string, line: number, config: string): Promise<void> {
   await runCommand(page, 'Remove All Breakpoints');
-  await breakAt('vdso.c', 10);
-  await runCommand(page, 'Debug: Select and Start Debugging');
-  await typeAndPick('vDSO: gettimeofday through libc');
+  await breakAt(page, file, line);
+  await startDebugging(page, config);
   await waitStopped();
   await statusItem('U-mode').waitFor(WAIT);
   await runCommand(page, 'Debug: Step Into');
+}
+
+test('F11 on gettimeofday(&tv, &tz) enters the vDSO\'s source (static glibc calls __vdso_clock_gettime)', async () => {
+  // only this line's breakpoint: the walk-through's function breakpoint on __vdso_clock_gettime would stop there anyway
+  await stepIntoFrom('vdso.c', 10, 'vDSO: gettimeofday through libc');
   await page.locator('.tabs-container .tab.active', { hasText: 'vgettimeofday.c' }).waitFor(WAIT);
   await callStack().locator('.monaco-list-row', { hasText: 'linux-vdso.so.1' }).first().waitFor(WAIT);
   const frames = await callStack().locator('.monaco-list-row').allInnerTexts();
@@ -222,13 +184,7 @@ test('F11 on gettimeofday(&tv, &tz) enters the vDSO\'s source (static glibc call
 
 test('F11 on syscall(SYS_gettimeofday, ...) enters handle_exception in entry.S (S-mode); Step Out returns after sret', async () => {
   // only this line's breakpoint (the exception filters are unchecked: no stop at the ecall but the step's own)
-  await runCommand(page, 'Remove All Breakpoints');
-  await breakAt('syscall.c', 14);
-  await runCommand(page, 'Debug: Select and Start Debugging');
-  await typeAndPick('syscall: gettimeofday through ecall');
-  await waitStopped();
-  await statusItem('U-mode').waitFor(WAIT);
-  await runCommand(page, 'Debug: Step Into');
+  await stepIntoFrom('syscall.c', 14, 'syscall: gettimeofday through ecall');
   await statusItem('S-mode').waitFor(WAIT);
   await page.locator('.tabs-container .tab.active', { hasText: 'entry.S' }).waitFor(WAIT);
   const frames = await callStack().locator('.monaco-list-row').allInnerTexts();
@@ -260,10 +216,7 @@ test('"Show vDSO vs syscall cost" runs clockloop in the emulator and draws the c
 });
 
 test('riscv-asm: the language server flags the typo and explains csrr on hover', async () => {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
-  await pick('typo.S');
-  await page.locator('.tabs-container .tab.active', { hasText: 'typo.S' }).waitFor(WAIT);
+  await openFile(page, 'typo.S');
   await page.locator('.editor-group-container.active .squiggly-error').first().waitFor(WAIT);
   await page.locator('.statusbar-item[id="status.problems"]').click();
   const problems = page.locator('.markers-panel');
