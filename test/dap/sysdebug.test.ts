@@ -179,8 +179,11 @@ describe('full system: Step Into on a C syscall() line enters Linux\'s entry.S a
     assert.match(st[0].name, /^main \(\/bin\/syscall\)$/);
     await dc.setBreakpointsRequest({ source: { path: SYSCALL_C }, breakpoints: [] });
 
-    // Step Into (a line step, the default granularity) from the C line: the ecall enters the kernel's entry
-    await stopAfter(dc, () => dc.stepInRequest({ threadId: tid }));
+    // Step Into (a line step, the default granularity) from the C line: the ecall enters the kernel's entry; the
+    // stop is the syscall task's (current read from sscratch: tp still holds the user's thread pointer there)
+    const stepped = await stopAfter(dc, () => dc.stepInRequest({ threadId: tid }));
+    assert.equal(stepped.body.threadId, tid, 'the stop names the task that made the system call');
+    assert.match((await dc.threadsRequest()).body.threads.find((t) => t.id === tid)?.name ?? '', /^syscall \(pid \d+, on the hart\)$/);
     st = await stackOf(dc, tid);
     assert.match(st[0].name, /^handle_exception \(vmlinux\)$/, names(st));
     assert.match(st[0].path, /arch\/riscv\/kernel\/entry\.S$/);
