@@ -65,27 +65,36 @@ describe('full system in the editor: Linux 6.1 on the virt machine', { skip }, (
     await paused().waitFor(WAIT);
   }
 
-  async function topFrame(re: RegExp): Promise<string[]> {
-    await callStack().locator('.monaco-list-row', { hasText: re }).first().waitFor(WAIT);
-    return callStack().locator('.monaco-list-row').allInnerTexts();
-  }
+  const rowsNow = () => callStack().locator('.monaco-list-row').allInnerTexts();
+  /** The list's scroll offset (a monaco list moves its rows container up by what it has scrolled). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const listTop = () => callStack().locator('.monaco-list-rows').first().evaluate((e: any) => String(e.style.top)).catch(() => '');
 
   /**
-   * The Call Stack view is a virtualized list: only the rows in its viewport are in the page. With the kernel's
-   * tasks listed above the stopped one, the frames below its top frame can lie under the viewport (the view
-   * scrolls to show the top frame only): scroll down a row at a time (bounded) until a row matching `re` shows.
+   * The Call Stack view is a virtualized list: only the rows inside its viewport (about 10 here) are in the page,
+   * and with the kernel's tasks listed as threads the row looked for can lie above or below it (docs/fullsys.md).
+   * Scroll through the list a row at a time, from the top again at its end, until a row matching `re` shows (or
+   * WAIT runs out: the stop may still be coming); the rows shown then.
    */
-  async function scrollCallStackTo(re: RegExp): Promise<string[]> {
+  async function callStackRow(re: RegExp): Promise<string[]> {
     const row = callStack().locator('.monaco-list-row', { hasText: re }).first();
-    await callStack().locator('.monaco-list').first().hover();
-    for (let i = 0; i < 60 && !(await row.isVisible()); i++) {
+    const until = Date.now() + WAIT.timeout;
+    let scrolled = false;
+    while (!(await row.isVisible())) {
+      if (Date.now() > until) throw new Error(`no Call Stack row ${re} in the whole list; the rows shown: ${(await rowsNow()).join(' | ')}`);
+      await callStack().locator('.monaco-list').first().hover({ timeout: 5000 }).catch(() => undefined);
+      scrolled = true;
+      const before = await listTop();
       await page.mouse.wheel(0, 22);
       await page.waitForTimeout(100);
+      if ((await listTop()) === before) {
+        await page.mouse.wheel(0, -1e6);
+        await page.waitForTimeout(100);
+      }
     }
-    await row.waitFor({ timeout: 1000 }).catch(async () => {
-      throw new Error(`no Call Stack row ${re} at the end of the list: ${(await callStack().locator('.monaco-list-row').allInnerTexts()).join(' | ')}`);
-    });
-    return callStack().locator('.monaco-list-row').allInnerTexts();
+    // off the list (a hovered row shows its thread's buttons in the screenshots): to the empty Watch view
+    if (scrolled) await page.locator('.debug-watch').first().hover({ timeout: 5000 }).catch(() => undefined);
+    return rowsNow();
   }
 
   test('F5 boots the kernel stopped at the firmware\'s first instruction (M-mode in the status bar); a function breakpoint on update_vsyscall stops in kernel/time/vsyscall.c, S-mode, callers from vmlinux\'s CFI', async () => {
@@ -96,9 +105,8 @@ describe('full system in the editor: Linux 6.1 on the virt machine', { skip }, (
     await functionBreakpoint('update_vsyscall');
     await continueToStop();
     await activeTab('vsyscall').waitFor(WAIT);
-    const frames = await topFrame(/update_vsyscall/);
-    assert.ok(frames.some((f) => /update_vsyscall/.test(f)), frames.join(' | '));
-    assert.ok(frames.some((f) => /timekeeping_|start_kernel/.test(f)), `callers unwound: ${frames.join(' | ')}`);
+    await callStackRow(/update_vsyscall/);
+    await callStackRow(/timekeeping_|start_kernel/); // callers unwound
     await statusItem('S-mode').waitFor(WAIT);
     await page.locator('.editor-group-container.active .debug-top-stack-frame-line').first().waitFor(WAIT);
     await shot(page, 'fullsys-update-vsyscall');
@@ -108,13 +116,13 @@ describe('full system in the editor: Linux 6.1 on the virt machine', { skip }, (
     await runCommand(page, 'Remove All Breakpoints');
     await functionBreakpoint('__vdso_clock_gettime');
     await continueToStop();
-    const frames = await topFrame(/linux-vdso\.so\.1/);
+    const frames = await callStackRow(/linux-vdso\.so\.1/);
     assert.match(frames.find((f) => /linux-vdso\.so\.1/.test(f)) ?? '', /__vdso_clock_gettime/);
     await activeTab('vgettimeofday.c').waitFor(WAIT);
     await statusItem('U-mode').waitFor(WAIT);
     // the call stack view shows threads once there are several: init is the one paused
-    await callStack().locator('.monaco-list-row', { hasText: /init \(pid 1/ }).first().waitFor(WAIT);
-    await callStack().locator('.monaco-list-row', { hasText: /kthreadd \(pid 2/ }).first().waitFor(WAIT);
+    await callStackRow(/init \(pid 1/);
+    await callStackRow(/kthreadd \(pid 2/);
     await page.locator('.editor-group-container.active .debug-top-stack-frame-line').first().waitFor(WAIT);
     await shot(page, 'fullsys-vdso-in-init');
   });
@@ -123,18 +131,18 @@ describe('full system in the editor: Linux 6.1 on the virt machine', { skip }, (
     await runCommand(page, 'Remove All Breakpoints');
     await breakAt(page, 'syscall.c', 14);
     await continueToStop();
-    await topFrame(/main/);
+    await callStackRow(/main/);
     await statusItem('U-mode').waitFor(WAIT);
-    await callStack().locator('.monaco-list-row', { hasText: /syscall \(pid \d+/ }).first().waitFor(WAIT);
+    await callStackRow(/syscall \(pid \d+/);
     await runCommand(page, 'Remove All Breakpoints');
     await runCommand(page, 'Debug: Step Into');
     await statusItem('S-mode').waitFor(WAIT);
     await activeTab('entry.S').waitFor(WAIT);
-    await topFrame(/handle_exception/);
+    await callStackRow(/handle_exception/);
     await page.locator('.editor-group-container.active .debug-top-stack-frame-line').first().waitFor(WAIT);
     await shot(page, 'fullsys-step-into-entry');
     // the user frames below the trap entry: main is under handle_exception (docs/fullsys.md: the list is virtualized)
-    const rows = (await scrollCallStackTo(/main \(\/bin\/syscall\)/)).map((r) => r.replace(/\s+/g, ' ').trim());
+    const rows = (await callStackRow(/main \(\/bin\/syscall\)/)).map((r) => r.replace(/\s+/g, ' ').trim());
     const top = rows.findIndex((r) => /^handle_exception \(vmlinux\)/.test(r));
     assert.ok(top < 0 || rows.findIndex((r) => /^main \(\/bin\/syscall\)/.test(r)) > top, `main below handle_exception: ${rows.join(' | ')}`);
     await runCommand(page, 'Debug: Step Out');
