@@ -75,7 +75,8 @@ export function runLinuxCommand(argv: string[]): number {
     if (stats) {
       const ms = performance.now() - t0;
       process.stderr.write(`riscv-vdso: ${p.hart.instret} instructions, ${p.syscalls} syscalls, ${p.ticks} ticks, ${ms.toFixed(1)} ms, ` +
-        `${p.mm.populated} pages populated, host rss ${(process.memoryUsage().rss / 1048576).toFixed(1)} MiB\n`);
+        `${p.mm.populated} pages populated, host rss ${(process.memoryUsage().rss / 1048576).toFixed(1)} MiB, ` +
+        `translator: ${p.hart.jitStats.compiled} blocks compiled, ${p.hart.jitStats.modules} modules (${p.hart.jitStats.bytes} bytes), ${p.hart.jitStats.flushes} flushes\n`);
     }
     if (r.kind === 'exited') return r.code;
     if (r.kind === 'killed') { process.stderr.write(`riscv-vdso: killed by ${r.name}\n`); return 128 + r.signal; }

@@ -83,6 +83,7 @@ export interface HartOptions {
    * ~0.5 ms (V8 compiles the module lazily at its first instantiation), which a block repays only after
    * thousands of runs; a low threshold makes short programs spend more time translating than running
    * (docs/performance.md). Tests of the translator use small values so that short programs exercise it.
+   * The environment variable RISCV_VDSO_JIT_THRESHOLD sets the default (e.g. 1 to run riscv-tests translated).
    */
   jitThreshold?: number;
 }
@@ -208,7 +209,9 @@ export class Hart {
     if (!this.core.init(this.ramBytes)) throw new Error(`cannot allocate ${this.ramBytes} bytes of guest RAM`);
     this.jitCompiler.attach(this.core.memory);
     this.core.setJit(this.jit ? 1 : 0);
-    this.core.setJitThreshold(Math.max(1, Math.min(0xffffffff, Math.floor(opts.jitThreshold ?? JIT_THRESHOLD))));
+    const envThreshold = typeof process === 'undefined' ? NaN : Number(process.env.RISCV_VDSO_JIT_THRESHOLD);
+    const threshold = opts.jitThreshold ?? (envThreshold >= 1 ? envThreshold : JIT_THRESHOLD);
+    this.core.setJitThreshold(Math.max(1, Math.min(0xffffffff, Math.floor(threshold))));
     this.refreshViews();
     this.setCostParameters();
     this.setTimeMode(opts.timeMode ?? 'virtual', opts.cyclesPerTick ?? DEFAULT_CYCLES_PER_TICK);

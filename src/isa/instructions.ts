@@ -246,15 +246,21 @@ const FAST_PATH = [
   'mul', 'mulh', 'mulhsu', 'mulhu', 'div', 'divu', 'rem', 'remu', 'mulw', 'divw', 'divuw', 'remw', 'remuw',
   'csrrw', 'csrrs', 'csrrc', 'csrrwi', 'csrrsi', 'csrrci',
 ];
-/** Fast-path instructions that a translated block may not contain (no emitter: 128-bit products; CSR accesses). */
-const NOT_IN_BLOCKS = ['mulh', 'mulhsu', 'mulhu', 'csrrw', 'csrrs', 'csrrc', 'csrrwi', 'csrrsi', 'csrrci'];
+/** Fast-path instructions that a translated block may not contain (CSR accesses: the fast loops do the plain ones). */
+const NOT_IN_BLOCKS = ['csrrw', 'csrrs', 'csrrc', 'csrrwi', 'csrrsi', 'csrrci'];
+/**
+ * Instructions outside the fast path that a translated block does contain (src/hart/jit/translate.ts): F/D
+ * loads and stores (behind a check of mstatus.FS) and the moves and sign injections of doubles (exact: no
+ * rounding, no flags).
+ */
+const ONLY_IN_BLOCKS = ['flw', 'fld', 'fsw', 'fsd', 'fmv.x.d', 'fmv.d.x', 'fmv.x.w', 'fmv.w.x', 'fsgnj.d', 'fsgnjn.d', 'fsgnjx.d'];
 /** Instructions after which a translated block ends: the next pc is known only at run time. */
 const ENDS_BLOCK = ['jalr'];
 
 function markExecution(): void {
   const flags = (name: string) => {
     const fast = FAST_PATH.includes(name);
-    return { fast, jit: fast && !NOT_IN_BLOCKS.includes(name), endsBlock: ENDS_BLOCK.includes(name) };
+    return { fast, jit: (fast && !NOT_IN_BLOCKS.includes(name)) || ONLY_IN_BLOCKS.includes(name), endsBlock: ENDS_BLOCK.includes(name) };
   };
   for (let i = 0; i < T.length; i++) T[i] = { ...T[i], ...flags(T[i].expandsTo ?? T[i].name) };
 }

@@ -11,7 +11,7 @@ import { INSNS } from '../../src/isa/instructions';
 import { randomProgram, rng, bytesOf, DATA, type Word } from './jitgen';
 
 import {
-  CSR_MSTATUS as MSTATUS, CSR_MIE as MIE, CSR_MTVEC as MTVEC, CSR_MEPC as MEPC, CSR_MCAUSE as MCAUSE, CSR_SATP as SATP,
+  CSR_MSTATUS as MSTATUS, CSR_FCSR as FCSR, MSTATUS_FS, MSTATUS_FS_SHIFT, CAUSE_ILLEGAL, CSR_MIE as MIE, CSR_MTVEC as MTVEC, CSR_MEPC as MEPC, CSR_MCAUSE as MCAUSE, CSR_SATP as SATP,
   MIE_MTIE, MSTATUS_MIE, CAUSE_LOAD_ACCESS, IRQ_M_TIMER,
 } from '../../src/isa/encoding.generated';
 const RAM_BYTES = 4 * 1024 * 1024;
@@ -25,7 +25,12 @@ function pair(setup: (h: Hart) => void): [Hart, Hart] {
 function state(h: Hart): Record<string, unknown> {
   const x: bigint[] = [];
   for (let i = 0; i < 32; i++) x.push(h.x(i));
-  return { pc: h.pc, cycles: h.cycles, clock: h.clock, time: h.time, instret: h.instret, priv: h.priv, x, mepc: h.csr(MEPC), mcause: h.csr(MCAUSE) };
+  const f: bigint[] = [];
+  for (let i = 0; i < 32; i++) f.push(h.f(i));
+  return {
+    pc: h.pc, cycles: h.cycles, clock: h.clock, time: h.time, instret: h.instret, priv: h.priv, x, f, mepc: h.csr(MEPC), mcause: h.csr(MCAUSE),
+    mstatus: h.csr(MSTATUS), fcsr: h.csr(FCSR),
+  };
 }
 
 /** Run both harts with the same budgets; compare exits and state after each call. Returns the JIT hart's exits. */
@@ -86,6 +91,68 @@ test('random loops of fast-path instructions: identical state after every budget
     assert.ok(hs[0].jitStats.compiled > 0, `seed ${seed}: blocks were compiled`);
     assert.equal(hs[0].jitStats.failed, 0, `seed ${seed}: no translation failed`);
   }
+});
+
+test('random loops with F/D loads, stores, moves, sign injections and arithmetic, FS Off, Initial, Clean, Dirty: identical state, f registers and fcsr included', () => {
+  for (let seed = 1; seed <= 24; seed++) {
+    const fs = BigInt(seed % 4); // Off, Initial, Clean, Dirty
+    const p = randomProgram(1000 + seed, true);
+    const r = rng(seed * 104729);
+    // f registers: special bit patterns and random ones (doubles, badly NaN-boxed singles)
+    const f: bigint[] = [];
+    for (let i = 0; i < 16; i++) f.push(i % 3 === 0 ? p.regs[(i + 5) % 16] : (BigInt(r()) << 32n) | BigInt(r()));
+    f[1] = 0xffffffff3f800000n; // a NaN-boxed 1.0f
+    const hs = pair((h) => {
+      h.writePhys(RAM, bytesOf(p.words));
+      for (let i = 1; i < 16; i++) h.setX(i, p.regs[i]);
+      for (let i = 0; i < 16; i++) h.setF(i, f[i]);
+      h.setX(21, 300n);
+      h.setX(22, DATA);
+      h.setX(24, RAM + p.backEdge);
+      h.setX(23, MSTATUS_FS);
+      h.setX(25, 2n << MSTATUS_FS_SHIFT);
+      h.setCsr(MSTATUS, (h.csr(MSTATUS) & ~MSTATUS_FS) | (fs << MSTATUS_FS_SHIFT));
+      h.setTrapStops(1n << BigInt(CAUSE_ILLEGAL), 0n);
+    });
+    const budgets = (n: number) => Array.from({ length: n }, () => 1 + (r() % 900));
+    const exits = runBoth(hs, budgets(30), [DATA - 0x1000n, 0x2000]);
+    if (fs === 0n) assert.ok(exits.some((e) => e.kind === 'trap' && e.trap?.code === CAUSE_ILLEGAL), `seed ${seed}: FS Off traps`);
+    else assert.ok(hs[0].jitStats.compiled > 0, `seed ${seed}: blocks were compiled`);
+    // with blocks compiled, FS goes Clean (as a context switch leaves it) and then Off under them
+    for (const next of [2n, 0n]) {
+      for (const h of hs) h.setCsr(MSTATUS, (h.csr(MSTATUS) & ~MSTATUS_FS) | (next << MSTATUS_FS_SHIFT));
+      runBoth(hs, budgets(10), [DATA - 0x1000n, 0x2000]);
+    }
+    assert.equal(hs[0].jitStats.failed, 0, `seed ${seed}: no translation failed`);
+  }
+});
+
+test('blocks in two pages (a call to another page, jalr back, branches in both): same state at every budget, breakpoints still stop', () => {
+  // page A: loop: x10++; jal ra, f (page B); x11 += x13; blt x10, x12, loop; j .
+  const a = [
+    enc('addi', { rd: 10, rs1: 10, imm: 1 }), enc('jal', { rd: 1, imm: 0x1000 - 4 }), enc('add', { rd: 11, rs1: 11, rs2: 13 }),
+    enc('blt', { rs1: 10, rs2: 12, imm: -12 }), enc('jal', { rd: 0, imm: 0 }),
+  ];
+  // page B: f: x13 += 3; x14 = x13 & 7; beq x14, x0, +8; x15++; ret
+  const b = [
+    enc('addi', { rd: 13, rs1: 13, imm: 3 }), enc('andi', { rd: 14, rs1: 13, imm: 7 }), enc('beq', { rs1: 14, rs2: 0, imm: 8 }),
+    enc('addi', { rd: 15, rs1: 15, imm: 1 }), enc('jalr', { rd: 0, rs1: 1, imm: 0 }),
+  ];
+  const hs = pair((h) => {
+    h.writePhys(RAM, bytesOf(a));
+    h.writePhys(RAM + 0x1000n, bytesOf(b));
+    h.setX(12, 10000n);
+  });
+  runBoth(hs, [5003, 77, 1, 9999, 12345]);
+  assert.ok(hs[0].jitStats.compiled >= 2, 'both pages compiled');
+  for (const h of hs) h.addBreakpoint(RAM + 0x100cn); // x15++ in f, reached through the chained call
+  const [e] = runBoth(hs, [100000]);
+  assert.equal(e.kind, 'breakpoint');
+  assert.equal(e.pc, RAM + 0x100cn);
+  for (const h of hs) { h.removeBreakpoint(RAM + 0x100cn); }
+  runBoth(hs, [3001, 100000, 100000, 50001]);
+  assert.equal(hs[0].x(10), hs[0].x(12), 'the loop ran to its end');
+  assert.equal(hs[0].x(13), 3n * hs[0].x(12));
 });
 
 test('a load that faults in the middle of a block: earlier effects visible, the faulting one not', () => {

@@ -1,5 +1,6 @@
 // Random loops of fast-path instructions for the translator's differential tests (jit.test.ts).
 import { enc, RAM, u64 } from './helpers';
+import { CSR_MSTATUS } from '../../src/isa/encoding.generated';
 
 export type Word = number | { c: number };
 
@@ -30,17 +31,39 @@ const BR = ['beq', 'bne', 'blt', 'bge', 'bltu', 'bgeu'];
 export const DATA = RAM + 0x200800n;
 const OFFS = [0, 8, -8, -0x800, 0x7f8, 0x7f9, 0x7fa, 0x7fc, 0x7fd, 0x7fe, 0x7ff, 100, -100];
 
+const FP_LD = ['flw', 'fld'];
+const FP_ST = ['fsw', 'fsd'];
+const FP_MV = ['fmv.x.d', 'fmv.d.x', 'fmv.x.w', 'fmv.w.x', 'fsgnj.d', 'fsgnjn.d', 'fsgnjx.d'];
+/** F/D instructions the interpreter keeps (rounding, flags): they end a block. */
+const FP_ARITH = ['fadd.d', 'fmul.d', 'fsub.s', 'feq.d', 'fcvt.d.l', 'fsgnj.s', 'fmin.d'];
+
 /**
- * A loop of random instructions (operands x0..x15; x20 counts, x21 limits, x22 is the data base, x24 must
- * hold RAM + backEdge, where jalr goes).
+ * A loop of random instructions (operands x0..x15, f0..f15; x20 counts, x21 limits, x22 is the data base, x24
+ * must hold RAM + backEdge, where jalr goes). With `fp`, a fifth of them are F/D loads, stores, moves, sign
+ * injections and some arithmetic, and x23, x25 must hold mstatus.FS and its Clean value.
  */
-export function randomProgram(seed: number): { words: number[]; regs: bigint[]; backEdge: bigint } {
+export function randomProgram(seed: number, fp = false): { words: number[]; regs: bigint[]; backEdge: bigint } {
   const r = rng(seed);
   const pick = <T>(xs: T[]) => xs[r() % xs.length];
   const reg = () => r() % 16;
   const body: number[] = [];
   const n = 20 + (r() % 40);
   while (body.length < n) {
+    if (fp && r() % 5 === 0) {
+      const k = r() % 100;
+      if (k < 25) body.push(enc(pick(FP_LD), { rd: reg(), rs1: 22, imm: pick(OFFS) }));
+      else if (k < 45) body.push(enc(pick(FP_ST), { rs1: 22, rs2: reg(), imm: pick(OFFS) }));
+      else if (k < 85) {
+        const name = pick(FP_MV);
+        body.push(enc(name, name.startsWith('fmv') ? { rd: reg(), rs1: reg() } : { rd: reg(), rs1: reg(), rs2: reg() }));
+      } else {
+        // rounding mode RNE where there is one; fixed fields (fcvt's rs2, compares' funct3) left alone
+        const name = pick(FP_ARITH);
+        const rounds = /^(fadd|fsub|fmul)/.test(name);
+        body.push(enc(name, name.startsWith('fcvt') ? { rd: reg(), rs1: reg(), rm: 0 } : rounds ? { rd: reg(), rs1: reg(), rs2: reg(), rm: 0 } : { rd: reg(), rs1: reg(), rs2: reg() }));
+      }
+      continue;
+    }
     const k = r() % 100;
     if (k < 35) body.push(enc(pick(RR), { rd: reg(), rs1: reg(), rs2: reg() }));
     else if (k < 45) body.push(enc(pick(RI), { rd: reg(), rs1: reg(), imm: (r() % 4096) - 2048 }));
@@ -55,6 +78,9 @@ export function randomProgram(seed: number): { words: number[]; regs: bigint[]; 
   }
   // pad so forward branches and jumps land inside the program
   for (let i = 0; i < 4; i++) body.push(enc('addi', { rd: 1, rs1: 1, imm: 1 }));
+  // FP: every pass leaves mstatus.FS Clean (x23 = FS, x25 = Clean), as a kernel's context switch does, so
+  // compiled code meets FS Clean after its blocks were translated
+  if (fp) body.push(enc('csrrc', { rs1: 23, csr: CSR_MSTATUS }), enc('csrrs', { rs1: 25, csr: CSR_MSTATUS }));
   const words = [...body, enc('addi', { rd: 20, rs1: 20, imm: 1 }), enc('blt', { rs1: 20, rs2: 21, imm: -4 * (body.length + 1) }),
     enc('jal', { rd: 0, imm: 0 })];
   const regs: bigint[] = [];

@@ -26,6 +26,8 @@ export interface JitStats {
   flushes: number;
   /** Translations that failed (the block stays interpreted); always 0 unless the translator has a bug. */
   failed: number;
+  /** Bytes of WebAssembly in the modules created. */
+  bytes: number;
 }
 
 export class Jit {
@@ -36,7 +38,7 @@ export class Jit {
   private gen = -1;
   private next = 0;
   private readonly byHost = new Map<number, Compiled>();
-  readonly stats: JitStats = { compiled: 0, modules: 0, flushes: 0, failed: 0 };
+  readonly stats: JitStats = { compiled: 0, modules: 0, flushes: 0, failed: 0, bytes: 0 };
   lastError: unknown;
 
   /**
@@ -83,7 +85,9 @@ export class Jit {
           const key = blockKey(blk);
           let mod = moduleCache.get(key);
           if (mod === undefined) {
-            mod = new WebAssembly.Module(blockModule([emitBlock(blk)]));
+            const bytes = blockModule([emitBlock(blk)]);
+            mod = new WebAssembly.Module(bytes);
+            this.stats.bytes += bytes.length;
             if (moduleCache.size >= MODULE_CACHE_MAX) moduleCache.clear();
             moduleCache.set(key, mod);
             this.stats.modules++;

@@ -21,8 +21,8 @@
 import { decode } from '../../isa/decode';
 import { INSNS } from '../../isa/instructions';
 import type { Decoded } from '../../isa/types';
-import { XREG, RTLB, WTLB, JIT_DONE, JIT_CYCLES, TLB_N, TLB_ENTRY, TLB_TAG, TLB_HOST, TLB_CTX } from '../layout';
-import { PAGE_SHIFT } from '../../isa/encoding.generated';
+import { XREG, FREG, CSRS, RTLB, WTLB, JIT_DONE, JIT_CYCLES, TLB_N, TLB_ENTRY, TLB_TAG, TLB_HOST, TLB_CTX } from '../layout';
+import { PAGE_SHIFT, CSR_MSTATUS, MSTATUS_FS } from '../../isa/encoding.generated';
 import { instructionCycles, TAKEN_EXTRA } from '../cycles';
 import { Code, Op, I32, I64, encodeModule, type Func } from './wasm';
 
@@ -59,11 +59,32 @@ const ALU_W: Record<string, number> = {
   addiw: Op.i32_add, slliw: Op.i32_shl, srliw: Op.i32_shr_u, sraiw: Op.i32_shr_s,
 };
 const OTHER = new Set(['lui', 'auipc', 'jal', 'jalr', 'slt', 'sltu', 'slti', 'sltiu', 'fence', 'fence.tso',
-  'div', 'divu', 'rem', 'remu', 'divw', 'divuw', 'remw', 'remuw']);
+  'mulh', 'mulhu', 'mulhsu', 'div', 'divu', 'rem', 'remu', 'divw', 'divuw', 'remw', 'remuw']);
+
+/**
+ * F/D instructions in blocks: loads, stores and the moves and sign injections of doubles, which need no
+ * rounding and set no flags (arithmetic, compares and conversions stay with the interpreter's soft float).
+ * F registers stay in memory (FREG).
+ */
+const FP_LOADS: Record<string, number> = { flw: 4, fld: 8 };
+const FP_STORES: Record<string, number> = { fsw: 4, fsd: 8 };
+const FP_OTHER = new Set(['fmv.x.d', 'fmv.d.x', 'fmv.x.w', 'fmv.w.x', 'fsgnj.d', 'fsgnjn.d', 'fsgnjx.d']);
+const isFp = (name: string) => name in FP_LOADS || name in FP_STORES || FP_OTHER.has(name);
+const FS_MASK = Number(MSTATUS_FS);
+const MSTATUS_ADDR = CSRS + 8 * CSR_MSTATUS;
 
 /** Instructions emitBlock has an emitter for (test/hart/jit.test.ts: exactly the table's `jit` instructions). */
 export function hasEmitter(name: string): boolean {
-  return name in LOADS || name in STORES || name in BRANCHES || name in ALU_RR || name in ALU_RI || name in ALU_W || OTHER.has(name);
+  return isFp(name) || name in LOADS || name in STORES || name in BRANCHES || name in ALU_RR || name in ALU_RI || name in ALU_W || OTHER.has(name);
+}
+
+/** The x registers an item reads and the one it writes (0: none); f-register operands are not x registers. */
+function xRegs({ d, name }: Item): { reads: number[]; write: number } {
+  if (name in FP_LOADS || name in FP_STORES || name === 'fmv.d.x' || name === 'fmv.w.x') return { reads: [d.rs1], write: 0 };
+  if (name === 'fmv.x.d' || name === 'fmv.x.w') return { reads: [], write: d.rd };
+  if (isFp(name)) return { reads: [], write: 0 };
+  const write = name in STORES || name in BRANCHES || name === 'fence' || name === 'fence.tso' ? 0 : d.rd;
+  return { reads: [d.rs1, d.rs2], write };
 }
 
 interface Item { d: Decoded; name: string; /** pc - block pc */ delta: number; len: number }
@@ -141,8 +162,22 @@ export function blockKey(blk: Block): string {
   return k;
 }
 
-// locals of a block function
-const L_PC = 0, L_BUDGET = 1, L_N = 2, L_E = 3, L_K = 4, L_RET = 5, L_A = 6, L_T = 7, L_REG0 = 8;
+// locals of a block function: parameters pc, budget; i32 n (instructions done), e (TLB entry, temporary), k
+// (their cycles); i64 ret (next pc), a (address), t (temporary), x (a static exit), u, v (temporaries); then
+// the guest registers
+// and the data TLBs' contexts
+const L_PC = 0, L_BUDGET = 1, L_N = 2, L_E = 3, L_K = 4, L_RET = 5, L_A = 6, L_T = 7, L_X = 8, L_U = 9, L_V = 10, L_REG0 = 11;
+
+/**
+ * A static exit (its next pc, instructions and cycles known at translation time) as one i64 constant, which
+ * the shared exit code of the function decodes: pc offset from the block's pc (signed, low 32 bits),
+ * instructions done (bits 32..39), their cycles (bits 40..63). One constant and a branch per exit keep the
+ * code small (the optimizing compiler's time grows with it).
+ */
+function staticExit(delta: number, done: number, cycles: number): bigint {
+  if (done > 0xff || cycles > 0xffffff || delta !== (delta | 0)) throw new Error('translator: exit out of range');
+  return BigInt.asIntN(64, BigInt(delta >>> 0) | (BigInt(done) << 32n) | (BigInt(cycles) << 40n));
+}
 
 /** Emit the WebAssembly function for a scanned block. */
 export function emitBlock(blk: Block): Func {
@@ -151,10 +186,9 @@ export function emitBlock(blk: Block): Func {
   const used = new Set<number>();
   const written = new Set<number>();
   for (const it of items) {
-    const { d, name } = it;
-    if (d.rs1) used.add(d.rs1);
-    if (d.rs2) used.add(d.rs2);
-    if (d.rd && !(name in STORES) && !(name in BRANCHES) && name !== 'fence' && name !== 'fence.tso') { used.add(d.rd); written.add(d.rd); }
+    const { reads, write } = xRegs(it);
+    for (const r of reads) if (r) used.add(r);
+    if (write) { used.add(write); written.add(write); }
   }
   const regs = [...used].sort((a, b) => a - b);
   // cycles of the first k items (pre[k]), as the interpreter charges them: class cost, +TAKEN_EXTRA for a
@@ -178,23 +212,37 @@ export function emitBlock(blk: Block): Func {
   for (const r of regs) c.i32(0).mem(Op.i64_load, 3, XREG + 8 * r).set(local.get(r)!);
   const L_RC = L_REG0 + regs.length, L_WC = L_RC + 1;
   c.i32(0).mem(Op.i64_load, 3, RTLB + TLB_CTX).set(L_RC).i32(0).mem(Op.i64_load, 3, WTLB + TLB_CTX).set(L_WC);
-  // block $out; loop $top
-  c.op(Op.block, 0x40, Op.loop, 0x40);
-  let depth = 1; // labels between the current position and $out (the loop)
+  // block $out; block $static; loop $top
+  c.op(Op.block, 0x40, Op.block, 0x40, Op.loop, 0x40);
+  let depth = 1; // labels between the current position and $static (the loop); $out is one further
   /** Leave the block: ret = (pushed value), n += done, k += their cycles + extra. */
   const exitWith = (done: number, extra = 0) => {
     c.set(L_RET);
     if (done) c.get(L_N).i32(done).op(Op.i32_add).set(L_N);
     if (pre[done] + extra) c.get(L_K).i32(pre[done] + extra).op(Op.i32_add).set(L_K);
-    c.br(depth);
+    c.br(depth + 1);
+  };
+  /** Leave the block at pc + `delta` after `done` items (+ extra cycles): a static exit. */
+  const exitAt = (delta: number, done: number, extra = 0) => {
+    c.i64(staticExit(delta, done, pre[done] + extra)).set(L_X).br(depth);
   };
   /** Back to the start (a taken transfer): n += done, loop again if a whole pass still fits in the budget, else leave at pc. */
   const loopBack = (done: number) => {
     c.get(L_K).i32(pre[done] + TAKEN_EXTRA).op(Op.i32_add).set(L_K);
     c.get(L_N).i32(done).op(Op.i32_add).tee(L_N).i32(count).op(Op.i32_add).get(L_BUDGET).op(Op.i32_le_s).brIf(depth - 1);
-    c.get(L_PC).set(L_RET).br(depth);
+    c.get(L_PC).set(L_RET).br(depth + 1);
   };
   const ifThen = (body: () => void) => { c.op(Op.if, 0x40); depth++; body(); depth--; c.op(Op.end); };
+  /**
+   * An F/D instruction runs in the block only if mstatus.FS is Dirty (one after which the interpreter leaves
+   * it Dirty: all but stores) or not Off (a store); else the block leaves before it, and the interpreter raises
+   * the illegal instruction or marks FS Dirty.
+   */
+  const fsGuard = (delta: number, k: number, dirties: boolean) => {
+    c.i32(0).mem(Op.i64_load, 3, MSTATUS_ADDR).i64(FS_MASK).op(Op.i64_and);
+    if (dirties) c.i64(FS_MASK).op(Op.i64_ne); else c.op(Op.i64_eqz);
+    ifThen(() => exitAt(delta, k));
+  };
 
   items.forEach((it, k) => {
     const { d, name, delta, len } = it;
@@ -209,22 +257,51 @@ export function emitBlock(blk: Block): Func {
       get(d.rs1); c.op(Op.i32_wrap_i64);
       if (name.endsWith('iw')) c.i32(d.imm); else { get(d.rs2); c.op(Op.i32_wrap_i64); }
       c.op(ALU_W[name], Op.i64_extend_i32_s); set(d.rd);
-    } else if (name in LOADS || name in STORES) {
-      const isLoad = name in LOADS;
-      const [op, size] = isLoad ? LOADS[name] : STORES[name];
+    } else if (name in LOADS || name in STORES || name in FP_LOADS || name in FP_STORES) {
+      const fp = name in FP_LOADS || name in FP_STORES;
+      if (fp) fsGuard(delta, k, name in FP_LOADS);
+      const isLoad = name in LOADS || name in FP_LOADS;
+      const [op, size] = name in LOADS ? LOADS[name] : name in STORES ? STORES[name]
+        : name in FP_LOADS ? [FP_LOADS[name] === 8 ? Op.i64_load : Op.i64_load32_u, FP_LOADS[name]]
+          : [FP_STORES[name] === 8 ? Op.i64_store : Op.i64_store32, FP_STORES[name]];
       const tlb = isLoad ? RTLB : WTLB;
-      get(d.rs1); if (d.imm) c.i64(d.imm).op(Op.i64_add); c.set(L_A);
-      // tag of the TLB entry vs the page of the address; and the access must stay in the page
-      c.get(L_A).i64(PAGE_SHIFT).op(Op.i64_shr_u, Op.i32_wrap_i64).i32(TLB_N - 1).op(Op.i32_and).i32(Math.log2(TLB_ENTRY)).op(Op.i32_shl).tee(L_E);
-      c.mem(Op.i64_load, 3, tlb + TLB_TAG).get(L_A).i64(-PAGE_SIZE).op(Op.i64_and).get(isLoad ? L_RC : L_WC).op(Op.i64_or, Op.i64_ne);
-      if (size > 1) c.get(L_A).op(Op.i32_wrap_i64).i32(PAGE_SIZE - 1).op(Op.i32_and).i32(PAGE_SIZE - size).op(Op.i32_gt_u, Op.i32_or);
-      ifThen(() => { pcAt(delta); exitWith(k); });
+      get(d.rs1); if (d.imm) c.i64(d.imm).op(Op.i64_add); c.tee(L_A);
+      // the TLB entry of the address's page: its tag vs the page of the access's last byte (so an access that
+      // crosses into the next page misses too: that page has another entry)
+      c.i64(Number(PAGE_SHIFT) - Math.log2(TLB_ENTRY)).op(Op.i64_shr_u, Op.i32_wrap_i64).i32((TLB_N - 1) * TLB_ENTRY).op(Op.i32_and).tee(L_E);
+      c.mem(Op.i64_load, 3, tlb + TLB_TAG).get(L_A);
+      if (size > 1) c.i64(size - 1).op(Op.i64_add);
+      c.i64(-PAGE_SIZE).op(Op.i64_and).get(isLoad ? L_RC : L_WC).op(Op.i64_or, Op.i64_ne);
+      ifThen(() => exitAt(delta, k));
       c.get(L_E).mem(Op.i32_load, 2, tlb + TLB_HOST).get(L_A).op(Op.i32_wrap_i64).i32(PAGE_SIZE - 1).op(Op.i32_and, Op.i32_add);
-      if (isLoad) { c.mem(op, 0, 0); set(d.rd); } else { get(d.rs2); c.mem(op, 0, 0); }
+      if (fp) {
+        // a single is NaN-boxed in its register
+        if (isLoad) { c.mem(op, 0, 0); if (size === 4) c.i64(-0x100000000).op(Op.i64_or); c.set(L_T).i32(0).get(L_T).mem(Op.i64_store, 3, FREG + 8 * d.rd); }
+        else c.i32(0).mem(Op.i64_load, 3, FREG + 8 * d.rs2).mem(op, 0, 0);
+      } else if (isLoad) { c.mem(op, 0, 0); set(d.rd); } else { get(d.rs2); c.mem(op, 0, 0); }
+    } else if (FP_OTHER.has(name)) {
+      fsGuard(delta, k, true);
+      const f = (r: number) => c.i32(0).mem(Op.i64_load, 3, FREG + 8 * r);
+      const toF = (r: number) => { c.set(L_T).i32(0).get(L_T).mem(Op.i64_store, 3, FREG + 8 * r); };
+      const SIGN = -0x8000000000000000n;
+      switch (name) {
+        case 'fmv.x.d': if (d.rd) { f(d.rs1); set(d.rd); } break;
+        case 'fmv.x.w': if (d.rd) { f(d.rs1); c.op(Op.i32_wrap_i64, Op.i64_extend_i32_s); set(d.rd); } break;
+        case 'fmv.d.x': get(d.rs1); toF(d.rd); break;
+        case 'fmv.w.x': get(d.rs1); c.i64(0xffffffff).op(Op.i64_and).i64(-0x100000000).op(Op.i64_or); toF(d.rd); break;
+        default:
+          // sign injection: the magnitude of rs1, the sign of rs2 (fsgnj), its inverse (fsgnjn), or their xor (fsgnjx)
+          if (name === 'fsgnjx.d') { f(d.rs1); f(d.rs2); c.i64(SIGN).op(Op.i64_and, Op.i64_xor); } else {
+            f(d.rs1); c.i64(~SIGN).op(Op.i64_and);
+            f(d.rs2); if (name === 'fsgnjn.d') c.i64(-1).op(Op.i64_xor);
+            c.i64(SIGN).op(Op.i64_and, Op.i64_or);
+          }
+          toF(d.rd);
+      }
     } else if (name in BRANCHES) {
       get(d.rs1); get(d.rs2); c.op(BRANCHES[name]);
       const target = delta + d.imm;
-      ifThen(() => { if (target === 0) loopBack(k + 1); else { pcAt(target); exitWith(k + 1, takenExtra(it)); } });
+      ifThen(() => { if (target === 0) loopBack(k + 1); else exitAt(target, k + 1, takenExtra(it)); });
     } else {
       switch (name) {
         case 'lui': if (d.rd) { c.i64(d.imm); set(d.rd); } break;
@@ -235,7 +312,7 @@ export function emitBlock(blk: Block): Func {
         case 'jal':
           if (d.rd) { pcAt(delta + len); set(d.rd); }
           if (k === blk.loopJal) loopBack(k + 1);
-          else if (k === count - 1) { pcAt(delta + d.imm); exitWith(k + 1, takenExtra(it)); }
+          else if (k === count - 1) exitAt(delta + d.imm, k + 1, takenExtra(it));
           // otherwise the block goes on at the target
           break;
         case 'jalr':
@@ -244,6 +321,15 @@ export function emitBlock(blk: Block): Func {
           // a jalr to the next instruction is not a taken transfer (as the interpreter counts it)
           c.get(L_K).get(L_T); pcAt(delta + len); c.op(Op.i64_ne, Op.i32_add).set(L_K);
           c.get(L_T); exitWith(k + 1);
+          break;
+        case 'mulh': case 'mulhu': case 'mulhsu':
+          if (!d.rd) break;
+          get(d.rs1); c.set(L_A); get(d.rs2); c.set(L_T);
+          emitMulhu(c, L_A, L_T, L_U, L_V);
+          // signed corrections: - (a < 0 ? b : 0) for mulh and mulhsu, - (b < 0 ? a : 0) for mulh
+          if (name !== 'mulhu') c.get(L_A).i64(63).op(Op.i64_shr_s).get(L_T).op(Op.i64_and, Op.i64_sub);
+          if (name === 'mulh') c.get(L_T).i64(63).op(Op.i64_shr_s).get(L_A).op(Op.i64_and, Op.i64_sub);
+          set(d.rd);
           break;
         case 'div': case 'divu': case 'rem': case 'remu': {
           if (!d.rd) break;
@@ -293,14 +379,38 @@ export function emitBlock(blk: Block): Func {
     }
   });
   const last = items[count - 1];
-  if (last.name !== 'jal' && last.name !== 'jalr') { pcAt(blk.endDelta); exitWith(count); }
-  c.op(Op.end, Op.end);
+  if (last.name !== 'jal' && last.name !== 'jalr') exitAt(blk.endDelta, count);
+  c.op(Op.end, Op.end); // $top, $static
+  // a static exit: ret = pc + offset, n += instructions, k += cycles
+  c.get(L_PC).get(L_X).op(Op.i32_wrap_i64, Op.i64_extend_i32_s, Op.i64_add).set(L_RET);
+  c.get(L_N).get(L_X).i64(32).op(Op.i64_shr_u, Op.i32_wrap_i64).i32(0xff).op(Op.i32_and, Op.i32_add).set(L_N);
+  c.get(L_K).get(L_X).i64(40).op(Op.i64_shr_u, Op.i32_wrap_i64, Op.i32_add).set(L_K);
+  c.op(Op.end); // $out
   // epilogue: registers back to memory, the count to JIT_DONE, the next pc
   for (const r of regs) if (written.has(r)) c.i32(0).get(local.get(r)!).mem(Op.i64_store, 3, XREG + 8 * r);
   c.i32(JIT_DONE).get(L_N).mem(Op.i32_store, 2, 0);
   c.i32(JIT_CYCLES).get(L_K).mem(Op.i32_store, 2, 0);
   c.get(L_RET);
-  return { type: 0, locals: [[3, I32], [3 + regs.length + 2, I64]], code: c.b };
+  return { type: 0, locals: [[3, I32], [6 + regs.length + 2, I64]], code: c.b };
+}
+
+/**
+ * Push the high 64 bits of the unsigned 128-bit product of locals a and b (left unchanged), from four 32x32
+ * products; u and v are scratch.
+ */
+function emitMulhu(c: Code, a: number, b: number, u: number, v: number): void {
+  const lo = (x: number) => c.get(x).i64(0xffffffff).op(Op.i64_and);
+  const hi = (x: number) => c.get(x).i64(32).op(Op.i64_shr_u);
+  // u = a_lo * b_hi; v = a_hi * b_lo
+  lo(a); hi(b); c.op(Op.i64_mul).set(u);
+  hi(a); lo(b); c.op(Op.i64_mul).set(v);
+  // mid = (a_lo * b_lo >> 32) + (u & mask) + (v & mask)  (fits: < 3 * 2^32)
+  lo(a); lo(b); c.op(Op.i64_mul).i64(32).op(Op.i64_shr_u);
+  lo(u); c.op(Op.i64_add); lo(v); c.op(Op.i64_add);
+  c.i64(32).op(Op.i64_shr_u);
+  // hi = a_hi * b_hi + (u >> 32) + (v >> 32) + (mid >> 32)
+  hi(a); hi(b); c.op(Op.i64_mul, Op.i64_add);
+  hi(u); c.op(Op.i64_add); hi(v); c.op(Op.i64_add);
 }
 
 /** One module of compiled blocks importing the core's memory as env.m; exports f0, f1, ... */
