@@ -3,9 +3,10 @@
 //
 // A block starts at a host (physical) code address and follows the code within its 4 KiB page: the
 // fall-through of conditional branches (a taken branch leaves the block: a side exit) and unconditional jal
-// to code not yet in the block. It ends before an instruction the fast path of the core does not do (CSR,
-// AMO, FP, system, mulh*), before a breakpointed address, at jalr, at the page end, after MAX_SIDE_EXITS
-// conditional branches or after MAX_INSNS. A
+// to code not yet in the block. It ends before an instruction it does not do (CSR, AMO, LR/SC, F/D
+// arithmetic, system; it does the core's fast path plus F/D loads, stores, moves and sign injections), before a
+// breakpointed address, at jalr, at the page end, after MAX_SIDE_EXITS conditional branches or after
+// MAX_INSNS. A
 // branch or jal back to the block's first instruction loops inside the function while the slice's budget
 // allows another full pass. Loads and stores use the core's data TLBs inline exactly like its fast path (the
 // tag compared with the page address ORed with the TLB's current context, read once at block entry); on a
@@ -15,13 +16,20 @@
 // JIT_DONE and their cycles (src/hart/cycles.ts, summed here at translation time) at JIT_CYCLES: the core's
 // instruction and cycle counts stay exact.
 //
+// Chaining: after a transfer (taken branch, fall-through, jal, jalr) a block also returns the table index of
+// the compiled block at the next pc when the core's blockLoop would run that one next (emitNext), and the
+// trampoline calls it without returning to the core, carrying the counts along.
+//
 // The code never depends on the virtual address it runs at: the block's virtual pc is the function's first
 // parameter (pc-relative values such as auipc and link addresses are computed from it), so one translation
 // serves every virtual alias of the physical page.
 import { decode } from '../../isa/decode';
 import { INSNS } from '../../isa/instructions';
 import type { Decoded } from '../../isa/types';
-import { XREG, FREG, CSRS, RTLB, WTLB, JIT_DONE, JIT_CYCLES, TLB_N, TLB_ENTRY, TLB_TAG, TLB_HOST, TLB_CTX } from '../layout';
+import {
+  XREG, FREG, CSRS, ITLB, RTLB, WTLB, JIT_DONE, JIT_CYCLES, TLB_N, TLB_ENTRY, TLB_TAG, TLB_HOST, TLB_CTX, BLK, BLK_N, BLK_ENTRY,
+  BLK_TAG, BLK_STATE, BLK_PASS,
+} from '../layout';
 import { PAGE_SHIFT, CSR_MSTATUS, MSTATUS_FS } from '../../isa/encoding.generated';
 import { instructionCycles, TAKEN_EXTRA } from '../cycles';
 import { Code, Op, I32, I64, encodeModule, type Func } from './wasm';
@@ -32,8 +40,14 @@ export const MAX_INSNS = 64;
 /** A block follows the fall-through of at most this many conditional branches (side exits). */
 export const MAX_SIDE_EXITS = 4;
 
-/** Type of a block function: (pc: i64, budget: i32) -> next pc: i64. */
-export const BLOCK_TYPE = { params: [I64, I32], results: [I64] };
+/**
+ * Type of a block function: (pc: i64, budget: i32, done: i32, cycles: i32) -> (next pc: i64, next block: i32,
+ * done: i32, cycles: i32). The `done` and `cycles` given are the counts of the blocks the trampoline ran before
+ * this one in the same call from the core; returned, they include this block's. The next block is the
+ * function-table index of the compiled block at the next pc, which the trampoline runs next (chaining), or -1
+ * to return to the core.
+ */
+export const BLOCK_TYPE = { params: [I64, I32, I32, I32], results: [I64, I32, I32, I32] };
 
 const LOADS: Record<string, [op: number, size: number]> = {
   lb: [Op.i64_load8_s, 1], lbu: [Op.i64_load8_u, 1], lh: [Op.i64_load16_s, 2], lhu: [Op.i64_load16_u, 2],
@@ -162,21 +176,23 @@ export function blockKey(blk: Block): string {
   return k;
 }
 
-// locals of a block function: parameters pc, budget; i32 n (instructions done), e (TLB entry, temporary), k
-// (their cycles); i64 ret (next pc), a (address), t (temporary), x (a static exit), u, v (temporaries); then
-// the guest registers
+// locals of a block function: parameters pc, budget, n (instructions done), k (their cycles); i32 e (TLB or
+// block-cache entry, temporary), h (host address, table index), ch (1: the exit is a transfer, which may
+// chain); i64 ret (next pc), a (address), t (temporary), x (a static exit), u, v (temporaries); then the guest
+// registers
 // and the data TLBs' contexts
-const L_PC = 0, L_BUDGET = 1, L_N = 2, L_E = 3, L_K = 4, L_RET = 5, L_A = 6, L_T = 7, L_X = 8, L_U = 9, L_V = 10, L_REG0 = 11;
+const L_PC = 0, L_BUDGET = 1, L_N = 2, L_K = 3, L_E = 4, L_H = 5, L_CH = 6, L_RET = 7, L_A = 8, L_T = 9, L_X = 10, L_U = 11, L_V = 12, L_REG0 = 13;
 
 /**
  * A static exit (its next pc, instructions and cycles known at translation time) as one i64 constant, which
  * the shared exit code of the function decodes: pc offset from the block's pc (signed, low 32 bits),
- * instructions done (bits 32..39), their cycles (bits 40..63). One constant and a branch per exit keep the
+ * instructions done (bits 32..38), whether it is a transfer (bit 39: the trampoline may chain), their cycles
+ * (bits 40..63). One constant and a branch per exit keep the
  * code small (the optimizing compiler's time grows with it).
  */
-function staticExit(delta: number, done: number, cycles: number): bigint {
-  if (done > 0xff || cycles > 0xffffff || delta !== (delta | 0)) throw new Error('translator: exit out of range');
-  return BigInt.asIntN(64, BigInt(delta >>> 0) | (BigInt(done) << 32n) | (BigInt(cycles) << 40n));
+function staticExit(delta: number, done: number, cycles: number, transfer: boolean): bigint {
+  if (done > 0x7f || cycles > 0xffffff || delta !== (delta | 0)) throw new Error('translator: exit out of range');
+  return BigInt.asIntN(64, BigInt(delta >>> 0) | (BigInt(done) << 32n) | (transfer ? 1n << 39n : 0n) | (BigInt(cycles) << 40n));
 }
 
 /** Emit the WebAssembly function for a scanned block. */
@@ -223,8 +239,8 @@ export function emitBlock(blk: Block): Func {
     c.br(depth + 1);
   };
   /** Leave the block at pc + `delta` after `done` items (+ extra cycles): a static exit. */
-  const exitAt = (delta: number, done: number, extra = 0) => {
-    c.i64(staticExit(delta, done, pre[done] + extra)).set(L_X).br(depth);
+  const exitAt = (delta: number, done: number, extra = 0, transfer = true) => {
+    c.i64(staticExit(delta, done, pre[done] + extra, transfer && done > 0)).set(L_X).br(depth);
   };
   /** Back to the start (a taken transfer): n += done, loop again if a whole pass still fits in the budget, else leave at pc. */
   const loopBack = (done: number) => {
@@ -241,7 +257,7 @@ export function emitBlock(blk: Block): Func {
   const fsGuard = (delta: number, k: number, dirties: boolean) => {
     c.i32(0).mem(Op.i64_load, 3, MSTATUS_ADDR).i64(FS_MASK).op(Op.i64_and);
     if (dirties) c.i64(FS_MASK).op(Op.i64_ne); else c.op(Op.i64_eqz);
-    ifThen(() => exitAt(delta, k));
+    ifThen(() => exitAt(delta, k, 0, false));
   };
 
   items.forEach((it, k) => {
@@ -272,7 +288,7 @@ export function emitBlock(blk: Block): Func {
       c.mem(Op.i64_load, 3, tlb + TLB_TAG).get(L_A);
       if (size > 1) c.i64(size - 1).op(Op.i64_add);
       c.i64(-PAGE_SIZE).op(Op.i64_and).get(isLoad ? L_RC : L_WC).op(Op.i64_or, Op.i64_ne);
-      ifThen(() => exitAt(delta, k));
+      ifThen(() => exitAt(delta, k, 0, false));
       c.get(L_E).mem(Op.i32_load, 2, tlb + TLB_HOST).get(L_A).op(Op.i32_wrap_i64).i32(PAGE_SIZE - 1).op(Op.i32_and, Op.i32_add);
       if (fp) {
         // a single is NaN-boxed in its register
@@ -320,7 +336,7 @@ export function emitBlock(blk: Block): Func {
           if (d.rd) { pcAt(delta + len); set(d.rd); }
           // a jalr to the next instruction is not a taken transfer (as the interpreter counts it)
           c.get(L_K).get(L_T); pcAt(delta + len); c.op(Op.i64_ne, Op.i32_add).set(L_K);
-          c.get(L_T); exitWith(k + 1);
+          c.i32(1).set(L_CH).get(L_T); exitWith(k + 1);
           break;
         case 'mulh': case 'mulhu': case 'mulhsu':
           if (!d.rd) break;
@@ -383,7 +399,8 @@ export function emitBlock(blk: Block): Func {
   c.op(Op.end, Op.end); // $top, $static
   // a static exit: ret = pc + offset, n += instructions, k += cycles
   c.get(L_PC).get(L_X).op(Op.i32_wrap_i64, Op.i64_extend_i32_s, Op.i64_add).set(L_RET);
-  c.get(L_N).get(L_X).i64(32).op(Op.i64_shr_u, Op.i32_wrap_i64).i32(0xff).op(Op.i32_and, Op.i32_add).set(L_N);
+  c.get(L_N).get(L_X).i64(32).op(Op.i64_shr_u, Op.i32_wrap_i64).i32(0x7f).op(Op.i32_and, Op.i32_add).set(L_N);
+  c.get(L_X).i64(39).op(Op.i64_shr_u, Op.i32_wrap_i64).i32(1).op(Op.i32_and).set(L_CH);
   c.get(L_K).get(L_X).i64(40).op(Op.i64_shr_u, Op.i32_wrap_i64, Op.i32_add).set(L_K);
   c.op(Op.end); // $out
   // epilogue: registers back to memory, the count to JIT_DONE, the next pc
@@ -391,7 +408,34 @@ export function emitBlock(blk: Block): Func {
   c.i32(JIT_DONE).get(L_N).mem(Op.i32_store, 2, 0);
   c.i32(JIT_CYCLES).get(L_K).mem(Op.i32_store, 2, 0);
   c.get(L_RET);
+  emitNext(c);
+  c.get(L_N).get(L_K);
   return { type: 0, locals: [[3, I32], [6 + regs.length + 2, I64]], code: c.b };
+}
+
+/**
+ * Push the table index of the compiled block to run next, or a negative number (back to the core). After a transfer (L_CH
+ * set; its target pc in L_RET) it is the block at the target if blockLoop (src/hart/core/index.ts) would run
+ * it next: the fetch TLB has the target's page in its current context, the block cache's entry for that host
+ * address is that block and compiled, and its pass fits in what is left of the budget. So the core's counts,
+ * timer deadlines and breakpoints (which flush the block cache) are as if the core had dispatched it.
+ */
+function emitNext(c: Code): void {
+  // (branch-free: every load is in the core's tables whatever the values, and the optimizing compiler spends
+  // less on a few ands than on a chain of conditional branches)
+  const tlbOk = () => {
+    c.get(L_RET).i64(Number(PAGE_SHIFT) - Math.log2(TLB_ENTRY)).op(Op.i64_shr_u, Op.i32_wrap_i64).i32((TLB_N - 1) * TLB_ENTRY).op(Op.i32_and).tee(L_E);
+    c.mem(Op.i64_load, 3, ITLB + TLB_TAG).get(L_RET).i64(-PAGE_SIZE).op(Op.i64_and).i32(0).mem(Op.i64_load, 3, ITLB + TLB_CTX).op(Op.i64_or, Op.i64_eq);
+  };
+  // h = host address of the target, e = its block-cache entry
+  tlbOk();
+  c.get(L_E).mem(Op.i32_load, 2, ITLB + TLB_HOST).get(L_RET).op(Op.i32_wrap_i64).i32(PAGE_SIZE - 1).op(Op.i32_and, Op.i32_add).tee(L_H);
+  c.i32(1).op(Op.i32_shr_u).i32(BLK_N - 1).op(Op.i32_and).i32(Math.log2(BLK_ENTRY)).op(Op.i32_shl).tee(L_E);
+  c.mem(Op.i32_load, 2, BLK + BLK_TAG).get(L_H).op(Op.i32_eq, Op.i32_and);
+  c.get(L_N).get(L_E).mem(Op.i32_load, 2, BLK + BLK_PASS).op(Op.i32_add).get(L_BUDGET).op(Op.i32_le_s, Op.i32_and);
+  c.get(L_CH).op(Op.i32_and).set(L_H);
+  // the entry's state (a table index when compiled, else negative: the trampoline returns) if all holds, else -1
+  c.get(L_E).mem(Op.i32_load, 2, BLK + BLK_STATE).i32(-1).get(L_H).op(Op.select);
 }
 
 /**
@@ -423,13 +467,21 @@ export function blockModule(funcs: Func[]): Uint8Array {
   });
 }
 
-/** The trampoline: call(idx, pc, budget) = table[idx](pc, budget), so the core reaches blocks through one import. */
+/**
+ * The trampoline, through which the core (one import) runs compiled blocks: call(idx, pc, budget) runs block
+ * idx, then, as long as a block returns the index of the next one (chaining), that one with the counts so
+ * far; it returns the pc where the last one stopped (JIT_DONE and JIT_CYCLES hold the totals).
+ */
 export function trampolineModule(): Uint8Array {
-  const c = new Code().get(1).get(2).get(0).op(Op.call_indirect, 0, 0);
+  const P_IDX = 0, P_PC = 1, P_BUDGET = 2, L_TN = 3, L_TK = 4;
+  const c = new Code().op(Op.loop, 0x40);
+  c.get(P_PC).get(P_BUDGET).get(L_TN).get(L_TK).get(P_IDX).op(Op.call_indirect, 0, 0).set(L_TK).set(L_TN).set(P_IDX).set(P_PC);
+  c.get(P_IDX).i32(0).op(Op.i32_ge_s).brIf(0);
+  c.op(Op.end).get(P_PC);
   return encodeModule({
     types: [BLOCK_TYPE, { params: [I32, I64, I32], results: [I64] }],
     imports: [{ module: 'env', name: 't', kind: 'table', min: 0 }],
-    funcs: [{ type: 1, locals: [], code: c.b }],
+    funcs: [{ type: 1, locals: [[2, I32]], code: c.b }],
     exports: [{ name: 'call', func: 0 }],
   });
 }
