@@ -278,6 +278,56 @@ test('a timer deadline inside a would-be block: the interrupt is taken at the sa
   assert.ok(hs[0].x(30) > 100n, 'the handler ran many times');
 });
 
+test('chained blocks (a loop of five blocks joined by taken branches): timer deadlines, a breakpoint set while they chain, fence.i', () => {
+  // sd x29 -> mtimecmp; then five chunks of 6 addi, each ending in a taken bne over one addi to x27 (never
+  // run), so each chunk is a block whose exit is the next one's head: the trampoline chains them. The timer
+  // handler re-arms 37 ticks later, so deadlines land in every block.
+  const chunks: number[] = [];
+  for (let b = 0; b < 5; b++) {
+    for (let i = 0; i < 6; i++) chunks.push(enc('addi', { rd: 1 + ((b + i) % 5), rs1: 1 + ((b + i) % 5), imm: b * 8 + i + 1 }));
+    chunks.push(enc('bne', { rs1: 28, rs2: 0, imm: 8 }), enc('addi', { rd: 27, rs1: 27, imm: 1 }));
+  }
+  const words = [enc('sd', { rs1: 31, rs2: 29, imm: 0 }), ...chunks, enc('jal', { rd: 0, imm: -4 * chunks.length })];
+  const handler = [
+    enc('addi', { rd: 30, rs1: 30, imm: 1 }),
+    enc('ld', { rd: 29, rs1: 31, imm: 0 }), enc('addi', { rd: 29, rs1: 29, imm: 37 }), enc('sd', { rs1: 31, rs2: 29, imm: 0 }),
+    enc('mret'),
+  ];
+  const hs = pair((h) => {
+    h.setTimeMode('virtual', 10);
+    h.writePhys(RAM, bytesOf(words));
+    h.writePhys(RAM + 0x800n, bytesOf(handler));
+    h.setX(28, 1n);
+    h.setX(29, 41n);
+    h.setX(31, 0x2004000n);
+    h.setCsr(MTVEC, RAM + 0x800n);
+    h.setCsr(MIE, MIE_MTIE);
+    h.setCsr(MSTATUS, MSTATUS_MIE);
+  });
+  runBoth(hs, [100000, 777, 100000, 333, 65537, 100000]);
+  assert.ok(hs[0].jitStats.compiled >= 5, 'every chunk compiled');
+  assert.ok(hs[0].x(30) > 100n, 'the handler ran many times');
+  assert.equal(hs[0].x(27), 0n, 'the skipped instructions never ran');
+  // a breakpoint in the fourth chunk, set while the loop runs chained: both stop there
+  const bp = RAM + 4n + 3n * 32n + 8n;
+  for (const h of hs) h.addBreakpoint(bp);
+  const [e] = runBoth(hs, [100000]);
+  assert.equal(e.kind, 'breakpoint');
+  assert.equal(e.pc, bp);
+  for (const h of hs) h.removeBreakpoint(bp);
+  runBoth(hs, [5001, 100000]);
+  // the third chunk's first addi rewritten (to x26 += 1000) and made visible by fence.i from the handler's page
+  const fix = [enc('addi', { rd: 26, rs1: 26, imm: 1000 })];
+  for (const h of hs) {
+    h.writePhys(RAM + 0xc00n, bytesOf([enc('sw', { rs1: 25, rs2: 24, imm: 0 }), enc('fence.i'), enc('jal', { rd: 0, imm: -(0xc00 + 8 - 4) })]));
+    h.setX(24, BigInt(fix[0]));
+    h.setX(25, RAM + 4n + 2n * 32n);
+    h.pc = RAM + 0xc00n;
+  }
+  runBoth(hs, [100000, 4097, 100000]);
+  assert.ok(hs[0].x(26) >= 1000n, 'the rewritten instruction ran');
+});
+
 test('x0: writes are discarded (ALU, loads, jal), reads are zero', () => {
   const words = [
     enc('addi', { rd: 0, rs1: 1, imm: 5 }), enc('add', { rd: 0, rs1: 1, rs2: 1 }), enc('ld', { rd: 0, rs1: 2, imm: 0 }),
